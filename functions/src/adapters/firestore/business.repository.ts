@@ -1,0 +1,42 @@
+import type { Firestore } from "firebase-admin/firestore";
+import { Business, businessSchema } from "../../domain/business/business";
+import type { BusinessDirectory } from "../../ports/business-directory.port";
+import { paths } from "./paths";
+
+/** Tenant config changes rarely; a short cache saves a read on every call turn. */
+const CACHE_TTL_MS = 60_000;
+
+export class FirestoreBusinessRepository implements BusinessDirectory {
+  private readonly cache = new Map<string, { business: Business; expiresAt: number }>();
+
+  constructor(
+    private readonly db: Firestore,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  async findByPhoneNumber(e164: string): Promise<Business | null> {
+    const route = await this.db.doc(paths.phoneRoute(e164)).get();
+    const businessId = route.get("businessId");
+    return typeof businessId === "string" ? this.getById(businessId) : null;
+  }
+
+  async getById(businessId: string): Promise<Business | null> {
+    const cached = this.cache.get(businessId);
+    if (cached && cached.expiresAt > this.nowMs()) return cached.business;
+    const doc = await this.db.doc(paths.business(businessId)).get();
+    if (!doc.exists) return null;
+    // A malformed tenant config is a deployment error: fail loudly, naming the field.
+    const business = businessSchema.parse({ ...doc.data(), id: doc.id });
+    this.cache.set(businessId, { business, expiresAt: this.nowMs() + CACHE_TTL_MS });
+    return business;
+  }
+
+  /** Writes a tenant and routes its phone number to it (seeding, admin tools). */
+  async save(business: Business): Promise<void> {
+    const batch = this.db.batch();
+    batch.set(this.db.doc(paths.business(business.id)), business);
+    batch.set(this.db.doc(paths.phoneRoute(business.phoneNumber)), { businessId: business.id });
+    await batch.commit();
+    this.cache.delete(business.id);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Every Firestore path the product uses, in one place. Tenant data lives
+ * under businesses/{businessId}; the routing map from a called number to its
+ * business is top-level so an incoming call finds its tenant in one read.
+ */
+export const paths = {
+  business: (businessId: string) => `businesses/${businessId}`,
+  phoneRoute: (e164: string) => `phoneRoutes/${e164}`,
+  customers: (businessId: string) => `businesses/${businessId}/customers`,
+  customer: (businessId: string, customerId: string) =>
+    `businesses/${businessId}/customers/${customerId}`,
+  appointments: (businessId: string) => `businesses/${businessId}/appointments`,
+  appointment: (businessId: string, appointmentId: string) =>
+    `businesses/${businessId}/appointments/${appointmentId}`,
+  slotLock: (businessId: string, granuleKey: string) =>
+    `businesses/${businessId}/slotLocks/${granuleKey}`,
+  conversation: (businessId: string, conversationId: string) =>
+    `businesses/${businessId}/conversations/${conversationId}`,
+  outbox: (businessId: string) => `businesses/${businessId}/outbox`,
+  outboxMessage: (businessId: string, messageId: string) =>
+    `businesses/${businessId}/outbox/${messageId}`,
+  outboxClaim: (businessId: string, messageId: string, attempt: number) =>
+    `businesses/${businessId}/outbox/${messageId}/claims/attempt-${attempt}`,
+  triggerMarker: (businessId: string, eventId: string) =>
+    `businesses/${businessId}/triggerMarkers/${eventId}`,
+  /** Top-level, so a call's webhooks find their conversation without knowing the tenant. */
+  callIndex: (callSid: string) => `calls/${callSid}`,
+} as const;

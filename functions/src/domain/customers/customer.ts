@@ -1,0 +1,15 @@
+/**
+ * A business's customer. The id is the customer's phone number in E.164, so
+ * a repeat caller is found with one document read of their caller ID.
+ */
+export interface Customer {
+  id: string;
+  businessId: string;
+  name: string;
+  phone: string;
+  address?: string;
+  /** What the business knows of the property, e.g. where the stopcock is. */
+  propertyNotes?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -1,0 +1,41 @@
+/** A booked job at a customer's property. Times are UTC instants. */
+export type AppointmentStatus = "booked" | "cancelled";
+
+export interface Appointment {
+  id: string;
+  businessId: string;
+  customerId: string;
+  customerName: string;
+  customerPhone: string;
+  address: string;
+  serviceId: string;
+  serviceName: string;
+  problem: string;
+  start: Date;
+  end: Date;
+  status: AppointmentStatus;
+  /** Where the booking came from: a CallSid, or "seed" / "dashboard". */
+  source: string;
+  createdAt: Date;
+}
+
+/**
+ * Bookings claim their time in fixed granules. Two appointments overlap
+ * exactly when they share a granule, so creating one lock document per
+ * granule makes a double booking fail on at least one create().
+ */
+export const LOCK_GRANULE_MINUTES = 15;
+const GRANULE_MS = LOCK_GRANULE_MINUTES * 60_000;
+
+/** UTC granule keys, e.g. "2026-11-26T10:15Z", covered by [start, end). */
+export function lockGranulesFor(start: Date, end: Date): string[] {
+  if (end.getTime() <= start.getTime()) {
+    throw new RangeError("an appointment must end after it starts");
+  }
+  const first = Math.floor(start.getTime() / GRANULE_MS) * GRANULE_MS;
+  const keys: string[] = [];
+  for (let t = first; t < end.getTime(); t += GRANULE_MS) {
+    keys.push(new Date(t).toISOString().slice(0, 16) + "Z");
+  }
+  return keys;
+}

@@ -1,0 +1,15 @@
+import type { Customer } from "../domain/customers/customer";
+
+export interface CustomerDetails {
+  name: string;
+  phone: string;
+  address?: string;
+  propertyNotes?: string;
+}
+
+export interface CustomerStore {
+  /** The customer whose phone number is this E.164 number, if any. */
+  findByPhone(businessId: string, e164: string): Promise<Customer | null>;
+  /** Creates the customer or updates the details given; returns the stored customer. */
+  upsert(businessId: string, details: CustomerDetails): Promise<Customer>;
+}
