@@ -1,0 +1,97 @@
+import type { Logger } from "./ports/logger.port";
+
+/**
+ * Every log event the product emits, one named function each, so fields stay
+ * consistent and redaction happens in one place. Phone numbers are masked;
+ * secrets and message bodies never appear, except in simulated mode, whose
+ * whole point is to show the developer the text that would have been sent.
+ */
+
+/** "+447700900123" -> "+44*******123": enough to tell numbers apart, not to dial them. */
+export function maskPhone(phone: string): string {
+  if (phone.length <= 6) return "*".repeat(phone.length);
+  return phone.slice(0, 3) + "*".repeat(phone.length - 6) + phone.slice(-3);
+}
+
+/** Masks anything that looks like a phone number inside free text (e.g. a vendor's error message). */
+export function redactPhones(text: string): string {
+  return text.replace(/\+?\d[\d\s-]{5,}\d/g, (match) => maskPhone(match.replace(/[\s-]/g, "")));
+}
+
+interface OutboxLogRef {
+  businessId: string;
+  messageId: string;
+}
+
+export function logSmsSimulated(
+  logger: Logger,
+  ref: OutboxLogRef & { to: string; body: string },
+): void {
+  // The message line itself carries the text so the local stack's console shows it.
+  logger.info(`[simulated SMS] to ${maskPhone(ref.to)}: ${ref.body}`, {
+    event: "sms.simulated",
+    businessId: ref.businessId,
+    messageId: ref.messageId,
+  });
+}
+
+export function logSmsSent(
+  logger: Logger,
+  ref: OutboxLogRef & { to: string; attempt: number; twilioSid: string; twilioStatus: string },
+): void {
+  logger.info("sms.sent", {
+    businessId: ref.businessId,
+    messageId: ref.messageId,
+    to: maskPhone(ref.to),
+    attempt: ref.attempt,
+    twilioSid: ref.twilioSid,
+    twilioStatus: ref.twilioStatus,
+  });
+}
+
+export function logSmsRetryScheduled(
+  logger: Logger,
+  ref: OutboxLogRef & { attempt: number; nextAttemptAt: Date; error: string; errorCode?: number },
+): void {
+  logger.warn("sms.retry-scheduled", {
+    businessId: ref.businessId,
+    messageId: ref.messageId,
+    attempt: ref.attempt,
+    nextAttemptAt: ref.nextAttemptAt.toISOString(),
+    error: redactPhones(ref.error),
+    errorCode: ref.errorCode,
+  });
+}
+
+export function logSmsFailed(
+  logger: Logger,
+  ref: OutboxLogRef & { attempt: number; reason: string; error: string; errorCode?: number },
+): void {
+  logger.error("sms.failed", {
+    businessId: ref.businessId,
+    messageId: ref.messageId,
+    attempt: ref.attempt,
+    reason: ref.reason,
+    error: redactPhones(ref.error),
+    errorCode: ref.errorCode,
+  });
+}
+
+export function logSmsDeliveryDeferred(
+  logger: Logger,
+  ref: OutboxLogRef & { reason: string; until?: Date },
+): void {
+  logger.info("sms.delivery-deferred", {
+    businessId: ref.businessId,
+    messageId: ref.messageId,
+    reason: ref.reason,
+    until: ref.until?.toISOString(),
+  });
+}
+
+export function logSmsOutboxMissing(logger: Logger, ref: OutboxLogRef): void {
+  logger.warn("sms.outbox-message-missing", {
+    businessId: ref.businessId,
+    messageId: ref.messageId,
+  });
+}

@@ -1,0 +1,187 @@
+import { strict as assert } from "node:assert";
+import {
+  createTwilioClient,
+  rebaseTwilioUrl,
+  TwilioSmsSender,
+} from "../../src/adapters/twilio/twilio-sms.sender";
+import { SmsSendError } from "../../src/ports/sms-gateway.port";
+import { fakeAccountSid, TwilioFakeServer } from "../support/twilio-fake.server";
+
+const authToken = "test-auth-token-0123456789abcdef";
+const sms = {
+  to: "+447700900123",
+  from: "+441174960000",
+  body: "Your boiler service is booked for Tuesday 10:00.",
+};
+
+async function sendFailure(sender: TwilioSmsSender): Promise<SmsSendError> {
+  try {
+    await sender.send(sms);
+  } catch (error) {
+    assert.ok(error instanceof SmsSendError, `expected SmsSendError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected the send to fail");
+}
+
+describe("Twilio SMS sender against a Twilio-speaking server", () => {
+  const accountSid = fakeAccountSid();
+  const fake = new TwilioFakeServer({ accountSid, authToken });
+  let baseUrl = "";
+
+  before(async () => {
+    ({ baseUrl } = await fake.start());
+  });
+  after(() => fake.stop());
+  beforeEach(() => fake.reset());
+
+  function sender(overrides: { authToken?: string; timeoutMs?: number } = {}) {
+    return new TwilioSmsSender({
+      accountSid,
+      authToken: overrides.authToken ?? authToken,
+      apiBaseUrl: baseUrl,
+      timeoutMs: overrides.timeoutMs,
+    });
+  }
+
+  describe("when Twilio accepts the message", () => {
+    it("returns Twilio's message sid and status", async () => {
+      const accepted = await sender().send({
+        ...sms,
+        statusCallbackUrl: "https://example.test/smsStatusCallback",
+      });
+
+      const [stored] = fake.sentMessages();
+      assert.equal(accepted.sid, stored.sid);
+      assert.match(accepted.sid, /^SM[0-9a-f]{32}$/);
+      assert.equal(accepted.status, "queued");
+    });
+
+    it("posts To, From, Body and StatusCallback with the account's basic auth", async () => {
+      await sender().send({ ...sms, statusCallbackUrl: "https://example.test/smsStatusCallback" });
+
+      const [request] = fake.sendRequests();
+      assert.equal(request.path, `/2010-04-01/Accounts/${accountSid}/Messages.json`);
+      assert.equal(request.authorized, true);
+      assert.deepEqual(request.form, {
+        To: sms.to,
+        From: sms.from,
+        Body: sms.body,
+        StatusCallback: "https://example.test/smsStatusCallback",
+      });
+    });
+  });
+
+  describe("when the auth token is wrong", () => {
+    it("fails permanently with Twilio's authentication error", async () => {
+      const failure = await sendFailure(sender({ authToken: "not-the-token" }));
+
+      assert.equal(failure.httpStatus, 401);
+      assert.equal(failure.code, 20003);
+      assert.equal(failure.permanent, true);
+      assert.equal(fake.sentMessages().length, 0);
+    });
+  });
+
+  describe("when Twilio rate-limits the request", () => {
+    it("fails transiently so the outbox retries later, without retrying by itself", async () => {
+      fake.failNext({ kind: "error", status: 429, code: 20429, message: "Too Many Requests" });
+
+      const failure = await sendFailure(sender());
+
+      assert.equal(failure.permanent, false);
+      assert.equal(failure.httpStatus, 429);
+      assert.equal(failure.code, 20429);
+      assert.equal(fake.sendRequests().length, 1);
+    });
+  });
+
+  describe("when Twilio has a server error", () => {
+    it("fails transiently", async () => {
+      fake.failNext({ kind: "error", status: 503, message: "Service Unavailable" });
+
+      const failure = await sendFailure(sender());
+
+      assert.equal(failure.permanent, false);
+      assert.equal(failure.httpStatus, 503);
+    });
+  });
+
+  describe("when the recipient number is invalid", () => {
+    it("fails permanently with code 21211", async () => {
+      fake.failNext({
+        kind: "error",
+        status: 400,
+        code: 21211,
+        message: "The 'To' number +447700900123 is not a valid phone number.",
+      });
+
+      const failure = await sendFailure(sender());
+
+      assert.equal(failure.permanent, true);
+      assert.equal(failure.code, 21211);
+      assert.equal(failure.httpStatus, 400);
+    });
+  });
+
+  describe("when Twilio does not answer in time", () => {
+    it("gives up after the timeout and fails transiently", async () => {
+      fake.failNext({ kind: "delay", ms: 2_000 });
+      const started = Date.now();
+
+      const failure = await sendFailure(sender({ timeoutMs: 300 }));
+
+      const elapsed = Date.now() - started;
+      assert.equal(failure.permanent, false);
+      assert.equal(failure.httpStatus, undefined);
+      assert.ok(elapsed < 1_500, `took ${elapsed} ms`);
+    });
+  });
+
+  describe("when the connection is reset", () => {
+    it("fails transiently", async () => {
+      fake.failNext({ kind: "reset" });
+
+      const failure = await sendFailure(sender());
+
+      assert.equal(failure.permanent, false);
+      assert.match(failure.message, /unreachable/);
+    });
+  });
+
+  describe("when messages are looked up later", () => {
+    it("the fake answers the client's fetch and list-by-recipient calls", async () => {
+      const accepted = await sender().send(sms);
+      await sender().send({ ...sms, to: "+447700900999" });
+      const twilio = await createTwilioClient({ accountSid, authToken, apiBaseUrl: baseUrl });
+
+      const fetched = await twilio.messages(accepted.sid).fetch();
+      const listed = await twilio.messages.list({ to: sms.to });
+
+      assert.equal(fetched.body, sms.body);
+      assert.deepEqual(
+        listed.map((m) => m.sid),
+        [accepted.sid],
+      );
+    });
+  });
+});
+
+describe("rebasing Twilio URLs onto a local server", () => {
+  it("keeps the path and query and swaps the origin", () => {
+    assert.equal(
+      rebaseTwilioUrl(
+        "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?To=%2B44",
+        "http://127.0.0.1:4010",
+      ),
+      "http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages.json?To=%2B44",
+    );
+  });
+
+  it("leaves URLs of other hosts alone", () => {
+    assert.equal(
+      rebaseTwilioUrl("https://example.com/a", "http://127.0.0.1:4010"),
+      "https://example.com/a",
+    );
+  });
+});

@@ -1,0 +1,287 @@
+import { randomBytes } from "node:crypto";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A local HTTP server speaking the part of Twilio's REST API the product uses
+ * (Messages: create, fetch, list by recipient), so the real twilio client can
+ * be pointed at it. It records every request and can fail on demand.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Decoded form fields of a POST. */
+  form: Record<string, string>;
+  /** Whether the basic auth matched the configured account. */
+  authorized: boolean;
+}
+
+export interface FakeMessage {
+  sid: string;
+  account_sid: string;
+  to: string;
+  from: string;
+  body: string;
+  status: string;
+  status_callback: string | null;
+  date_created: string;
+}
+
+/** What the next request(s) get instead of a normal answer. */
+export type Fault =
+  /** An error answer in Twilio's JSON error shape. */
+  | { kind: "error"; status: number; code?: number; message?: string }
+  /** Wait before answering normally (the request still takes effect, as on Twilio). */
+  | { kind: "delay"; ms: number }
+  /** Drop the connection without answering. */
+  | { kind: "reset" };
+
+export interface TwilioFakeOptions {
+  accountSid: string;
+  authToken: string;
+}
+
+const API_PREFIX = "/2010-04-01/Accounts/";
+
+function twilioError(status: number, code: number | undefined, message: string) {
+  return {
+    code: code ?? null,
+    message,
+    more_info: code ? `https://www.twilio.com/docs/errors/${code}` : null,
+    status,
+  };
+}
+
+export class TwilioFakeServer {
+  readonly requests: RecordedRequest[] = [];
+  private readonly messages = new Map<string, FakeMessage>();
+  private readonly faults: Fault[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private server: http.Server | undefined;
+  private baseUrl = "";
+
+  constructor(private readonly options: TwilioFakeOptions) {}
+
+  async start(): Promise<{ baseUrl: string }> {
+    const server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.json(res, 500, twilioError(500, undefined, String(error)));
+      });
+    });
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    return { baseUrl: this.baseUrl };
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  /** Applies `fault` to each of the next `times` requests, in order. */
+  failNext(fault: Fault, times = 1): void {
+    for (let i = 0; i < times; i += 1) this.faults.push(fault);
+  }
+
+  /** Messages the fake accepted, oldest first. */
+  sentMessages(): FakeMessage[] {
+    return [...this.messages.values()];
+  }
+
+  /** Requests that tried to create a message (accepted or not). */
+  sendRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === "POST" && r.path.endsWith("/Messages.json"));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.faults.length = 0;
+    this.messages.clear();
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.baseUrl);
+    const raw = await readBody(req);
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    const authorized = this.isAuthorized(req.headers.authorization, url.pathname);
+    this.requests.push({
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      form,
+      authorized,
+    });
+
+    const fault = this.faults.shift();
+    if (fault?.kind === "reset") {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "error") {
+      this.json(
+        res,
+        fault.status,
+        twilioError(fault.status, fault.code, fault.message ?? `Injected failure ${fault.status}`),
+      );
+      return;
+    }
+    if (fault?.kind === "delay") await this.sleep(fault.ms);
+    if (res.destroyed) return;
+
+    if (!authorized) {
+      this.json(res, 401, twilioError(401, 20003, "Authenticate"));
+      return;
+    }
+    this.route(req.method ?? "GET", url, form, res);
+  }
+
+  private route(
+    method: string,
+    url: URL,
+    form: Record<string, string>,
+    res: http.ServerResponse,
+  ): void {
+    const accountSid = this.options.accountSid;
+    const base = `${API_PREFIX}${accountSid}/Messages`;
+    if (method === "POST" && url.pathname === `${base}.json`) {
+      this.createMessage(form, res);
+      return;
+    }
+    if (method === "GET" && url.pathname === `${base}.json`) {
+      const to = url.searchParams.get("To");
+      const messages = this.sentMessages().filter((m) => !to || m.to === to);
+      this.json(res, 200, {
+        messages: messages.map((m) => this.resource(m)),
+        end: Math.max(messages.length - 1, 0),
+        first_page_uri: `${base}.json?PageSize=50&Page=0`,
+        next_page_uri: null,
+        page: 0,
+        page_size: 50,
+        previous_page_uri: null,
+        start: 0,
+        uri: `${url.pathname}${url.search}`,
+      });
+      return;
+    }
+    const single = url.pathname.match(new RegExp(`^${base}/(SM[0-9a-f]{32})\\.json$`));
+    if (method === "GET" && single) {
+      const message = this.messages.get(single[1]);
+      if (message) this.json(res, 200, this.resource(message));
+      else {
+        this.json(
+          res,
+          404,
+          twilioError(404, 20404, `The requested resource ${url.pathname} was not found`),
+        );
+      }
+      return;
+    }
+    this.json(
+      res,
+      404,
+      twilioError(404, 20404, `The requested resource ${url.pathname} was not found`),
+    );
+  }
+
+  private createMessage(form: Record<string, string>, res: http.ServerResponse): void {
+    if (!form.To) {
+      this.json(res, 400, twilioError(400, 21604, "A 'To' phone number is required."));
+      return;
+    }
+    if (!form.From && !form.MessagingServiceSid) {
+      this.json(res, 400, twilioError(400, 21603, "A 'From' phone number is required."));
+      return;
+    }
+    if (!form.Body) {
+      this.json(res, 400, twilioError(400, 21602, "Message body is required."));
+      return;
+    }
+    const message: FakeMessage = {
+      sid: `SM${randomBytes(16).toString("hex")}`,
+      account_sid: this.options.accountSid,
+      to: form.To,
+      from: form.From ?? "",
+      body: form.Body,
+      status: "queued",
+      status_callback: form.StatusCallback ?? null,
+      date_created: new Date().toUTCString().replace("GMT", "+0000"),
+    };
+    this.messages.set(message.sid, message);
+    this.json(res, 201, this.resource(message));
+  }
+
+  /** Twilio's JSON message resource. */
+  private resource(m: FakeMessage) {
+    const uri = `${API_PREFIX}${m.account_sid}/Messages/${m.sid}.json`;
+    return {
+      account_sid: m.account_sid,
+      api_version: "2010-04-01",
+      body: m.body,
+      date_created: m.date_created,
+      date_sent: null,
+      date_updated: m.date_created,
+      direction: "outbound-api",
+      error_code: null,
+      error_message: null,
+      from: m.from,
+      messaging_service_sid: null,
+      num_media: "0",
+      num_segments: String(Math.max(1, Math.ceil(m.body.length / 160))),
+      price: null,
+      price_unit: "USD",
+      sid: m.sid,
+      status: m.status,
+      subresource_uris: { media: uri.replace(".json", "/Media.json") },
+      to: m.to,
+      uri,
+    };
+  }
+
+  private isAuthorized(header: string | undefined, path: string): boolean {
+    if (!header?.startsWith("Basic ")) return false;
+    const [user, password] = Buffer.from(header.slice(6), "base64").toString("utf8").split(":");
+    const { accountSid, authToken } = this.options;
+    return (
+      user === accountSid && password === authToken && path.startsWith(API_PREFIX + accountSid)
+    );
+  }
+
+  private json(res: http.ServerResponse, status: number, body: unknown): void {
+    if (res.destroyed) return;
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** A realistic-looking account for tests: "AC" followed by 32 hex digits. */
+export function fakeAccountSid(): string {
+  return `AC${randomBytes(16).toString("hex")}`;
+}
