@@ -1,0 +1,316 @@
+import { strict as assert } from "node:assert";
+import {
+  deliverOutboxMessage,
+  TransientDeliveryError,
+  type DeliverOutboxDeps,
+} from "../../src/app/deliver-outbox-message";
+import { CLAIM_LEASE_MS, MAX_ATTEMPTS } from "../../src/domain/delivery/delivery.state-machine";
+import type { NewOutboxMessage } from "../../src/domain/delivery/outbox-message";
+import { SmsSendError } from "../../src/ports/sms-gateway.port";
+import {
+  InMemoryOutboxStore,
+  ManualClock,
+  RecordingLogger,
+  ScriptedSmsGateway,
+} from "../support/in-memory-outbox.store";
+
+const ref = { businessId: "bristol-plumbing", messageId: "booking-confirmation-apt-1" };
+const message: NewOutboxMessage = {
+  id: ref.messageId,
+  businessId: ref.businessId,
+  to: "+447700900123",
+  body: "Hi Sam, your boiler service is booked for Tue 10 Mar at 10:00.",
+  purpose: "booking-confirmation",
+  relatedId: "apt-1",
+};
+const businessNumber = "+441174960000";
+
+function setup(options: { credentials?: boolean } = {}) {
+  const clock = new ManualClock(new Date("2026-03-10T09:00:00Z"));
+  const store = new InMemoryOutboxStore(clock);
+  store.senders.set(ref.businessId, businessNumber);
+  const gateway = new ScriptedSmsGateway();
+  const logger = new RecordingLogger();
+  const deps: DeliverOutboxDeps = {
+    store,
+    gateway: options.credentials === false ? undefined : gateway,
+    clock,
+    logger,
+    statusCallbackUrl: "https://example.test/smsStatusCallback",
+  };
+  return { clock, store, gateway, logger, deps };
+}
+
+const transient = () =>
+  new SmsSendError({ permanent: false, httpStatus: 503, message: "Twilio 503: unavailable" });
+
+async function rejection(run: Promise<unknown>): Promise<TransientDeliveryError> {
+  try {
+    await run;
+  } catch (error) {
+    assert.ok(error instanceof TransientDeliveryError, `unexpected ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected delivery to throw for a retry");
+}
+
+describe("delivering an outbox message", () => {
+  describe("when Twilio accepts it", () => {
+    it("sends once from the business's number and records the sid", async () => {
+      const { store, gateway, deps } = setup();
+      await store.enqueue(message);
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "sent");
+      assert.deepEqual(gateway.sent, [
+        {
+          to: message.to,
+          from: businessNumber,
+          body: message.body,
+          statusCallbackUrl: "https://example.test/smsStatusCallback",
+        },
+      ]);
+      const stored = store.get(ref);
+      assert.equal(stored.status, "SUCCESS");
+      assert.equal(stored.attempts, 1);
+      assert.ok(result.kind === "sent");
+      assert.equal(stored.twilioSid, result.twilioSid);
+      assert.match(stored.twilioSid ?? "", /^SM/);
+      assert.equal(stored.twilioStatus, "queued");
+    });
+
+    it("uses the message's own sender when it names one", async () => {
+      const { store, gateway, deps } = setup();
+      await store.enqueue({ ...message, from: "+441174960999" });
+
+      await deliverOutboxMessage(ref, deps);
+
+      assert.equal(gateway.sent[0].from, "+441174960999");
+    });
+  });
+
+  describe("when the same event is delivered again", () => {
+    it("does not send a second time", async () => {
+      const { store, gateway, deps } = setup();
+      await store.enqueue(message);
+
+      await deliverOutboxMessage(ref, deps);
+      const again = await deliverOutboxMessage(ref, deps);
+
+      assert.deepEqual(again, { kind: "already-final", status: "SUCCESS" });
+      assert.equal(gateway.sent.length, 1);
+    });
+
+    it("lets only one of two concurrent runs send", async () => {
+      const { store, gateway, deps } = setup();
+      await store.enqueue(message);
+
+      const results = await Promise.allSettled([
+        deliverOutboxMessage(ref, deps),
+        deliverOutboxMessage(ref, deps),
+      ]);
+
+      assert.equal(gateway.sent.length, 1);
+      assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+      const rejected = results.find((r) => r.status === "rejected");
+      assert.ok(
+        rejected?.status === "rejected" && rejected.reason instanceof TransientDeliveryError,
+      );
+    });
+  });
+
+  describe("when Twilio fails transiently", () => {
+    it("records a retry with backoff and throws so the platform retries", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      gateway.failNext(transient());
+
+      const error = await rejection(deliverOutboxMessage(ref, deps));
+
+      const stored = store.get(ref);
+      assert.equal(stored.status, "RETRY");
+      assert.equal(stored.attempts, 1);
+      assert.equal(stored.lastError, "Twilio 503: unavailable");
+      assert.deepEqual(stored.nextAttemptAt, new Date(clock.now().getTime() + 30_000));
+      assert.deepEqual(error.retryAfter, stored.nextAttemptAt);
+    });
+
+    it("does not try again before the backoff has passed", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      gateway.failNext(transient());
+      await rejection(deliverOutboxMessage(ref, deps));
+      clock.advance(10_000);
+
+      await rejection(deliverOutboxMessage(ref, deps));
+
+      assert.equal(gateway.sent.length, 1);
+      assert.equal(store.get(ref).attempts, 1);
+    });
+
+    it("succeeds on the retry after the backoff, with two attempts", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      gateway.failNext(transient());
+      await rejection(deliverOutboxMessage(ref, deps));
+      clock.advance(30_000);
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "sent");
+      assert.equal(store.get(ref).status, "SUCCESS");
+      assert.equal(store.get(ref).attempts, 2);
+      assert.equal(gateway.sent.length, 2);
+    });
+
+    it("gives up with ERROR after the last attempt, without throwing", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      for (let i = 0; i < MAX_ATTEMPTS; i += 1) gateway.failNext(transient());
+
+      for (let i = 1; i < MAX_ATTEMPTS; i += 1) {
+        await rejection(deliverOutboxMessage(ref, deps));
+        clock.advance(60 * 60_000);
+      }
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "failed");
+      assert.equal(store.get(ref).status, "ERROR");
+      assert.equal(store.get(ref).attempts, MAX_ATTEMPTS);
+      assert.equal(gateway.sent.length, MAX_ATTEMPTS);
+    });
+
+    it("retries a failure it cannot classify", async () => {
+      const { store, gateway, deps } = setup();
+      await store.enqueue(message);
+      gateway.failNext(new Error("socket hang up"));
+
+      await rejection(deliverOutboxMessage(ref, deps));
+
+      assert.equal(store.get(ref).status, "RETRY");
+    });
+  });
+
+  describe("when Twilio rejects the message permanently", () => {
+    it("records ERROR with Twilio's code and does not throw", async () => {
+      const { store, gateway, logger, deps } = setup();
+      await store.enqueue(message);
+      gateway.failNext(
+        new SmsSendError({
+          permanent: true,
+          code: 21211,
+          httpStatus: 400,
+          message: "Twilio 400 (21211): The 'To' number +447700900123 is not a valid phone number.",
+        }),
+      );
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "failed");
+      const stored = store.get(ref);
+      assert.equal(stored.status, "ERROR");
+      assert.equal(stored.lastErrorCode, 21211);
+      const logged = logger.lines.find((l) => l.event === "sms.failed");
+      assert.ok(logged, "the failure is logged");
+      assert.doesNotMatch(String(logged.fields.error), /447700900123/);
+    });
+
+    it("records ERROR without calling Twilio when the recipient is not a phone number", async () => {
+      const { store, gateway, deps } = setup();
+      await store.enqueue({ ...message, to: "not a number" });
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "failed");
+      assert.equal(gateway.sent.length, 0);
+      assert.match(store.get(ref).lastError ?? "", /recipient/);
+    });
+
+    it("records ERROR when the business has no sending number", async () => {
+      const { store, gateway, deps } = setup();
+      store.senders.clear();
+      await store.enqueue(message);
+
+      await deliverOutboxMessage(ref, deps);
+
+      assert.equal(store.get(ref).status, "ERROR");
+      assert.equal(gateway.sent.length, 0);
+    });
+  });
+
+  describe("when no Twilio credentials are configured", () => {
+    it("records the message as simulated and prints its text", async () => {
+      const { store, logger, deps } = setup({ credentials: false });
+      await store.enqueue(message);
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.deepEqual(result, { kind: "simulated", attempt: 1 });
+      assert.equal(store.get(ref).status, "SIMULATED");
+      const line = logger.lines.find((l) => l.fields.event === "sms.simulated");
+      assert.ok(line);
+      assert.match(line.event, /^\[simulated SMS\] to \+44\*+123: Hi Sam, your boiler service/);
+    });
+  });
+
+  describe("when a worker died holding an attempt", () => {
+    it("waits while its lease lasts", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      await store.claimAttempt(ref, {
+        attempt: 1,
+        claimedAt: clock.now(),
+        leaseExpiresAt: new Date(clock.now().getTime() + CLAIM_LEASE_MS),
+      });
+
+      const error = await rejection(deliverOutboxMessage(ref, deps));
+
+      assert.match(error.message, /lease-held/);
+      assert.equal(gateway.sent.length, 0);
+    });
+
+    it("takes over with the next attempt once the lease has expired", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      await store.claimAttempt(ref, {
+        attempt: 1,
+        claimedAt: clock.now(),
+        leaseExpiresAt: new Date(clock.now().getTime() + CLAIM_LEASE_MS),
+      });
+      clock.advance(CLAIM_LEASE_MS + 1);
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.deepEqual(result.kind, "sent");
+      assert.equal(store.get(ref).attempts, 2);
+      assert.equal(gateway.sent.length, 1);
+    });
+
+    it("records ERROR when the abandoned attempt was the last one", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      await store.claimAttempt(ref, {
+        attempt: MAX_ATTEMPTS,
+        claimedAt: clock.now(),
+        leaseExpiresAt: new Date(clock.now().getTime() + CLAIM_LEASE_MS),
+      });
+      clock.advance(CLAIM_LEASE_MS + 1);
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "failed");
+      assert.equal(store.get(ref).status, "ERROR");
+      assert.equal(gateway.sent.length, 0);
+    });
+  });
+
+  describe("when the message does not exist", () => {
+    it("reports it missing without sending", async () => {
+      const { gateway, deps } = setup();
+
+      assert.deepEqual(await deliverOutboxMessage(ref, deps), { kind: "missing" });
+      assert.equal(gateway.sent.length, 0);
+    });
+  });
+});
