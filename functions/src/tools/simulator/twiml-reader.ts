@@ -113,6 +113,8 @@ export interface XmlElement {
   readonly children: readonly XmlElement[];
   /** Concatenated text directly inside this element, entities decoded. */
   readonly text: string;
+  /** Text and child elements in document order (SSML inside <Say>). */
+  readonly nodes: ReadonlyArray<XmlElement | string>;
 }
 
 /** Parses a TwiML document into its verbs. Throws TwimlParseError on anything malformed. */
@@ -265,9 +267,9 @@ function requireText(element: XmlElement): string {
   return text;
 }
 
-/** Say may contain SSML tags (<break/>, <emphasis>): read all the words. */
+/** Say may contain SSML tags (<break/>, <emphasis>): read all the words, in order. */
 function allText(element: XmlElement): string {
-  return [element.text, ...element.children.map(allText)].join(" ");
+  return element.nodes.map((node) => (typeof node === "string" ? node : allText(node))).join("");
 }
 
 function collapse(text: string): string {
@@ -283,6 +285,7 @@ interface MutableElement {
   attributes: Record<string, string>;
   children: MutableElement[];
   text: string;
+  nodes: Array<MutableElement | string>;
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -326,7 +329,7 @@ export function parseXml(xml: string): XmlElement {
     if (textEnd > position) {
       const raw = source.slice(position, textEnd);
       const current = stack[stack.length - 1];
-      if (current) current.text += decodeEntities(raw);
+      if (current) addText(current, decodeEntities(raw));
       else if (raw.trim()) fail(`text outside the root element: "${raw.trim().slice(0, 40)}"`);
       position = textEnd;
       continue;
@@ -345,7 +348,7 @@ export function parseXml(xml: string): XmlElement {
       if (end === -1) fail("unterminated CDATA section");
       const current = stack[stack.length - 1];
       if (!current) fail("CDATA outside the root element");
-      current.text += source.slice(position + 9, end);
+      addText(current, source.slice(position + 9, end));
       position = end + 3;
     } else if (source.startsWith("<!", position)) {
       fail("DOCTYPE and other declarations are not allowed in TwiML");
@@ -360,8 +363,10 @@ export function parseXml(xml: string): XmlElement {
     } else {
       const element = readStartTag();
       const parent = stack[stack.length - 1];
-      if (parent) parent.children.push(element.element);
-      else if (root) fail(`a second root element <${element.element.name}>`);
+      if (parent) {
+        parent.children.push(element.element);
+        parent.nodes.push(element.element);
+      } else if (root) fail(`a second root element <${element.element.name}>`);
       else root = element.element;
       if (!element.selfClosing) stack.push(element.element);
     }
@@ -373,6 +378,11 @@ export function parseXml(xml: string): XmlElement {
   if (!root) throw new TwimlParseError("the document is empty");
   return root;
 
+  function addText(element: MutableElement, text: string): void {
+    element.text += text;
+    element.nodes.push(text);
+  }
+
   function readStartTag(): { element: MutableElement; selfClosing: boolean } {
     const nameMatch = /^<([A-Za-z_][\w.:-]*)/.exec(source.slice(position));
     if (!nameMatch) fail("malformed tag");
@@ -382,6 +392,7 @@ export function parseXml(xml: string): XmlElement {
       attributes: {},
       children: [],
       text: "",
+      nodes: [],
     };
     for (;;) {
       const whitespace = /^\s*/.exec(source.slice(position))?.[0] ?? "";
