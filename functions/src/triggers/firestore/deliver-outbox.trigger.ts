@@ -18,10 +18,12 @@ import type { Logger } from "../../ports/logger.port";
 /** Deployed name of the (future) HTTP function receiving Twilio's SMS status callbacks. */
 export const SMS_STATUS_CALLBACK_FUNCTION = "smsStatusCallback";
 
+// write() keeps the event name as the message; logger.error() would replace it with a stack trace.
 const logger: Logger = {
-  info: (event, fields) => functionsLogger.info(event, fields ?? {}),
-  warn: (event, fields) => functionsLogger.warn(event, fields ?? {}),
-  error: (event, fields) => functionsLogger.error(event, fields ?? {}),
+  info: (event, fields) => functionsLogger.write({ severity: "INFO", message: event, ...fields }),
+  warn: (event, fields) =>
+    functionsLogger.write({ severity: "WARNING", message: event, ...fields }),
+  error: (event, fields) => functionsLogger.write({ severity: "ERROR", message: event, ...fields }),
 };
 
 let sender: { key: string; gateway: TwilioSmsSender } | undefined;
