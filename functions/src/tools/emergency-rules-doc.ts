@@ -1,0 +1,129 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  CUSTOM_PHRASE_SAFETY_ADVICE,
+  EMERGENCY_CONTEXT_RULES,
+  EMERGENCY_RULES,
+} from "../domain/emergency/emergency-rules";
+
+/** docs/emergency-rules.md, from functions/lib/src/tools/. */
+export const EMERGENCY_RULES_DOC_PATH = path.resolve(__dirname, "../../../../docs/emergency-rules.md");
+export const REGENERATE_COMMAND = "cd functions && npm run build && node lib/src/tools/emergency-rules-doc.js --write";
+
+const code = (s: string): string => `\`${s.replace(/`/g, "\\`")}\``;
+const list = (items: readonly string[]): string => items.map((i) => `- ${i}`).join("\n");
+
+/** Renders the emergency rules document from EMERGENCY_RULES; the doc is never edited by hand. */
+export function renderEmergencyRulesDoc(): string {
+  const c = EMERGENCY_CONTEXT_RULES;
+  const parts: string[] = [
+    "# Emergency rules",
+    "",
+    `<!-- Generated from functions/src/domain/emergency/emergency-rules.ts. Do not edit by hand: run \`${REGENERATE_COMMAND}\`. -->`,
+    "",
+    "Every caller turn (and every chat message) is checked for an emergency **before anything else**:",
+    "before intent classification, before slot filling, before any call to the language model.",
+    "The check is deterministic: plain rules over the caller's words, compiled once when the",
+    "function instance starts, so the same words always give the same answer, in well under a",
+    "millisecond, and it still works when the language model is slow or down.",
+    "",
+    "When a rule fires, the caller immediately hears the safety advice for that kind of emergency",
+    "(listed below), the owner gets an SMS, and the call is warm-transferred to the owner's phone.",
+    "",
+    "**The language model may add an emergency, never remove one.** If the model thinks a turn",
+    "is an emergency that these rules missed, it is treated as one; if the rules say emergency,",
+    "nothing the model says can downgrade it.",
+    "",
+    "## How phrases are matched",
+    "",
+    "- The caller's words are normalised first: lower case, curly apostrophes straightened,",
+    '  hyphens and slashes turned into spaces ("burst-pipe" is "burst pipe"), "C.O." read as "co".',
+    "- The utterance is split into clauses at punctuation and at words such as *but*, *although*,",
+    "  *however*. Negations and questions only affect the clause they are in, so",
+    '  "I don\'t know what to do, water is pouring through the ceiling" is an emergency.',
+    "- Kinds are checked in the order below and the first live match wins: gas and carbon monoxide",
+    "  (leave the building) come before water (turn off the stopcock).",
+    "",
+    "### When a matching phrase is not an emergency",
+    "",
+    `- **Negation.** A negation within ${c.negationWindowWords} words before the phrase, or inside it, cancels it:`,
+    '  "there\'s no gas smell", "I can\'t smell gas", "the pipe hasn\'t burst". Negation words:',
+    `  ${c.negationCues.map(code).join(", ")}.`,
+    "  A negation followed by one of these words is uncertainty or urgency, not denial, and does",
+    `  **not** cancel: ${c.negationExemptNextWords.map(code).join(", ")}`,
+    '  ("I don\'t know what to do", "I\'m not sure", "the water won\'t stop").',
+    `  A "no" followed by ${c.interjectionNoNextWords.map(code).join(", ")} is an interjection`,
+    '  ("no, the pipe has burst") and does not cancel either.',
+    "  For kinds that are negative by nature (no water), only negations *before* the phrase count.",
+    "- **Hypotheticals.** A conditional before the phrase in the same clause makes it hypothetical",
+    '  ("what should I do if a pipe bursts"):',
+    "",
+    list(c.conditionalMarkers.map(code)),
+    "",
+    "  ...unless the condition follows uncertainty, which is still an emergency",
+    `  ("I'm not sure if it's a gas leak"): ${c.uncertainIfMarkers.map(code).join(", ")}.`,
+    "- **Questions about the business or how-to questions** are not reports",
+    '  ("do you deal with burst pipes?", "how do I fix a burst pipe", "how much is a burst pipe repair"):',
+    "",
+    list(c.serviceQuestionMarkers.map(code)),
+    "",
+    "  ...unless the same clause says it is happening to the caller (\"can you fix **my** burst pipe\",",
+    '  "how do I turn the water off, the pipe **has burst**"):',
+    "",
+    list(c.specificReferenceMarkers.map(code)),
+    "",
+    '- **History.** "Last year I had a burst pipe" is *not* an emergency: we take the caller at their',
+    "  word that it is over, and the call carries on as a normal booking. Historic markers:",
+    "",
+    list(c.historicMarkers.map(code)),
+    "",
+    "  A recent marker in the same clause overrides this (\"we had a burst pipe last year and it's",
+    '  burst again"), as does a plain past tense without a time ("I had a burst pipe" could be',
+    "  five minutes ago, so it counts):",
+    "",
+    list(c.recentMarkers.map(code)),
+    "",
+    "Without punctuation from the speech recogniser these rules read a whole utterance as one",
+    "clause; they are tuned so that a doubtful case is treated as an emergency, because a false",
+    "alarm costs the owner a phone call and a missed one can cost a ceiling.",
+    "",
+    "## Per-business phrases",
+    "",
+    "A business can add its own phrases in its settings (`emergency.extraPhrases`, for example",
+    '"boiler leaking" or "water tank overflowing"). They are matched case-insensitively, as whole',
+    "words, after the built-in rules, with the same negation and question handling. Between the",
+    "words of a phrase the caller may say *is, are, 's, has, have, keeps, been, just, started,",
+    'really, badly, now*, so "boiler leaking" also catches "my boiler is leaking". They are reported',
+    'as kind `custom`, and the caller hears the general water advice:',
+    "",
+    `> ${CUSTOM_PHRASE_SAFETY_ADVICE}`,
+    "",
+    "## Kinds",
+    "",
+  ];
+  for (const rule of EMERGENCY_RULES) {
+    parts.push(`### ${rule.label} (\`${rule.kind}\`)`, "");
+    parts.push("Caller phrasings this catches, among others:", "");
+    parts.push(list(rule.phrases.flatMap((p) => p.examples).map((e) => `"${e}"`)), "");
+    parts.push("Patterns (regular expressions over normalised text):", "");
+    parts.push(list(rule.phrases.map((p) => code(p.pattern))), "");
+    if (rule.negativeByNature) {
+      parts.push("These phrasings are negative by nature, so only a negation before them cancels them.", "");
+    }
+    parts.push("What the caller hears:", "", `> ${rule.safetyAdvice}`, "");
+  }
+  return `${parts.join("\n").trimEnd()}\n`;
+}
+
+function main(argv: readonly string[]): void {
+  const doc = renderEmergencyRulesDoc();
+  if (argv.includes("--write")) {
+    fs.mkdirSync(path.dirname(EMERGENCY_RULES_DOC_PATH), { recursive: true });
+    fs.writeFileSync(EMERGENCY_RULES_DOC_PATH, doc);
+    console.log(`wrote ${EMERGENCY_RULES_DOC_PATH}`);
+  } else {
+    process.stdout.write(doc);
+  }
+}
+
+if (require.main === module) main(process.argv.slice(2));
