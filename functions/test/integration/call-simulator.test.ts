@@ -418,8 +418,17 @@ describe("the local call simulator", function () {
 
   describe("run from the command line", () => {
     let scriptFile: string;
+    const temporaryDirs: string[] = [];
+    const temporaryDir = (prefix: string): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+      temporaryDirs.push(dir);
+      return dir;
+    };
+    after(() => {
+      for (const dir of temporaryDirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
     before(() => {
-      scriptFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "call-sim-")), "call.txt");
+      scriptFile = path.join(temporaryDir("call-sim-"), "call.txt");
       fs.writeFileSync(scriptFile, "\nCan you fix a dripping tap?\n");
     });
 
@@ -440,6 +449,57 @@ describe("the local call simulator", function () {
       );
       assert.equal(receptionist.to("/voice/incoming")[0]?.params.From, "+447700900999");
       assert.equal(receptionist.rejectedSignatures, 0);
+    });
+
+    it("prefers --auth-token over TWILIO_AUTH_TOKEN", async () => {
+      const result = await runCli(
+        ["--base-url", receptionist.base, "--script", scriptFile, "--auth-token", AUTH_TOKEN],
+        { TWILIO_AUTH_TOKEN: "stale-token" },
+      );
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(receptionist.rejectedSignatures, 0);
+    });
+
+    it("falls back to TWILIO_AUTH_TOKEN in functions/.secret.local of its own checkout", async () => {
+      const checkout = copyCompiledCliTo(temporaryDir("checkout-"));
+      fs.writeFileSync(
+        path.join(checkout.root, "functions", ".secret.local"),
+        `# local secrets\nTWILIO_AUTH_TOKEN="${AUTH_TOKEN}"\n`,
+      );
+      const result = await runCli(
+        ["--base-url", receptionist.base, "--script", scriptFile],
+        {
+          NODE_PATH: path.resolve(__dirname, "../../../../node_modules"),
+        },
+        checkout.cli,
+      );
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(receptionist.to("/voice/incoming").length, 1);
+      assert.equal(receptionist.rejectedSignatures, 0);
+    });
+
+    it("refuses to call without any auth token, saying where to put one", async () => {
+      const checkout = copyCompiledCliTo(temporaryDir("checkout-"));
+      const result = await runCli(
+        ["--base-url", receptionist.base, "--script", scriptFile],
+        {
+          NODE_PATH: path.resolve(__dirname, "../../../../node_modules"),
+        },
+        checkout.cli,
+      );
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /No Twilio auth token.*functions\/\.secret\.local/);
+      assert.equal(receptionist.received.length, 0);
+    });
+
+    it("rejects a mistyped option before calling anyone", async () => {
+      const result = await runCli(
+        ["--base-url", receptionist.base, "--owner", "maybe", "--auth-token", AUTH_TOKEN],
+        {},
+      );
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /^--owner: .*accept.*decline.*no-answer/);
+      assert.equal(receptionist.received.length, 0);
     });
 
     it("exits non-zero with a friendly message when the stack is not running", async () => {
@@ -477,9 +537,10 @@ describe("the local call simulator", function () {
 function runCli(
   args: string[],
   env: Record<string, string>,
+  cli: string = CLI,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [cli, ...args], {
       env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -499,4 +560,15 @@ async function closedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/** A bare checkout holding only the compiled CLI, so its .secret.local is the test's own. */
+function copyCompiledCliTo(root: string): { root: string; cli: string } {
+  const tools = path.dirname(CLI);
+  const target = path.join(root, "functions", "lib", "src", "tools");
+  fs.mkdirSync(target, { recursive: true });
+  fs.writeFileSync(path.join(root, "functions", "package.json"), "{}");
+  fs.cpSync(path.join(tools, "simulator"), path.join(target, "simulator"), { recursive: true });
+  fs.copyFileSync(CLI, path.join(target, "call-simulator.js"));
+  return { root, cli: path.join(target, "call-simulator.js") };
 }

@@ -549,8 +549,12 @@ class CallSession {
       body: method === "POST" ? query : undefined,
     });
     if (response.status < 200 || response.status > 299) {
+      const hint =
+        response.status === 403
+          ? " Is the signature wrong? The auth token must match TWILIO_AUTH_TOKEN in functions/.secret.local, and --base-url the stack's PUBLIC_WEBHOOK_BASE_URL."
+          : "";
       throw new WebhookError(
-        `${method} ${url} answered HTTP ${response.status}.`,
+        `${method} ${url} answered HTTP ${response.status}.${hint}`,
         response.body.trim() || "(empty body)",
       );
     }
@@ -559,7 +563,7 @@ class CallSession {
 
   private system(text: string): void {
     this.deps.print(text);
-    this.events.push({ who: "system", text });
+    this.events.push({ who: "system", text: text.trim() });
   }
 }
 

@@ -57,7 +57,8 @@ export function readlineCaller(
   });
   rl.on("close", () => {
     closed = true;
-    if (terminal) output.write("\n");
+    // Ctrl-D at the prompt: end the "You: " line before the session prints the hang-up.
+    if (terminal && waiting) output.write("\n");
     waiting?.(null);
     waiting = undefined;
   });
