@@ -362,6 +362,47 @@ describe("the local call simulator", function () {
     });
   });
 
+  describe("when one Dial rings the owner and the backup together", () => {
+    it("lets the first phone to pick up win and reports its leg", async () => {
+      receptionist.override = (hook) => {
+        if (hook.path !== "/voice/turn") return undefined;
+        const b = receptionist.base;
+        return {
+          status: 200,
+          body:
+            `<Response><Dial action="${b}/voice/dial-result?step=1">` +
+            `<Number url="${b}/voice/whisper">${OWNER}</Number>` +
+            `<Number url="${b}/voice/whisper">${BACKUP}</Number></Dial></Response>`,
+        };
+      };
+      const transcript = await call(["burst pipe"], { owner: "no-answer", backups: ["accept"] });
+      const whispers = receptionist.to("/voice/whisper");
+      assert.deepEqual(
+        whispers.map((hook) => hook.params.To),
+        [BACKUP],
+      );
+      const [result] = receptionist.to("/voice/dial-result");
+      assert.equal(result.params.DialCallSid, whispers[0].params.CallSid);
+      assert.equal(result.params.DialBridged, "true");
+      assert.equal(transcript.ended, "transfer-accepted");
+    });
+  });
+
+  describe("when the receptionist rejects the call outright", () => {
+    it("ends unanswered and reports the call busy", async () => {
+      receptionist.override = (hook) =>
+        hook.path === "/voice/incoming"
+          ? { status: 200, body: '<Response><Reject reason="busy"/></Response>' }
+          : undefined;
+      const transcript = await call(["hello"]);
+      assert.equal(transcript.ended, "hangup");
+      assert.ok(printed.includes("[call rejected]"));
+      const [status] = receptionist.to("/voice/status");
+      assert.equal(status.params.CallStatus, "busy");
+      assert.equal(status.params.CallDuration, "0");
+    });
+  });
+
   describe("when the signing token is wrong", () => {
     it("fails with the receptionist's 403 and its body", async () => {
       await assert.rejects(

@@ -393,6 +393,7 @@ class CallSession {
         } else if (verb.kind === "gather") {
           for (const prompt of verb.prompts) {
             if (prompt.kind === "say") this.system(`${hears} ${prompt.text}`);
+            if (prompt.kind === "play") this.system(`${hears} [plays audio ${prompt.url}]`);
           }
           const result = this.ownerKeys(leg, verb);
           if (result || verb.actionOnEmptyResult) {
