@@ -113,7 +113,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern:
-          String.raw`\b(?:carbon monoxide|co2?|c o) (?:alarm|detector|monitor|sensor)s? ${GAP}` +
+          String.raw`\b(?:carbon monoxide|co2?|c o) (?:alarm|detector|monitor|sensor)(?:s|'s)? ${GAP}` +
           String.raw`(?:going off|gone off|went off|goes off|go off|keeps going|beeping|bleeping|sounding|ringing|screaming|alarming|triggered|flashing red)\b`,
         examples: [
           "the CO alarm is going off",

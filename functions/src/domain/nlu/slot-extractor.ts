@@ -437,6 +437,10 @@ const BARE_NUMBER = new RegExp(
   String.raw`^(?:the )?(\d{1,2}|${Object.keys(CARDINAL_WORDS).join("|")})(?: one)?(?: please)?$`,
 );
 
+function numberFrom(token: string): number {
+  return /^\d+$/.test(token) ? Number(token) : (CARDINAL_WORDS[token] ?? 0);
+}
+
 /**
  * Reads which of `count` offered options the caller picked ("the first one",
  * "number 3", "option two", "the last one") as a 0-based index. If the caller
@@ -448,14 +452,14 @@ export function parseOrdinalChoice(utterance: string, count: number): number | n
   const text = normaliseUtterance(utterance).replace(/[.,;:!?]+/g, " ").replace(/\s+/g, " ").trim();
   let choice: number | null = null;
   for (const m of text.matchAll(CHOICE_TOKEN)) {
-    if (m[1] !== undefined) choice = Number(m[1]) || CARDINAL_WORDS[m[1]];
+    if (m[1] !== undefined) choice = numberFrom(m[1]);
     else if (m[2] !== undefined) choice = ORDINAL_WORDS[m[2]];
     else if (m[3] === "middle") choice = count % 2 === 1 ? (count + 1) / 2 : null;
     else if (m[3] !== undefined) choice = count;
   }
   if (choice === null) {
     const bare = BARE_NUMBER.exec(text);
-    if (bare) choice = Number(bare[1]) || CARDINAL_WORDS[bare[1]];
+    if (bare) choice = numberFrom(bare[1]);
   }
   if (choice === null || choice < 1 || choice > count) return null;
   return choice - 1;

@@ -93,7 +93,6 @@ export function normalisePhoneNumber(raw: string, defaultCountry: string): Norma
 
   const plan = SUPPORTED_COUNTRIES[defaultCountry.toUpperCase()];
   const compact = trimmed.replace(TRUNK_ZERO_IN_BRACKETS, "$1").replace(SEPARATORS, "");
-  if (compact.indexOf("+") > 0) return { ok: false, reason: "misplaced +" };
   if (compact.startsWith("+")) return fromInternational(compact.slice(1));
   if (plan === undefined) {
     return { ok: false, reason: `unsupported country ${defaultCountry}; give the number with +country code` };

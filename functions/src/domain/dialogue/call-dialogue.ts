@@ -1,0 +1,648 @@
+import { DateTime } from "luxon";
+import { Business, defaultService, greetingFor, serviceById } from "../business/business";
+import type { Customer } from "../customers/customer";
+import type { EmergencyDetection } from "../emergency/emergency.classifier";
+import { detectEmergency } from "../emergency/emergency.classifier";
+import { classifyUtterance, Intent } from "../nlu/intent.classifier";
+import { extractSlots, parseOrdinalChoice, parseYesNo } from "../nlu/slot-extractor";
+import { describeSlot, Slot } from "../scheduling/availability";
+import { describeOpeningHours } from "./opening-hours";
+import {
+  DialogueState,
+  initialDialogueState,
+  MessageReason,
+  OfferedSlot,
+} from "./dialogue-state";
+
+/** After this many unusable turns in a row the caller is offered a person. */
+export const MAX_FAILED_TURNS = 3;
+/** Twilio's speech confidence below which we ask again rather than guess. */
+export const MIN_SPEECH_CONFIDENCE = 0.3;
+
+export interface TurnContext {
+  business: Business;
+  customer: Customer | null;
+  /** The caller's number in E.164, or null when withheld. */
+  callerPhone: string | null;
+  now: Date;
+}
+
+export interface TurnInput {
+  speech: string | null;
+  confidence: number | null;
+}
+
+/** What the call should do next; the use case carries out the side effects. */
+export type TurnOutcome =
+  | { type: "listen"; say: string[] }
+  | { type: "hang-up"; say: string[] }
+  | { type: "escalate-emergency"; say: string[]; emergency: EmergencyDetection }
+  | { type: "transfer-to-owner"; say: string[] }
+  /** Compute free slots and call presentOffers. */
+  | { type: "find-slots"; say: string[] }
+  /** Claim the slot and call bookingConfirmed or slotLost. */
+  | { type: "book"; slot: OfferedSlot }
+  /** Queue the message for the owner, then say and listen. */
+  | { type: "leave-message"; say: string[]; message: string; reason: MessageReason };
+
+export interface TurnDecision {
+  state: DialogueState;
+  outcome: TurnOutcome;
+  intent: Intent | null;
+  emergency: EmergencyDetection | null;
+}
+
+export function greet(ctx: TurnContext): { state: DialogueState; say: string[] } {
+  const state = initialDialogueState();
+  const opening = greetingFor(ctx.business);
+  if (ctx.customer) {
+    state.draft = {
+      name: ctx.customer.name,
+      address: ctx.customer.address,
+      callbackNumber: ctx.customer.phone,
+    };
+    return {
+      state,
+      say: [opening, `Hello ${firstName(ctx.customer.name)}, good to hear from you again. How can I help today?`],
+    };
+  }
+  return {
+    state,
+    say: [opening, "How can I help? You can tell me what's wrong, or ask to book a visit."],
+  };
+}
+
+/**
+ * One caller turn. The emergency check comes first, on every turn and at
+ * any confidence, before anything else the caller is in the middle of.
+ */
+export function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnContext): TurnDecision {
+  const speech = (input.speech ?? "").trim();
+  const emergency = speech ? detectEmergency(speech, ctx.business.emergency.extraPhrases) : null;
+  if (emergency && !state.emergency) return escalateEmergency(state, emergency, speech, ctx);
+
+  const unusable =
+    speech === "" || (input.confidence !== null && input.confidence < MIN_SPEECH_CONFIDENCE);
+  if (unusable) {
+    const apology = speech === "" ? "Sorry, I didn't hear anything." : "Sorry, I didn't quite catch that.";
+    return notUnderstood(state, ctx, apology, null);
+  }
+
+  const { intent } = classifyUtterance(speech, {
+    extraEmergencyPhrases: ctx.business.emergency.extraPhrases,
+  });
+  if (intent === "human" && state.stage !== "taking-message") {
+    return decision({ ...state, stage: "transferring" }, transferToOwner(ctx), intent);
+  }
+
+  const next = { ...state, draft: { ...state.draft } };
+  switch (state.stage) {
+    case "awaiting-request":
+    case "anything-else":
+      return handleRequest(next, speech, intent, ctx);
+    case "collecting":
+      return handleDetail(next, speech, intent, ctx);
+    case "confirming-address":
+      return handleAddressCheck(next, speech, intent, ctx);
+    case "choosing-slot":
+      return handleSlotChoice(next, speech, intent, ctx);
+    case "confirming-booking":
+      return handleBookingConfirmation(next, speech, intent, ctx);
+    case "amending":
+      return handleAmendment(next, speech, intent, ctx);
+    case "taking-message":
+      return decision(
+        { ...next, stage: "ended", failedTurns: 0 },
+        {
+          type: "leave-message",
+          say: [
+            `Thanks, I've passed that on to ${ctx.business.ownerName}, who will call you back${spokenCallback(next, ctx)}. Goodbye.`,
+          ],
+          message: speech,
+          reason: next.messageReason ?? "misunderstood",
+        },
+        intent,
+      );
+    case "transferring":
+    case "ended":
+      return decision(next, { type: "hang-up", say: ["Thanks for calling. Goodbye."] }, intent);
+  }
+}
+
+/** The offers for the caller, or an honest message when the diary is full. */
+export function presentOffers(
+  state: DialogueState,
+  slots: readonly Slot[],
+  ctx: TurnContext,
+  preface: string[] = [],
+): TurnDecision {
+  if (slots.length === 0) {
+    return decision(
+      { ...state, stage: "taking-message", messageReason: "misunderstood", offers: [] },
+      {
+        type: "listen",
+        say: [
+          ...preface,
+          `I'm sorry, I can't see a free time in the next ${ctx.business.booking.horizonDays} days.`,
+          `I'll ask ${ctx.business.ownerName} to call you to arrange one. Is there anything you'd like me to tell ${ctx.business.ownerName} about the job?`,
+        ],
+      },
+      null,
+    );
+  }
+  const offers = slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() }));
+  return decision(
+    { ...state, stage: "choosing-slot", offers, chosen: undefined },
+    { type: "listen", say: [...preface, offersSentence(offers, ctx)] },
+    null,
+  );
+}
+
+export function bookingConfirmed(state: DialogueState, appointmentId: string, ctx: TurnContext): TurnDecision {
+  const when = state.chosen ? describeSlot(new Date(state.chosen.start), ctx.now, ctx.business.timeZone) : "";
+  const texting = state.draft.callbackNumber
+    ? ` I'll text a confirmation to the number ending ${lastDigits(state.draft.callbackNumber)}.`
+    : "";
+  return decision(
+    { ...state, stage: "anything-else", appointmentId, failedTurns: 0 },
+    {
+      type: "listen",
+      say: [`You're booked in for ${when}.${texting}`, "Is there anything else I can help with?"],
+    },
+    null,
+  );
+}
+
+/** Someone else claimed the time between our offer and the caller's yes. */
+export function slotLost(state: DialogueState): TurnDecision {
+  const declined = state.chosen ? [...state.declinedStarts, state.chosen.start] : state.declinedStarts;
+  return decision(
+    { ...state, chosen: undefined, declinedStarts: declined },
+    { type: "find-slots", say: ["I'm sorry, that time has just been taken."] },
+    null,
+  );
+}
+
+/** Nobody accepted a transfer the caller asked for: take a message instead. */
+export function ownerUnavailable(state: DialogueState, ctx: TurnContext): TurnDecision {
+  return decision(
+    { ...state, stage: "taking-message", messageReason: "owner-unavailable", failedTurns: 0 },
+    {
+      type: "listen",
+      say: [
+        `${ctx.business.ownerName} can't come to the phone right now.`,
+        "Please tell me your message, and I'll pass it straight on.",
+      ],
+    },
+    null,
+  );
+}
+
+/** Nobody on the escalation ladder accepted an emergency. */
+export function emergencyUnanswered(state: DialogueState, ctx: TurnContext): TurnDecision {
+  const { ownerName, emergency } = ctx.business;
+  return decision(
+    { ...state, stage: "ended" },
+    {
+      type: "hang-up",
+      say: [
+        `I couldn't reach ${ownerName} just now, but ${ownerName} has your number and what you told me, and will call you back ${emergency.callbackPromise}.`,
+        "If anyone is in danger, or it gets worse, call 999. Goodbye.",
+      ],
+    },
+    null,
+  );
+}
+
+function escalateEmergency(
+  state: DialogueState,
+  emergency: EmergencyDetection,
+  words: string,
+  ctx: TurnContext,
+): TurnDecision {
+  const say = [`That sounds like an emergency: ${emergency.label.toLowerCase()}.`, emergency.safetyAdvice];
+  const notes = ctx.customer?.propertyNotes;
+  if (notes && !isGasKind(emergency.kind)) say.push(`From our records of your property: ${notes}`);
+  say.push(`I'm alerting ${ctx.business.ownerName} right now and putting you through. Please stay on the line.`);
+  return {
+    state: {
+      ...state,
+      stage: "transferring",
+      emergency: { kind: emergency.kind, label: emergency.label, words },
+    },
+    outcome: { type: "escalate-emergency", say, emergency },
+    intent: "emergency",
+    emergency,
+  };
+}
+
+function isGasKind(kind: string): boolean {
+  return kind === "gas-smell" || kind === "carbon-monoxide";
+}
+
+function handleRequest(
+  state: DialogueState,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): TurnDecision {
+  if (state.stage === "anything-else" && (parseYesNo(speech) === "no" || /\b(that's all|that is all|nothing else|no thanks)\b/i.test(speech))) {
+    return decision(
+      { ...state, stage: "ended" },
+      { type: "hang-up", say: [`Thanks for calling ${ctx.business.name}. Goodbye.`] },
+      intent,
+    );
+  }
+  const slots = extractSlots(speech, ctx.business.services);
+  switch (intent) {
+    case "book":
+      return startBooking(state, speech, ctx, intent);
+    case "reschedule":
+    case "cancel":
+      return decision(
+        { ...state, stage: "anything-else", failedTurns: 0 },
+        {
+          type: "leave-message",
+          say: [
+            `I can't ${intent === "cancel" ? "cancel" : "move"} bookings myself yet, so I've sent your request straight to ${ctx.business.ownerName}, who will call you back${spokenCallback(state, ctx)} to sort it out.`,
+            "Is there anything else I can help with?",
+          ],
+          message: speech,
+          reason: intent,
+        },
+        intent,
+      );
+    case "question":
+      return answerQuestion(state, speech, ctx);
+    case "unknown":
+    case "emergency":
+    case "human":
+      if (slots.serviceId || slots.problem) return startBooking(state, speech, ctx, intent);
+      if (state.stage === "anything-else" && parseYesNo(speech) === "yes") {
+        return decision(
+          { ...state, stage: "awaiting-request", failedTurns: 0 },
+          { type: "listen", say: ["Of course. What else can I help with?"] },
+          intent,
+        );
+      }
+      return notUnderstood(state, ctx, "Sorry, I didn't follow that.", intent);
+  }
+}
+
+function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext): TurnDecision {
+  const follow = "Is there anything else? I can book a visit for you too.";
+  const next = { ...state, stage: "anything-else" as const, failedTurns: 0 };
+  if (/\b(open|opening|hours|close|shut|times?)\b/i.test(speech)) {
+    return decision(next, { type: "listen", say: [describeOpeningHours(ctx.business), follow] }, "question");
+  }
+  if (/\b(what (jobs|work|services)|what do you do|services)\b/i.test(speech)) {
+    const names = ctx.business.services.map((s) => s.name.toLowerCase());
+    return decision(
+      next,
+      { type: "listen", say: [`We can book ${joinWithAnd(names)}, and we handle emergencies.`, follow] },
+      "question",
+    );
+  }
+  return decision(
+    next,
+    {
+      type: "leave-message",
+      say: [
+        `That's one for ${ctx.business.ownerName}, so I've passed your question on, and you'll get a call back${spokenCallback(state, ctx)}.`,
+        follow,
+      ],
+      message: speech,
+      reason: "question",
+    },
+    "question",
+  );
+}
+
+function startBooking(state: DialogueState, speech: string, ctx: TurnContext, intent: Intent): TurnDecision {
+  mergeDetails(state, speech, ctx);
+  return continueCollecting({ ...state, failedTurns: 0 }, ctx, intent);
+}
+
+/** Takes every detail the caller gave, so nothing is asked twice. */
+function mergeDetails(state: DialogueState, speech: string, ctx: TurnContext): void {
+  const slots = extractSlots(speech, ctx.business.services);
+  const draft = state.draft;
+  if (slots.serviceId) draft.serviceId = slots.serviceId;
+  if (slots.problem && !draft.problem) draft.problem = slots.problem;
+  if (slots.name) draft.name = slots.name;
+  if (slots.address) {
+    draft.address = slots.address;
+    state.addressConfirmed = true;
+  }
+  if (slots.phone) draft.callbackNumber = slots.phone;
+}
+
+function continueCollecting(state: DialogueState, ctx: TurnContext, intent: Intent | null): TurnDecision {
+  const draft = state.draft;
+  draft.callbackNumber ??= ctx.callerPhone ?? undefined;
+  const ask = (asking: DialogueState["asking"], question: string): TurnDecision =>
+    decision({ ...state, stage: "collecting", asking }, { type: "listen", say: [question] }, intent);
+
+  if (!draft.problem && !draft.serviceId) {
+    return ask("problem", "Of course. What's the problem you need help with?");
+  }
+  if (ctx.customer && draft.address && !state.addressConfirmed) {
+    return decision(
+      { ...state, stage: "confirming-address", asking: undefined },
+      {
+        type: "listen",
+        say: [`Is the visit at ${draft.address}, and shall I put it under ${draft.name}?`],
+      },
+      intent,
+    );
+  }
+  if (!draft.name) return ask("name", "Can I take your name, please?");
+  if (!draft.address) return ask("address", "And what's the address for the visit, with the postcode?");
+  if (!draft.callbackNumber) return ask("callback", "What's the best phone number to reach you on?");
+  return decision(
+    { ...state, stage: "choosing-slot", asking: undefined },
+    { type: "find-slots", say: [] },
+    intent,
+  );
+}
+
+function handleDetail(state: DialogueState, speech: string, intent: Intent, ctx: TurnContext): TurnDecision {
+  const before = JSON.stringify(state.draft);
+  mergeDetails(state, speech, ctx);
+  const draft = state.draft;
+  const gotNothingNew = JSON.stringify(draft) === before;
+  // A bare answer to the question we asked ("Sarah Jones", "12 Park Street") fills that detail.
+  if (gotNothingNew) {
+    switch (state.asking) {
+      case "problem":
+        draft.problem = speech;
+        break;
+      case "name":
+        if (looksLikeName(speech)) draft.name = tidyName(speech);
+        break;
+      case "address":
+        if (/\d/.test(speech) || speech.split(/\s+/).length >= 3) {
+          draft.address = speech;
+          state.addressConfirmed = true;
+        }
+        break;
+      case "callback":
+        break;
+    }
+  }
+  if (JSON.stringify(draft) === before) {
+    return notUnderstood(state, ctx, "Sorry, I didn't get that.", intent);
+  }
+  return continueCollecting({ ...state, failedTurns: 0 }, ctx, intent);
+}
+
+function handleAddressCheck(state: DialogueState, speech: string, intent: Intent, ctx: TurnContext): TurnDecision {
+  const answer = parseYesNo(speech);
+  const slots = extractSlots(speech, ctx.business.services);
+  if (answer === "yes" && !slots.address) {
+    return continueCollecting({ ...state, addressConfirmed: true, failedTurns: 0 }, ctx, intent);
+  }
+  if (answer === "no" || slots.address || slots.name) {
+    const draft = { ...state.draft };
+    if (slots.address) draft.address = slots.address;
+    else delete draft.address;
+    if (slots.name) draft.name = slots.name;
+    return continueCollecting(
+      { ...state, draft, addressConfirmed: Boolean(slots.address), failedTurns: 0 },
+      ctx,
+      intent,
+    );
+  }
+  return notUnderstood(state, ctx, "Sorry, was that a yes or a no?", intent);
+}
+
+function handleSlotChoice(state: DialogueState, speech: string, intent: Intent, ctx: TurnContext): TurnDecision {
+  const index = chooseOffer(speech, state.offers, ctx);
+  if (index !== null) {
+    const chosen = state.offers[index];
+    return decision(
+      { ...state, chosen, stage: "confirming-booking", failedTurns: 0 },
+      { type: "listen", say: [readBack({ ...state, chosen }, ctx)] },
+      intent,
+    );
+  }
+  if (wantsOtherTimes(speech)) {
+    return decision(
+      {
+        ...state,
+        declinedStarts: [...state.declinedStarts, ...state.offers.map((o) => o.start)],
+        failedTurns: 0,
+      },
+      { type: "find-slots", say: ["No problem, let me look further ahead."] },
+      intent,
+    );
+  }
+  return notUnderstood(state, ctx, "Sorry, which time would suit you?", intent);
+}
+
+function handleBookingConfirmation(
+  state: DialogueState,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): TurnDecision {
+  const answer = parseYesNo(speech);
+  if (answer === "yes" && state.chosen) {
+    return decision(state, { type: "book", slot: state.chosen }, intent);
+  }
+  if (answer === "no") {
+    return decision(
+      { ...state, stage: "amending", failedTurns: 0 },
+      { type: "listen", say: ["No problem. What would you like to change: the time, the name, or the address?"] },
+      intent,
+    );
+  }
+  return notUnderstood(state, ctx, "Sorry, shall I go ahead and book it? Yes or no?", intent);
+}
+
+function handleAmendment(state: DialogueState, speech: string, intent: Intent, ctx: TurnContext): TurnDecision {
+  if (/\b(time|day|date|earlier|later|another|different|morning|afternoon|week)\b/i.test(speech)) {
+    const declined = state.chosen ? [...state.declinedStarts, state.chosen.start] : state.declinedStarts;
+    return decision(
+      { ...state, chosen: undefined, declinedStarts: declined, stage: "choosing-slot", failedTurns: 0 },
+      { type: "find-slots", say: ["Of course."] },
+      intent,
+    );
+  }
+  const before = JSON.stringify(state.draft);
+  mergeDetails(state, speech, ctx);
+  if (JSON.stringify(state.draft) !== before) {
+    return decision(
+      { ...state, stage: "confirming-booking", failedTurns: 0 },
+      { type: "listen", say: ["Thanks, I've changed that.", readBack(state, ctx)] },
+      intent,
+    );
+  }
+  if (/\bname\b/i.test(speech)) {
+    return decision(
+      { ...state, stage: "collecting", asking: "name", draft: { ...state.draft, name: undefined } },
+      { type: "listen", say: ["What name should I put it under?"] },
+      intent,
+    );
+  }
+  if (/\baddress\b/i.test(speech)) {
+    return decision(
+      { ...state, stage: "collecting", asking: "address", draft: { ...state.draft, address: undefined } },
+      { type: "listen", say: ["What's the right address, with the postcode?"] },
+      intent,
+    );
+  }
+  return notUnderstood(state, ctx, "Sorry, I didn't catch what to change.", intent);
+}
+
+function transferToOwner(ctx: TurnContext): TurnOutcome {
+  return {
+    type: "transfer-to-owner",
+    say: [`Of course. I'll try ${ctx.business.ownerName} for you now. Please hold.`],
+  };
+}
+
+/**
+ * A turn we could not use. The caller hears what we still need; after
+ * MAX_FAILED_TURNS in a row they are put through to a person instead of
+ * being asked again.
+ */
+function notUnderstood(
+  state: DialogueState,
+  ctx: TurnContext,
+  apology: string,
+  intent: Intent | null,
+): TurnDecision {
+  const failedTurns = state.failedTurns + 1;
+  if (failedTurns >= MAX_FAILED_TURNS) {
+    return decision(
+      { ...state, failedTurns, stage: "transferring", messageReason: "misunderstood" },
+      {
+        type: "transfer-to-owner",
+        say: [`I'm sorry, I'm not getting this right. Let me try ${ctx.business.ownerName} for you.`],
+      },
+      intent,
+    );
+  }
+  return decision({ ...state, failedTurns }, { type: "listen", say: [apology, repeatPrompt(state, ctx)] }, intent);
+}
+
+function repeatPrompt(state: DialogueState, ctx: TurnContext): string {
+  switch (state.stage) {
+    case "collecting":
+      return {
+        problem: "What's the problem you need help with?",
+        name: "Can I take your name, please?",
+        address: "What's the address for the visit, with the postcode?",
+        callback: "What's the best phone number to reach you on?",
+      }[state.asking ?? "problem"];
+    case "confirming-address":
+      return `Is the visit at ${state.draft.address}?`;
+    case "choosing-slot":
+      return offersSentence(state.offers, ctx);
+    case "confirming-booking":
+      return readBack(state, ctx);
+    case "amending":
+      return "What would you like to change: the time, the name, or the address?";
+    case "taking-message":
+      return "What message would you like me to pass on?";
+    case "anything-else":
+      return "Is there anything else I can help with?";
+    default:
+      return "You can tell me what's wrong, ask to book a visit, or ask for a person.";
+  }
+}
+
+function offersSentence(offers: readonly OfferedSlot[], ctx: TurnContext): string {
+  const spoken = offers.map((o) => describeSlot(new Date(o.start), ctx.now, ctx.business.timeZone));
+  if (spoken.length === 1) return `The next free time is ${spoken[0]}. Would that suit you?`;
+  return `I can offer ${joinWithOr(spoken)}. Which would suit you best? Or I can look for other times.`;
+}
+
+function readBack(state: DialogueState, ctx: TurnContext): string {
+  const { draft, chosen } = state;
+  const service = serviceFor(state, ctx);
+  const when = chosen ? describeSlot(new Date(chosen.start), ctx.now, ctx.business.timeZone) : "";
+  const phone = draft.callbackNumber ? `, and we'll text the number ending ${lastDigits(draft.callbackNumber)}` : "";
+  return `So that's ${withArticle(service.name.toLowerCase())}, ${when}, at ${draft.address}, for ${draft.name}${phone}. Shall I book it?`;
+}
+
+export function serviceFor(state: DialogueState, ctx: TurnContext) {
+  return (state.draft.serviceId && serviceById(ctx.business, state.draft.serviceId)) || defaultService(ctx.business);
+}
+
+const WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/** Which offer the caller means: "the second one", "Thursday", "the 2 o'clock", "yes" to a single offer. */
+function chooseOffer(speech: string, offers: readonly OfferedSlot[], ctx: TurnContext): number | null {
+  const ordinal = parseOrdinalChoice(speech, offers.length);
+  if (ordinal !== null) return ordinal;
+  const text = speech.toLowerCase();
+  const today = DateTime.fromJSDate(ctx.now, { zone: ctx.business.timeZone }).startOf("day");
+  const matches = offers
+    .map((offer, index) => ({ index, local: DateTime.fromISO(offer.start, { zone: ctx.business.timeZone }) }))
+    .filter(({ local }) => {
+      const dayName = WEEKDAY_NAMES[local.weekday - 1];
+      const dayDiff = Math.round(local.startOf("day").diff(today, "days").days);
+      const hour12 = local.hour % 12 === 0 ? 12 : local.hour % 12;
+      const mentionsDay =
+        text.includes(dayName) || (dayDiff === 0 && /\btoday\b/.test(text)) || (dayDiff === 1 && /\btomorrow\b/.test(text));
+      const mentionsTime = new RegExp(`\\b(${hour12}|${NUMBER_WORDS[hour12]})(?::?${String(local.minute).padStart(2, "0")})?\\b`).test(text);
+      const mentionsHalfDay = (local.hour < 12 && /\bmorning\b/.test(text)) || (local.hour >= 12 && /\bafternoon\b/.test(text));
+      return mentionsDay || mentionsTime || mentionsHalfDay;
+    });
+  if (matches.length === 1) return matches[0].index;
+  if (offers.length === 1 && parseYesNo(speech) === "yes") return 0;
+  return null;
+}
+
+const NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+
+function wantsOtherTimes(speech: string): boolean {
+  return (
+    parseYesNo(speech) === "no" ||
+    /\b(none|neither|other|another|different|later|next week|anything else|not (those|them))\b/i.test(speech)
+  );
+}
+
+function looksLikeName(text: string): boolean {
+  return /^[\p{L}'’ .-]{2,60}$/u.test(text) && text.trim().split(/\s+/).length <= 4;
+}
+
+function tidyName(text: string): string {
+  return text
+    .trim()
+    .replace(/[.]+$/, "")
+    .split(/\s+/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(" ");
+}
+
+function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? name;
+}
+
+function lastDigits(phone: string): string {
+  return phone.replace(/\D/g, "").slice(-4).split("").join(" ");
+}
+
+function spokenCallback(state: DialogueState, ctx: TurnContext): string {
+  const number = state.draft.callbackNumber ?? ctx.callerPhone;
+  return number ? ` on the number ending ${lastDigits(number)}` : "";
+}
+
+function joinWithOr(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join("; ")}; or ${items[items.length - 1]}`;
+}
+
+function joinWithAnd(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+function withArticle(noun: string): string {
+  return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+function decision(state: DialogueState, outcome: TurnOutcome, intent: Intent | null): TurnDecision {
+  return { state, outcome, intent, emergency: null };
+}

@@ -1,0 +1,109 @@
+import { strict as assert } from "node:assert";
+import { classifyUtterance, Intent, INTENTS } from "../../src/domain/nlu/intent.classifier";
+
+const TABLE: Readonly<Record<Intent, readonly string[]>> = {
+  book: [
+    "I need a plumber",
+    "can someone come and look at my boiler",
+    "my tap's dripping",
+    "I'd like to book a boiler service",
+    "need someone to unblock my drain",
+    "the toilet won't flush",
+    "my radiators are cold",
+    "there's a leak under the sink",
+    "could you send someone round tomorrow",
+    "I want a quote for a new bathroom",
+    "the shower's not working",
+    "my kitchen sink is blocked",
+    "Hi, this is Sarah Jones at 14 Cotham Road BS6 6DR, my kitchen tap is dripping",
+    "I'd like to book a boiler service, how much is it",
+  ],
+  reschedule: [
+    "can I move my appointment",
+    "change the time",
+    "I can't make Tuesday, can we do another day",
+    "I need to reschedule",
+    "can we push it back to next week",
+    "I'd like to cancel and rebook for a different day",
+    "is there a later time available",
+  ],
+  cancel: [
+    "cancel my appointment",
+    "I don't need you to come anymore",
+    "please cancel the booking",
+    "we sorted it ourselves so you can call it off",
+    "I no longer need the plumber",
+    "Cancel.",
+  ],
+  question: [
+    "what are your opening hours",
+    "do you cover Clifton",
+    "how much do you charge",
+    "are you gas safe registered",
+    "how much is a boiler service",
+    "when are you open on Saturday",
+    "do you take card?",
+    "what areas do you cover",
+    "what's your call out fee",
+    "where are you based",
+  ],
+  human: [
+    "can I speak to a person",
+    "can I speak to the owner",
+    "I want to talk to someone real",
+    "operator",
+    "Agent!",
+    "put me through to Dave",
+    "I don't want to talk to a robot",
+    "human please",
+    "can I talk to an actual human being",
+  ],
+  unknown: ["", "   ", "asdf qwrtp zzxv", "hmm", "uh", "banana", "...", "12345"],
+  emergency: [
+    "my pipe has burst",
+    "I can smell gas",
+    "can I speak to someone, water is pouring through the ceiling",
+    "cancel my appointment, the kitchen is flooding",
+  ],
+};
+
+describe("intent classifier", () => {
+  it("lists every intent it can return", () => {
+    assert.deepEqual([...INTENTS].sort(), Object.keys(TABLE).sort());
+  });
+
+  for (const intent of INTENTS) {
+    describe(`when the caller wants to ${intent}`, () => {
+      for (const utterance of TABLE[intent]) {
+        it(`reads "${utterance}" as ${intent}`, () => {
+          assert.equal(classifyUtterance(utterance).intent, intent);
+        });
+      }
+    });
+  }
+
+  describe("when the caller reports an emergency", () => {
+    it("returns the detection alongside the intent", () => {
+      const result = classifyUtterance("I think I can smell gas");
+      assert.equal(result.intent, "emergency");
+      assert.equal(result.emergency?.kind, "gas-smell");
+    });
+
+    it("checks the business's own phrases", () => {
+      const result = classifyUtterance("the water tank overflowing again", {
+        extraEmergencyPhrases: ["water tank overflowing"],
+      });
+      assert.equal(result.intent, "emergency");
+      assert.equal(result.emergency?.kind, "custom");
+    });
+
+    it("leaves the emergency empty for ordinary requests", () => {
+      const result = classifyUtterance("my tap's dripping");
+      assert.equal(result.emergency, null);
+    });
+
+    it("does not treat a service question about emergencies as one", () => {
+      assert.equal(classifyUtterance("do you deal with burst pipes?").intent, "question");
+    });
+  });
+});
