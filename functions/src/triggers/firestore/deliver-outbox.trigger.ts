@@ -1,4 +1,3 @@
-import * as functionsLogger from "firebase-functions/logger";
 import { onDocumentCreated } from "firebase-functions/v2/firestore";
 import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
 import { appFirestore } from "../../adapters/firestore/firestore-client";
@@ -13,18 +12,12 @@ import {
   twilioAuthToken,
 } from "../../params";
 import { systemClock } from "../../ports/clock.port";
-import type { Logger } from "../../ports/logger.port";
+import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
 
 /** Deployed name of the (future) HTTP function receiving Twilio's SMS status callbacks. */
 export const SMS_STATUS_CALLBACK_FUNCTION = "smsStatusCallback";
 
-// write() keeps the event name as the message; logger.error() would replace it with a stack trace.
-const logger: Logger = {
-  info: (event, fields) => functionsLogger.write({ severity: "INFO", message: event, ...fields }),
-  warn: (event, fields) =>
-    functionsLogger.write({ severity: "WARNING", message: event, ...fields }),
-  error: (event, fields) => functionsLogger.write({ severity: "ERROR", message: event, ...fields }),
-};
+const logger = functionsLoggerAdapter;
 
 let sender: { key: string; gateway: TwilioSmsSender } | undefined;
 

@@ -1,0 +1,99 @@
+import type { CallInstruction } from "../../domain/dialogue/call-instruction";
+
+/** Where each kind of Twilio callback goes; built from the configured public URL. */
+export interface VoiceUrls {
+  turn(step: number): string;
+  dialResult(leg: number): string;
+  whisper(leg: number): string;
+  whisperAccept(leg: number): string;
+}
+
+export interface TwimlOptions {
+  /** Words the recogniser should expect (trade vocabulary, services). */
+  hints: readonly string[];
+  /** The business's own number, shown to the person a call is transferred to. */
+  callerIdForTransfers?: string;
+}
+
+const VOICE = { voice: "Polly.Amy", language: "en-GB" } as const;
+
+/** Seconds of silence before Twilio gives up listening and posts an empty result. */
+const LISTEN_TIMEOUT_SECONDS = 6;
+const WHISPER_TIMEOUT_SECONDS = 10;
+
+type VoiceResponseClass = typeof import("twilio/lib/twiml/VoiceResponse");
+let voiceResponseClass: VoiceResponseClass | undefined;
+
+/** Loaded on first use: twilio's TwiML module costs start-up time that cold starts pay. */
+function VoiceResponse(): VoiceResponseClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  voiceResponseClass ??= require("twilio/lib/twiml/VoiceResponse") as VoiceResponseClass;
+  return voiceResponseClass;
+}
+
+export function renderTwiml(instruction: CallInstruction, urls: VoiceUrls, options: TwimlOptions): string {
+  const Response = VoiceResponse();
+  const response = new Response();
+  switch (instruction.kind) {
+    case "gather": {
+      // actionOnEmptyResult: without it, silence skips our handler and the call falls through.
+      // speechTimeout "auto" is not combined with a speechModel: Twilio rejects that pair.
+      const gather = response.gather({
+        input: ["speech"],
+        action: urls.turn(instruction.step),
+        method: "POST",
+        language: "en-GB",
+        speechTimeout: "auto",
+        timeout: LISTEN_TIMEOUT_SECONDS,
+        actionOnEmptyResult: true,
+        hints: options.hints.join(", "),
+      });
+      for (const line of instruction.say) gather.say(VOICE, line);
+      // Only reached if Twilio could not post the result: ask again rather than hang up.
+      response.redirect({ method: "POST" }, urls.turn(instruction.step));
+      break;
+    }
+    case "hang-up":
+      for (const line of instruction.say) response.say(VOICE, line);
+      response.hangup();
+      break;
+    case "dial": {
+      for (const line of instruction.say) response.say(VOICE, line);
+      // <Dial action> tells us how the leg ended; the whisper records whether it was accepted.
+      const dial = response.dial({
+        action: urls.dialResult(instruction.leg),
+        method: "POST",
+        timeout: instruction.ringSeconds,
+        ...(options.callerIdForTransfers ? { callerId: options.callerIdForTransfers } : {}),
+      });
+      dial.number({ url: urls.whisper(instruction.leg), method: "POST" }, instruction.to);
+      break;
+    }
+    case "whisper": {
+      const gather = response.gather({
+        input: ["dtmf"],
+        numDigits: 1,
+        action: urls.whisperAccept(instruction.leg),
+        method: "POST",
+        timeout: WHISPER_TIMEOUT_SECONDS,
+        actionOnEmptyResult: true,
+      });
+      gather.say(VOICE, instruction.say);
+      response.hangup();
+      break;
+    }
+    case "connect":
+      for (const line of instruction.say) response.say(VOICE, line);
+      break;
+  }
+  return response.toString();
+}
+
+/** Answer for a number that is not routed to any business, or an internal failure. */
+export function renderApology(lines: readonly string[]): string {
+  const Response = VoiceResponse();
+  const response = new Response();
+  for (const line of lines) response.say(VOICE, line);
+  response.hangup();
+  return response.toString();
+}

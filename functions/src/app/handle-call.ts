@@ -1,0 +1,486 @@
+import type { Business } from "../domain/business/business";
+import type { Customer } from "../domain/customers/customer";
+import type { CallInstruction } from "../domain/dialogue/call-instruction";
+import {
+  bookingConfirmed,
+  decideTurn,
+  emergencyUnanswered,
+  greet,
+  ownerUnavailable,
+  presentOffers,
+  serviceFor,
+  slotLost,
+  TurnContext,
+  TurnDecision,
+} from "../domain/dialogue/call-dialogue";
+import type { DialogueState, MessageReason } from "../domain/dialogue/dialogue-state";
+import type { EmergencyDetection } from "../domain/emergency/emergency.classifier";
+import { normalisePhoneNumber } from "../domain/phone/phone-number";
+import { availableSlots, spreadOffers } from "../domain/scheduling/availability";
+import type { Appointment } from "../domain/scheduling/appointment";
+import {
+  emergencyAlertText,
+  emergencyUnansweredText,
+  bookingConfirmationText,
+  ownerMessageText,
+} from "../domain/dialogue/sms-texts";
+import type { AppointmentStore } from "../ports/appointment-store.port";
+import type { BusinessDirectory } from "../ports/business-directory.port";
+import type { Clock } from "../ports/clock.port";
+import type {
+  CallConversation,
+  ConversationStore,
+  ConversationTurn,
+} from "../ports/conversation-store.port";
+import type { CustomerStore } from "../ports/customer-store.port";
+import type { Logger } from "../ports/logger.port";
+import type { OutboxQueue } from "../ports/outbox.port";
+
+export interface CallDeps {
+  businesses: BusinessDirectory;
+  customers: CustomerStore;
+  appointments: AppointmentStore;
+  conversations: ConversationStore;
+  outbox: OutboxQueue;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The answer of a webhook, and the business it belongs to (for URLs and speech hints). */
+export interface CallAnswer {
+  business: Business | null;
+  instruction: CallInstruction;
+}
+
+const UNKNOWN_NUMBER: CallInstruction = {
+  kind: "hang-up",
+  say: ["Sorry, this number isn't set up to take calls yet. Please check the number and try again. Goodbye."],
+};
+
+const LOST_CALL: CallInstruction = {
+  kind: "hang-up",
+  say: ["Sorry, I've lost track of this call. Please call back and I'll help straight away. Goodbye."],
+};
+
+/** Twilio's "A call comes in" webhook: find the tenant, recognise the caller, greet. */
+export async function startCall(
+  input: { callSid: string; from: string | null; to: string },
+  deps: CallDeps,
+): Promise<CallAnswer> {
+  const business = await deps.businesses.findByPhoneNumber(input.to);
+  if (!business) {
+    deps.logger.warn("call.unknown-number", { callSid: input.callSid });
+    return { business: null, instruction: UNKNOWN_NUMBER };
+  }
+  const existing = await deps.conversations.get(business.id, input.callSid);
+  if (existing?.lastAnswer) return { business, instruction: existing.lastAnswer.instruction };
+
+  const callerPhone = normaliseCaller(input.from, business);
+  const customer = callerPhone ? await deps.customers.findByPhone(business.id, callerPhone) : null;
+  const now = deps.clock.now();
+  const { state, say } = greet({ business, customer, callerPhone, now });
+  const instruction: CallInstruction = { kind: "gather", say, step: 1 };
+  const conversation: CallConversation = {
+    id: input.callSid,
+    businessId: business.id,
+    channel: "call",
+    callerPhone,
+    customerId: customer?.id,
+    startedAt: now,
+    updatedAt: now,
+    state,
+    turns: [{ at: now, speaker: "receptionist", text: say.join(" ") }],
+    lastAnswer: { key: "incoming", instruction },
+    turnCount: 0,
+    emergency: false,
+    appointmentIds: [],
+  };
+  await deps.conversations.create(conversation);
+  deps.logger.info("call.started", { businessId: business.id, callSid: input.callSid, knownCaller: Boolean(customer) });
+  return { business, instruction };
+}
+
+/** One speech result from a <Gather>; `step` is the turn number in its action URL. */
+export async function handleCallTurn(
+  input: { businessId: string; callSid: string; step: number; speech: string | null; confidence: number | null },
+  deps: CallDeps,
+): Promise<CallAnswer> {
+  const business = await deps.businesses.getById(input.businessId);
+  if (!business) return { business: null, instruction: UNKNOWN_NUMBER };
+  const conversation = await deps.conversations.get(business.id, input.callSid);
+  if (!conversation) return { business, instruction: LOST_CALL };
+
+  const key = `turn-${input.step}`;
+  // Twilio retried a request we already answered: same answer, no second booking or SMS.
+  if (input.step <= conversation.turnCount && conversation.lastAnswer) {
+    return { business, instruction: conversation.lastAnswer.instruction };
+  }
+
+  const customer = conversation.customerId
+    ? await deps.customers.findByPhone(business.id, conversation.customerId)
+    : null;
+  const now = deps.clock.now();
+  const ctx: TurnContext = { business, customer, callerPhone: conversation.callerPhone, now };
+  const first = decideTurn(conversation.state, { speech: input.speech, confidence: input.confidence }, ctx);
+
+  const turns: ConversationTurn[] = [
+    {
+      at: now,
+      speaker: "caller",
+      text: input.speech ?? "",
+      ...(first.intent ? { intent: first.intent } : {}),
+      ...(input.confidence !== null ? { confidence: input.confidence } : {}),
+      ...(first.emergency ? { emergency: true } : {}),
+    },
+  ];
+  const run = await carryOut(first, { business, customer, conversation, ctx, step: input.step, deps });
+  turns.push({ at: now, speaker: "receptionist", text: sayOf(run.instruction).join(" ") });
+
+  const updated: CallConversation = {
+    ...run.conversation,
+    state: run.decision.state,
+    turnCount: input.step,
+    turns: [...conversation.turns, ...turns],
+    updatedAt: now,
+    lastAnswer: { key, instruction: run.instruction },
+  };
+  await deps.conversations.save(updated);
+  return { business, instruction: run.instruction };
+}
+
+interface RunContext {
+  business: Business;
+  customer: Customer | null;
+  conversation: CallConversation;
+  ctx: TurnContext;
+  step: number;
+  deps: CallDeps;
+}
+
+/**
+ * Carries out the dialogue's side effects (availability, booking, SMS,
+ * escalation) until it settles on something to say. A lost booking race
+ * goes back to availability, so the loop is bounded.
+ */
+async function carryOut(
+  first: TurnDecision,
+  run: RunContext,
+): Promise<{ decision: TurnDecision; instruction: CallInstruction; conversation: CallConversation }> {
+  let decision = first;
+  let conversation = run.conversation;
+  const { business, ctx, deps } = run;
+  for (let rounds = 0; rounds < 4; rounds++) {
+    const outcome = decision.outcome;
+    switch (outcome.type) {
+      case "listen":
+        return { decision, conversation, instruction: { kind: "gather", say: outcome.say, step: run.step + 1 } };
+      case "hang-up":
+        return {
+          decision,
+          conversation: { ...conversation, outcome: conversation.outcome ?? "completed", endedAt: ctx.now },
+          instruction: { kind: "hang-up", say: outcome.say },
+        };
+      case "find-slots": {
+        const offers = await findOffers(decision, run);
+        decision = presentOffers(decision.state, offers, ctx, outcome.say);
+        continue;
+      }
+      case "book": {
+        const result = await book(decision, run);
+        if (result.outcome === "slot-taken") {
+          deps.logger.info("booking.slot-taken", { businessId: business.id, callSid: conversation.id });
+          decision = slotLost(decision.state);
+          continue;
+        }
+        conversation = {
+          ...conversation,
+          outcome: "booked",
+          appointmentIds: [...new Set([...conversation.appointmentIds, result.appointment.id])],
+        };
+        decision = bookingConfirmed(decision.state, result.appointment.id, ctx);
+        continue;
+      }
+      case "escalate-emergency": {
+        await alertOwnerOfEmergency(outcome.emergency, decision.state, run);
+        const escalation = {
+          reason: "emergency" as const,
+          numbers: [business.ownerMobile, ...business.backupNumbers],
+        };
+        return {
+          decision,
+          conversation: { ...conversation, emergency: true, escalation },
+          instruction: dialLeg(outcome.say, escalation.numbers, 0, business),
+        };
+      }
+      case "transfer-to-owner": {
+        const escalation = { reason: "human" as const, numbers: [business.ownerMobile] };
+        return {
+          decision,
+          conversation: { ...conversation, escalation },
+          instruction: dialLeg(outcome.say, escalation.numbers, 0, business),
+        };
+      }
+      case "leave-message": {
+        await leaveMessage(outcome.message, outcome.reason, run);
+        conversation = { ...conversation, outcome: conversation.outcome ?? "message-taken" };
+        const instruction: CallInstruction =
+          decision.state.stage === "ended"
+            ? { kind: "hang-up", say: outcome.say }
+            : { kind: "gather", say: outcome.say, step: run.step + 1 };
+        if (instruction.kind === "hang-up") conversation = { ...conversation, endedAt: ctx.now };
+        return { decision, conversation, instruction };
+      }
+    }
+  }
+  deps.logger.error("call.dialogue-did-not-settle", { businessId: business.id, callSid: conversation.id });
+  return {
+    decision,
+    conversation,
+    instruction: dialLeg(["Let me put you through to someone."], [business.ownerMobile], 0, business),
+  };
+}
+
+async function findOffers(decision: TurnDecision, run: RunContext) {
+  const { business, ctx, deps } = run;
+  const service = serviceFor(decision.state, ctx);
+  const horizonEnd = new Date(ctx.now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
+  const busy = await deps.appointments.listBooked(business.id, ctx.now, horizonEnd);
+  return spreadOffers(
+    availableSlots({
+      business,
+      service,
+      now: ctx.now,
+      busy,
+      exclude: decision.state.declinedStarts.map((s) => new Date(s)),
+    }),
+    business.booking.offerCount,
+    business.timeZone,
+  );
+}
+
+async function book(decision: TurnDecision, run: RunContext) {
+  const { business, ctx, deps, conversation } = run;
+  const { draft, chosen } = decision.state;
+  if (!chosen || !draft.name || !draft.address || !draft.callbackNumber) {
+    throw new Error("booking reached without a chosen slot and the caller's details");
+  }
+  const service = serviceFor(decision.state, ctx);
+  const start = new Date(chosen.start);
+  const appointment: Appointment = {
+    // Deterministic: a retried turn books the same appointment, never a second one.
+    id: `call-${conversation.id}-${start.getTime()}`,
+    businessId: business.id,
+    customerId: draft.callbackNumber,
+    customerName: draft.name,
+    customerPhone: draft.callbackNumber,
+    address: draft.address,
+    serviceId: service.id,
+    serviceName: service.name,
+    problem: draft.problem ?? service.name,
+    start,
+    end: new Date(start.getTime() + service.durationMinutes * 60_000),
+    status: "booked",
+    source: conversation.id,
+    createdAt: ctx.now,
+  };
+  const result = await deps.appointments.book(appointment);
+  if (result.outcome === "slot-taken") return result;
+  await deps.customers.upsert(business.id, {
+    name: draft.name,
+    phone: draft.callbackNumber,
+    address: draft.address,
+  });
+  await deps.outbox.enqueue({
+    id: `booking-confirmation-${result.appointment.id}`,
+    businessId: business.id,
+    to: result.appointment.customerPhone,
+    body: bookingConfirmationText(business, result.appointment),
+    purpose: "booking-confirmation",
+    relatedId: result.appointment.id,
+  });
+  deps.logger.info("booking.created", {
+    businessId: business.id,
+    callSid: conversation.id,
+    appointmentId: result.appointment.id,
+    replayed: result.outcome === "already-booked",
+  });
+  return result;
+}
+
+async function alertOwnerOfEmergency(
+  emergency: EmergencyDetection,
+  state: DialogueState,
+  run: RunContext,
+): Promise<void> {
+  const { business, conversation, deps, customer } = run;
+  await deps.outbox.enqueue({
+    id: `emergency-alert-${conversation.id}`,
+    businessId: business.id,
+    to: business.ownerMobile,
+    body: emergencyAlertText({
+      label: emergency.label,
+      callerPhone: conversation.callerPhone,
+      callerName: customer?.name ?? state.draft.name,
+      address: state.draft.address ?? customer?.address,
+      words: state.emergency?.words ?? emergency.matched,
+    }),
+    purpose: "owner-emergency-alert",
+    relatedId: conversation.id,
+  });
+  deps.logger.warn("call.emergency", { businessId: business.id, callSid: conversation.id, kind: emergency.kind });
+}
+
+async function leaveMessage(message: string, reason: MessageReason, run: RunContext): Promise<void> {
+  const { business, conversation, deps, customer } = run;
+  await deps.outbox.enqueue({
+    id: `owner-message-${conversation.id}-${run.step}`,
+    businessId: business.id,
+    to: business.ownerMobile,
+    body: ownerMessageText({
+      reason,
+      message,
+      callerPhone: conversation.callerPhone,
+      callerName: customer?.name ?? conversation.state.draft.name,
+    }),
+    purpose: "owner-message",
+    relatedId: conversation.id,
+  });
+}
+
+function dialLeg(say: string[], numbers: readonly string[], leg: number, business: Business): CallInstruction {
+  return { kind: "dial", say, to: numbers[leg], leg, ringSeconds: business.emergency.ringSeconds };
+}
+
+/** What the person being rung hears before they accept. */
+export async function whisperToCallee(
+  input: { businessId: string; callSid: string; leg: number },
+  deps: CallDeps,
+): Promise<CallAnswer> {
+  const business = await deps.businesses.getById(input.businessId);
+  const conversation = business ? await deps.conversations.get(business.id, input.callSid) : null;
+  if (!conversation) return { business, instruction: { kind: "hang-up", say: [] } };
+  const who = conversation.state.draft.name ?? spokenNumber(conversation.callerPhone);
+  const emergency = conversation.state.emergency;
+  const say = emergency
+    ? `Emergency call from ${who}: ${emergency.label.toLowerCase()}. They said: ${emergency.words}. Press 1 to accept.`
+    : `Call from ${who}, who asked to speak to you. Press 1 to accept.`;
+  return { business, instruction: { kind: "whisper", say, leg: input.leg } };
+}
+
+/** The rung person's key press: 1 accepts and connects, anything else declines. */
+export async function answerWhisper(
+  input: { businessId: string; callSid: string; leg: number; digits: string | null },
+  deps: CallDeps,
+): Promise<CallAnswer> {
+  const business = await deps.businesses.getById(input.businessId);
+  if (input.digits !== "1" || !business) {
+    return { business, instruction: { kind: "hang-up", say: ["Not accepted. Goodbye."] } };
+  }
+  await deps.conversations.markAccepted(input.businessId, input.callSid, input.leg);
+  deps.logger.info("call.transfer-accepted", { businessId: input.businessId, callSid: input.callSid, leg: input.leg });
+  return { business, instruction: { kind: "connect", say: ["Connecting you now."] } };
+}
+
+/** Twilio reports how a <Dial> leg ended: done if accepted, else the next phone, else a fallback. */
+export async function handleDialResult(
+  input: { businessId: string; callSid: string; leg: number; dialStatus: string },
+  deps: CallDeps,
+): Promise<CallAnswer> {
+  const business = await deps.businesses.getById(input.businessId);
+  const conversation = business ? await deps.conversations.get(business.id, input.callSid) : null;
+  if (!business || !conversation) return { business, instruction: LOST_CALL };
+  const key = `dial-${input.leg}`;
+  if (conversation.lastAnswer?.key === key) {
+    return { business, instruction: conversation.lastAnswer.instruction };
+  }
+  const escalation = conversation.escalation;
+  const now = deps.clock.now();
+  const finish = async (instruction: CallInstruction, changes: Partial<CallConversation>, note: string) => {
+    await deps.conversations.save({
+      ...conversation,
+      ...changes,
+      updatedAt: now,
+      turns: [
+        ...conversation.turns,
+        { at: now, speaker: "system", text: note },
+        ...(sayOf(instruction).length ? [{ at: now, speaker: "receptionist" as const, text: sayOf(instruction).join(" ") }] : []),
+      ],
+      lastAnswer: { key, instruction },
+    });
+    return { business, instruction };
+  };
+
+  const legNumber = escalation?.numbers[input.leg];
+  if (escalation?.acceptedLeg === input.leg && input.dialStatus === "completed") {
+    return finish({ kind: "hang-up", say: [] }, { outcome: "transferred", endedAt: now }, `Transfer accepted by ${legNumber}.`);
+  }
+  const note = `Transfer to ${legNumber ?? "owner"} not accepted (${input.dialStatus}).`;
+  if (escalation?.reason === "emergency") {
+    const nextLeg = input.leg + 1;
+    if (nextLeg < escalation.numbers.length) {
+      return finish(
+        dialLeg(["I'm still trying to reach someone for you. Please stay on the line."], escalation.numbers, nextLeg, business),
+        {},
+        note,
+      );
+    }
+    const ctx: TurnContext = { business, customer: null, callerPhone: conversation.callerPhone, now };
+    const decision = emergencyUnanswered(conversation.state, ctx);
+    await deps.outbox.enqueue({
+      id: `emergency-unanswered-${conversation.id}`,
+      businessId: business.id,
+      to: business.ownerMobile,
+      body: emergencyUnansweredText({
+        label: conversation.state.emergency?.label ?? "Emergency",
+        callerPhone: conversation.callerPhone,
+        callbackPromise: business.emergency.callbackPromise,
+      }),
+      purpose: "owner-emergency-unanswered",
+      relatedId: conversation.id,
+    });
+    deps.logger.warn("call.emergency-unanswered", { businessId: business.id, callSid: conversation.id });
+    const say = decision.outcome.type === "hang-up" ? decision.outcome.say : [];
+    return finish({ kind: "hang-up", say }, { state: decision.state, outcome: "emergency-unanswered", endedAt: now }, note);
+  }
+  const ctx: TurnContext = { business, customer: null, callerPhone: conversation.callerPhone, now };
+  const decision = ownerUnavailable(conversation.state, ctx);
+  const say = decision.outcome.type === "listen" ? decision.outcome.say : [];
+  return finish(
+    { kind: "gather", say, step: conversation.turnCount + 1 },
+    { state: decision.state },
+    note,
+  );
+}
+
+/** Twilio's call status callback: the call is over, however it ended. */
+export async function recordCallEnded(
+  input: { businessId: string; callSid: string; callStatus: string },
+  deps: CallDeps,
+): Promise<void> {
+  const conversation = await deps.conversations.get(input.businessId, input.callSid);
+  if (!conversation || conversation.endedAt) return;
+  const now = deps.clock.now();
+  await deps.conversations.save({
+    ...conversation,
+    endedAt: now,
+    updatedAt: now,
+    outcome: conversation.outcome ?? "caller-hung-up",
+    state: { ...conversation.state, stage: "ended" },
+    turns: [...conversation.turns, { at: now, speaker: "system", text: `Call ended (${input.callStatus}).` }],
+  });
+}
+
+function normaliseCaller(from: string | null, business: Business): string | null {
+  if (!from) return null;
+  const result = normalisePhoneNumber(from, business.defaultCountry);
+  return result.ok ? result.e164 : null;
+}
+
+function spokenNumber(phone: string | null): string {
+  return phone ? phone.split("").join(" ") : "a withheld number";
+}
+
+function sayOf(instruction: CallInstruction): string[] {
+  return instruction.kind === "whisper" ? [instruction.say] : instruction.say;
+}
+

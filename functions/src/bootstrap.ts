@@ -1,0 +1,28 @@
+import { FirestoreAppointmentRepository } from "./adapters/firestore/appointment.repository";
+import { FirestoreBusinessRepository } from "./adapters/firestore/business.repository";
+import { FirestoreConversationRepository } from "./adapters/firestore/conversation.repository";
+import { FirestoreCustomerRepository } from "./adapters/firestore/customer.repository";
+import { appFirestore } from "./adapters/firestore/firestore-client";
+import { FirestoreOutboxRepository } from "./adapters/firestore/outbox.repository";
+import { functionsLoggerAdapter } from "./adapters/logging/functions.logger";
+import type { CallDeps } from "./app/handle-call";
+import { systemClock } from "./ports/clock.port";
+
+let callDependencies: CallDeps | undefined;
+
+/** The real adapters behind a call, built once per instance (and so shared by warm requests). */
+export function callDeps(): CallDeps {
+  if (!callDependencies) {
+    const db = appFirestore();
+    callDependencies = {
+      businesses: new FirestoreBusinessRepository(db),
+      customers: new FirestoreCustomerRepository(db),
+      appointments: new FirestoreAppointmentRepository(db),
+      conversations: new FirestoreConversationRepository(db),
+      outbox: new FirestoreOutboxRepository(db),
+      clock: systemClock,
+      logger: functionsLoggerAdapter,
+    };
+  }
+  return callDependencies;
+}

@@ -1,0 +1,6 @@
+/**
+ * The deployed functions: one export each, and the export name is the
+ * deployed name. Keep this file a manifest; the code lives in triggers/.
+ */
+export { voice } from "./triggers/http/voice.webhook";
+export { deliverOutboxMessage } from "./triggers/firestore/deliver-outbox.trigger";

@@ -1,0 +1,242 @@
+import { z } from "zod";
+import { renderApology, renderTwiml, VoiceUrls } from "../../adapters/twilio/twiml.builder";
+import { isSignedByTwilio } from "../../adapters/twilio/twilio-signature";
+import {
+  answerWhisper,
+  CallAnswer,
+  CallDeps,
+  handleCallTurn,
+  handleDialResult,
+  recordCallEnded,
+  startCall,
+  whisperToCallee,
+} from "../../app/handle-call";
+import { speechHintsFor } from "../../domain/dialogue/speech-hints";
+
+export interface VoiceHttpRequest {
+  method: string;
+  /** Path and query after the function's own URL, e.g. "/turn?b=acme&step=2". */
+  path: string;
+  signature: string | null;
+  body: unknown;
+}
+
+export interface HttpAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface VoiceConfig {
+  /** PUBLIC_WEBHOOK_BASE_URL: the functions' base URL exactly as Twilio calls it. */
+  publicBaseUrl: string;
+  authToken: string;
+  deps: CallDeps;
+  /** The caller must hear something well inside Twilio's 15 s. */
+  deadlineMs?: number;
+}
+
+export const DEFAULT_DEADLINE_MS = 9_000;
+const FUNCTION_NAME = "voice";
+
+const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, "CallSid must look like CA + 32 hex digits");
+const businessId = z.string().min(1).max(100);
+const nonNegativeInt = z.coerce.number().int().min(0).max(1000);
+const phone = z.string().max(32).optional();
+
+const incomingBody = z.object({ CallSid: callSid, From: phone, To: z.string().min(3).max(32) });
+const turnQuery = z.object({ b: businessId, step: nonNegativeInt.refine((n) => n >= 1, "step starts at 1") });
+const turnBody = z.object({
+  CallSid: callSid,
+  SpeechResult: z.string().max(2000).optional(),
+  Confidence: z.coerce.number().min(0).max(1).optional(),
+});
+const legQuery = z.object({ b: businessId, c: callSid, leg: nonNegativeInt });
+const dialBody = z.object({
+  CallSid: callSid,
+  DialCallStatus: z.enum(["completed", "answered", "busy", "no-answer", "failed", "canceled"]),
+});
+const whisperAcceptBody = z.object({ Digits: z.string().max(10).optional() });
+const statusBody = z.object({ CallSid: callSid, CallStatus: z.string().min(1).max(32), To: z.string().min(3).max(32) });
+
+class BadRequest extends Error {}
+
+/**
+ * Checks in this order: a signature is present, it is valid for the public
+ * URL and every posted parameter (403 otherwise), then the body's shape (400),
+ * then answers TwiML. Failures after that still answer TwiML the caller can hear.
+ */
+export async function handleVoiceRequest(req: VoiceHttpRequest, config: VoiceConfig): Promise<HttpAnswer> {
+  if (req.method !== "POST") return plain(405, "Twilio webhooks are POST requests.");
+  if (!req.signature) return plain(403, "Missing X-Twilio-Signature.");
+  const params = stringParams(req.body);
+  const base = config.publicBaseUrl.replace(/\/+$/, "");
+  const url = `${base}/${FUNCTION_NAME}${req.path.startsWith("/") ? "" : "/"}${req.path}`;
+  if (!params || !isSignedByTwilio(config.authToken, req.signature, url, params)) {
+    return plain(403, "Invalid X-Twilio-Signature for this URL and body.");
+  }
+  const [pathname, search = ""] = req.path.split("?");
+  const query = Object.fromEntries(new URLSearchParams(search));
+
+  try {
+    const answer = await withDeadline(route(pathname, query, params, config), config.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    if (answer === "not-found") return plain(404, `No voice route ${pathname}.`);
+    if (answer === "empty") return xml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+    if (answer === "timeout") {
+      config.deps.logger.error("voice.deadline-exceeded", { route: pathname, callSid: params.CallSid });
+      return xml(await fallbackTwiml(query.b, config));
+    }
+    return xml(renderAnswer(answer, params.CallSid, query, base));
+  } catch (error) {
+    if (error instanceof BadRequest) return plain(400, error.message);
+    config.deps.logger.error("voice.failed", {
+      route: pathname,
+      callSid: params.CallSid,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return xml(await fallbackTwiml(query.b, config));
+  }
+}
+
+async function route(
+  pathname: string,
+  query: Record<string, string>,
+  params: Record<string, string>,
+  config: VoiceConfig,
+): Promise<CallAnswer | "not-found" | "empty"> {
+  const deps = config.deps;
+  switch (pathname) {
+    case "/incoming": {
+      const body = parse(incomingBody, params);
+      return startCall({ callSid: body.CallSid, from: body.From ?? null, to: body.To }, deps);
+    }
+    case "/turn": {
+      const q = parse(turnQuery, query);
+      const body = parse(turnBody, params);
+      return handleCallTurn(
+        {
+          businessId: q.b,
+          callSid: body.CallSid,
+          step: q.step,
+          speech: body.SpeechResult?.trim() ? body.SpeechResult : null,
+          confidence: body.Confidence ?? null,
+        },
+        deps,
+      );
+    }
+    case "/dial-result": {
+      const q = parse(legQuery, query);
+      const body = parse(dialBody, params);
+      return handleDialResult({ businessId: q.b, callSid: q.c, leg: q.leg, dialStatus: body.DialCallStatus }, deps);
+    }
+    case "/whisper": {
+      const q = parse(legQuery, query);
+      return whisperToCallee({ businessId: q.b, callSid: q.c, leg: q.leg }, deps);
+    }
+    case "/whisper-accept": {
+      const q = parse(legQuery, query);
+      const body = parse(whisperAcceptBody, params);
+      return answerWhisper({ businessId: q.b, callSid: q.c, leg: q.leg, digits: body.Digits ?? null }, deps);
+    }
+    case "/status": {
+      const body = parse(statusBody, params);
+      const business = await deps.businesses.findByPhoneNumber(body.To);
+      if (business) {
+        await recordCallEnded({ businessId: business.id, callSid: body.CallSid, callStatus: body.CallStatus }, deps);
+      }
+      return "empty";
+    }
+    default:
+      return "not-found";
+  }
+}
+
+function renderAnswer(
+  answer: CallAnswer,
+  parentCallSid: string,
+  query: Record<string, string>,
+  base: string,
+): string {
+  const business = answer.business;
+  if (!business) return renderTwiml(answer.instruction, unusableUrls(), { hints: [] });
+  // Whisper callbacks come from the rung phone's leg; the conversation is keyed by the caller's CallSid.
+  const conversationSid = query.c ?? parentCallSid;
+  return renderTwiml(answer.instruction, voiceUrls(`${base}/${FUNCTION_NAME}`, business.id, conversationSid), {
+    hints: speechHintsFor(business),
+    callerIdForTransfers: business.phoneNumber,
+  });
+}
+
+export function voiceUrls(voiceBase: string, businessId: string, conversationSid: string): VoiceUrls {
+  const b = encodeURIComponent(businessId);
+  const c = encodeURIComponent(conversationSid);
+  return {
+    turn: (step) => `${voiceBase}/turn?b=${b}&step=${step}`,
+    dialResult: (leg) => `${voiceBase}/dial-result?b=${b}&c=${c}&leg=${leg}`,
+    whisper: (leg) => `${voiceBase}/whisper?b=${b}&c=${c}&leg=${leg}`,
+    whisperAccept: (leg) => `${voiceBase}/whisper-accept?b=${b}&c=${c}&leg=${leg}`,
+  };
+}
+
+function unusableUrls(): VoiceUrls {
+  const none = () => {
+    throw new Error("no callback URL without a business");
+  };
+  return { turn: none, dialResult: none, whisper: none, whisperAccept: none };
+}
+
+/**
+ * What the caller hears when something failed or took too long: put them
+ * through to the owner if we can find the number quickly, else apologise.
+ */
+async function fallbackTwiml(businessId: string | undefined, config: VoiceConfig): Promise<string> {
+  const apology = "Sorry, I'm having trouble on my side.";
+  if (businessId) {
+    const business = await withDeadline(config.deps.businesses.getById(businessId).catch(() => null), 1_500);
+    if (business && business !== "timeout") {
+      return renderTwiml(
+        { kind: "hang-up", say: [apology, `Please call ${business.name} back in a minute, or text ${business.ownerName} on ${business.ownerMobile}.`] },
+        unusableUrls(),
+        { hints: [] },
+      );
+    }
+  }
+  return renderApology([apology, "Please call back in a minute. If you smell gas, call 0800 111 999."]);
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new BadRequest(
+      `Malformed Twilio request: ${result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return result.data;
+}
+
+function stringParams(body: unknown): Record<string, string> | null {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return null;
+  const entries = Object.entries(body as Record<string, unknown>);
+  return entries.every(([, v]) => typeof v === "string") ? (Object.fromEntries(entries) as Record<string, string>) : null;
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function plain(status: number, body: string): HttpAnswer {
+  return { status, contentType: "text/plain", body };
+}
+
+function xml(body: string): HttpAnswer {
+  return { status: 200, contentType: "text/xml", body };
+}
+

@@ -1,0 +1,35 @@
+import { onRequest } from "firebase-functions/v2/https";
+import { callDeps } from "../../bootstrap";
+import { publicWebhookBaseUrl, REGION, twilioAuthToken } from "../../params";
+import { handleVoiceRequest } from "./voice-webhook.handler";
+
+/**
+ * Twilio voice webhooks: POST {PUBLIC_WEBHOOK_BASE_URL}/voice/incoming for
+ * "A call comes in", /voice/status for the call status callback; the other
+ * routes are the callbacks our own TwiML asks for.
+ */
+export const voice = onRequest(
+  {
+    region: REGION,
+    secrets: [twilioAuthToken],
+    // Twilio waits 15 s at most; the handler answers within its own deadline well before that.
+    timeoutSeconds: 30,
+    memory: "256MiB",
+  },
+  async (req, res) => {
+    const answer = await handleVoiceRequest(
+      {
+        method: req.method,
+        path: req.url,
+        signature: req.header("x-twilio-signature") ?? null,
+        body: req.body as unknown,
+      },
+      {
+        publicBaseUrl: publicWebhookBaseUrl.value(),
+        authToken: twilioAuthToken.value(),
+        deps: callDeps(),
+      },
+    );
+    res.status(answer.status).type(answer.contentType).send(answer.body);
+  },
+);
