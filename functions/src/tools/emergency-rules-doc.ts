@@ -7,8 +7,12 @@ import {
 } from "../domain/emergency/emergency-rules";
 
 /** docs/emergency-rules.md, from functions/lib/src/tools/. */
-export const EMERGENCY_RULES_DOC_PATH = path.resolve(__dirname, "../../../../docs/emergency-rules.md");
-export const REGENERATE_COMMAND = "cd functions && npm run build && node lib/src/tools/emergency-rules-doc.js --write";
+export const EMERGENCY_RULES_DOC_PATH = path.resolve(
+  __dirname,
+  "../../../../docs/emergency-rules.md",
+);
+export const REGENERATE_COMMAND =
+  "cd functions && npm run build && node lib/src/tools/emergency-rules-doc.js --write";
 
 const code = (s: string): string => `\`${s.replace(/`/g, "\\`")}\``;
 const list = (items: readonly string[]): string => items.map((i) => `- ${i}`).join("\n");
@@ -67,7 +71,7 @@ export function renderEmergencyRulesDoc(): string {
     "",
     list(c.serviceQuestionMarkers.map(code)),
     "",
-    "  ...unless the same clause says it is happening to the caller (\"can you fix **my** burst pipe\",",
+    '  ...unless the same clause says it is happening to the caller ("can you fix **my** burst pipe",',
     '  "how do I turn the water off, the pipe **has burst**"):',
     "",
     list(c.specificReferenceMarkers.map(code)),
@@ -94,7 +98,7 @@ export function renderEmergencyRulesDoc(): string {
     "words, after the built-in rules, with the same negation and question handling. Between the",
     "words of a phrase the caller may say *is, are, 's, has, have, keeps, been, just, started,",
     'really, badly, now*, so "boiler leaking" also catches "my boiler is leaking". They are reported',
-    'as kind `custom`, and the caller hears the general water advice:',
+    "as kind `custom`, and the caller hears the general water advice:",
     "",
     `> ${CUSTOM_PHRASE_SAFETY_ADVICE}`,
     "",
@@ -108,7 +112,10 @@ export function renderEmergencyRulesDoc(): string {
     parts.push("Patterns (regular expressions over normalised text):", "");
     parts.push(list(rule.phrases.map((p) => code(p.pattern))), "");
     if (rule.negativeByNature) {
-      parts.push("These phrasings are negative by nature, so only a negation before them cancels them.", "");
+      parts.push(
+        "These phrasings are negative by nature, so only a negation before them cancels them.",
+        "",
+      );
     }
     parts.push("What the caller hears:", "", `> ${rule.safetyAdvice}`, "");
   }

@@ -21,11 +21,36 @@ export interface NluDemoTenant {
 /** Used when no seed file can be read. */
 export const FALLBACK_DEMO_TENANT: NluDemoTenant = {
   services: [
-    { id: "dripping-tap", name: "Dripping tap repair", durationMinutes: 60, keywords: ["tap", "dripping", "drip"] },
-    { id: "boiler-service", name: "Boiler service", durationMinutes: 90, keywords: ["boiler", "annual service"] },
-    { id: "drain-unblock", name: "Drain unblock", durationMinutes: 60, keywords: ["drain", "blocked", "unblock"] },
-    { id: "bathroom-quote", name: "Bathroom quote", durationMinutes: 45, keywords: ["bathroom", "quote"] },
-    { id: "assessment", name: "Plumbing assessment", durationMinutes: 60, keywords: ["leak", "pipe"] },
+    {
+      id: "dripping-tap",
+      name: "Dripping tap repair",
+      durationMinutes: 60,
+      keywords: ["tap", "dripping", "drip"],
+    },
+    {
+      id: "boiler-service",
+      name: "Boiler service",
+      durationMinutes: 90,
+      keywords: ["boiler", "annual service"],
+    },
+    {
+      id: "drain-unblock",
+      name: "Drain unblock",
+      durationMinutes: 60,
+      keywords: ["drain", "blocked", "unblock"],
+    },
+    {
+      id: "bathroom-quote",
+      name: "Bathroom quote",
+      durationMinutes: 45,
+      keywords: ["bathroom", "quote"],
+    },
+    {
+      id: "assessment",
+      name: "Plumbing assessment",
+      durationMinutes: 60,
+      keywords: ["leak", "pipe"],
+    },
   ],
   extraEmergencyPhrases: [],
 };
@@ -43,13 +68,18 @@ const seedSchema = z.object({
 export function loadDemoTenant(seedDir: string = DEFAULT_SEED_DIR): NluDemoTenant {
   let files: string[];
   try {
-    files = fs.readdirSync(seedDir).filter((f) => f.endsWith(".json")).sort();
+    files = fs
+      .readdirSync(seedDir)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
   } catch {
     return FALLBACK_DEMO_TENANT;
   }
   for (const file of files) {
     try {
-      const parsed = seedSchema.safeParse(JSON.parse(fs.readFileSync(path.join(seedDir, file), "utf8")));
+      const parsed = seedSchema.safeParse(
+        JSON.parse(fs.readFileSync(path.join(seedDir, file), "utf8")),
+      );
       if (parsed.success) {
         return {
           services: parsed.data.business.services,

@@ -195,7 +195,9 @@ describe("emergency classifier", () => {
     });
 
     it("finds a real report after a negated mention of the same phrase", () => {
-      const detection = detectEmergency("the downstairs pipe isn't burst, the upstairs pipe has burst");
+      const detection = detectEmergency(
+        "the downstairs pipe isn't burst, the upstairs pipe has burst",
+      );
       assert.equal(detection?.kind, "burst-pipe");
       assert.equal(detection?.matched, "pipe has burst");
     });
@@ -222,7 +224,10 @@ describe("emergency classifier", () => {
     });
 
     it("prefers a built-in kind, whose advice is more specific", () => {
-      assert.equal(detectEmergency("boiler leaking and I smell gas", ["boiler leaking"])?.kind, "gas-smell");
+      assert.equal(
+        detectEmergency("boiler leaking and I smell gas", ["boiler leaking"])?.kind,
+        "gas-smell",
+      );
     });
 
     it("ignores phrases made only of punctuation", () => {

@@ -9,11 +9,44 @@ import {
 
 /** The demo tenant's services, as in emulator-data/seed/bristol-plumbing.json. */
 const SERVICES: readonly Service[] = [
-  { id: "dripping-tap", name: "Dripping tap repair", durationMinutes: 60, keywords: ["tap", "dripping", "drip", "faucet", "mixer"] },
-  { id: "boiler-service", name: "Boiler service", durationMinutes: 90, keywords: ["boiler", "annual service", "heating", "radiator", "combi"] },
-  { id: "drain-unblock", name: "Drain unblock", durationMinutes: 60, keywords: ["drain", "blocked", "blockage", "unblock", "sink won't drain", "clogged", "toilet blocked"] },
-  { id: "bathroom-quote", name: "Bathroom quote", durationMinutes: 45, keywords: ["bathroom", "quote", "estimate", "refit", "new suite", "shower install"] },
-  { id: "assessment", name: "Plumbing assessment", durationMinutes: 60, keywords: ["leak", "pipe", "toilet", "cistern", "pressure", "noise"] },
+  {
+    id: "dripping-tap",
+    name: "Dripping tap repair",
+    durationMinutes: 60,
+    keywords: ["tap", "dripping", "drip", "faucet", "mixer"],
+  },
+  {
+    id: "boiler-service",
+    name: "Boiler service",
+    durationMinutes: 90,
+    keywords: ["boiler", "annual service", "heating", "radiator", "combi"],
+  },
+  {
+    id: "drain-unblock",
+    name: "Drain unblock",
+    durationMinutes: 60,
+    keywords: [
+      "drain",
+      "blocked",
+      "blockage",
+      "unblock",
+      "sink won't drain",
+      "clogged",
+      "toilet blocked",
+    ],
+  },
+  {
+    id: "bathroom-quote",
+    name: "Bathroom quote",
+    durationMinutes: 45,
+    keywords: ["bathroom", "quote", "estimate", "refit", "new suite", "shower install"],
+  },
+  {
+    id: "assessment",
+    name: "Plumbing assessment",
+    durationMinutes: 60,
+    keywords: ["leak", "pipe", "toilet", "cistern", "pressure", "noise"],
+  },
 ];
 
 const slots = (utterance: string): ExtractedSlots => extractSlots(utterance, SERVICES);
@@ -21,17 +54,22 @@ const slots = (utterance: string): ExtractedSlots => extractSlots(utterance, SER
 describe("slot extraction", () => {
   describe("when the caller gives several details in one breath", () => {
     it("extracts the name, address, postcode, service and problem together", () => {
-      assert.deepEqual(slots("Hi, this is Sarah Jones at 14 Cotham Road BS6 6DR, my kitchen tap is dripping"), {
-        name: "Sarah Jones",
-        address: "14 Cotham Road BS6 6DR",
-        postcode: "BS6 6DR",
-        serviceId: "dripping-tap",
-        problem: "my kitchen tap is dripping",
-      });
+      assert.deepEqual(
+        slots("Hi, this is Sarah Jones at 14 Cotham Road BS6 6DR, my kitchen tap is dripping"),
+        {
+          name: "Sarah Jones",
+          address: "14 Cotham Road BS6 6DR",
+          postcode: "BS6 6DR",
+          serviceId: "dripping-tap",
+          problem: "my kitchen tap is dripping",
+        },
+      );
     });
 
     it("extracts an address with a town, a phone number and a name", () => {
-      const result = slots("my name is john smith, I live at 12 Acacia Avenue, Bristol BS6 5AB and my number is 07700 900123");
+      const result = slots(
+        "my name is john smith, I live at 12 Acacia Avenue, Bristol BS6 5AB and my number is 07700 900123",
+      );
       assert.equal(result.name, "John Smith");
       assert.equal(result.address, "12 Acacia Avenue, Bristol BS6 5AB");
       assert.equal(result.postcode, "BS6 5AB");
@@ -39,7 +77,9 @@ describe("slot extraction", () => {
     });
 
     it("keeps a flat number in the address", () => {
-      const result = slots("the address is Flat 2, 41 Whiteladies Road, Bristol BS8 2LS and my phone is +44 (0)7700-900123");
+      const result = slots(
+        "the address is Flat 2, 41 Whiteladies Road, Bristol BS8 2LS and my phone is +44 (0)7700-900123",
+      );
       assert.equal(result.address, "Flat 2, 41 Whiteladies Road, Bristol BS8 2LS");
       assert.equal(result.phone, "+447700900123");
       assert.equal(result.postcode, "BS8 2LS");
@@ -70,7 +110,10 @@ describe("slot extraction", () => {
 
   describe("addresses and postcodes", () => {
     it("reads an address given after 'I live at'", () => {
-      assert.equal(slots("I live at Rose Cottage, Church Lane, Long Ashton. The toilet keeps running").address, "Rose Cottage, Church Lane, Long Ashton");
+      assert.equal(
+        slots("I live at Rose Cottage, Church Lane, Long Ashton. The toilet keeps running").address,
+        "Rose Cottage, Church Lane, Long Ashton",
+      );
     });
 
     it("reads a lower-case transcribed address with its town and postcode", () => {
@@ -151,11 +194,17 @@ describe("slot extraction", () => {
 
   describe("problem description", () => {
     it("keeps the caller's words for the problem, without greetings", () => {
-      assert.equal(slots("Hello, yeah, the bathroom sink is blocked").problem, "the bathroom sink is blocked");
+      assert.equal(
+        slots("Hello, yeah, the bathroom sink is blocked").problem,
+        "the bathroom sink is blocked",
+      );
     });
 
     it("joins several problems", () => {
-      assert.equal(slots("the tap drips and the toilet won't flush").problem, "the tap drips; the toilet won't flush");
+      assert.equal(
+        slots("the tap drips and the toilet won't flush").problem,
+        "the tap drips; the toilet won't flush",
+      );
     });
 
     it("leaves the problem out when none is described", () => {

@@ -102,7 +102,11 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern: String.raw`\bgas (?:leak|leaking|escape|escaping|hissing)s?\b|\bleak(?:ing|s)? (?:of )?gas\b|\bgas(?:'s| is) (?:leaking|escaping|hissing|coming out)\b`,
-        examples: ["I think we've got a gas leak", "the hob is leaking gas", "gas is escaping from the meter"],
+        examples: [
+          "I think we've got a gas leak",
+          "the hob is leaking gas",
+          "gas is escaping from the meter",
+        ],
       },
     ],
   },
@@ -128,7 +132,10 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern: String.raw`\bcarbon monoxide (?:leak|leaking|poisoning|escaping|coming|in the|in my|in our|in here)\b`,
-        examples: ["I'm worried about a carbon monoxide leak", "we might have carbon monoxide poisoning"],
+        examples: [
+          "I'm worried about a carbon monoxide leak",
+          "we might have carbon monoxide poisoning",
+        ],
       },
     ],
   },
@@ -155,7 +162,10 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           String.raw`\b(?:overflowing|overflowed|flooded|flooding|covered|full|filling up|swimming|backed up|backing up) ` +
           String.raw`(?:with|in|of) (?:raw )?(?:sewage|poo|faeces|feces|foul water)\b`,
-        examples: ["the toilet's overflowing with sewage", "the bathroom floor is covered in sewage"],
+        examples: [
+          "the toilet's overflowing with sewage",
+          "the bathroom floor is covered in sewage",
+        ],
       },
       {
         pattern: String.raw`\bsewage (?:backup|back up|leak|spill|overflow|flood)s?\b`,
@@ -221,7 +231,12 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           String.raw`\bburst(?:ed)? (?:water |mains |copper |heating |central heating |hot water |cold water |plastic )?` +
           String.raw`(?:pipes?|mains?|hoses?|tanks?|cylinders?|radiators?)\b`,
-        examples: ["burst pipe", "Burst pipe.", "we've got a burst-pipe", "there's a burst water main outside"],
+        examples: [
+          "burst pipe",
+          "Burst pipe.",
+          "we've got a burst-pipe",
+          "there's a burst water main outside",
+        ],
       },
       {
         pattern:
@@ -269,7 +284,12 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern: String.raw`\bflood(?:s|ed|ing)?\b`,
-        examples: ["the kitchen is flooding", "we've got a flood", "the house has flooded", "FLOODING!"],
+        examples: [
+          "the kitchen is flooding",
+          "we've got a flood",
+          "the house has flooded",
+          "FLOODING!",
+        ],
       },
       {
         pattern: String.raw`\bwater ${GAP}(?:everywhere|all over the (?:floor|house|kitchen|bathroom|place|carpet|flat))\b`,
@@ -300,13 +320,21 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           String.raw`\bno (?:running |mains |cold |tap )?water\b` +
           String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through|coming in|on the|in the (?:ceiling|loft)))`,
-        examples: ["no water at all", "we've got no running water", "there's no water in the house"],
+        examples: [
+          "no water at all",
+          "we've got no running water",
+          "there's no water in the house",
+        ],
       },
       {
         pattern:
           String.raw`\b(?:haven't|have not|don't have|do not have|hasn't|has not|ain't|without|not got|lost(?: all)?(?: our| my| the)?) ` +
           String.raw`(?:got )?(?:any )?(?:running |mains |tap )?water\b(?! (?:pressure|damage|leak|on the))`,
-        examples: ["we haven't got any water", "we've been without water since this morning", "we've lost our water"],
+        examples: [
+          "we haven't got any water",
+          "we've been without water since this morning",
+          "we've lost our water",
+        ],
       },
       {
         pattern:
@@ -388,7 +416,28 @@ export const EMERGENCY_CONTEXT_RULES = {
     "certain",
   ],
   /** "no" followed by these is an interjection ("no, the pipe has burst"), not a denial. */
-  interjectionNoNextWords: ["the", "it", "it's", "its", "my", "our", "i", "i've", "we", "we've", "there's", "there", "they", "sorry", "wait", "actually", "listen", "look", "help", "please"],
+  interjectionNoNextWords: [
+    "the",
+    "it",
+    "it's",
+    "its",
+    "my",
+    "our",
+    "i",
+    "i've",
+    "we",
+    "we've",
+    "there's",
+    "there",
+    "they",
+    "sorry",
+    "wait",
+    "actually",
+    "listen",
+    "look",
+    "help",
+    "please",
+  ],
   /** A conditional before the match makes it hypothetical: "what should I do if a pipe bursts". */
   conditionalMarkers: [
     String.raw`\bif\b`,
@@ -399,7 +448,9 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\bwhat (?:happens|to do|do (?:i|you|we) do|should (?:i|we) do) when\b`,
   ],
   /** ...unless the "if" follows uncertainty: "I'm not sure if it's a gas leak" is still an emergency. */
-  uncertainIfMarkers: [String.raw`\b(?:sure|know|wonder|wondering|check|see|idea|unsure|certain|tell|worried|ask) (?:[a-z']+ )?if\b`],
+  uncertainIfMarkers: [
+    String.raw`\b(?:sure|know|wonder|wondering|check|see|idea|unsure|certain|tell|worried|ask) (?:[a-z']+ )?if\b`,
+  ],
   /** A question about what the business does, or how to do something, is not a report. */
   serviceQuestionMarkers: [
     String.raw`\b(?:do|does) (?:you|u|ya|your (?:company|business|team|firm|lads|engineers|plumbers)) (?:[a-z']+ ){0,2}?(?:deal|fix|repair|handle|cover|do|sort|attend|take on|work on|fit|install|test|service|offer|provide|specialise|go out|come out)\b`,
@@ -430,5 +481,7 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:previously|in the past|used to|once had)\b`,
   ],
   /** ...unless it is happening again now: "we had a burst pipe last year and it's burst again". */
-  recentMarkers: [String.raw`\b(?:again|now|still|right now|at the moment|currently|today|tonight|this (?:morning|afternoon|evening))\b`],
+  recentMarkers: [
+    String.raw`\b(?:again|now|still|right now|at the moment|currently|today|tonight|this (?:morning|afternoon|evening))\b`,
+  ],
 } as const;

@@ -85,7 +85,12 @@ function hasNegation(tokens: readonly string[], from: number, to: number): boole
  * bursts"), a question about the business ("do you deal with burst pipes?")
  * or history ("last year I had a burst pipe").
  */
-function isLiveReport(clause: string, start: number, end: number, negativeByNature: boolean): boolean {
+function isLiveReport(
+  clause: string,
+  start: number,
+  end: number,
+  negativeByNature: boolean,
+): boolean {
   const before = clause.slice(0, start);
   const beforeTokens = before.split(" ").filter((w) => w.length > 0);
   const matchTokens = clause

@@ -58,7 +58,11 @@ function findPostcode(text: string): FoundPostcode | undefined {
     const m = /^([A-Z]{1,2})(\d[A-Z\d]?)(\d[A-Z]{2})/i.exec(joined);
     if (m && isArea(m[1])) {
       const start = spoken.index + spoken[0].length - spoken[1].length;
-      return { postcode: `${m[1]}${m[2]} ${m[3]}`.toUpperCase(), start, end: start + spoken[1].trimEnd().length };
+      return {
+        postcode: `${m[1]}${m[2]} ${m[3]}`.toUpperCase(),
+        start,
+        end: start + spoken[1].trimEnd().length,
+      };
     }
   }
   for (const m of text.matchAll(OUTWARD_CODE)) {
@@ -127,7 +131,12 @@ function findPhone(text: string): FoundPhone | undefined {
       // A lone "o"/"oh" is an interjection unless it sits inside a number.
       if ((token === "oh" || token === "o") && digits.length === 0) {
         const next = text.slice(at + token.length).trimStart();
-        if (!/^(?:\d|zero|oh|o\b|one|two|three|four|five|six|seven|eight|nine|double|triple)/i.test(next)) value = undefined;
+        if (
+          !/^(?:\d|zero|oh|o\b|one|two|three|four|five|six|seven|eight|nine|double|triple)/i.test(
+            next,
+          )
+        )
+          value = undefined;
       }
     }
     if (value === undefined) {
@@ -168,14 +177,21 @@ interface NameLead {
 const NAME_LEADS: readonly NameLead[] = [
   { pattern: /\b(?:my |the )?name(?:'s|\u2019s| is)\s+/gi, requireCapital: false },
   { pattern: /\bcall me\s+/gi, requireCapital: false },
-  { pattern: /\b(?:it's|it\u2019s|it is)\s+/gi, requireCapital: false, requireFollower: /^\s+(?:here|speaking|calling)\b/i },
+  {
+    pattern: /\b(?:it's|it\u2019s|it is)\s+/gi,
+    requireCapital: false,
+    requireFollower: /^\s+(?:here|speaking|calling)\b/i,
+  },
   { pattern: /\bthis is\s+/gi, requireCapital: true },
   { pattern: /\b(?:i'm|i\u2019m|i am)\s+/gi, requireCapital: true },
 ];
 
 function titleCase(word: string): string {
   if (/[A-Z]/.test(word)) return word;
-  return word.replace(/(^|[-'\u2019])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
+  return word.replace(
+    /(^|[-'\u2019])([a-z])/g,
+    (_m, sep: string, c: string) => sep + c.toUpperCase(),
+  );
 }
 
 interface FoundName extends Span {
@@ -196,7 +212,8 @@ function findName(text: string): FoundName | undefined {
         const gap = text.slice(end, t.index);
         if (taken.length > 0 && gap.trim().length > 0) break; // punctuation ends a name
         const word = t[1];
-        if (!NAME_WORD.test(word) || NAME_STOPWORDS.has(word.toLowerCase().replace("\u2019", "'"))) break;
+        if (!NAME_WORD.test(word) || NAME_STOPWORDS.has(word.toLowerCase().replace("\u2019", "'")))
+          break;
         if (lead.requireCapital && !/^[A-Z]/.test(word)) break;
         if (lead.requireCapital && word === word.toUpperCase() && word.length > 1) break; // "I'm OK"
         taken.push(word);
@@ -248,8 +265,10 @@ function findAddress(text: string, postcode: FoundPostcode | undefined): FoundAd
     const start = lead.index + lead[0].length;
     const rest = text.slice(start, start + MAX_ADDRESS_LENGTH);
     let end = start + (EXPLICIT_ADDRESS_END.exec(rest)?.index ?? rest.length);
-    if (postcode && postcode.start >= start && postcode.start < end) end = Math.max(end, postcode.end);
-    if (postcode && postcode.start >= start && postcode.start <= end + 2) end = Math.max(end, postcode.end);
+    if (postcode && postcode.start >= start && postcode.start < end)
+      end = Math.max(end, postcode.end);
+    if (postcode && postcode.start >= start && postcode.start <= end + 2)
+      end = Math.max(end, postcode.end);
     end = withPostcode(start, end);
     const address = trimAddress(text.slice(start, end));
     if (/[a-z]{2,}/i.test(address)) return { address, start: lead.index, end };
@@ -392,7 +411,8 @@ export function extractSlots(utterance: string, services: readonly Service[]): E
 
 /** Affirmatives that contain a negative word, checked before the plain "no". */
 const YES_WITH_NEGATIVE_WORD = /\b(?:no problem|no worries|not a problem|no bother|why not)\b/;
-const NEGATED_YES = /\b(?:not|isn't|that's not|thats not|is not) (?:right|correct|quite right|it|good|ok|okay)\b/;
+const NEGATED_YES =
+  /\b(?:not|isn't|that's not|thats not|is not) (?:right|correct|quite right|it|good|ok|okay)\b/;
 const YES =
   /\b(?:yes|yeah|yeh|yep|yup|ya|aye|sure|correct|right|that's right|that is right|that's it|spot on|exactly|ok|okay|sounds good|sounds great|perfect|lovely|great|brilliant|fine|please do|go ahead|go on then|absolutely|definitely|of course|do it|book it|that works|that'll do|that would be great|yes please)\b/;
 const NO =
@@ -449,7 +469,10 @@ function numberFrom(token: string): number {
  */
 export function parseOrdinalChoice(utterance: string, count: number): number | null {
   if (count <= 0) return null;
-  const text = normaliseUtterance(utterance).replace(/[.,;:!?]+/g, " ").replace(/\s+/g, " ").trim();
+  const text = normaliseUtterance(utterance)
+    .replace(/[.,;:!?]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   let choice: number | null = null;
   for (const m of text.matchAll(CHOICE_TOKEN)) {
     if (m[1] !== undefined) choice = numberFrom(m[1]);

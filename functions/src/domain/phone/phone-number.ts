@@ -57,7 +57,8 @@ const E164_MAX_DIGITS = 15;
 const E164_MIN_DIGITS = 8;
 
 function checkNational(plan: CountryPlan, national: string, e164: string): NormalisedPhone {
-  if (national.length < Math.min(...plan.nationalLengths)) return { ok: false, reason: "too short" };
+  if (national.length < Math.min(...plan.nationalLengths))
+    return { ok: false, reason: "too short" };
   if (national.length > Math.max(...plan.nationalLengths)) return { ok: false, reason: "too long" };
   if (!plan.nationalLengths.includes(national.length)) return { ok: false, reason: "wrong length" };
   if (plan.nationalPattern && !plan.nationalPattern.test(national)) {
@@ -89,13 +90,17 @@ function fromInternational(digits: string): NormalisedPhone {
 export function normalisePhoneNumber(raw: string, defaultCountry: string): NormalisedPhone {
   const trimmed = raw.trim();
   if (trimmed.length === 0) return { ok: false, reason: "empty" };
-  if (!ALLOWED_CHARACTERS.test(trimmed)) return { ok: false, reason: "contains letters or symbols" };
+  if (!ALLOWED_CHARACTERS.test(trimmed))
+    return { ok: false, reason: "contains letters or symbols" };
 
   const plan = SUPPORTED_COUNTRIES[defaultCountry.toUpperCase()];
   const compact = trimmed.replace(TRUNK_ZERO_IN_BRACKETS, "$1").replace(SEPARATORS, "");
   if (compact.startsWith("+")) return fromInternational(compact.slice(1));
   if (plan === undefined) {
-    return { ok: false, reason: `unsupported country ${defaultCountry}; give the number with +country code` };
+    return {
+      ok: false,
+      reason: `unsupported country ${defaultCountry}; give the number with +country code`,
+    };
   }
   if (compact.startsWith(plan.internationalPrefix)) {
     return fromInternational(compact.slice(plan.internationalPrefix.length));
@@ -107,7 +112,10 @@ export function normalisePhoneNumber(raw: string, defaultCountry: string): Norma
     if (national.length === 11 && national.startsWith("1")) national = national.slice(1);
   } else if (national.startsWith(plan.trunkPrefix)) {
     national = national.slice(plan.trunkPrefix.length);
-  } else if (national.length >= Math.min(...plan.nationalLengths) + 2 && national.startsWith(plan.callingCode)) {
+  } else if (
+    national.length >= Math.min(...plan.nationalLengths) + 2 &&
+    national.startsWith(plan.callingCode)
+  ) {
     // "447700900123": the country code without the plus.
     return fromInternational(national);
   } else {
