@@ -1,0 +1,35 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Business, businessSchema } from "../../src/domain/business/business";
+import { appFirestore } from "../../src/adapters/firestore/firestore-client";
+import { FirestoreBusinessRepository } from "../../src/adapters/firestore/business.repository";
+import { FirestoreCustomerRepository } from "../../src/adapters/firestore/customer.repository";
+import type { CustomerDetails } from "../../src/ports/customer-store.port";
+
+const SEED_FILE = path.resolve(__dirname, "../../../../emulator-data/seed/bristol-plumbing.json");
+
+let counter = 0;
+
+/**
+ * Writes a fresh copy of the demo tenant under a unique id and phone number,
+ * so tests sharing one Firestore never see each other's data.
+ */
+export async function createTestTenant(
+  overrides: Partial<Business> = {},
+  customers: CustomerDetails[] = [],
+): Promise<Business> {
+  counter += 1;
+  const seed = JSON.parse(fs.readFileSync(SEED_FILE, "utf8")) as { business: unknown };
+  const unique = `${process.pid}${counter}`.slice(-6).padStart(6, "0");
+  const business = businessSchema.parse({
+    ...(seed.business as object),
+    id: `test-tenant-${Date.now().toString(36)}-${counter}`,
+    phoneNumber: `+44117${unique}0`.slice(0, 13),
+    ...overrides,
+  });
+  const db = appFirestore();
+  await new FirestoreBusinessRepository(db).save(business);
+  const customerRepository = new FirestoreCustomerRepository(db);
+  for (const customer of customers) await customerRepository.upsert(business.id, customer);
+  return business;
+}
