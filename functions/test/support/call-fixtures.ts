@@ -1,0 +1,301 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { CallDeps } from "../../src/app/handle-call";
+import { Business, businessSchema } from "../../src/domain/business/business";
+import type { Customer } from "../../src/domain/customers/customer";
+import type { NewOutboxMessage } from "../../src/domain/delivery/outbox-message";
+import { Appointment, lockGranulesFor } from "../../src/domain/scheduling/appointment";
+import type { AppointmentStore, BookingResult } from "../../src/ports/appointment-store.port";
+import type { BusinessDirectory } from "../../src/ports/business-directory.port";
+import type { Clock } from "../../src/ports/clock.port";
+import type { CallConversation, ConversationStore } from "../../src/ports/conversation-store.port";
+import type { CustomerDetails, CustomerStore } from "../../src/ports/customer-store.port";
+import type { OutboxQueue } from "../../src/ports/outbox.port";
+import { ManualClock, RecordingLogger } from "./in-memory-outbox.store";
+
+export { ManualClock, RecordingLogger };
+
+/** The demo tenant's seed file, read once; tests get their own copies. */
+const SEED_FILE = path.resolve(
+  __dirname,
+  "..",
+  "..",
+  "..",
+  "..",
+  "emulator-data",
+  "seed",
+  "bristol-plumbing.json",
+);
+
+interface SeedCustomer {
+  name: string;
+  phone: string;
+  address?: string;
+  propertyNotes?: string;
+}
+
+let seed: { business: unknown; customers: SeedCustomer[] } | undefined;
+
+function readSeed(): { business: unknown; customers: SeedCustomer[] } {
+  seed ??= JSON.parse(fs.readFileSync(SEED_FILE, "utf8")) as {
+    business: unknown;
+    customers: SeedCustomer[];
+  };
+  return seed;
+}
+
+/**
+ * Bristol Plumbing as seeded for the demo, validated with the real schema,
+ * with any fields replaced. Overrides are validated too, so a test cannot
+ * build a tenant the product would refuse to load.
+ */
+export function aBusiness(overrides: Partial<Business> = {}): Business {
+  const base = structuredClone(readSeed().business) as Record<string, unknown>;
+  return businessSchema.parse({ ...base, ...overrides });
+}
+
+/** Opening hours every day of the week, for tests that need Sundays. */
+export function openEveryDay(open = "08:00", close = "17:30"): Business["hours"] {
+  const period = [{ open, close }];
+  return {
+    "1": period,
+    "2": period,
+    "3": period,
+    "4": period,
+    "5": period,
+    "6": period,
+    "7": period,
+  };
+}
+
+/** Margaret Holloway from the seed (stopcock notes included), with any fields replaced. */
+export function aCustomer(overrides: Partial<Customer> = {}): Customer {
+  const margaret = readSeed().customers[0];
+  const at = new Date("2026-01-05T10:00:00Z");
+  return {
+    id: overrides.phone ?? margaret.phone,
+    businessId: "bristol-plumbing",
+    name: margaret.name,
+    phone: margaret.phone,
+    address: margaret.address,
+    propertyNotes: margaret.propertyNotes,
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+}
+
+export class InMemoryBusinessDirectory implements BusinessDirectory {
+  private readonly byId = new Map<string, Business>();
+
+  constructor(...businesses: Business[]) {
+    for (const business of businesses) this.add(business);
+  }
+
+  add(business: Business): void {
+    this.byId.set(business.id, structuredClone(business));
+  }
+
+  async findByPhoneNumber(e164: string): Promise<Business | null> {
+    const found = [...this.byId.values()].find((b) => b.phoneNumber === e164);
+    return found ? structuredClone(found) : null;
+  }
+
+  async getById(businessId: string): Promise<Business | null> {
+    const found = this.byId.get(businessId);
+    return found ? structuredClone(found) : null;
+  }
+}
+
+/** Customers keyed by business and E.164 phone, as the Firestore store keys them. */
+export class InMemoryCustomerStore implements CustomerStore {
+  readonly customers = new Map<string, Customer>();
+  readonly upserts: Array<{ businessId: string; details: CustomerDetails }> = [];
+
+  constructor(private readonly clock: Clock) {}
+
+  add(customer: Customer): void {
+    this.customers.set(`${customer.businessId}/${customer.phone}`, structuredClone(customer));
+  }
+
+  async findByPhone(businessId: string, e164: string): Promise<Customer | null> {
+    const found = this.customers.get(`${businessId}/${e164}`);
+    return found ? structuredClone(found) : null;
+  }
+
+  async upsert(businessId: string, details: CustomerDetails): Promise<Customer> {
+    this.upserts.push({ businessId, details: structuredClone(details) });
+    const key = `${businessId}/${details.phone}`;
+    const now = this.clock.now();
+    const existing = this.customers.get(key);
+    // Like a Firestore merge: absent optional details keep what was stored.
+    const stored: Customer = {
+      id: details.phone,
+      businessId,
+      createdAt: existing?.createdAt ?? now,
+      ...existing,
+      name: details.name,
+      phone: details.phone,
+      ...(details.address ? { address: details.address } : {}),
+      ...(details.propertyNotes ? { propertyNotes: details.propertyNotes } : {}),
+      updatedAt: now,
+    };
+    this.customers.set(key, stored);
+    return structuredClone(stored);
+  }
+}
+
+/**
+ * Appointments with the Firestore store's claim rule: a booking claims every
+ * 15-minute granule it covers, and fails as "slot-taken" when any granule is
+ * held already; storing an id that exists is "already-booked" (a retry).
+ */
+export class InMemoryAppointmentStore implements AppointmentStore {
+  readonly appointments = new Map<string, Appointment>();
+  private readonly locks = new Map<string, string>();
+  bookCalls = 0;
+
+  /** Stores an appointment (seeding a diary), claiming its time; throws on a clash. */
+  add(appointment: Appointment): void {
+    const outcome = this.claim(appointment);
+    if (outcome.outcome !== "booked") {
+      throw new Error(`cannot seed ${appointment.id}: ${outcome.outcome}`);
+    }
+  }
+
+  async listBooked(businessId: string, from: Date, to: Date): Promise<Appointment[]> {
+    return [...this.appointments.values()]
+      .filter(
+        (a) =>
+          a.businessId === businessId &&
+          a.status === "booked" &&
+          a.start.getTime() < to.getTime() &&
+          a.end.getTime() > from.getTime(),
+      )
+      .sort((a, b) => a.start.getTime() - b.start.getTime())
+      .map((a) => structuredClone(a));
+  }
+
+  async book(appointment: Appointment): Promise<BookingResult> {
+    this.bookCalls += 1;
+    return this.claim(appointment);
+  }
+
+  private claim(appointment: Appointment): BookingResult {
+    const key = `${appointment.businessId}/${appointment.id}`;
+    const existing = this.appointments.get(key);
+    if (existing) return { outcome: "already-booked", appointment: structuredClone(existing) };
+    const granules = lockGranulesFor(appointment.start, appointment.end).map(
+      (g) => `${appointment.businessId}/${g}`,
+    );
+    if (granules.some((g) => this.locks.has(g))) return { outcome: "slot-taken" };
+    for (const g of granules) this.locks.set(g, appointment.id);
+    this.appointments.set(key, structuredClone(appointment));
+    return { outcome: "booked", appointment: structuredClone(appointment) };
+  }
+}
+
+/**
+ * Conversations stored as copies, so a use case that forgets to save a
+ * change loses it here just as it would in Firestore.
+ */
+export class InMemoryConversationStore implements ConversationStore {
+  readonly conversations = new Map<string, CallConversation>();
+  saves = 0;
+
+  async get(businessId: string, callSid: string): Promise<CallConversation | null> {
+    const found = this.conversations.get(`${businessId}/${callSid}`);
+    return found ? structuredClone(found) : null;
+  }
+
+  async create(conversation: CallConversation): Promise<"created" | "exists"> {
+    const key = `${conversation.businessId}/${conversation.id}`;
+    if (this.conversations.has(key)) return "exists";
+    this.conversations.set(key, structuredClone(conversation));
+    return "created";
+  }
+
+  async save(conversation: CallConversation): Promise<void> {
+    this.saves += 1;
+    this.conversations.set(
+      `${conversation.businessId}/${conversation.id}`,
+      structuredClone(conversation),
+    );
+  }
+
+  async markAccepted(businessId: string, callSid: string, leg: number): Promise<void> {
+    const key = `${businessId}/${callSid}`;
+    const found = this.conversations.get(key);
+    // Firestore's update() fails on a missing document too.
+    if (!found) throw new Error(`no conversation ${key}`);
+    if (!found.escalation) throw new Error(`conversation ${key} has no escalation to accept`);
+    found.escalation = { ...found.escalation, acceptedLeg: leg };
+  }
+
+  /** The stored conversation, for assertions; throws when there is none. */
+  stored(businessId: string, callSid: string): CallConversation {
+    const found = this.conversations.get(`${businessId}/${callSid}`);
+    if (!found) throw new Error(`no conversation ${businessId}/${callSid}`);
+    return structuredClone(found);
+  }
+}
+
+/** Records queued SMS in order; an id queued twice is stored once, as in Firestore. */
+export class InMemoryOutboxQueue implements OutboxQueue {
+  readonly messages: NewOutboxMessage[] = [];
+  enqueueCalls = 0;
+
+  async enqueue(message: NewOutboxMessage): Promise<"queued" | "already-queued"> {
+    this.enqueueCalls += 1;
+    const duplicate = this.messages.some(
+      (m) => m.businessId === message.businessId && m.id === message.id,
+    );
+    if (duplicate) return "already-queued";
+    this.messages.push(structuredClone(message));
+    return "queued";
+  }
+
+  byPurpose(purpose: NewOutboxMessage["purpose"]): NewOutboxMessage[] {
+    return this.messages.filter((m) => m.purpose === purpose);
+  }
+}
+
+/** Every port of the call use case in memory, plus handles on each for assertions. */
+export interface CallWorld {
+  deps: CallDeps;
+  business: Business;
+  clock: ManualClock;
+  logger: RecordingLogger;
+  businesses: InMemoryBusinessDirectory;
+  customers: InMemoryCustomerStore;
+  appointments: InMemoryAppointmentStore;
+  conversations: InMemoryConversationStore;
+  outbox: InMemoryOutboxQueue;
+}
+
+export function aCallWorld(
+  options: { now: Date; business?: Business; customers?: Customer[] } = {
+    now: new Date("2026-11-25T10:00:00Z"),
+  },
+): CallWorld {
+  const business = options.business ?? aBusiness();
+  const clock = new ManualClock(options.now);
+  const logger = new RecordingLogger();
+  const businesses = new InMemoryBusinessDirectory(business);
+  const customers = new InMemoryCustomerStore(clock);
+  for (const customer of options.customers ?? []) customers.add(customer);
+  const appointments = new InMemoryAppointmentStore();
+  const conversations = new InMemoryConversationStore();
+  const outbox = new InMemoryOutboxQueue();
+  return {
+    deps: { businesses, customers, appointments, conversations, outbox, clock, logger },
+    business,
+    clock,
+    logger,
+    businesses,
+    customers,
+    appointments,
+    conversations,
+    outbox,
+  };
+}
