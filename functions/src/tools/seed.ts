@@ -174,14 +174,22 @@ export async function seedDemoTenant(
     role: "owner",
     updatedAt: Timestamp.fromDate(now),
   });
-  const createdInAuth = auth ? await upsertOwnerLogin(auth, uid, business.id, seed.owner) : false;
+  const owner = auth
+    ? await seedOwnerLogin(auth, options)
+    : { email: seed.owner.email, password: seed.owner.password, uid, createdInAuth: false };
 
-  return {
-    businessId: business.id,
-    owner: { email: seed.owner.email, password: seed.owner.password, uid, createdInAuth },
-    customers: seed.customers.length,
-    appointments,
-  };
+  return { businessId: business.id, owner, customers: seed.customers.length, appointments };
+}
+
+/** Creates or refreshes only the owner's login in Auth (Firestore data restored, say). */
+export async function seedOwnerLogin(
+  auth: Auth,
+  options: Pick<SeedOptions, "file"> = {},
+): Promise<SeedSummary["owner"]> {
+  const seed = readSeedFile(options.file ?? defaultSeedFilePath());
+  const uid = ownerUid(seed.business.id);
+  const createdInAuth = await upsertOwnerLogin(auth, uid, seed.business.id, seed.owner);
+  return { email: seed.owner.email, password: seed.owner.password, uid, createdInAuth };
 }
 
 /** Creates or refreshes the owner's email/password login; true when it was created. */

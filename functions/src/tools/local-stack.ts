@@ -1,0 +1,459 @@
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import { stripVTControlCharacters } from "node:util";
+import { App, getApps, initializeApp } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
+import { getFirestore, Firestore } from "firebase-admin/firestore";
+import { EmbeddedFirestore, startEmbeddedFirestore } from "./embedded-firestore";
+import { dumpFirestore, FirestoreDump, restoreFirestore } from "./firestore-dump";
+import { seedDemoTenant, seedOwnerLogin, SeedSummary } from "./seed";
+import { findRepoRoot, parseEnvFile } from "./simulator/local-config";
+import { firestoreTriggersOf, TriggerRelay } from "./trigger-relay";
+
+/**
+ * `npm start`: the whole product on this machine, offline. Firestore (the
+ * official emulator when installed, otherwise the embedded server), the
+ * Functions, Auth and Hosting emulators, the demo tenant seeded, and Firestore
+ * triggers delivered by the relay when Firestore is the embedded server.
+ *
+ *   npm start                 fresh data every start (re-seeded)
+ *   npm start -- --keep       keep data across restarts (emulator-data/runtime/)
+ *   npm start -- --verbose    show every line the emulators print
+ */
+
+export const PROJECT_ID = "demo-bristol-plumbing";
+export const REGION = "europe-west2";
+export const PORTS = {
+  firestore: 8080,
+  functions: 5001,
+  auth: 9099,
+  hosting: 5002,
+  hub: 4400,
+} as const;
+/** Printed once everything is up; the test harness waits for it. */
+export const READY_LINE = "Local stack ready.";
+/** Never sent by Twilio: the emulator's token, so the simulator can sign webhooks. */
+const LOCAL_TWILIO_AUTH_TOKEN = "local-dev-auth-token-not-a-secret";
+const HOST = "127.0.0.1";
+
+const functionsBase = `http://${HOST}:${PORTS.functions}/${PROJECT_ID}/${REGION}`;
+
+interface Options {
+  keep: boolean;
+  verbose: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const known = new Set(["--keep", "--verbose"]);
+  for (const arg of argv) {
+    if (!known.has(arg)) {
+      console.error(`unknown option ${arg}; use --keep and/or --verbose`);
+      process.exit(2);
+    }
+  }
+  return { keep: argv.includes("--keep"), verbose: argv.includes("--verbose") };
+}
+
+function say(message: string): void {
+  console.log(`[stack] ${message}`);
+}
+
+/** Local settings the Functions emulator reads; created when missing, never overwritten. */
+function ensureLocalConfig(root: string): void {
+  const secretFile = path.join(root, "functions", ".secret.local");
+  if (!fs.existsSync(secretFile)) {
+    fs.writeFileSync(
+      secretFile,
+      "# Local-only secrets for the Functions emulator (gitignored).\n" +
+        `TWILIO_AUTH_TOKEN=${LOCAL_TWILIO_AUTH_TOKEN}\n`,
+    );
+    say(`created functions/.secret.local (local Twilio auth token)`);
+  }
+  const envFile = path.join(root, "functions", ".env.local");
+  if (!fs.existsSync(envFile)) {
+    fs.writeFileSync(
+      envFile,
+      `PUBLIC_WEBHOOK_BASE_URL=${functionsBase}\nTWILIO_ACCOUNT_SID=\nTWILIO_API_BASE_URL=\n`,
+    );
+    say(`created functions/.env.local`);
+  }
+}
+
+/** The official emulator needs Java and the jar firebase-tools downloads; neither is fetched here. */
+function officialFirestoreJar(): string | undefined {
+  const dir = path.join(os.homedir(), ".cache", "firebase", "emulators");
+  const jar = fs.existsSync(dir)
+    ? fs.readdirSync(dir).find((f) => /^cloud-firestore-emulator-v.*\.jar$/.test(f))
+    : undefined;
+  if (!jar) return undefined;
+  const java = spawnSync("java", ["-version"], { stdio: "ignore" });
+  return java.status === 0 ? path.join(dir, jar) : undefined;
+}
+
+/**
+ * The stack's own app, named so the default app stays free for the functions
+ * module the trigger relay loads into this process (it configures that one itself).
+ */
+function adminApp(): App {
+  const existing = getApps().find((app) => app.name === "local-stack");
+  if (existing) return existing;
+  // appFirestore() in the functions takes the first app there is: make that the default one.
+  if (!getApps().some((app) => app.name === "[DEFAULT]")) initializeApp({ projectId: PROJECT_ID });
+  return initializeApp({ projectId: PROJECT_ID }, "local-stack");
+}
+
+/** Lines the emulators print that say nothing useful here (the banner replaces the table). */
+function isNoise(line: string): boolean {
+  const plain = stripVTControlCharacters(line).trim();
+  return (
+    plain === "" ||
+    /^[┌│├└]/.test(plain) ||
+    /MOTD|Emulator UI is not starting|Issues\? Report them|Other reserved ports|Emulator Hub host/.test(
+      plain,
+    ) ||
+    /^Serving at port \d+$|^i {2}\w+: Stopping /.test(plain) ||
+    /Detected demo project ID|emulated services will use a demo configuration/.test(plain)
+  );
+}
+
+/** In embedded mode the CLI's "ignored" is wrong: the relay delivers those triggers. */
+function explain(line: string, kind: "official" | "embedded"): string {
+  const ignored = /functions\[([^\]]+)\]: function ignored because the firestore emulator/.exec(
+    line,
+  );
+  return kind === "embedded" && ignored
+    ? `i  functions[${ignored[1]}]: Firestore trigger, delivered by the stack's trigger relay.`
+    : line;
+}
+
+function pipeLines(
+  stream: NodeJS.ReadableStream,
+  kind: "official" | "embedded",
+  verbose: boolean,
+  seen: string[],
+): void {
+  readline.createInterface({ input: stream }).on("line", (line) => {
+    seen.push(line);
+    if (verbose || !isNoise(line)) console.log(`[emulators] ${explain(line, kind)}`);
+  });
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  exited: () => boolean,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited()) throw new Error(`the emulators exited while waiting for ${what}`);
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The function names the Functions emulator loaded, from its /backends listing. */
+async function loadedFunctions(): Promise<string[]> {
+  const body = (await getJson(`http://${HOST}:${PORTS.functions}/backends`)) as {
+    backends?: Array<{ functionTriggers?: Array<{ name?: string; entryPoint?: string }> }>;
+  };
+  return (body.backends ?? []).flatMap((b) =>
+    (b.functionTriggers ?? []).map((t) => t.entryPoint ?? t.name ?? "?"),
+  );
+}
+
+/** The functions module's environment as the emulator builds it, for triggers run in this process. */
+function loadFunctionsEnv(root: string): void {
+  const dir = path.join(root, "functions");
+  for (const file of [".env", `.env.${PROJECT_ID}`, ".env.local", ".secret.local"]) {
+    const full = path.join(dir, file);
+    if (!fs.existsSync(full)) continue;
+    for (const [key, value] of Object.entries(parseEnvFile(fs.readFileSync(full, "utf8")))) {
+      process.env[key] = value;
+    }
+  }
+  process.env.GCLOUD_PROJECT = PROJECT_ID;
+  process.env.FIREBASE_CONFIG = JSON.stringify({ projectId: PROJECT_ID });
+  process.env.FUNCTIONS_EMULATOR = "true";
+}
+
+function startRelay(root: string, firestore: EmbeddedFirestore): TriggerRelay | undefined {
+  const entry = path.join(root, "functions", "lib", "src", "index.js");
+  if (!fs.existsSync(entry)) {
+    say("no functions/lib/src/index.js yet: no Firestore triggers to relay");
+    return undefined;
+  }
+  loadFunctionsEnv(root);
+  let exported: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(entry) as Record<string, unknown>;
+  } catch (error) {
+    say(`could not load the functions for the trigger relay: ${String(error)}`);
+    return undefined;
+  }
+  const triggers = firestoreTriggersOf(exported);
+  const relay = new TriggerRelay({
+    server: firestore.server,
+    projectId: PROJECT_ID,
+    triggers,
+    location: REGION,
+    log: {
+      info: (m) => console.log(`[triggers] ${m}`),
+      warn: (m) => console.log(`[triggers] ${m}`),
+      error: (m) => console.log(`[triggers] ${m}`),
+    },
+  });
+  relay.start();
+  say(
+    `trigger relay delivering ${triggers.length} Firestore trigger(s)` +
+      (triggers.length ? `: ${triggers.map((t) => t.name).join(", ")}` : ""),
+  );
+  return relay;
+}
+
+function banner(
+  kind: "official" | "embedded",
+  functions: string[],
+  owner: SeedSummary["owner"],
+  options: Options,
+): string {
+  const line = "─".repeat(72);
+  const fnList = functions.length ? functions.join(", ") : "none loaded (see the output above)";
+  return [
+    line,
+    " Bristol Plumbing — local stack",
+    line,
+    ` Firestore   ${HOST}:${PORTS.firestore}  (${kind === "official" ? "official emulator" : "embedded server; triggers via the relay"})`,
+    ` Functions   ${functionsBase}/<name>   loaded: ${fnList}`,
+    ` Auth        ${HOST}:${PORTS.auth}`,
+    ` Dashboard   http://${HOST}:${PORTS.hosting}/`,
+    ` Data        ${options.keep ? "kept across restarts in emulator-data/runtime/" : "fresh: re-seeded on every start (npm start -- --keep to keep it)"}`,
+    "",
+    " Twilio number webhooks (what a real number would point at):",
+    `   A call comes in      POST ${functionsBase}/voice/incoming`,
+    `   Call status changes  POST ${functionsBase}/voice/status`,
+    "   Outgoing SMS         Firestore trigger on businesses/{id}/outbox (simulated: no Twilio account set)",
+    "",
+    ` Owner login  ${owner.email} / ${owner.password}`,
+    "",
+    " Try a call:",
+    "   npm run call                                        talk to it (type what you would say)",
+    "   npm run call -- --from +441179460123 --script FILE  as Margaret Holloway, a known customer",
+    "   npm run call -- --owner no-answer                   hear the emergency escalation ladder",
+    "",
+    ` ${READY_LINE} Ctrl-C stops everything.`,
+    line,
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const startedAt = Date.now();
+  const root = findRepoRoot(__dirname);
+  if (!root) throw new Error("cannot find the repository root (functions/package.json)");
+  ensureLocalConfig(root);
+
+  const runtimeDir = path.join(root, "emulator-data", "runtime");
+  const firebaseExportDir = path.join(runtimeDir, "firebase-export");
+  const firestoreDumpFile = path.join(runtimeDir, "firestore.json");
+  const kind = officialFirestoreJar() ? "official" : "embedded";
+
+  let embedded: EmbeddedFirestore | undefined;
+  let relay: TriggerRelay | undefined;
+  let child: ChildProcess | undefined;
+  let childExited = false;
+  let stopping = false;
+  let db: Firestore | undefined;
+
+  const stop = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    await relay?.stop();
+    if (options.keep && embedded && db) {
+      try {
+        const dump = await dumpFirestore(embedded.server, db, PROJECT_ID);
+        fs.mkdirSync(runtimeDir, { recursive: true });
+        fs.writeFileSync(firestoreDumpFile, JSON.stringify(dump));
+        say(
+          `saved ${dump.documents.length} Firestore documents to ${path.relative(root, firestoreDumpFile)}`,
+        );
+      } catch (error) {
+        say(`could not save Firestore data: ${String(error)}`);
+      }
+    }
+    if (child && !childExited) {
+      const exited = new Promise<void>((resolve) => child?.once("exit", () => resolve()));
+      child.kill("SIGINT");
+      const timer = setTimeout(() => killGroup(child, "SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    // Function workers the CLI started must not outlive it.
+    killGroup(child, "SIGKILL");
+    await db?.terminate().catch(() => undefined);
+    embedded?.stop();
+    say("stopped.");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  // If this process dies some other way, take the emulators with it.
+  process.on("exit", () => {
+    if (child && !childExited) killGroup(child, "SIGKILL");
+  });
+
+  try {
+    // Nothing here runs on Google Cloud; skip the client libraries' metadata-server probe.
+    process.env.METADATA_SERVER_DETECTION = "none";
+    process.env.FIRESTORE_EMULATOR_HOST = `${HOST}:${PORTS.firestore}`;
+    process.env.FIREBASE_AUTH_EMULATOR_HOST = `${HOST}:${PORTS.auth}`;
+    process.env.GCLOUD_PROJECT = PROJECT_ID;
+    db = getFirestore(adminApp());
+
+    let restored = false;
+    if (kind === "embedded") {
+      try {
+        embedded = await startEmbeddedFirestore(PORTS.firestore);
+      } catch (error) {
+        throw new Error(
+          `cannot start Firestore on port ${PORTS.firestore} (${String(error)}). ` +
+            "Is another local stack or emulator running?",
+        );
+      }
+      say(`Firestore: embedded server on ${embedded.host} (no Java emulator installed)`);
+      if (options.keep && fs.existsSync(firestoreDumpFile)) {
+        const dump = JSON.parse(fs.readFileSync(firestoreDumpFile, "utf8")) as FirestoreDump;
+        say(`restored ${await restoreFirestore(db, dump)} Firestore documents (--keep)`);
+        restored = true;
+      }
+      if (!restored) await seedDemoTenant(db);
+    } else {
+      say("Firestore: official emulator (Java)");
+    }
+
+    const only = ["functions", "auth", "hosting", ...(kind === "official" ? ["firestore"] : [])];
+    const args = [
+      require.resolve("firebase-tools/lib/bin/firebase.js", { paths: [root] }),
+      "emulators:start",
+      "--only",
+      only.join(","),
+      "--project",
+      PROJECT_ID,
+    ];
+    const hasExport = fs.existsSync(path.join(firebaseExportDir, "firebase-export-metadata.json"));
+    if (options.keep) {
+      if (hasExport) args.push("--import", firebaseExportDir);
+      args.push("--export-on-exit", firebaseExportDir);
+    }
+    say(`starting emulators: ${only.join(", ")}`);
+    child = spawn(process.execPath, args, {
+      cwd: root,
+      env: childEnv(kind),
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so Ctrl-C reaches it once, from here, and the group can be cleaned up.
+      detached: true,
+    });
+    child.once("exit", (code, signal) => {
+      childExited = true;
+      if (!stopping) {
+        say(`emulators exited unexpectedly (${signal ?? `code ${code}`})`);
+        void stop(1);
+      }
+    });
+    const output: string[] = [];
+    pipeLines(child.stdout!, kind, options.verbose, output);
+    pipeLines(child.stderr!, kind, options.verbose, output);
+
+    await waitFor(
+      "the emulators",
+      90_000,
+      async () => {
+        const running = (await getJson(`http://${HOST}:${PORTS.hub}/emulators`)) as Record<
+          string,
+          unknown
+        >;
+        return only.every((name) => name in running) ? true : undefined;
+      },
+      () => childExited,
+    );
+    // The Functions emulator loads the code after it reports itself running.
+    const functions = await waitFor(
+      "the functions to load",
+      30_000,
+      async () => {
+        const loaded = await loadedFunctions();
+        if (loaded.length > 0) return loaded;
+        return output.some((l) => /Failed to load function|Error: /.test(l)) ? [] : undefined;
+      },
+      () => childExited,
+    );
+
+    if (kind === "official") {
+      const hasData = (await db.doc(`businesses/bristol-plumbing`).get()).exists;
+      if (!hasData || !options.keep) {
+        // Seeding is setup, not product activity: no triggers fire for it (as with the embedded server).
+        await fetch(`http://${HOST}:${PORTS.hub}/functions/disableBackgroundTriggers`, {
+          method: "PUT",
+        });
+        try {
+          await seedDemoTenant(db);
+        } finally {
+          await fetch(`http://${HOST}:${PORTS.hub}/functions/enableBackgroundTriggers`, {
+            method: "PUT",
+          });
+        }
+      }
+    }
+    // The owner login lives in the Auth emulator, restored or not; seeding it again is harmless.
+    const owner = await seedOwnerLogin(getAuth(adminApp()));
+    if (embedded) relay = startRelay(root, embedded);
+
+    console.log(banner(kind, functions, owner, options));
+    say(`up in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
+  } catch (error) {
+    console.error(
+      `[stack] failed to start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    await stop(1);
+  }
+}
+
+/** Function workers inherit this environment: in embedded mode it is how they reach Firestore. */
+function childEnv(kind: "official" | "embedded"): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  // The official emulator is started by the CLI, which points the workers at it itself.
+  if (kind === "official") delete env.FIRESTORE_EMULATOR_HOST;
+  delete env.FIREBASE_AUTH_EMULATOR_HOST;
+  return env;
+}
+
+function killGroup(child: ChildProcess | undefined, signal: NodeJS.Signals): void {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+if (require.main === module) {
+  void main();
+}
