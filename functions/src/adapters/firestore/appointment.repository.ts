@@ -28,34 +28,58 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
   }
 
   /**
-   * One batch creates the appointment and a lock per granule of its time.
-   * create() fails if any document exists, so an overlapping booking loses
-   * atomically, without relying on transaction isolation.
+   * Claims a lock document per granule of the appointment's time, in time
+   * order, each with create(), then stores the appointment. Of two
+   * overlapping bookings, whoever creates their earliest shared granule
+   * first wins, and the other stops there and releases what it claimed.
+   * Each create() is atomic on its own; this does not rely on batches or
+   * transactions being isolated (the embedded Firestore applies a failing
+   * batch partially).
    */
   async book(appointment: Appointment): Promise<BookingResult> {
-    const batch = this.db.batch();
     const appointmentRef = this.db.doc(paths.appointment(appointment.businessId, appointment.id));
-    batch.create(appointmentRef, toFirestore(appointment));
+    const claimed: string[] = [];
     for (const granule of lockGranulesFor(appointment.start, appointment.end)) {
-      batch.create(this.db.doc(paths.slotLock(appointment.businessId, granule)), {
-        appointmentId: appointment.id,
-        createdAt: Timestamp.fromDate(appointment.createdAt),
-      });
+      const outcome = await this.claimGranule(appointment, granule);
+      if (outcome === "taken") {
+        await this.release(appointment, claimed);
+        return { outcome: "slot-taken" };
+      }
+      claimed.push(granule);
     }
     try {
-      await batch.commit();
+      await appointmentRef.create(toFirestore(appointment));
       return { outcome: "booked", appointment };
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
       const existing = await appointmentRef.get();
-      if (existing.exists) {
-        return {
-          outcome: "already-booked",
-          appointment: fromFirestore(existing.id, appointment.businessId, existing.data() ?? {}),
-        };
-      }
-      return { outcome: "slot-taken" };
+      return {
+        outcome: "already-booked",
+        appointment: fromFirestore(existing.id, appointment.businessId, existing.data() ?? {}),
+      };
     }
+  }
+
+  /** "ours" also when a retry of this same booking claimed it before. */
+  private async claimGranule(appointment: Appointment, granule: string): Promise<"ours" | "taken"> {
+    const lockRef = this.db.doc(paths.slotLock(appointment.businessId, granule));
+    try {
+      await lockRef.create({
+        appointmentId: appointment.id,
+        createdAt: Timestamp.fromDate(appointment.createdAt),
+      });
+      return "ours";
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+      const holder = (await lockRef.get()).get("appointmentId");
+      return holder === appointment.id ? "ours" : "taken";
+    }
+  }
+
+  private async release(appointment: Appointment, granules: readonly string[]): Promise<void> {
+    await Promise.all(
+      granules.map((granule) => this.db.doc(paths.slotLock(appointment.businessId, granule)).delete()),
+    );
   }
 
   async get(businessId: string, appointmentId: string): Promise<Appointment | null> {

@@ -118,31 +118,29 @@ export class FirestoreOutboxRepository implements OutboxQueue, OutboxDeliverySto
     claim: AttemptClaim,
   ): Promise<"claimed" | "already-claimed"> {
     const leaseExpiresAt = Timestamp.fromDate(claim.leaseExpiresAt);
-    const batch = this.db.batch();
-    // The claim document decides the winner; the message update rides in the same
-    // batch, so it happens only for the run whose create() succeeded.
-    batch.create(
-      this.db.doc(paths.outboxClaim(ref.businessId, ref.messageId, claim.attempt)),
-      defined({
-        attempt: claim.attempt,
-        claimedAt: Timestamp.fromDate(claim.claimedAt),
-        leaseExpiresAt,
-        eventId: claim.eventId,
-      }),
-    );
-    batch.update(this.db.doc(paths.outboxMessage(ref.businessId, ref.messageId)), {
+    // The claim document decides the winner. The message is updated only after
+    // our create() succeeded, as a separate write: batches are not relied on
+    // to be all-or-nothing (the embedded Firestore applies them partially).
+    try {
+      await this.db.doc(paths.outboxClaim(ref.businessId, ref.messageId, claim.attempt)).create(
+        defined({
+          attempt: claim.attempt,
+          claimedAt: Timestamp.fromDate(claim.claimedAt),
+          leaseExpiresAt,
+          eventId: claim.eventId,
+        }),
+      );
+    } catch (error) {
+      if (isAlreadyExists(error)) return "already-claimed";
+      throw error;
+    }
+    await this.db.doc(paths.outboxMessage(ref.businessId, ref.messageId)).update({
       status: "PROCESSING",
       attempts: claim.attempt,
       leaseExpiresAt,
       updatedAt: Timestamp.fromDate(claim.claimedAt),
     });
-    try {
-      await batch.commit();
-      return "claimed";
-    } catch (error) {
-      if (isAlreadyExists(error)) return "already-claimed";
-      throw error;
-    }
+    return "claimed";
   }
 
   async recordOutcome(
