@@ -29,6 +29,10 @@ const GRANULE_MS = LOCK_GRANULE_MINUTES * 60_000;
 
 /** UTC granule keys, e.g. "2026-11-26T10:15Z", covered by [start, end). */
 export function lockGranulesFor(start: Date, end: Date): string[] {
+  // An invalid Date compares false both ways, and would claim no granule at all.
+  if (!Number.isFinite(start.getTime()) || !Number.isFinite(end.getTime())) {
+    throw new RangeError("an appointment needs valid start and end times");
+  }
   if (end.getTime() <= start.getTime()) {
     throw new RangeError("an appointment must end after it starts");
   }
