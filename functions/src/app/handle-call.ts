@@ -54,12 +54,16 @@ export interface CallAnswer {
 
 const UNKNOWN_NUMBER: CallInstruction = {
   kind: "hang-up",
-  say: ["Sorry, this number isn't set up to take calls yet. Please check the number and try again. Goodbye."],
+  say: [
+    "Sorry, this number isn't set up to take calls yet. Please check the number and try again. Goodbye.",
+  ],
 };
 
 const LOST_CALL: CallInstruction = {
   kind: "hang-up",
-  say: ["Sorry, I've lost track of this call. Please call back and I'll help straight away. Goodbye."],
+  say: [
+    "Sorry, I've lost track of this call. Please call back and I'll help straight away. Goodbye.",
+  ],
 };
 
 /** Twilio's "A call comes in" webhook: find the tenant, recognise the caller, greet. */
@@ -96,13 +100,23 @@ export async function startCall(
     appointmentIds: [],
   };
   await deps.conversations.create(conversation);
-  deps.logger.info("call.started", { businessId: business.id, callSid: input.callSid, knownCaller: Boolean(customer) });
+  deps.logger.info("call.started", {
+    businessId: business.id,
+    callSid: input.callSid,
+    knownCaller: Boolean(customer),
+  });
   return { business, instruction };
 }
 
 /** One speech result from a <Gather>; `step` is the turn number in its action URL. */
 export async function handleCallTurn(
-  input: { businessId: string; callSid: string; step: number; speech: string | null; confidence: number | null },
+  input: {
+    businessId: string;
+    callSid: string;
+    step: number;
+    speech: string | null;
+    confidence: number | null;
+  },
   deps: CallDeps,
 ): Promise<CallAnswer> {
   const business = await deps.businesses.getById(input.businessId);
@@ -121,7 +135,11 @@ export async function handleCallTurn(
     : null;
   const now = deps.clock.now();
   const ctx: TurnContext = { business, customer, callerPhone: conversation.callerPhone, now };
-  const first = decideTurn(conversation.state, { speech: input.speech, confidence: input.confidence }, ctx);
+  const first = decideTurn(
+    conversation.state,
+    { speech: input.speech, confidence: input.confidence },
+    ctx,
+  );
 
   const turns: ConversationTurn[] = [
     {
@@ -133,7 +151,14 @@ export async function handleCallTurn(
       ...(first.emergency ? { emergency: true } : {}),
     },
   ];
-  const run = await carryOut(first, { business, customer, conversation, ctx, step: input.step, deps });
+  const run = await carryOut(first, {
+    business,
+    customer,
+    conversation,
+    ctx,
+    step: input.step,
+    deps,
+  });
   turns.push({ at: now, speaker: "receptionist", text: sayOf(run.instruction).join(" ") });
 
   const updated: CallConversation = {
@@ -165,7 +190,11 @@ interface RunContext {
 async function carryOut(
   first: TurnDecision,
   run: RunContext,
-): Promise<{ decision: TurnDecision; instruction: CallInstruction; conversation: CallConversation }> {
+): Promise<{
+  decision: TurnDecision;
+  instruction: CallInstruction;
+  conversation: CallConversation;
+}> {
   let decision = first;
   let conversation = run.conversation;
   const { business, ctx, deps } = run;
@@ -173,11 +202,19 @@ async function carryOut(
     const outcome = decision.outcome;
     switch (outcome.type) {
       case "listen":
-        return { decision, conversation, instruction: { kind: "gather", say: outcome.say, step: run.step + 1 } };
+        return {
+          decision,
+          conversation,
+          instruction: { kind: "gather", say: outcome.say, step: run.step + 1 },
+        };
       case "hang-up":
         return {
           decision,
-          conversation: { ...conversation, outcome: conversation.outcome ?? "completed", endedAt: ctx.now },
+          conversation: {
+            ...conversation,
+            outcome: conversation.outcome ?? "completed",
+            endedAt: ctx.now,
+          },
           instruction: { kind: "hang-up", say: outcome.say },
         };
       case "find-slots": {
@@ -188,7 +225,10 @@ async function carryOut(
       case "book": {
         const result = await book(decision, run);
         if (result.outcome === "slot-taken") {
-          deps.logger.info("booking.slot-taken", { businessId: business.id, callSid: conversation.id });
+          deps.logger.info("booking.slot-taken", {
+            businessId: business.id,
+            callSid: conversation.id,
+          });
           decision = slotLost(decision.state);
           continue;
         }
@@ -232,11 +272,19 @@ async function carryOut(
       }
     }
   }
-  deps.logger.error("call.dialogue-did-not-settle", { businessId: business.id, callSid: conversation.id });
+  deps.logger.error("call.dialogue-did-not-settle", {
+    businessId: business.id,
+    callSid: conversation.id,
+  });
   return {
     decision,
     conversation,
-    instruction: dialLeg(["Let me put you through to someone."], [business.ownerMobile], 0, business),
+    instruction: dialLeg(
+      ["Let me put you through to someone."],
+      [business.ownerMobile],
+      0,
+      business,
+    ),
   };
 }
 
@@ -327,10 +375,18 @@ async function alertOwnerOfEmergency(
     purpose: "owner-emergency-alert",
     relatedId: conversation.id,
   });
-  deps.logger.warn("call.emergency", { businessId: business.id, callSid: conversation.id, kind: emergency.kind });
+  deps.logger.warn("call.emergency", {
+    businessId: business.id,
+    callSid: conversation.id,
+    kind: emergency.kind,
+  });
 }
 
-async function leaveMessage(message: string, reason: MessageReason, run: RunContext): Promise<void> {
+async function leaveMessage(
+  message: string,
+  reason: MessageReason,
+  run: RunContext,
+): Promise<void> {
   const { business, conversation, deps, customer } = run;
   await deps.outbox.enqueue({
     id: `owner-message-${conversation.id}-${run.step}`,
@@ -347,7 +403,12 @@ async function leaveMessage(message: string, reason: MessageReason, run: RunCont
   });
 }
 
-function dialLeg(say: string[], numbers: readonly string[], leg: number, business: Business): CallInstruction {
+function dialLeg(
+  say: string[],
+  numbers: readonly string[],
+  leg: number,
+  business: Business,
+): CallInstruction {
   return { kind: "dial", say, to: numbers[leg], leg, ringSeconds: business.emergency.ringSeconds };
 }
 
@@ -377,7 +438,11 @@ export async function answerWhisper(
     return { business, instruction: { kind: "hang-up", say: ["Not accepted. Goodbye."] } };
   }
   await deps.conversations.markAccepted(input.businessId, input.callSid, input.leg);
-  deps.logger.info("call.transfer-accepted", { businessId: input.businessId, callSid: input.callSid, leg: input.leg });
+  deps.logger.info("call.transfer-accepted", {
+    businessId: input.businessId,
+    callSid: input.callSid,
+    leg: input.leg,
+  });
   return { business, instruction: { kind: "connect", say: ["Connecting you now."] } };
 }
 
@@ -395,7 +460,11 @@ export async function handleDialResult(
   }
   const escalation = conversation.escalation;
   const now = deps.clock.now();
-  const finish = async (instruction: CallInstruction, changes: Partial<CallConversation>, note: string) => {
+  const finish = async (
+    instruction: CallInstruction,
+    changes: Partial<CallConversation>,
+    note: string,
+  ) => {
     await deps.conversations.save({
       ...conversation,
       ...changes,
@@ -403,7 +472,9 @@ export async function handleDialResult(
       turns: [
         ...conversation.turns,
         { at: now, speaker: "system", text: note },
-        ...(sayOf(instruction).length ? [{ at: now, speaker: "receptionist" as const, text: sayOf(instruction).join(" ") }] : []),
+        ...(sayOf(instruction).length
+          ? [{ at: now, speaker: "receptionist" as const, text: sayOf(instruction).join(" ") }]
+          : []),
       ],
       lastAnswer: { key, instruction },
     });
@@ -412,19 +483,33 @@ export async function handleDialResult(
 
   const legNumber = escalation?.numbers[input.leg];
   if (escalation?.acceptedLeg === input.leg && input.dialStatus === "completed") {
-    return finish({ kind: "hang-up", say: [] }, { outcome: "transferred", endedAt: now }, `Transfer accepted by ${legNumber}.`);
+    return finish(
+      { kind: "hang-up", say: [] },
+      { outcome: "transferred", endedAt: now },
+      `Transfer accepted by ${legNumber}.`,
+    );
   }
   const note = `Transfer to ${legNumber ?? "owner"} not accepted (${input.dialStatus}).`;
   if (escalation?.reason === "emergency") {
     const nextLeg = input.leg + 1;
     if (nextLeg < escalation.numbers.length) {
       return finish(
-        dialLeg(["I'm still trying to reach someone for you. Please stay on the line."], escalation.numbers, nextLeg, business),
+        dialLeg(
+          ["I'm still trying to reach someone for you. Please stay on the line."],
+          escalation.numbers,
+          nextLeg,
+          business,
+        ),
         {},
         note,
       );
     }
-    const ctx: TurnContext = { business, customer: null, callerPhone: conversation.callerPhone, now };
+    const ctx: TurnContext = {
+      business,
+      customer: null,
+      callerPhone: conversation.callerPhone,
+      now,
+    };
     const decision = emergencyUnanswered(conversation.state, ctx);
     await deps.outbox.enqueue({
       id: `emergency-unanswered-${conversation.id}`,
@@ -438,9 +523,16 @@ export async function handleDialResult(
       purpose: "owner-emergency-unanswered",
       relatedId: conversation.id,
     });
-    deps.logger.warn("call.emergency-unanswered", { businessId: business.id, callSid: conversation.id });
+    deps.logger.warn("call.emergency-unanswered", {
+      businessId: business.id,
+      callSid: conversation.id,
+    });
     const say = decision.outcome.type === "hang-up" ? decision.outcome.say : [];
-    return finish({ kind: "hang-up", say }, { state: decision.state, outcome: "emergency-unanswered", endedAt: now }, note);
+    return finish(
+      { kind: "hang-up", say },
+      { state: decision.state, outcome: "emergency-unanswered", endedAt: now },
+      note,
+    );
   }
   const ctx: TurnContext = { business, customer: null, callerPhone: conversation.callerPhone, now };
   const decision = ownerUnavailable(conversation.state, ctx);
@@ -466,7 +558,10 @@ export async function recordCallEnded(
     updatedAt: now,
     outcome: conversation.outcome ?? "caller-hung-up",
     state: { ...conversation.state, stage: "ended" },
-    turns: [...conversation.turns, { at: now, speaker: "system", text: `Call ended (${input.callStatus}).` }],
+    turns: [
+      ...conversation.turns,
+      { at: now, speaker: "system", text: `Call ended (${input.callStatus}).` },
+    ],
   });
 }
 
@@ -483,4 +578,3 @@ function spokenNumber(phone: string | null): string {
 function sayOf(instruction: CallInstruction): string[] {
   return instruction.kind === "whisper" ? [instruction.say] : instruction.say;
 }
-

@@ -6,7 +6,12 @@ import type { Appointment } from "../../src/domain/scheduling/appointment";
 const MINUTE = 60_000;
 const NINE_AM = Date.UTC(2026, 11, 1, 9, 0);
 
-function appointment(businessId: string, id: string, startMinutes: number, durationMinutes: number): Appointment {
+function appointment(
+  businessId: string,
+  id: string,
+  startMinutes: number,
+  durationMinutes: number,
+): Appointment {
   const start = new Date(NINE_AM + startMinutes * MINUTE);
   return {
     id,
@@ -36,11 +41,17 @@ describe("booking appointments in Firestore", () => {
   describe("when many callers claim the same slot at the same moment", () => {
     it("gives it to exactly one of them", async () => {
       const results = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => repository().book(appointment(businessId, `caller-${i}`, 0, 60))),
+        Array.from({ length: 12 }, (_, i) =>
+          repository().book(appointment(businessId, `caller-${i}`, 0, 60)),
+        ),
       );
       assert.equal(results.filter((r) => r.outcome === "booked").length, 1);
       assert.equal(results.filter((r) => r.outcome === "slot-taken").length, 11);
-      const booked = await repository().listBooked(businessId, new Date(NINE_AM), new Date(NINE_AM + 86_400_000));
+      const booked = await repository().listBooked(
+        businessId,
+        new Date(NINE_AM),
+        new Date(NINE_AM + 86_400_000),
+      );
       assert.equal(booked.length, 1);
     });
   });
@@ -55,7 +66,11 @@ describe("booking appointments in Firestore", () => {
         appointment(businessId, "quote", 75, 45),
       ];
       await Promise.all(racers.map((a) => repository().book(a)));
-      const booked = await repository().listBooked(businessId, new Date(NINE_AM), new Date(NINE_AM + 86_400_000));
+      const booked = await repository().listBooked(
+        businessId,
+        new Date(NINE_AM),
+        new Date(NINE_AM + 86_400_000),
+      );
       assert.ok(booked.length >= 1);
       for (const a of booked) {
         for (const b of booked) {
@@ -81,7 +96,11 @@ describe("booking appointments in Firestore", () => {
       assert.equal((await repository().book(original)).outcome, "booked");
       const again = await repository().book(original);
       assert.equal(again.outcome, "already-booked");
-      const booked = await repository().listBooked(businessId, new Date(NINE_AM), new Date(NINE_AM + 86_400_000));
+      const booked = await repository().listBooked(
+        businessId,
+        new Date(NINE_AM),
+        new Date(NINE_AM + 86_400_000),
+      );
       assert.equal(booked.length, 1);
     });
   });
@@ -89,8 +108,15 @@ describe("booking appointments in Firestore", () => {
   describe("when listing a day", () => {
     it("includes a job that started before the window but runs into it", async () => {
       await repository().book(appointment(businessId, "long", 0, 120));
-      const booked = await repository().listBooked(businessId, new Date(NINE_AM + 60 * MINUTE), new Date(NINE_AM + 180 * MINUTE));
-      assert.deepEqual(booked.map((a) => a.id), ["long"]);
+      const booked = await repository().listBooked(
+        businessId,
+        new Date(NINE_AM + 60 * MINUTE),
+        new Date(NINE_AM + 180 * MINUTE),
+      );
+      assert.deepEqual(
+        booked.map((a) => a.id),
+        ["long"],
+      );
     });
   });
 });

@@ -11,7 +11,10 @@ import { isAlreadyExists } from "../../src/adapters/firestore/converters";
  * embedded server does not provide and the product therefore never relies on.
  */
 describe(`Firestore behaviours the product relies on (${process.env.TEST_FIRESTORE_KIND ?? "external"} Firestore)`, () => {
-  const root = () => appFirestore().collection(`conformance-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
+  const root = () =>
+    appFirestore().collection(
+      `conformance-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    );
 
   it("create() refuses an existing document with ALREADY_EXISTS", async () => {
     const ref = root().doc("claim");
@@ -48,8 +51,15 @@ describe(`Firestore behaviours the product relies on (${process.env.TEST_FIRESTO
     const collection = root();
     const at = (minutes: number) => Timestamp.fromMillis(Date.UTC(2026, 10, 26, 9, minutes));
     await Promise.all([30, 0, 90, 60].map((m) => collection.doc(`m${m}`).set({ start: at(m) })));
-    const snapshot = await collection.where("start", ">=", at(15)).where("start", "<", at(90)).orderBy("start").get();
-    assert.deepEqual(snapshot.docs.map((d) => d.id), ["m30", "m60"]);
+    const snapshot = await collection
+      .where("start", ">=", at(15))
+      .where("start", "<", at(90))
+      .orderBy("start")
+      .get();
+    assert.deepEqual(
+      snapshot.docs.map((d) => d.id),
+      ["m30", "m60"],
+    );
   });
 
   it("round-trips Timestamps, nested maps, arrays and nulls", async () => {

@@ -65,7 +65,9 @@ describe("the voice function, over HTTP, against Firestore", function () {
 
   async function docs(collectionPath: string) {
     const snapshot = await appFirestore().collection(collectionPath).get();
-    return snapshot.docs.map((d) => ({ id: d.id, ...d.data() }) as Record<string, unknown> & { id: string });
+    return snapshot.docs.map(
+      (d) => ({ id: d.id, ...d.data() }) as Record<string, unknown> & { id: string },
+    );
   }
 
   describe("when a new caller gives every detail in one breath", () => {
@@ -79,7 +81,10 @@ describe("the voice function, over HTTP, against Firestore", function () {
       ]);
       assert.equal(transcript.ended, "hangup");
       assert.match(said[1], /I can offer/);
-      assert.ok(!said.some((s) => /your name|the address/i.test(s)), "asked again for a detail already given");
+      assert.ok(
+        !said.some((s) => /your name|the address/i.test(s)),
+        "asked again for a detail already given",
+      );
 
       const appointments = await docs(paths.appointments(business.id));
       assert.equal(appointments.length, 1);
@@ -96,11 +101,16 @@ describe("the voice function, over HTTP, against Firestore", function () {
       assert.match(String(customer.get("address")), /22 Park Street/);
 
       const outbox = await docs(paths.outbox(business.id));
-      assert.deepEqual(outbox.map((m) => m.purpose), ["booking-confirmation"]);
+      assert.deepEqual(
+        outbox.map((m) => m.purpose),
+        ["booking-confirmation"],
+      );
       assert.equal(outbox[0].to, "+447700900999");
       assert.match(String(outbox[0].body), /dripping tap repair/i);
 
-      const conversation = await appFirestore().doc(paths.conversation(business.id, transcript.callSid)).get();
+      const conversation = await appFirestore()
+        .doc(paths.conversation(business.id, transcript.callSid))
+        .get();
       assert.equal(conversation.get("outcome"), "booked");
       assert.ok((conversation.get("turns") as unknown[]).length >= 8, "every turn is stored");
     });
@@ -136,7 +146,10 @@ describe("the voice function, over HTTP, against Firestore", function () {
       const emergencyTurn = said.find((s) => /emergency/i.test(s)) ?? "";
       assert.match(emergencyTurn, /stopcock/i);
       assert.match(said.join(" "), /under the kitchen sink/);
-      assert.ok(printed.some((l) => l.includes(business.ownerMobile)), "the owner's phone was rung");
+      assert.ok(
+        printed.some((l) => l.includes(business.ownerMobile)),
+        "the owner's phone was rung",
+      );
 
       const outbox = await docs(paths.outbox(business.id));
       const alert = outbox.find((m) => m.purpose === "owner-emergency-alert");
@@ -146,7 +159,9 @@ describe("the voice function, over HTTP, against Firestore", function () {
       assert.match(String(alert.body), /14 Cotham Road/);
       assert.match(String(alert.body), /burst/);
 
-      const conversation = await appFirestore().doc(paths.conversation(business.id, transcript.callSid)).get();
+      const conversation = await appFirestore()
+        .doc(paths.conversation(business.id, transcript.callSid))
+        .get();
       assert.equal(conversation.get("emergency"), true);
       assert.equal(conversation.get("outcome"), "transferred");
       assert.equal(conversation.get("escalation.acceptedLeg"), 0);
@@ -156,18 +171,27 @@ describe("the voice function, over HTTP, against Firestore", function () {
   describe("when nobody on the escalation ladder accepts an emergency", () => {
     it("tries the owner then the backup, tells the caller when they'll be called back, and says so to the owner", async () => {
       const business = await createTestTenant();
-      const { transcript, said, printed } = await call(business, ["I can smell gas in the kitchen"], {
-        owner: "no-answer",
-        backups: ["decline"],
-      });
+      const { transcript, said, printed } = await call(
+        business,
+        ["I can smell gas in the kitchen"],
+        {
+          owner: "no-answer",
+          backups: ["decline"],
+        },
+      );
       assert.equal(transcript.ended, "hangup");
       assert.match(said.join(" "), /0800 111 999/);
       assert.match(said.join(" "), /call you back within 30 minutes/);
       assert.ok(printed.some((l) => l.includes(business.ownerMobile)));
-      assert.ok(printed.some((l) => l.includes(business.backupNumbers[0])), "the backup was rung");
+      assert.ok(
+        printed.some((l) => l.includes(business.backupNumbers[0])),
+        "the backup was rung",
+      );
       const purposes = (await docs(paths.outbox(business.id))).map((m) => m.purpose).sort();
       assert.deepEqual(purposes, ["owner-emergency-alert", "owner-emergency-unanswered"]);
-      const conversation = await appFirestore().doc(paths.conversation(business.id, transcript.callSid)).get();
+      const conversation = await appFirestore()
+        .doc(paths.conversation(business.id, transcript.callSid))
+        .get();
       assert.equal(conversation.get("outcome"), "emergency-unanswered");
     });
   });
@@ -192,7 +216,12 @@ describe("the voice function, over HTTP, against Firestore", function () {
       });
       return { status: response.status, body: await response.text() };
     };
-    const params = () => ({ CallSid: newSid("CA"), From: "+447700900999", To: "+441174960000", AccountSid: DEMO_ACCOUNT_SID });
+    const params = () => ({
+      CallSid: newSid("CA"),
+      From: "+447700900999",
+      To: "+441174960000",
+      AccountSid: DEMO_ACCOUNT_SID,
+    });
 
     it("rejects a request without a signature with 403", async () => {
       const response = await post(`${server.baseUrl}/voice/incoming`, params());
@@ -229,7 +258,13 @@ describe("the voice function, over HTTP, against Firestore", function () {
       const callSid = newSid("CA");
       const signedPost = async (path: string, p: Record<string, string>) => {
         const url = `${server.baseUrl}/voice${path}`;
-        const all = { CallSid: callSid, AccountSid: DEMO_ACCOUNT_SID, From: "+447700900888", To: business.phoneNumber, ...p };
+        const all = {
+          CallSid: callSid,
+          AccountSid: DEMO_ACCOUNT_SID,
+          From: "+447700900888",
+          To: business.phoneNumber,
+          ...p,
+        };
         const response = await fetch(url, {
           method: "POST",
           headers: {
@@ -242,7 +277,10 @@ describe("the voice function, over HTTP, against Firestore", function () {
         return response.text();
       };
       const turn = (step: number, speech: string) =>
-        signedPost(`/turn?b=${business.id}&step=${step}`, { SpeechResult: speech, Confidence: "0.9" });
+        signedPost(`/turn?b=${business.id}&step=${step}`, {
+          SpeechResult: speech,
+          Confidence: "0.9",
+        });
       await signedPost("/incoming", {});
       await turn(1, "My name is Ann Lee, 5 Mill Lane, Bristol BS3 4AA, the drain is blocked");
       await turn(2, "the first one");

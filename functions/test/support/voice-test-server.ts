@@ -14,7 +14,9 @@ export interface VoiceTestServer {
   stop(): Promise<void>;
 }
 
-export async function startVoiceTestServer(authToken = "test-auth-token"): Promise<VoiceTestServer> {
+export async function startVoiceTestServer(
+  authToken = "test-auth-token",
+): Promise<VoiceTestServer> {
   const app = express();
   // Like the Functions runtime: parsed form body, plus the raw bytes as rawBody.
   app.use(

@@ -78,7 +78,9 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
 
   private async release(appointment: Appointment, granules: readonly string[]): Promise<void> {
     await Promise.all(
-      granules.map((granule) => this.db.doc(paths.slotLock(appointment.businessId, granule)).delete()),
+      granules.map((granule) =>
+        this.db.doc(paths.slotLock(appointment.businessId, granule)).delete(),
+      ),
     );
   }
 
@@ -105,11 +107,7 @@ function toFirestore(a: Appointment): Record<string, unknown> {
   };
 }
 
-function fromFirestore(
-  id: string,
-  businessId: string,
-  data: Record<string, unknown>,
-): Appointment {
+function fromFirestore(id: string, businessId: string, data: Record<string, unknown>): Appointment {
   return {
     id,
     businessId,

@@ -23,7 +23,9 @@ export class FirestoreConversationRepository implements ConversationStore {
 
   async create(conversation: CallConversation): Promise<"created" | "exists"> {
     try {
-      await this.db.doc(paths.conversation(conversation.businessId, conversation.id)).create(toFirestore(conversation));
+      await this.db
+        .doc(paths.conversation(conversation.businessId, conversation.id))
+        .create(toFirestore(conversation));
       return "created";
     } catch (error) {
       if (isAlreadyExists(error)) return "exists";
@@ -32,11 +34,15 @@ export class FirestoreConversationRepository implements ConversationStore {
   }
 
   async save(conversation: CallConversation): Promise<void> {
-    await this.db.doc(paths.conversation(conversation.businessId, conversation.id)).set(toFirestore(conversation));
+    await this.db
+      .doc(paths.conversation(conversation.businessId, conversation.id))
+      .set(toFirestore(conversation));
   }
 
   async markAccepted(businessId: string, callSid: string, leg: number): Promise<void> {
-    await this.db.doc(paths.conversation(businessId, callSid)).update({ "escalation.acceptedLeg": leg });
+    await this.db
+      .doc(paths.conversation(businessId, callSid))
+      .update({ "escalation.acceptedLeg": leg });
   }
 }
 
@@ -69,7 +75,11 @@ const storedSchema = z.object({
   appointmentIds: z.array(z.string()).default([]),
 });
 
-function fromFirestore(id: string, businessId: string, data: Record<string, unknown>): CallConversation {
+function fromFirestore(
+  id: string,
+  businessId: string,
+  data: Record<string, unknown>,
+): CallConversation {
   const base = storedSchema.parse(data);
   const turns = Array.isArray(data.turns) ? (data.turns as Record<string, unknown>[]) : [];
   return {

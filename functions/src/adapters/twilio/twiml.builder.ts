@@ -31,7 +31,11 @@ function VoiceResponse(): VoiceResponseClass {
   return voiceResponseClass;
 }
 
-export function renderTwiml(instruction: CallInstruction, urls: VoiceUrls, options: TwimlOptions): string {
+export function renderTwiml(
+  instruction: CallInstruction,
+  urls: VoiceUrls,
+  options: TwimlOptions,
+): string {
   const Response = VoiceResponse();
   const response = new Response();
   switch (instruction.kind) {

@@ -15,7 +15,11 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export const serviceSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
-  durationMinutes: z.number().int().min(15).max(8 * 60),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(8 * 60),
   /** Words a caller uses for this job; matched by the slot extractor. */
   keywords: z.array(z.string().min(2)).default([]),
 });
@@ -25,7 +29,12 @@ export const bookingPolicySchema = z.object({
   /** Offered start times fall on this grid, counted from the opening time. */
   slotStepMinutes: z.number().int().min(15).max(240).default(30),
   /** No booking may start sooner than this after the call. */
-  minLeadMinutes: z.number().int().min(0).max(24 * 60).default(120),
+  minLeadMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(120),
   horizonDays: z.number().int().min(1).max(120).default(14),
   offerCount: z.number().int().min(1).max(5).default(3),
   /** A job nobody can map to a service is booked as this one. */

@@ -7,12 +7,7 @@ import { classifyUtterance, Intent } from "../nlu/intent.classifier";
 import { extractSlots, parseOrdinalChoice, parseYesNo } from "../nlu/slot-extractor";
 import { describeSlot, Slot } from "../scheduling/availability";
 import { describeOpeningHours } from "./opening-hours";
-import {
-  DialogueState,
-  initialDialogueState,
-  MessageReason,
-  OfferedSlot,
-} from "./dialogue-state";
+import { DialogueState, initialDialogueState, MessageReason, OfferedSlot } from "./dialogue-state";
 
 /** After this many unusable turns in a row the caller is offered a person. */
 export const MAX_FAILED_TURNS = 3;
@@ -63,7 +58,10 @@ export function greet(ctx: TurnContext): { state: DialogueState; say: string[] }
     };
     return {
       state,
-      say: [opening, `Hello ${firstName(ctx.customer.name)}, good to hear from you again. How can I help today?`],
+      say: [
+        opening,
+        `Hello ${firstName(ctx.customer.name)}, good to hear from you again. How can I help today?`,
+      ],
     };
   }
   return {
@@ -84,7 +82,8 @@ export function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnCont
   const unusable =
     speech === "" || (input.confidence !== null && input.confidence < MIN_SPEECH_CONFIDENCE);
   if (unusable) {
-    const apology = speech === "" ? "Sorry, I didn't hear anything." : "Sorry, I didn't quite catch that.";
+    const apology =
+      speech === "" ? "Sorry, I didn't hear anything." : "Sorry, I didn't quite catch that.";
     return notUnderstood(state, ctx, apology, null);
   }
 
@@ -158,8 +157,14 @@ export function presentOffers(
   );
 }
 
-export function bookingConfirmed(state: DialogueState, appointmentId: string, ctx: TurnContext): TurnDecision {
-  const when = state.chosen ? describeSlot(new Date(state.chosen.start), ctx.now, ctx.business.timeZone) : "";
+export function bookingConfirmed(
+  state: DialogueState,
+  appointmentId: string,
+  ctx: TurnContext,
+): TurnDecision {
+  const when = state.chosen
+    ? describeSlot(new Date(state.chosen.start), ctx.now, ctx.business.timeZone)
+    : "";
   const texting = state.draft.callbackNumber
     ? ` I'll text a confirmation to the number ending ${lastDigits(state.draft.callbackNumber)}.`
     : "";
@@ -175,7 +180,9 @@ export function bookingConfirmed(state: DialogueState, appointmentId: string, ct
 
 /** Someone else claimed the time between our offer and the caller's yes. */
 export function slotLost(state: DialogueState): TurnDecision {
-  const declined = state.chosen ? [...state.declinedStarts, state.chosen.start] : state.declinedStarts;
+  const declined = state.chosen
+    ? [...state.declinedStarts, state.chosen.start]
+    : state.declinedStarts;
   return decision(
     { ...state, chosen: undefined, declinedStarts: declined },
     { type: "find-slots", say: ["I'm sorry, that time has just been taken."] },
@@ -220,10 +227,15 @@ function escalateEmergency(
   words: string,
   ctx: TurnContext,
 ): TurnDecision {
-  const say = [`That sounds like an emergency: ${emergency.label.toLowerCase()}.`, emergency.safetyAdvice];
+  const say = [
+    `That sounds like an emergency: ${emergency.label.toLowerCase()}.`,
+    emergency.safetyAdvice,
+  ];
   const notes = ctx.customer?.propertyNotes;
   if (notes && !isGasKind(emergency.kind)) say.push(`From our records of your property: ${notes}`);
-  say.push(`I'm alerting ${ctx.business.ownerName} right now and putting you through. Please stay on the line.`);
+  say.push(
+    `I'm alerting ${ctx.business.ownerName} right now and putting you through. Please stay on the line.`,
+  );
   return {
     state: {
       ...state,
@@ -246,7 +258,11 @@ function handleRequest(
   intent: Intent,
   ctx: TurnContext,
 ): TurnDecision {
-  if (state.stage === "anything-else" && (parseYesNo(speech) === "no" || /\b(that's all|that is all|nothing else|no thanks)\b/i.test(speech))) {
+  if (
+    state.stage === "anything-else" &&
+    (parseYesNo(speech) === "no" ||
+      /\b(that's all|that is all|nothing else|no thanks)\b/i.test(speech))
+  ) {
     return decision(
       { ...state, stage: "ended" },
       { type: "hang-up", say: [`Thanks for calling ${ctx.business.name}. Goodbye.`] },
@@ -293,13 +309,20 @@ function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext):
   const follow = "Is there anything else? I can book a visit for you too.";
   const next = { ...state, stage: "anything-else" as const, failedTurns: 0 };
   if (/\b(open|opening|hours|close|shut|times?)\b/i.test(speech)) {
-    return decision(next, { type: "listen", say: [describeOpeningHours(ctx.business), follow] }, "question");
+    return decision(
+      next,
+      { type: "listen", say: [describeOpeningHours(ctx.business), follow] },
+      "question",
+    );
   }
   if (/\b(what (jobs|work|services)|what do you do|services)\b/i.test(speech)) {
     const names = ctx.business.services.map((s) => s.name.toLowerCase());
     return decision(
       next,
-      { type: "listen", say: [`We can book ${joinWithAnd(names)}, and we handle emergencies.`, follow] },
+      {
+        type: "listen",
+        say: [`We can book ${joinWithAnd(names)}, and we handle emergencies.`, follow],
+      },
       "question",
     );
   }
@@ -318,7 +341,12 @@ function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext):
   );
 }
 
-function startBooking(state: DialogueState, speech: string, ctx: TurnContext, intent: Intent): TurnDecision {
+function startBooking(
+  state: DialogueState,
+  speech: string,
+  ctx: TurnContext,
+  intent: Intent,
+): TurnDecision {
   mergeDetails(state, speech, ctx);
   return continueCollecting({ ...state, failedTurns: 0 }, ctx, intent);
 }
@@ -337,11 +365,19 @@ function mergeDetails(state: DialogueState, speech: string, ctx: TurnContext): v
   if (slots.phone) draft.callbackNumber = slots.phone;
 }
 
-function continueCollecting(state: DialogueState, ctx: TurnContext, intent: Intent | null): TurnDecision {
+function continueCollecting(
+  state: DialogueState,
+  ctx: TurnContext,
+  intent: Intent | null,
+): TurnDecision {
   const draft = state.draft;
   draft.callbackNumber ??= ctx.callerPhone ?? undefined;
   const ask = (asking: DialogueState["asking"], question: string): TurnDecision =>
-    decision({ ...state, stage: "collecting", asking }, { type: "listen", say: [question] }, intent);
+    decision(
+      { ...state, stage: "collecting", asking },
+      { type: "listen", say: [question] },
+      intent,
+    );
 
   if (!draft.problem && !draft.serviceId) {
     return ask("problem", "Of course. What's the problem you need help with?");
@@ -357,8 +393,10 @@ function continueCollecting(state: DialogueState, ctx: TurnContext, intent: Inte
     );
   }
   if (!draft.name) return ask("name", "Can I take your name, please?");
-  if (!draft.address) return ask("address", "And what's the address for the visit, with the postcode?");
-  if (!draft.callbackNumber) return ask("callback", "What's the best phone number to reach you on?");
+  if (!draft.address)
+    return ask("address", "And what's the address for the visit, with the postcode?");
+  if (!draft.callbackNumber)
+    return ask("callback", "What's the best phone number to reach you on?");
   return decision(
     { ...state, stage: "choosing-slot", asking: undefined },
     { type: "find-slots", say: [] },
@@ -366,7 +404,12 @@ function continueCollecting(state: DialogueState, ctx: TurnContext, intent: Inte
   );
 }
 
-function handleDetail(state: DialogueState, speech: string, intent: Intent, ctx: TurnContext): TurnDecision {
+function handleDetail(
+  state: DialogueState,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): TurnDecision {
   const before = JSON.stringify(state.draft);
   mergeDetails(state, speech, ctx);
   const draft = state.draft;
@@ -396,7 +439,12 @@ function handleDetail(state: DialogueState, speech: string, intent: Intent, ctx:
   return continueCollecting({ ...state, failedTurns: 0 }, ctx, intent);
 }
 
-function handleAddressCheck(state: DialogueState, speech: string, intent: Intent, ctx: TurnContext): TurnDecision {
+function handleAddressCheck(
+  state: DialogueState,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): TurnDecision {
   const answer = parseYesNo(speech);
   const slots = extractSlots(speech, ctx.business.services);
   if (answer === "yes" && !slots.address) {
@@ -416,7 +464,12 @@ function handleAddressCheck(state: DialogueState, speech: string, intent: Intent
   return notUnderstood(state, ctx, "Sorry, was that a yes or a no?", intent);
 }
 
-function handleSlotChoice(state: DialogueState, speech: string, intent: Intent, ctx: TurnContext): TurnDecision {
+function handleSlotChoice(
+  state: DialogueState,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): TurnDecision {
   const index = chooseOffer(speech, state.offers, ctx);
   if (index !== null) {
     const chosen = state.offers[index];
@@ -453,18 +506,34 @@ function handleBookingConfirmation(
   if (answer === "no") {
     return decision(
       { ...state, stage: "amending", failedTurns: 0 },
-      { type: "listen", say: ["No problem. What would you like to change: the time, the name, or the address?"] },
+      {
+        type: "listen",
+        say: ["No problem. What would you like to change: the time, the name, or the address?"],
+      },
       intent,
     );
   }
   return notUnderstood(state, ctx, "Sorry, shall I go ahead and book it? Yes or no?", intent);
 }
 
-function handleAmendment(state: DialogueState, speech: string, intent: Intent, ctx: TurnContext): TurnDecision {
+function handleAmendment(
+  state: DialogueState,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): TurnDecision {
   if (/\b(time|day|date|earlier|later|another|different|morning|afternoon|week)\b/i.test(speech)) {
-    const declined = state.chosen ? [...state.declinedStarts, state.chosen.start] : state.declinedStarts;
+    const declined = state.chosen
+      ? [...state.declinedStarts, state.chosen.start]
+      : state.declinedStarts;
     return decision(
-      { ...state, chosen: undefined, declinedStarts: declined, stage: "choosing-slot", failedTurns: 0 },
+      {
+        ...state,
+        chosen: undefined,
+        declinedStarts: declined,
+        stage: "choosing-slot",
+        failedTurns: 0,
+      },
       { type: "find-slots", say: ["Of course."] },
       intent,
     );
@@ -487,7 +556,12 @@ function handleAmendment(state: DialogueState, speech: string, intent: Intent, c
   }
   if (/\baddress\b/i.test(speech)) {
     return decision(
-      { ...state, stage: "collecting", asking: "address", draft: { ...state.draft, address: undefined } },
+      {
+        ...state,
+        stage: "collecting",
+        asking: "address",
+        draft: { ...state.draft, address: undefined },
+      },
       { type: "listen", say: ["What's the right address, with the postcode?"] },
       intent,
     );
@@ -519,12 +593,18 @@ function notUnderstood(
       { ...state, failedTurns, stage: "transferring", messageReason: "misunderstood" },
       {
         type: "transfer-to-owner",
-        say: [`I'm sorry, I'm not getting this right. Let me try ${ctx.business.ownerName} for you.`],
+        say: [
+          `I'm sorry, I'm not getting this right. Let me try ${ctx.business.ownerName} for you.`,
+        ],
       },
       intent,
     );
   }
-  return decision({ ...state, failedTurns }, { type: "listen", say: [apology, repeatPrompt(state, ctx)] }, intent);
+  return decision(
+    { ...state, failedTurns },
+    { type: "listen", say: [apology, repeatPrompt(state, ctx)] },
+    intent,
+  );
 }
 
 function repeatPrompt(state: DialogueState, ctx: TurnContext): string {
@@ -563,32 +643,58 @@ function readBack(state: DialogueState, ctx: TurnContext): string {
   const { draft, chosen } = state;
   const service = serviceFor(state, ctx);
   const when = chosen ? describeSlot(new Date(chosen.start), ctx.now, ctx.business.timeZone) : "";
-  const phone = draft.callbackNumber ? `, and we'll text the number ending ${lastDigits(draft.callbackNumber)}` : "";
+  const phone = draft.callbackNumber
+    ? `, and we'll text the number ending ${lastDigits(draft.callbackNumber)}`
+    : "";
   return `So that's ${withArticle(service.name.toLowerCase())}, ${when}, at ${draft.address}, for ${draft.name}${phone}. Shall I book it?`;
 }
 
 export function serviceFor(state: DialogueState, ctx: TurnContext) {
-  return (state.draft.serviceId && serviceById(ctx.business, state.draft.serviceId)) || defaultService(ctx.business);
+  return (
+    (state.draft.serviceId && serviceById(ctx.business, state.draft.serviceId)) ||
+    defaultService(ctx.business)
+  );
 }
 
-const WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const WEEKDAY_NAMES = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+];
 
 /** Which offer the caller means: "the second one", "Thursday", "the 2 o'clock", "yes" to a single offer. */
-function chooseOffer(speech: string, offers: readonly OfferedSlot[], ctx: TurnContext): number | null {
+function chooseOffer(
+  speech: string,
+  offers: readonly OfferedSlot[],
+  ctx: TurnContext,
+): number | null {
   const ordinal = parseOrdinalChoice(speech, offers.length);
   if (ordinal !== null) return ordinal;
   const text = speech.toLowerCase();
   const today = DateTime.fromJSDate(ctx.now, { zone: ctx.business.timeZone }).startOf("day");
   const matches = offers
-    .map((offer, index) => ({ index, local: DateTime.fromISO(offer.start, { zone: ctx.business.timeZone }) }))
+    .map((offer, index) => ({
+      index,
+      local: DateTime.fromISO(offer.start, { zone: ctx.business.timeZone }),
+    }))
     .filter(({ local }) => {
       const dayName = WEEKDAY_NAMES[local.weekday - 1];
       const dayDiff = Math.round(local.startOf("day").diff(today, "days").days);
       const hour12 = local.hour % 12 === 0 ? 12 : local.hour % 12;
       const mentionsDay =
-        text.includes(dayName) || (dayDiff === 0 && /\btoday\b/.test(text)) || (dayDiff === 1 && /\btomorrow\b/.test(text));
-      const mentionsTime = new RegExp(`\\b(${hour12}|${NUMBER_WORDS[hour12]})(?::?${String(local.minute).padStart(2, "0")})?\\b`).test(text);
-      const mentionsHalfDay = (local.hour < 12 && /\bmorning\b/.test(text)) || (local.hour >= 12 && /\bafternoon\b/.test(text));
+        text.includes(dayName) ||
+        (dayDiff === 0 && /\btoday\b/.test(text)) ||
+        (dayDiff === 1 && /\btomorrow\b/.test(text));
+      const mentionsTime = new RegExp(
+        `\\b(${hour12}|${NUMBER_WORDS[hour12]})(?::?${String(local.minute).padStart(2, "0")})?\\b`,
+      ).test(text);
+      const mentionsHalfDay =
+        (local.hour < 12 && /\bmorning\b/.test(text)) ||
+        (local.hour >= 12 && /\bafternoon\b/.test(text));
       return mentionsDay || mentionsTime || mentionsHalfDay;
     });
   if (matches.length === 1) return matches[0].index;
@@ -596,12 +702,28 @@ function chooseOffer(speech: string, offers: readonly OfferedSlot[], ctx: TurnCo
   return null;
 }
 
-const NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+const NUMBER_WORDS = [
+  "zero",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+  "ten",
+  "eleven",
+  "twelve",
+];
 
 function wantsOtherTimes(speech: string): boolean {
   return (
     parseYesNo(speech) === "no" ||
-    /\b(none|neither|other|another|different|later|next week|anything else|not (those|them))\b/i.test(speech)
+    /\b(none|neither|other|another|different|later|next week|anything else|not (those|them))\b/i.test(
+      speech,
+    )
   );
 }
 
@@ -632,11 +754,15 @@ function spokenCallback(state: DialogueState, ctx: TurnContext): string {
 }
 
 function joinWithOr(items: readonly string[]): string {
-  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join("; ")}; or ${items[items.length - 1]}`;
+  return items.length <= 1
+    ? items.join("")
+    : `${items.slice(0, -1).join("; ")}; or ${items[items.length - 1]}`;
 }
 
 function joinWithAnd(items: readonly string[]): string {
-  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+  return items.length <= 1
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 function withArticle(noun: string): string {

@@ -29,11 +29,7 @@ export interface OfferedSlot {
 
 /** Why the caller is leaving a message, so the owner's SMS can say so. */
 export type MessageReason =
-  | "reschedule"
-  | "cancel"
-  | "question"
-  | "owner-unavailable"
-  | "misunderstood";
+  "reschedule" | "cancel" | "question" | "owner-unavailable" | "misunderstood";
 
 export interface DialogueState {
   stage: Stage;

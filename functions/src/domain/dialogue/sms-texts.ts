@@ -25,7 +25,9 @@ export function emergencyAlertText(details: {
   address?: string;
   words: string;
 }): string {
-  const who = [details.callerName, details.callerPhone ?? "withheld number"].filter(Boolean).join(" ");
+  const who = [details.callerName, details.callerPhone ?? "withheld number"]
+    .filter(Boolean)
+    .join(" ");
   const where = details.address ? ` at ${details.address}` : "";
   return `EMERGENCY (${details.label}): ${who}${where}. Said: "${clip(details.words, 120)}". Transferring the call to you now.`;
 }
@@ -55,7 +57,9 @@ export function ownerMessageText(details: {
   callerPhone: string | null;
   callerName?: string;
 }): string {
-  const who = [details.callerName, details.callerPhone ?? "withheld number"].filter(Boolean).join(" ");
+  const who = [details.callerName, details.callerPhone ?? "withheld number"]
+    .filter(Boolean)
+    .join(" ");
   return `Message: ${who} ${REASON_TEXT[details.reason]}. Said: "${clip(details.message, 200)}"`;
 }
 

@@ -65,11 +65,7 @@ function periodOn(day: DateTime, period: OpeningPeriod): { open: number; close: 
  * earliest slot, then the earliest in each later half-day, so the caller
  * hears different mornings, afternoons and days.
  */
-export function spreadOffers(
-  slots: Iterable<Slot>,
-  count: number,
-  timeZone: string,
-): Slot[] {
+export function spreadOffers(slots: Iterable<Slot>, count: number, timeZone: string): Slot[] {
   const offers: Slot[] = [];
   const halfDaysUsed = new Set<string>();
   for (const slot of slots) {

@@ -39,13 +39,18 @@ export interface VoiceConfig {
 export const DEFAULT_DEADLINE_MS = 9_000;
 const FUNCTION_NAME = "voice";
 
-const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, "CallSid must look like CA + 32 hex digits");
+const callSid = z
+  .string()
+  .regex(/^CA[0-9a-fA-F]{32}$/, "CallSid must look like CA + 32 hex digits");
 const businessId = z.string().min(1).max(100);
 const nonNegativeInt = z.coerce.number().int().min(0).max(1000);
 const phone = z.string().max(32).optional();
 
 const incomingBody = z.object({ CallSid: callSid, From: phone, To: z.string().min(3).max(32) });
-const turnQuery = z.object({ b: businessId, step: nonNegativeInt.refine((n) => n >= 1, "step starts at 1") });
+const turnQuery = z.object({
+  b: businessId,
+  step: nonNegativeInt.refine((n) => n >= 1, "step starts at 1"),
+});
 const turnBody = z.object({
   CallSid: callSid,
   SpeechResult: z.string().max(2000).optional(),
@@ -57,7 +62,11 @@ const dialBody = z.object({
   DialCallStatus: z.enum(["completed", "answered", "busy", "no-answer", "failed", "canceled"]),
 });
 const whisperAcceptBody = z.object({ Digits: z.string().max(10).optional() });
-const statusBody = z.object({ CallSid: callSid, CallStatus: z.string().min(1).max(32), To: z.string().min(3).max(32) });
+const statusBody = z.object({
+  CallSid: callSid,
+  CallStatus: z.string().min(1).max(32),
+  To: z.string().min(3).max(32),
+});
 
 class BadRequest extends Error {}
 
@@ -66,7 +75,10 @@ class BadRequest extends Error {}
  * URL and every posted parameter (403 otherwise), then the body's shape (400),
  * then answers TwiML. Failures after that still answer TwiML the caller can hear.
  */
-export async function handleVoiceRequest(req: VoiceHttpRequest, config: VoiceConfig): Promise<HttpAnswer> {
+export async function handleVoiceRequest(
+  req: VoiceHttpRequest,
+  config: VoiceConfig,
+): Promise<HttpAnswer> {
   if (req.method !== "POST") return plain(405, "Twilio webhooks are POST requests.");
   if (!req.signature) return plain(403, "Missing X-Twilio-Signature.");
   const params = stringParams(req.body);
@@ -79,11 +91,18 @@ export async function handleVoiceRequest(req: VoiceHttpRequest, config: VoiceCon
   const query = Object.fromEntries(new URLSearchParams(search));
 
   try {
-    const answer = await withDeadline(route(pathname, query, params, config), config.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    const answer = await withDeadline(
+      route(pathname, query, params, config),
+      config.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    );
     if (answer === "not-found") return plain(404, `No voice route ${pathname}.`);
-    if (answer === "empty") return xml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+    if (answer === "empty")
+      return xml('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
     if (answer === "timeout") {
-      config.deps.logger.error("voice.deadline-exceeded", { route: pathname, callSid: params.CallSid });
+      config.deps.logger.error("voice.deadline-exceeded", {
+        route: pathname,
+        callSid: params.CallSid,
+      });
       return xml(await fallbackTwiml(query.b, config));
     }
     return xml(renderAnswer(answer, params.CallSid, query, base));
@@ -127,7 +146,10 @@ async function route(
     case "/dial-result": {
       const q = parse(legQuery, query);
       const body = parse(dialBody, params);
-      return handleDialResult({ businessId: q.b, callSid: q.c, leg: q.leg, dialStatus: body.DialCallStatus }, deps);
+      return handleDialResult(
+        { businessId: q.b, callSid: q.c, leg: q.leg, dialStatus: body.DialCallStatus },
+        deps,
+      );
     }
     case "/whisper": {
       const q = parse(legQuery, query);
@@ -136,13 +158,19 @@ async function route(
     case "/whisper-accept": {
       const q = parse(legQuery, query);
       const body = parse(whisperAcceptBody, params);
-      return answerWhisper({ businessId: q.b, callSid: q.c, leg: q.leg, digits: body.Digits ?? null }, deps);
+      return answerWhisper(
+        { businessId: q.b, callSid: q.c, leg: q.leg, digits: body.Digits ?? null },
+        deps,
+      );
     }
     case "/status": {
       const body = parse(statusBody, params);
       const business = await deps.businesses.findByPhoneNumber(body.To);
       if (business) {
-        await recordCallEnded({ businessId: business.id, callSid: body.CallSid, callStatus: body.CallStatus }, deps);
+        await recordCallEnded(
+          { businessId: business.id, callSid: body.CallSid, callStatus: body.CallStatus },
+          deps,
+        );
       }
       return "empty";
     }
@@ -161,13 +189,21 @@ function renderAnswer(
   if (!business) return renderTwiml(answer.instruction, unusableUrls(), { hints: [] });
   // Whisper callbacks come from the rung phone's leg; the conversation is keyed by the caller's CallSid.
   const conversationSid = query.c ?? parentCallSid;
-  return renderTwiml(answer.instruction, voiceUrls(`${base}/${FUNCTION_NAME}`, business.id, conversationSid), {
-    hints: speechHintsFor(business),
-    callerIdForTransfers: business.phoneNumber,
-  });
+  return renderTwiml(
+    answer.instruction,
+    voiceUrls(`${base}/${FUNCTION_NAME}`, business.id, conversationSid),
+    {
+      hints: speechHintsFor(business),
+      callerIdForTransfers: business.phoneNumber,
+    },
+  );
 }
 
-export function voiceUrls(voiceBase: string, businessId: string, conversationSid: string): VoiceUrls {
+export function voiceUrls(
+  voiceBase: string,
+  businessId: string,
+  conversationSid: string,
+): VoiceUrls {
   const b = encodeURIComponent(businessId);
   const c = encodeURIComponent(conversationSid);
   return {
@@ -192,16 +228,28 @@ function unusableUrls(): VoiceUrls {
 async function fallbackTwiml(businessId: string | undefined, config: VoiceConfig): Promise<string> {
   const apology = "Sorry, I'm having trouble on my side.";
   if (businessId) {
-    const business = await withDeadline(config.deps.businesses.getById(businessId).catch(() => null), 1_500);
+    const business = await withDeadline(
+      config.deps.businesses.getById(businessId).catch(() => null),
+      1_500,
+    );
     if (business && business !== "timeout") {
       return renderTwiml(
-        { kind: "hang-up", say: [apology, `Please call ${business.name} back in a minute, or text ${business.ownerName} on ${business.ownerMobile}.`] },
+        {
+          kind: "hang-up",
+          say: [
+            apology,
+            `Please call ${business.name} back in a minute, or text ${business.ownerName} on ${business.ownerMobile}.`,
+          ],
+        },
         unusableUrls(),
         { hints: [] },
       );
     }
   }
-  return renderApology([apology, "Please call back in a minute. If you smell gas, call 0800 111 999."]);
+  return renderApology([
+    apology,
+    "Please call back in a minute. If you smell gas, call 0800 111 999.",
+  ]);
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -217,7 +265,9 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 function stringParams(body: unknown): Record<string, string> | null {
   if (!body || typeof body !== "object" || Array.isArray(body)) return null;
   const entries = Object.entries(body as Record<string, unknown>);
-  return entries.every(([, v]) => typeof v === "string") ? (Object.fromEntries(entries) as Record<string, string>) : null;
+  return entries.every(([, v]) => typeof v === "string")
+    ? (Object.fromEntries(entries) as Record<string, string>)
+    : null;
 }
 
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
@@ -239,4 +289,3 @@ function plain(status: number, body: string): HttpAnswer {
 function xml(body: string): HttpAnswer {
   return { status: 200, contentType: "text/xml", body };
 }
-
