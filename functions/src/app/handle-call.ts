@@ -293,16 +293,13 @@ async function findOffers(decision: TurnDecision, run: RunContext) {
   const service = serviceFor(decision.state, ctx);
   const horizonEnd = new Date(ctx.now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
   const busy = await deps.appointments.listBooked(business.id, ctx.now, horizonEnd);
+  const declined = decision.state.declinedStarts.map((s) => new Date(s));
+  const lost = (decision.state.lostStarts ?? []).map((s) => new Date(s));
   return spreadOffers(
-    availableSlots({
-      business,
-      service,
-      now: ctx.now,
-      busy,
-      exclude: decision.state.declinedStarts.map((s) => new Date(s)),
-    }),
+    availableSlots({ business, service, now: ctx.now, busy, exclude: [...declined, ...lost] }),
     business.booking.offerCount,
     business.timeZone,
+    declined,
   );
 }
 

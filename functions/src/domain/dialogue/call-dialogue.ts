@@ -180,11 +180,10 @@ export function bookingConfirmed(
 
 /** Someone else claimed the time between our offer and the caller's yes. */
 export function slotLost(state: DialogueState): TurnDecision {
-  const declined = state.chosen
-    ? [...state.declinedStarts, state.chosen.start]
-    : state.declinedStarts;
+  // Not declined: the caller wanted that half-day, so nearby times are still offered.
+  const lost = state.chosen ? [...(state.lostStarts ?? []), state.chosen.start] : state.lostStarts;
   return decision(
-    { ...state, chosen: undefined, declinedStarts: declined },
+    { ...state, chosen: undefined, lostStarts: lost },
     { type: "find-slots", say: ["I'm sorry, that time has just been taken."] },
     null,
   );

@@ -41,7 +41,10 @@ export interface DialogueState {
   /** The detail we last asked for, so a bare answer ("Sarah Jones") fills it. */
   asking?: "problem" | "name" | "address" | "callback";
   offers: OfferedSlot[];
+  /** Offered starts the caller turned down; their half-days are not offered again. */
   declinedStarts: string[];
+  /** Starts someone else booked while the caller was choosing; skipped, half-day still offered. */
+  lostStarts?: string[];
   chosen?: OfferedSlot;
   messageReason?: MessageReason;
   emergency?: { kind: string; label: string; words: string };

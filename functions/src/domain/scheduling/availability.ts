@@ -63,14 +63,24 @@ function periodOn(day: DateTime, period: OpeningPeriod): { open: number; close: 
 /**
  * A few well-spread choices rather than three back-to-back times: the
  * earliest slot, then the earliest in each later half-day, so the caller
- * hears different mornings, afternoons and days.
+ * hears different mornings, afternoons and days. Half-days of times the
+ * caller turned down (`avoid`) are skipped: "none of those" should not be
+ * answered with the same mornings half an hour later.
  */
-export function spreadOffers(slots: Iterable<Slot>, count: number, timeZone: string): Slot[] {
+export function spreadOffers(
+  slots: Iterable<Slot>,
+  count: number,
+  timeZone: string,
+  avoid: readonly Date[] = [],
+): Slot[] {
   const offers: Slot[] = [];
-  const halfDaysUsed = new Set<string>();
+  const halfDayOf = (start: Date) => {
+    const local = DateTime.fromJSDate(start, { zone: timeZone });
+    return `${local.toISODate()}-${local.hour < 12 ? "am" : "pm"}`;
+  };
+  const halfDaysUsed = new Set(avoid.map(halfDayOf));
   for (const slot of slots) {
-    const local = DateTime.fromJSDate(slot.start, { zone: timeZone });
-    const halfDay = `${local.toISODate()}-${local.hour < 12 ? "am" : "pm"}`;
+    const halfDay = halfDayOf(slot.start);
     if (halfDaysUsed.has(halfDay)) continue;
     halfDaysUsed.add(halfDay);
     offers.push(slot);
