@@ -5,6 +5,7 @@ import type { EmergencyDetection } from "../emergency/emergency.classifier";
 import { detectEmergency } from "../emergency/emergency.classifier";
 import { classifyUtterance, Intent } from "../nlu/intent.classifier";
 import { extractSlots, parseOrdinalChoice, parseYesNo } from "../nlu/slot-extractor";
+import { normalisePhoneNumber } from "../phone/phone-number";
 import { describeSlot, Slot } from "../scheduling/availability";
 import { describeOpeningHours } from "./opening-hours";
 import { DialogueState, initialDialogueState, MessageReason, OfferedSlot } from "./dialogue-state";
@@ -361,7 +362,11 @@ function mergeDetails(state: DialogueState, speech: string, ctx: TurnContext): v
     draft.address = slots.address;
     state.addressConfirmed = true;
   }
-  if (slots.phone) draft.callbackNumber = slots.phone;
+  if (slots.phone) {
+    // Spoken digits ("07700 900555") become E.164, the form SMS and customer records use.
+    const phone = normalisePhoneNumber(slots.phone, ctx.business.defaultCountry);
+    if (phone.ok) draft.callbackNumber = phone.e164;
+  }
 }
 
 function continueCollecting(
