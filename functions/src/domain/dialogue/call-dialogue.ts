@@ -169,8 +169,20 @@ export function bookingConfirmed(
   const texting = state.draft.callbackNumber
     ? ` I'll text a confirmation to the number ending ${lastDigits(state.draft.callbackNumber)}.`
     : "";
+  // The caller's details carry over to another job on the same call; this job's do not.
+  const { name, address, callbackNumber } = state.draft;
   return decision(
-    { ...state, stage: "anything-else", appointmentId, failedTurns: 0 },
+    {
+      ...state,
+      stage: "anything-else",
+      appointmentId,
+      failedTurns: 0,
+      draft: { name, address, callbackNumber },
+      offers: [],
+      chosen: undefined,
+      declinedStarts: [],
+      lostStarts: undefined,
+    },
     {
       type: "listen",
       say: [`You're booked in for ${when}.${texting}`, "Is there anything else I can help with?"],
@@ -401,6 +413,14 @@ function continueCollecting(
     return ask("address", "And what's the address for the visit, with the postcode?");
   if (!draft.callbackNumber)
     return ask("callback", "What's the best phone number to reach you on?");
+  if (state.chosen) {
+    // A corrected name or address: the time the caller chose still stands.
+    return decision(
+      { ...state, stage: "confirming-booking", asking: undefined },
+      { type: "listen", say: ["Thanks, I've changed that.", readBack(state, ctx)] },
+      intent,
+    );
+  }
   return decision(
     { ...state, stage: "choosing-slot", asking: undefined },
     { type: "find-slots", say: [] },
