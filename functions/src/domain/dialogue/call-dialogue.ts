@@ -612,6 +612,21 @@ function notUnderstood(
   intent: Intent | null,
 ): TurnDecision {
   const failedTurns = state.failedTurns + 1;
+  if (failedTurns >= MAX_FAILED_TURNS && state.stage === "taking-message") {
+    // The owner has been tried already: pass the call on rather than ring them again.
+    return decision(
+      { ...state, failedTurns, stage: "ended" },
+      {
+        type: "leave-message",
+        say: [
+          `I'll ask ${ctx.business.ownerName} to call you back${spokenCallback(state, ctx)}. Goodbye.`,
+        ],
+        message: "(no message left)",
+        reason: state.messageReason ?? "misunderstood",
+      },
+      intent,
+    );
+  }
   if (failedTurns >= MAX_FAILED_TURNS) {
     return decision(
       { ...state, failedTurns, stage: "transferring", messageReason: "misunderstood" },
