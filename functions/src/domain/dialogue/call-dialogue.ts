@@ -715,30 +715,44 @@ function chooseOffer(
   if (ordinal !== null) return ordinal;
   const text = speech.toLowerCase();
   const today = DateTime.fromJSDate(ctx.now, { zone: ctx.business.timeZone }).startOf("day");
-  const matches = offers
-    .map((offer, index) => ({
+  const candidates = offers.map((offer, index) => {
+    const local = DateTime.fromISO(offer.start, { zone: ctx.business.timeZone });
+    const dayDiff = Math.round(local.startOf("day").diff(today, "days").days);
+    return {
       index,
-      local: DateTime.fromISO(offer.start, { zone: ctx.business.timeZone }),
-    }))
-    .filter(({ local }) => {
-      const dayName = WEEKDAY_NAMES[local.weekday - 1];
-      const dayDiff = Math.round(local.startOf("day").diff(today, "days").days);
-      const hour12 = local.hour % 12 === 0 ? 12 : local.hour % 12;
-      const mentionsDay =
-        text.includes(dayName) ||
+      day:
+        text.includes(WEEKDAY_NAMES[local.weekday - 1]) ||
         (dayDiff === 0 && /\btoday\b/.test(text)) ||
-        (dayDiff === 1 && /\btomorrow\b/.test(text));
-      const mentionsTime = new RegExp(
-        `\\b(${hour12}|${NUMBER_WORDS[hour12]})(?::?${String(local.minute).padStart(2, "0")})?\\b`,
-      ).test(text);
-      const mentionsHalfDay =
+        (dayDiff === 1 && /\btomorrow\b/.test(text)),
+      time: mentionsTime(text, local),
+      halfDay:
         (local.hour < 12 && /\bmorning\b/.test(text)) ||
-        (local.hour >= 12 && /\bafternoon\b/.test(text));
-      return mentionsDay || mentionsTime || mentionsHalfDay;
-    });
+        (local.hour >= 12 && /\bafternoon\b/.test(text)),
+    };
+  });
+  // "Thursday afternoon" means the offer that is both, not every Thursday and every afternoon.
+  const cues = (["day", "time", "halfDay"] as const).filter((cue) =>
+    candidates.some((c) => c[cue]),
+  );
+  const matches = cues.length ? candidates.filter((c) => cues.every((cue) => c[cue])) : [];
   if (matches.length === 1) return matches[0].index;
   if (offers.length === 1 && parseYesNo(speech) === "yes") return 0;
   return null;
+}
+
+/**
+ * Whether the caller named this offer's time: "8", "8:30", "1 pm", "one o'clock".
+ * A minute they said must agree, and a bare "one" is a pronoun ("the 8 am one").
+ */
+function mentionsTime(text: string, local: DateTime): boolean {
+  const hour12 = local.hour % 12 === 0 ? 12 : local.hour % 12;
+  const minute = String(local.minute).padStart(2, "0");
+  for (const m of text.matchAll(new RegExp(`\\b${hour12}(?::(\\d{2}))?\\b`, "g"))) {
+    if (m[1] === undefined || m[1] === minute) return true;
+  }
+  return new RegExp(
+    `\\b${NUMBER_WORDS[hour12]} ?(?:o'?clock|am|pm|a\\.m|p\\.m|thirty|fifteen|forty)`,
+  ).test(text);
 }
 
 const NUMBER_WORDS = [
