@@ -22,6 +22,17 @@ import { firestoreTriggersOf, TriggerRelay } from "./trigger-relay";
  *   npm start                 fresh data every start (re-seeded)
  *   npm start -- --keep       keep data across restarts (emulator-data/runtime/)
  *   npm start -- --verbose    show every line the emulators print
+ *
+ * Data. Without --keep, Firestore and Auth start empty and the demo tenant is
+ * seeded (emulator-data/seed/bristol-plumbing.json); nothing is saved on exit.
+ * With --keep, on Ctrl-C the Auth (and official Firestore) data is exported to
+ * emulator-data/runtime/firebase-export/ and the embedded Firestore's documents
+ * to emulator-data/runtime/firestore.json; the next --keep start loads them and
+ * skips the Firestore seed (the owner login is refreshed either way). Delete
+ * emulator-data/runtime/ to start over. Seeding never fires triggers.
+ *
+ * Triggers. The relay loads functions/lib/src/index.js once, at start: after
+ * changing trigger code, rebuild and restart (HTTP functions reload by themselves).
  */
 
 export const PROJECT_ID = "demo-bristol-plumbing";
