@@ -188,7 +188,9 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     const granules = lockGranulesFor(appointment.start, appointment.end).map(
       (g) => `${appointment.businessId}/${g}`,
     );
-    if (granules.some((g) => this.locks.has(g))) return { outcome: "slot-taken" };
+    // A granule this same appointment holds (a retry) is not a clash, as in Firestore.
+    const held = granules.some((g) => (this.locks.get(g) ?? appointment.id) !== appointment.id);
+    if (held) return { outcome: "slot-taken" };
     for (const g of granules) this.locks.set(g, appointment.id);
     this.appointments.set(key, structuredClone(appointment));
     return { outcome: "booked", appointment: structuredClone(appointment) };
