@@ -32,11 +32,16 @@ export interface VoiceConfig {
   publicBaseUrl: string;
   authToken: string;
   deps: CallDeps;
-  /** The caller must hear something well inside Twilio's 15 s. */
+  /**
+   * The caller hears something within this, fallback included; it must be
+   * well inside Twilio's 15 s.
+   */
   deadlineMs?: number;
 }
 
 export const DEFAULT_DEADLINE_MS = 9_000;
+/** Kept back from the deadline to look up the business for the fallback answer. */
+const FALLBACK_LOOKUP_MS = 1_500;
 const FUNCTION_NAME = "voice";
 
 const callSid = z
@@ -90,10 +95,13 @@ export async function handleVoiceRequest(
   const [pathname, search = ""] = req.path.split("?");
   const query = Object.fromEntries(new URLSearchParams(search));
 
+  const deadlineMs = config.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  // The fallback's own lookup comes out of the deadline, not on top of it.
+  const lookupMs = Math.min(FALLBACK_LOOKUP_MS, Math.floor(deadlineMs / 5));
   try {
     const answer = await withDeadline(
       route(pathname, query, params, config),
-      config.deadlineMs ?? DEFAULT_DEADLINE_MS,
+      deadlineMs - lookupMs,
     );
     if (answer === "not-found") return plain(404, `No voice route ${pathname}.`);
     if (answer === "empty")
@@ -103,7 +111,7 @@ export async function handleVoiceRequest(
         route: pathname,
         callSid: params.CallSid,
       });
-      return xml(await fallbackTwiml(query.b, config));
+      return xml(await fallbackTwiml(query.b, config, lookupMs));
     }
     return xml(renderAnswer(answer, params.CallSid, query, base));
   } catch (error) {
@@ -113,7 +121,7 @@ export async function handleVoiceRequest(
       callSid: params.CallSid,
       error: error instanceof Error ? error.message : String(error),
     });
-    return xml(await fallbackTwiml(query.b, config));
+    return xml(await fallbackTwiml(query.b, config, lookupMs));
   }
 }
 
@@ -225,12 +233,16 @@ function unusableUrls(): VoiceUrls {
  * What the caller hears when something failed or took too long: put them
  * through to the owner if we can find the number quickly, else apologise.
  */
-async function fallbackTwiml(businessId: string | undefined, config: VoiceConfig): Promise<string> {
+async function fallbackTwiml(
+  businessId: string | undefined,
+  config: VoiceConfig,
+  lookupMs: number,
+): Promise<string> {
   const apology = "Sorry, I'm having trouble on my side.";
   if (businessId) {
     const business = await withDeadline(
       config.deps.businesses.getById(businessId).catch(() => null),
-      1_500,
+      lookupMs,
     );
     if (business && business !== "timeout") {
       return renderTwiml(
