@@ -1,0 +1,257 @@
+import { strict as assert } from "node:assert";
+import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import type { Business } from "../../src/domain/business/business";
+import type { CallConversation } from "../../src/ports/conversation-store.port";
+import {
+  handleVoiceRequest,
+  HttpAnswer,
+  VoiceConfig,
+} from "../../src/triggers/http/voice-webhook.handler";
+import {
+  aCallWorld,
+  CallWorld,
+  InMemoryBusinessDirectory,
+  InMemoryConversationStore,
+} from "../support/call-fixtures";
+
+const BASE = "https://europe-west2-demo-bristol-plumbing.cloudfunctions.net";
+const TOKEN = "test-auth-token-0123456789abcdef";
+const CALL_SID = `CA${"ab".repeat(16)}`;
+const NOW = new Date("2026-11-25T10:00:00Z");
+
+/** Posts `params` to the voice function, signed as Twilio would sign them. */
+function signedPost(
+  path: string,
+  params: Record<string, string>,
+  options: { token?: string; signedPath?: string } = {},
+) {
+  const url = `${BASE}/voice${options.signedPath ?? path}`;
+  return {
+    method: "POST",
+    path,
+    signature: getExpectedTwilioSignature(options.token ?? TOKEN, url, params),
+    body: params,
+  };
+}
+
+function config(world: CallWorld, deadlineMs?: number): VoiceConfig {
+  return { publicBaseUrl: BASE, authToken: TOKEN, deps: world.deps, deadlineMs };
+}
+
+function incoming(world: CallWorld): Record<string, string> {
+  return { CallSid: CALL_SID, From: "+447700900999", To: world.business.phoneNumber };
+}
+
+function assertTwiml(answer: HttpAnswer): void {
+  assert.equal(answer.status, 200, answer.body);
+  assert.equal(answer.contentType, "text/xml");
+  assert.match(answer.body, /^<\?xml version="1.0" encoding="UTF-8"\?><Response>/);
+}
+
+/** A business directory whose database never answers. */
+class SilentBusinessDirectory extends InMemoryBusinessDirectory {
+  override findByPhoneNumber(): Promise<Business | null> {
+    return new Promise(() => undefined);
+  }
+  override getById(): Promise<Business | null> {
+    return new Promise(() => undefined);
+  }
+}
+
+/** A conversation store whose database never answers. */
+class SilentConversationStore extends InMemoryConversationStore {
+  override get(): Promise<CallConversation | null> {
+    return new Promise(() => undefined);
+  }
+}
+
+/** A conversation store that fails outright. */
+class BrokenConversationStore extends InMemoryConversationStore {
+  override async get(): Promise<CallConversation | null> {
+    throw new Error("DEADLINE_EXCEEDED from Firestore");
+  }
+}
+
+describe("the voice webhook", () => {
+  let world: CallWorld;
+  beforeEach(() => {
+    world = aCallWorld({ now: NOW });
+  });
+
+  describe("when a correctly signed call comes in", () => {
+    it("greets the caller and listens, with callbacks on the public URL", async () => {
+      const answer = await handleVoiceRequest(
+        signedPost("/incoming", incoming(world)),
+        config(world),
+      );
+      assertTwiml(answer);
+      assert.match(answer.body, /Thanks for calling Bristol Plumbing/);
+      assert.ok(
+        answer.body.includes(`action="${BASE}/voice/turn?b=bristol-plumbing&amp;step=1"`),
+        answer.body,
+      );
+    });
+
+    it("answers the next turn at the URL the gather gave", async () => {
+      await handleVoiceRequest(signedPost("/incoming", incoming(world)), config(world));
+      const answer = await handleVoiceRequest(
+        signedPost("/turn?b=bristol-plumbing&step=1", {
+          CallSid: CALL_SID,
+          SpeechResult: "my kitchen tap is dripping",
+          Confidence: "0.91",
+        }),
+        config(world),
+      );
+      assertTwiml(answer);
+      assert.match(answer.body, /Can I take your name, please\?/);
+    });
+  });
+
+  describe("when a request is not from Twilio", () => {
+    it("rejects a request without a signature with 403", async () => {
+      const request = { ...signedPost("/incoming", incoming(world)), signature: null };
+      const answer = await handleVoiceRequest(request, config(world));
+      assert.equal(answer.status, 403);
+      assert.equal(world.conversations.conversations.size, 0);
+    });
+
+    it("rejects a signature made with another auth token with 403", async () => {
+      const answer = await handleVoiceRequest(
+        signedPost("/incoming", incoming(world), { token: "someone-elses-token" }),
+        config(world),
+      );
+      assert.equal(answer.status, 403);
+    });
+
+    it("rejects a signature made for a different URL with 403", async () => {
+      const answer = await handleVoiceRequest(
+        signedPost(
+          "/turn?b=bristol-plumbing&step=2",
+          { CallSid: CALL_SID },
+          {
+            signedPath: "/turn?b=another-business&step=2",
+          },
+        ),
+        config(world),
+      );
+      assert.equal(answer.status, 403);
+    });
+
+    it("rejects a signed request whose parameters were changed with 403", async () => {
+      const request = signedPost("/incoming", incoming(world));
+      const answer = await handleVoiceRequest(
+        { ...request, body: { ...incoming(world), From: "+447700900000" } },
+        config(world),
+      );
+      assert.equal(answer.status, 403);
+    });
+
+    it("refuses GET with 405", async () => {
+      const answer = await handleVoiceRequest(
+        { ...signedPost("/incoming", incoming(world)), method: "GET" },
+        config(world),
+      );
+      assert.equal(answer.status, 405);
+    });
+  });
+
+  describe("when a signed request is malformed", () => {
+    it("answers 400 naming a bad CallSid", async () => {
+      const answer = await handleVoiceRequest(
+        signedPost("/incoming", { ...incoming(world), CallSid: "not-a-call" }),
+        config(world),
+      );
+      assert.equal(answer.status, 400);
+      assert.match(answer.body, /CallSid: CallSid must look like CA \+ 32 hex digits/);
+    });
+
+    it("answers 400 naming a missing To", async () => {
+      const { To: _omitted, ...withoutTo } = incoming(world);
+      const answer = await handleVoiceRequest(signedPost("/incoming", withoutTo), config(world));
+      assert.equal(answer.status, 400);
+      assert.match(answer.body, /^Malformed Twilio request: To: /);
+    });
+
+    it("answers 400 for a turn without its step", async () => {
+      const answer = await handleVoiceRequest(
+        signedPost("/turn?b=bristol-plumbing", { CallSid: CALL_SID }),
+        config(world),
+      );
+      assert.equal(answer.status, 400);
+      assert.match(answer.body, /step/);
+    });
+
+    it("answers 404 for a route it does not have", async () => {
+      const answer = await handleVoiceRequest(
+        signedPost("/fax", { CallSid: CALL_SID }),
+        config(world),
+      );
+      assert.equal(answer.status, 404);
+    });
+  });
+
+  describe("when a dependency never answers", () => {
+    it("still answers TwiML within the deadline, naming the business", async () => {
+      world.deps.conversations = new SilentConversationStore();
+      const started = Date.now();
+      const answer = await handleVoiceRequest(
+        signedPost("/turn?b=bristol-plumbing&step=1", { CallSid: CALL_SID, SpeechResult: "hi" }),
+        config(world, 150),
+      );
+      const elapsed = Date.now() - started;
+      assertTwiml(answer);
+      assert.ok(elapsed < 150 + 50, `answered after ${elapsed} ms`);
+      assert.match(answer.body, /having trouble on my side/);
+      assert.match(answer.body, /Please call Bristol Plumbing back in a minute/);
+      assert.ok(world.logger.lines.some((l) => l.event === "voice.deadline-exceeded"));
+    });
+
+    it("answers a plain apology within the deadline when even the business cannot be read", async () => {
+      world.deps.businesses = new SilentBusinessDirectory();
+      const started = Date.now();
+      const answer = await handleVoiceRequest(
+        signedPost("/turn?b=bristol-plumbing&step=1", { CallSid: CALL_SID, SpeechResult: "hi" }),
+        config(world, 150),
+      );
+      const elapsed = Date.now() - started;
+      assertTwiml(answer);
+      assert.ok(elapsed < 150 + 50, `answered after ${elapsed} ms`);
+      assert.match(answer.body, /0800 111 999/);
+      assert.match(answer.body, /<Hangup\/><\/Response>$/);
+    });
+  });
+
+  describe("when handling fails", () => {
+    it("answers a spoken apology, never a 500", async () => {
+      world.deps.conversations = new BrokenConversationStore();
+      const answer = await handleVoiceRequest(
+        signedPost("/turn?b=bristol-plumbing&step=1", { CallSid: CALL_SID, SpeechResult: "hi" }),
+        config(world),
+      );
+      assertTwiml(answer);
+      assert.match(answer.body, /having trouble on my side/);
+      assert.match(answer.body, /<Hangup\/><\/Response>$/);
+      const failure = world.logger.lines.find((l) => l.event === "voice.failed");
+      assert.equal(failure?.fields.error, "DEADLINE_EXCEEDED from Firestore");
+    });
+  });
+
+  describe("when Twilio reports the call status", () => {
+    it("marks the conversation ended and answers an empty response", async () => {
+      await handleVoiceRequest(signedPost("/incoming", incoming(world)), config(world));
+      const answer = await handleVoiceRequest(
+        signedPost("/status", {
+          CallSid: CALL_SID,
+          CallStatus: "completed",
+          To: world.business.phoneNumber,
+        }),
+        config(world),
+      );
+      assertTwiml(answer);
+      assert.match(answer.body, /<Response><\/Response>$/);
+      const conversation = world.conversations.stored(world.business.id, CALL_SID);
+      assert.equal(conversation.outcome, "caller-hung-up");
+      assert.ok(conversation.endedAt);
+    });
+  });
+});
