@@ -1,4 +1,6 @@
 import { getApps, initializeApp } from "firebase-admin/app";
+
+const DEFAULT_APP_NAME = "[DEFAULT]";
 import { getFirestore, Firestore } from "firebase-admin/firestore";
 
 let firestore: Firestore | undefined;
@@ -9,7 +11,7 @@ let firestore: Firestore | undefined;
  */
 export function appFirestore(): Firestore {
   if (!firestore) {
-    const app = getApps()[0] ?? initializeApp();
+    const app = getApps().find((a) => a.name === DEFAULT_APP_NAME) ?? initializeApp();
     firestore = getFirestore(app);
     firestore.settings({ ignoreUndefinedProperties: true });
   }
