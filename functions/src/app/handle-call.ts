@@ -241,7 +241,15 @@ async function carryOut(
         continue;
       }
       case "escalate-emergency": {
-        await alertOwnerOfEmergency(outcome.emergency, decision.state, run);
+        // The transfer matters more than the text: if the alert cannot be queued, still ring.
+        await alertOwnerOfEmergency(outcome.emergency, decision.state, run).catch(
+          (error: unknown) =>
+            deps.logger.error("call.emergency-alert-not-queued", {
+              businessId: business.id,
+              callSid: conversation.id,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+        );
         const escalation = {
           reason: "emergency" as const,
           numbers: [business.ownerMobile, ...business.backupNumbers],

@@ -195,7 +195,7 @@ describe("availability", () => {
         new Date("2027-03-27T23:30:00Z"),
         LONDON,
       );
-      assert.equal(said, "tomorrow, Sunday 28 March, at 8 am");
+      assert.equal(said, "tomorrow, Sunday, at 8 am");
     });
   });
 
@@ -295,10 +295,7 @@ describe("availability", () => {
     });
 
     it("calls New Year's Day tomorrow", () => {
-      assert.equal(
-        describeSlot(slots[0].start, now, LONDON),
-        "tomorrow, Friday 1 January, at 8 am",
-      );
+      assert.equal(describeSlot(slots[0].start, now, LONDON), "tomorrow, Friday, at 8 am");
     });
 
     it("keeps offering into January up to the horizon", () => {
@@ -338,23 +335,17 @@ describe("describing a slot", () => {
   const now = at("2026-11-25T10:00");
 
   it("says today for later the same day", () => {
-    assert.equal(
-      describeSlot(at("2026-11-25T13:15"), now, LONDON),
-      "today, Wednesday 25 November, at 1:15 pm",
-    );
+    assert.equal(describeSlot(at("2026-11-25T13:15"), now, LONDON), "today at 1:15 pm");
   });
 
   it("says tomorrow for the next day", () => {
-    assert.equal(
-      describeSlot(at("2026-11-26T08:00"), now, LONDON),
-      "tomorrow, Thursday 26 November, at 8 am",
-    );
+    assert.equal(describeSlot(at("2026-11-26T08:00"), now, LONDON), "tomorrow, Thursday, at 8 am");
   });
 
   it("gives only the day and date further ahead", () => {
     assert.equal(
       describeSlot(at("2026-11-27T14:30"), now, LONDON),
-      "Friday 27 November, at 2:30 pm",
+      "Friday 27 November at 2:30 pm",
     );
   });
 
@@ -362,7 +353,7 @@ describe("describing a slot", () => {
     // 23:30 UTC on 30 June is 00:30 on 1 July in London.
     assert.equal(
       describeSlot(at("2026-07-01T08:00"), new Date("2026-06-30T23:30:00Z"), LONDON),
-      "today, Wednesday 1 July, at 8 am",
+      "today at 8 am",
     );
   });
 

@@ -99,7 +99,7 @@ describe("the call dialogue", () => {
       const d = call.say(ONE_BREATH);
       assert.equal(d.state.stage, "choosing-slot");
       assert.equal(d.state.offers.length, 3);
-      assert.match(call.spoken, /^I can offer today, Wednesday 25 November, at 1:15 pm/);
+      assert.match(call.spoken, /^I can offer today at 1:15 pm/);
       assert.doesNotMatch(call.spoken, /name|address|number/i);
     });
 
@@ -219,6 +219,17 @@ describe("the call dialogue", () => {
       assert.equal(d.emergency, null);
       assert.equal(d.state.draft.serviceId, "dripping-tap");
       assert.equal(call.spoken, "Can I take your name, please?");
+    });
+  });
+
+  describe("when the caller just says hello back", () => {
+    it("greets them and asks how to help, without counting a failed turn", () => {
+      const call = new Call();
+      call.say("Hello?");
+      assert.match(call.spoken, /^Hello! How can I help\?/);
+      assert.equal(call.state.failedTurns, 0);
+      call.say("yes hi there");
+      assert.equal(call.state.failedTurns, 0);
     });
   });
 
@@ -344,7 +355,7 @@ describe("the call dialogue", () => {
       call.say("the second one");
       assert.equal(
         call.spoken,
-        "So that's a dripping tap repair, tomorrow, Thursday 26 November, at 8 am, at 12 Park Street, Bristol BS1 5HX, for Sarah Jones, and we'll text the number ending 0 9 9 9. Shall I book it?",
+        "So that's a dripping tap repair, tomorrow, Thursday, at 8 am, at 12 Park Street, Bristol BS1 5HX, for Sarah Jones, and we'll text the number ending 0 9 9 9. Shall I book it?",
       );
     });
 
@@ -456,7 +467,7 @@ describe("the call dialogue", () => {
       });
       const call = new Call({ business });
       call.say("when are you open");
-      assert.match(call.spoken, /Monday to Friday, 7:30 am to 7 pm; closed Saturday to Sunday/);
+      assert.match(call.spoken, /Monday to Friday, 7:30 am to 7 pm; closed Saturday and Sunday/);
     });
 
     it("passes other questions to the owner rather than making up an answer", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOCK_GRANULE_MINUTES } from "../scheduling/appointment";
 
 /** A time of day on the business's wall clock, "HH:mm". */
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:mm");
@@ -12,6 +13,13 @@ export type OpeningPeriod = z.infer<typeof openingPeriodSchema>;
 export const WEEKDAYS = ["1", "2", "3", "4", "5", "6", "7"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+/**
+ * Bookings claim time in LOCK_GRANULE_MINUTES granules; a duration or step
+ * off that grid would make two back-to-back jobs share a granule.
+ */
+const onLockGrid = (minutes: number) => minutes % LOCK_GRANULE_MINUTES === 0;
+const LOCK_GRID_MESSAGE = `must be a multiple of ${LOCK_GRANULE_MINUTES} minutes`;
+
 export const serviceSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
@@ -19,7 +27,8 @@ export const serviceSchema = z.object({
     .number()
     .int()
     .min(15)
-    .max(8 * 60),
+    .max(8 * 60)
+    .refine(onLockGrid, LOCK_GRID_MESSAGE),
   /** Words a caller uses for this job; matched by the slot extractor. */
   keywords: z.array(z.string().min(2)).default([]),
 });
@@ -27,7 +36,13 @@ export type Service = z.infer<typeof serviceSchema>;
 
 export const bookingPolicySchema = z.object({
   /** Offered start times fall on this grid, counted from the opening time. */
-  slotStepMinutes: z.number().int().min(15).max(240).default(30),
+  slotStepMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(240)
+    .refine(onLockGrid, LOCK_GRID_MESSAGE)
+    .default(30),
   /** No booking may start sooner than this after the call. */
   minLeadMinutes: z
     .number()

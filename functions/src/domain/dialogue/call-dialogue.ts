@@ -281,6 +281,16 @@ function handleRequest(
       intent,
     );
   }
+  if (GREETING_ONLY.test(speech.trim())) {
+    return decision(
+      state,
+      {
+        type: "listen",
+        say: ["Hello! How can I help? You can tell me what's wrong, or ask to book a visit."],
+      },
+      intent,
+    );
+  }
   const slots = extractSlots(speech, ctx.business.services);
   switch (intent) {
     case "book":
@@ -316,6 +326,10 @@ function handleRequest(
       return notUnderstood(state, ctx, "Sorry, I didn't follow that.", intent);
   }
 }
+
+/** "Hello?" is not a failed turn: callers often greet back before saying why they rang. */
+const GREETING_ONLY =
+  /^(?:(?:yes|yeah|oh|um|er)[,.]? )?(?:hi|hello|hiya|hey|hello there|hi there|good (?:morning|afternoon|evening))[\s,.!?]*$/i;
 
 function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext): TurnDecision {
   const follow = "Is there anything else? I can book a visit for you too.";

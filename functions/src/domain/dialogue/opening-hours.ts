@@ -14,7 +14,9 @@ export function describeOpeningHours(business: Business): string {
     else groups.push({ from: index, to: index, hours });
   });
   const parts = groups.map((g) => {
-    const days = g.from === g.to ? DAY_NAMES[g.from] : `${DAY_NAMES[g.from]} to ${DAY_NAMES[g.to]}`;
+    const joiner = g.to === g.from + 1 ? "and" : "to";
+    const days =
+      g.from === g.to ? DAY_NAMES[g.from] : `${DAY_NAMES[g.from]} ${joiner} ${DAY_NAMES[g.to]}`;
     return g.hours === "" ? `closed ${days}` : `${days}, ${g.hours}`;
   });
   return `We're open ${parts.join("; ")}. Emergencies are answered any time.`;

@@ -89,14 +89,15 @@ export function spreadOffers(
   return offers;
 }
 
-/** How a slot is spoken: "tomorrow, Thursday 26 November, at 10:30 am". */
+/** How a slot is spoken: "today at 1:15 pm", "tomorrow, Thursday, at 8 am", "Friday 27 November at 2:30 pm". */
 export function describeSlot(start: Date, now: Date, timeZone: string): string {
   const local = DateTime.fromJSDate(start, { zone: timeZone });
   const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf("day");
   const days = Math.round(local.startOf("day").diff(today, "days").days);
-  const date = local.toFormat("cccc d LLLL");
-  const prefix = days === 0 ? "today, " : days === 1 ? "tomorrow, " : "";
-  return `${prefix}${date}, at ${spokenTime(local)}`;
+  const time = spokenTime(local);
+  if (days === 0) return `today at ${time}`;
+  if (days === 1) return `tomorrow, ${local.toFormat("cccc")}, at ${time}`;
+  return `${local.toFormat("cccc d LLLL")} at ${time}`;
 }
 
 export function spokenTime(local: DateTime): string {
