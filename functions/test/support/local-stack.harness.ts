@@ -26,8 +26,17 @@ export async function startLocalStack(
   process.env.METADATA_SERVER_DETECTION ??= "none";
   const env = { ...process.env };
   // The stack sets these for itself; the suite's own values would point elsewhere.
-  delete env.FIRESTORE_EMULATOR_HOST;
-  delete env.FIREBASE_AUTH_EMULATOR_HOST;
+  // Likewise the settings other suites put in process.env: the stack reads functions/.env.local
+  // and .secret.local, exactly as for a newcomer.
+  for (const key of Object.keys(env)) {
+    if (
+      /^(FIRESTORE_EMULATOR_HOST|FIREBASE_AUTH_EMULATOR_HOST|TWILIO_|PUBLIC_WEBHOOK_BASE_URL)/.test(
+        key,
+      )
+    ) {
+      delete env[key];
+    }
+  }
   const child = spawn(process.execPath, [STACK_ENTRY, ...(options.args ?? [])], {
     env,
     stdio: ["ignore", "pipe", "pipe"],

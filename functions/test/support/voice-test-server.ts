@@ -36,11 +36,27 @@ export async function startVoiceTestServer(
   });
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
+  const previous = {
+    PUBLIC_WEBHOOK_BASE_URL: process.env.PUBLIC_WEBHOOK_BASE_URL,
+    TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN,
+  };
   process.env.PUBLIC_WEBHOOK_BASE_URL = baseUrl;
   process.env.TWILIO_AUTH_TOKEN = authToken;
+  const restoreEnv = () => {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
   return {
     baseUrl,
     authToken,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          restoreEnv();
+          resolve();
+        }),
+      ),
   };
 }

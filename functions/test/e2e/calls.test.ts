@@ -1,0 +1,156 @@
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Timestamp } from "firebase-admin/firestore";
+import { paths } from "../../src/adapters/firestore/paths";
+import type { CallTranscript } from "../../src/tools/simulator/call-session";
+import { LocalStack } from "../support/local-stack.harness";
+import { localStack } from "./stack.fixture";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..", "..", "..");
+
+/** The environment of a newcomer's shell: none of the settings other suites put in process.env. */
+function newcomerEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/^(TWILIO_|PUBLIC_WEBHOOK_BASE_URL|FIRESTORE_EMULATOR_HOST|GCLOUD_PROJECT)/.test(key))
+      delete env[key];
+  }
+  return env;
+}
+const BUSINESS = "bristol-plumbing";
+
+/** Runs `npm run call -- ...` exactly as a newcomer would, with a script file. */
+async function callFromScript(
+  lines: string[],
+  args: string[],
+): Promise<{ code: number | null; transcript: CallTranscript; stdout: string }> {
+  const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "call-")), "script.txt");
+  fs.writeFileSync(script, lines.join("\n") + "\n");
+  const child = spawn("npm", ["run", "-s", "call", "--", "--script", script, "--json", ...args], {
+    cwd: REPO_ROOT,
+    env: newcomerEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const last = stdout.trim().split("\n").pop() ?? "";
+  assert.ok(last.startsWith("{"), `no JSON transcript; stdout:\n${stdout}\nstderr:\n${stderr}`);
+  return { code, transcript: JSON.parse(last) as CallTranscript, stdout };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("calling the local stack with the simulator (npm run call)", function () {
+  this.timeout(90_000);
+  let stack: LocalStack;
+
+  before(async () => {
+    stack = await localStack();
+  });
+
+  describe("when a new caller books a blocked drain", () => {
+    it("stores the appointment and the customer, and the confirmation SMS is delivered (simulated)", async () => {
+      const from = "+447700900555";
+      const { code, transcript, stdout } = await callFromScript(
+        [
+          "Hello, my drain is blocked",
+          "My name is Lucy Fields",
+          "9 Brook Road, Bristol BS5 7EX",
+          "the first one",
+          "yes",
+          "no, that's all thanks",
+        ],
+        ["--from", from],
+      );
+      assert.equal(code, 0, stdout);
+      assert.equal(transcript.ended, "hangup");
+      assert.match(stdout, /You're booked in/);
+
+      const db = stack.firestore();
+      const appointments = await db
+        .collection(paths.appointments(BUSINESS))
+        .where("customerPhone", "==", from)
+        .get();
+      assert.equal(appointments.size, 1);
+      const appointment = appointments.docs[0];
+      assert.equal(appointment.get("serviceId"), "drain-unblock");
+      assert.equal(appointment.get("source"), transcript.callSid);
+      const minutes =
+        ((appointment.get("end") as Timestamp).toMillis() -
+          (appointment.get("start") as Timestamp).toMillis()) /
+        60_000;
+      assert.equal(minutes, 60);
+
+      const customer = await db.doc(paths.customer(BUSINESS, from)).get();
+      assert.equal(customer.get("name"), "Lucy Fields");
+
+      const sms = db.doc(paths.outboxMessage(BUSINESS, `booking-confirmation-${appointment.id}`));
+      const status = await waitFor(async () => {
+        const s = (await sms.get()).get("status") as string | undefined;
+        return s === "SIMULATED" ? s : undefined;
+      }, "the confirmation SMS to be delivered");
+      assert.equal(status, "SIMULATED");
+      assert.equal((await sms.get()).get("to"), from);
+    });
+  });
+
+  describe("when Margaret reports a burst pipe and the owner does not answer", () => {
+    it("alerts the owner, walks the ladder to the backup who accepts, and records the transfer", async () => {
+      const { code, transcript, stdout } = await callFromScript(
+        ["My pipe has burst and there's water everywhere"],
+        ["--from", "+441179460123", "--owner", "no-answer", "--backup", "accept"],
+      );
+      assert.equal(code, 0, stdout);
+      assert.equal(transcript.ended, "transfer-accepted");
+      assert.match(stdout, /stopcock/i);
+      assert.match(stdout, /under the kitchen sink/);
+      assert.match(stdout, /ringing \+447700900123/);
+      assert.match(stdout, /connected: caller is now talking to \+447700900456/);
+
+      const db = stack.firestore();
+      const conversation = await db.doc(paths.conversation(BUSINESS, transcript.callSid)).get();
+      assert.equal(conversation.get("emergency"), true);
+      assert.equal(conversation.get("outcome"), "transferred");
+      assert.equal(conversation.get("escalation.acceptedLeg"), 1);
+
+      const alert = await waitFor(async () => {
+        const doc = await db
+          .doc(paths.outboxMessage(BUSINESS, `emergency-alert-${transcript.callSid}`))
+          .get();
+        return doc.get("status") === "SIMULATED" ? doc : undefined;
+      }, "the owner's emergency SMS");
+      assert.equal(alert.get("to"), "+447700900123");
+      assert.match(String(alert.get("body")), /14 Cotham Road/);
+    });
+  });
+
+  describe("when the stack is not running", () => {
+    it("the simulator says how to start it and exits non-zero", async () => {
+      const child = spawn(
+        "node",
+        ["functions/lib/src/tools/call-simulator.js", "--base-url", "http://127.0.0.1:5999/x/y"],
+        { cwd: REPO_ROOT, env: newcomerEnv(), stdio: ["pipe", "pipe", "pipe"] },
+      );
+      let output = "";
+      child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+      child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+      child.stdin.end();
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      assert.notEqual(code, 0);
+      assert.match(output, /npm start/);
+    });
+  });
+});
