@@ -119,4 +119,150 @@ describe("booking appointments in Firestore", () => {
       );
     });
   });
+  describe("when an appointment is cancelled", () => {
+    it("frees its time for someone else, and cancelling again changes nothing", async () => {
+      await repository().book(appointment(businessId, "first", 0, 60));
+      const at = new Date(NINE_AM - 3_600_000);
+      const cancelled = await repository().cancel(businessId, "first", "customer by phone", at);
+      assert.equal(cancelled?.status, "cancelled");
+      assert.equal(cancelled?.cancelReason, "customer by phone");
+      const again = await repository().cancel(businessId, "first", "twice", at);
+      assert.equal(again?.cancelReason, "customer by phone");
+      assert.equal(
+        (await repository().book(appointment(businessId, "second", 0, 60))).outcome,
+        "booked",
+      );
+      assert.equal(await repository().cancel(businessId, "missing", "x", at), null);
+    });
+  });
+
+  describe("when an appointment is moved", () => {
+    it("claims the new time, frees the old, and remembers where it was", async () => {
+      await repository().book(appointment(businessId, "moving", 0, 60));
+      const at = new Date(NINE_AM - 3_600_000);
+      const result = await repository().reschedule(
+        businessId,
+        "moving",
+        new Date(NINE_AM + 180 * MINUTE),
+        new Date(NINE_AM + 240 * MINUTE),
+        at,
+      );
+      assert.equal(result.outcome, "rescheduled");
+      const stored = await repository().get(businessId, "moving");
+      assert.equal(stored?.start.getTime(), NINE_AM + 180 * MINUTE);
+      assert.equal(stored?.previousStart?.getTime(), NINE_AM);
+      assert.equal(
+        (await repository().book(appointment(businessId, "into-old", 0, 60))).outcome,
+        "booked",
+      );
+      assert.equal(
+        (await repository().book(appointment(businessId, "into-new", 180, 60))).outcome,
+        "slot-taken",
+      );
+    });
+
+    it("can move by half an hour, overlapping its own old time", async () => {
+      await repository().book(appointment(businessId, "nudged", 0, 60));
+      const result = await repository().reschedule(
+        businessId,
+        "nudged",
+        new Date(NINE_AM + 30 * MINUTE),
+        new Date(NINE_AM + 90 * MINUTE),
+        new Date(NINE_AM - 3_600_000),
+      );
+      assert.equal(result.outcome, "rescheduled");
+      assert.equal(
+        (await repository().book(appointment(businessId, "early", 0, 30))).outcome,
+        "booked",
+      );
+      assert.equal(
+        (await repository().book(appointment(businessId, "late", 60, 30))).outcome,
+        "slot-taken",
+      );
+    });
+
+    it("refuses a time someone else holds and stays where it was", async () => {
+      await repository().book(appointment(businessId, "stay", 0, 60));
+      await repository().book(appointment(businessId, "blocker", 120, 60));
+      const result = await repository().reschedule(
+        businessId,
+        "stay",
+        new Date(NINE_AM + 90 * MINUTE),
+        new Date(NINE_AM + 150 * MINUTE),
+        new Date(NINE_AM - 3_600_000),
+      );
+      assert.equal(result.outcome, "slot-taken");
+      assert.equal((await repository().get(businessId, "stay"))?.start.getTime(), NINE_AM);
+      // Its own time is still held: the failed move released only what it had just claimed.
+      assert.equal(
+        (await repository().book(appointment(businessId, "intruder", 0, 60))).outcome,
+        "slot-taken",
+      );
+      assert.equal(
+        (await repository().book(appointment(businessId, "gap", 90, 30))).outcome,
+        "booked",
+      );
+    });
+  });
+
+  describe("when a move overlapping its own time fails on someone else's", () => {
+    it("keeps holding its own time", async () => {
+      await repository().book(appointment(businessId, "own", 0, 60));
+      await repository().book(appointment(businessId, "neighbour", 75, 30));
+      const result = await repository().reschedule(
+        businessId,
+        "own",
+        new Date(NINE_AM + 30 * MINUTE),
+        new Date(NINE_AM + 90 * MINUTE),
+        new Date(NINE_AM - 3_600_000),
+      );
+      assert.equal(result.outcome, "slot-taken");
+      assert.equal(
+        (await repository().book(appointment(businessId, "thief", 30, 30))).outcome,
+        "slot-taken",
+      );
+      assert.equal(
+        (await repository().book(appointment(businessId, "after", 60, 15))).outcome,
+        "booked",
+      );
+    });
+  });
+
+  describe("when a customer's upcoming appointments are listed", () => {
+    it("gives their booked ones from now on, soonest first", async () => {
+      const mine = (id: string, start: number) => ({
+        ...appointment(businessId, id, start, 60),
+        customerId: "+447700900222",
+      });
+      await repository().book(mine("later", 300));
+      await repository().book(mine("sooner", 120));
+      await repository().book(mine("past", -600));
+      await repository().book(appointment(businessId, "someone-else", 0, 60));
+      await repository().book(mine("cancelled", 420));
+      await repository().cancel(businessId, "cancelled", "test", new Date(NINE_AM));
+      const upcoming = await repository().listUpcomingForCustomer(
+        businessId,
+        "+447700900222",
+        new Date(NINE_AM),
+      );
+      assert.deepEqual(
+        upcoming.map((a) => a.id),
+        ["sooner", "later"],
+      );
+    });
+  });
+
+  describe("when an appointment is annotated", () => {
+    it("records confirmation and calendar sync without touching its time", async () => {
+      await repository().book(appointment(businessId, "noted", 0, 60));
+      await repository().annotate(businessId, "noted", {
+        confirmation: "confirmed",
+        calendar: { state: "synced", eventId: "evt1", attempts: 1, updatedAt: new Date(NINE_AM) },
+      });
+      const stored = await repository().get(businessId, "noted");
+      assert.equal(stored?.confirmation, "confirmed");
+      assert.equal(stored?.calendar?.eventId, "evt1");
+      assert.equal(stored?.start.getTime(), NINE_AM);
+    });
+  });
 });

@@ -5,7 +5,11 @@ import { Business, businessSchema } from "../../src/domain/business/business";
 import type { Customer } from "../../src/domain/customers/customer";
 import type { NewOutboxMessage } from "../../src/domain/delivery/outbox-message";
 import { Appointment, lockGranulesFor } from "../../src/domain/scheduling/appointment";
-import type { AppointmentStore, BookingResult } from "../../src/ports/appointment-store.port";
+import type {
+  AppointmentStore,
+  BookingResult,
+  RescheduleResult,
+} from "../../src/ports/appointment-store.port";
 import type { BusinessDirectory } from "../../src/ports/business-directory.port";
 import type { Clock } from "../../src/ports/clock.port";
 import type { CallConversation, ConversationStore } from "../../src/ports/conversation-store.port";
@@ -194,6 +198,94 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     for (const g of granules) this.locks.set(g, appointment.id);
     this.appointments.set(key, structuredClone(appointment));
     return { outcome: "booked", appointment: structuredClone(appointment) };
+  }
+
+  async get(businessId: string, appointmentId: string): Promise<Appointment | null> {
+    const found = this.appointments.get(`${businessId}/${appointmentId}`);
+    return found ? structuredClone(found) : null;
+  }
+
+  async listUpcomingForCustomer(
+    businessId: string,
+    customerId: string,
+    from: Date,
+  ): Promise<Appointment[]> {
+    return [...this.appointments.values()]
+      .filter(
+        (a) =>
+          a.businessId === businessId &&
+          a.customerId === customerId &&
+          a.status === "booked" &&
+          a.start.getTime() >= from.getTime(),
+      )
+      .sort((a, b) => a.start.getTime() - b.start.getTime())
+      .map((a) => structuredClone(a));
+  }
+
+  async cancel(
+    businessId: string,
+    appointmentId: string,
+    reason: string,
+    at: Date,
+  ): Promise<Appointment | null> {
+    const key = `${businessId}/${appointmentId}`;
+    const current = this.appointments.get(key);
+    if (!current) return null;
+    if (current.status === "booked") {
+      Object.assign(current, {
+        status: "cancelled",
+        cancelReason: reason,
+        cancelledAt: at,
+        updatedAt: at,
+      });
+      this.releaseHeld(businessId, appointmentId, lockGranulesFor(current.start, current.end));
+    }
+    return structuredClone(current);
+  }
+
+  async reschedule(
+    businessId: string,
+    appointmentId: string,
+    start: Date,
+    end: Date,
+    at: Date,
+  ): Promise<RescheduleResult> {
+    const current = this.appointments.get(`${businessId}/${appointmentId}`);
+    if (!current || current.status === "cancelled") return { outcome: "not-found" };
+    const wanted = lockGranulesFor(start, end).map((g) => `${businessId}/${g}`);
+    if (wanted.some((g) => (this.locks.get(g) ?? appointmentId) !== appointmentId)) {
+      return { outcome: "slot-taken" };
+    }
+    const old = lockGranulesFor(current.start, current.end);
+    this.releaseHeld(businessId, appointmentId, old);
+    for (const g of wanted) this.locks.set(g, appointmentId);
+    Object.assign(current, { start, end, previousStart: current.start, updatedAt: at });
+    return { outcome: "rescheduled", appointment: structuredClone(current) };
+  }
+
+  async annotate(
+    businessId: string,
+    appointmentId: string,
+    fields: Partial<Pick<Appointment, "confirmation" | "calendar">>,
+  ): Promise<void> {
+    const current = this.appointments.get(`${businessId}/${appointmentId}`);
+    if (current) Object.assign(current, structuredClone(fields));
+  }
+
+  /** Whether this granule (a lock key without the business) is held, and by which appointment. */
+  lockHolder(businessId: string, granule: string): string | undefined {
+    return this.locks.get(`${businessId}/${granule}`);
+  }
+
+  private releaseHeld(
+    businessId: string,
+    appointmentId: string,
+    granules: readonly string[],
+  ): void {
+    for (const g of granules) {
+      const key = `${businessId}/${g}`;
+      if (this.locks.get(key) === appointmentId) this.locks.delete(key);
+    }
   }
 }
 

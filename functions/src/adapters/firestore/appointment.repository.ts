@@ -3,10 +3,16 @@ import { Timestamp } from "firebase-admin/firestore";
 import {
   Appointment,
   AppointmentStatus,
+  CalendarSync,
+  ConfirmationState,
   lockGranulesFor,
 } from "../../domain/scheduling/appointment";
-import type { AppointmentStore, BookingResult } from "../../ports/appointment-store.port";
-import { isAlreadyExists, toDate } from "./converters";
+import type {
+  AppointmentStore,
+  BookingResult,
+  RescheduleResult,
+} from "../../ports/appointment-store.port";
+import { isAlreadyExists, optionalDate, toDate } from "./converters";
 import { paths } from "./paths";
 
 /** Longest job we store; bounds the look-back when listing overlapping appointments. */
@@ -38,15 +44,14 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
    */
   async book(appointment: Appointment): Promise<BookingResult> {
     const appointmentRef = this.db.doc(paths.appointment(appointment.businessId, appointment.id));
-    const claimed: string[] = [];
-    for (const granule of lockGranulesFor(appointment.start, appointment.end)) {
-      const outcome = await this.claimGranule(appointment, granule);
-      if (outcome === "taken") {
-        await this.release(appointment, claimed);
-        return { outcome: "slot-taken" };
-      }
-      claimed.push(granule);
-    }
+    const claimed = await this.claimTime(
+      appointment.businessId,
+      appointment.id,
+      appointment.start,
+      appointment.end,
+      appointment.createdAt,
+    );
+    if (!claimed) return { outcome: "slot-taken" };
     try {
       await appointmentRef.create(toFirestore(appointment));
       return { outcome: "booked", appointment };
@@ -60,28 +65,147 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
     }
   }
 
-  /** "ours" also when a retry of this same booking claimed it before. */
-  private async claimGranule(appointment: Appointment, granule: string): Promise<"ours" | "taken"> {
-    const lockRef = this.db.doc(paths.slotLock(appointment.businessId, granule));
+  /**
+   * Claims every granule of [start, end) for this appointment, in time order.
+   * On a clash, releases what this call claimed and returns false.
+   */
+  private async claimTime(
+    businessId: string,
+    appointmentId: string,
+    start: Date,
+    end: Date,
+    at: Date,
+  ): Promise<boolean> {
+    const claimed: string[] = [];
+    for (const granule of lockGranulesFor(start, end)) {
+      const outcome = await this.claimGranule(businessId, appointmentId, granule, at);
+      if (outcome === "taken") {
+        // Only what this call created: granules it already held (its current time, when moving) stay.
+        await this.release(businessId, appointmentId, claimed);
+        return false;
+      }
+      if (outcome === "created") claimed.push(granule);
+    }
+    return true;
+  }
+
+  /** "held" when this appointment holds it already: a retried booking, or its own time when moving. */
+  private async claimGranule(
+    businessId: string,
+    appointmentId: string,
+    granule: string,
+    at: Date,
+  ): Promise<"created" | "held" | "taken"> {
+    const lockRef = this.db.doc(paths.slotLock(businessId, granule));
     try {
-      await lockRef.create({
-        appointmentId: appointment.id,
-        createdAt: Timestamp.fromDate(appointment.createdAt),
-      });
-      return "ours";
+      await lockRef.create({ appointmentId, createdAt: Timestamp.fromDate(at) });
+      return "created";
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
       const holder = (await lockRef.get()).get("appointmentId");
-      return holder === appointment.id ? "ours" : "taken";
+      return holder === appointmentId ? "held" : "taken";
     }
   }
 
-  private async release(appointment: Appointment, granules: readonly string[]): Promise<void> {
+  /** Deletes the locks of these granules that this appointment holds, and no others. */
+  private async release(
+    businessId: string,
+    appointmentId: string,
+    granules: readonly string[],
+  ): Promise<void> {
     await Promise.all(
-      granules.map((granule) =>
-        this.db.doc(paths.slotLock(appointment.businessId, granule)).delete(),
-      ),
+      granules.map(async (granule) => {
+        const lockRef = this.db.doc(paths.slotLock(businessId, granule));
+        const lock = await lockRef.get();
+        if (lock.get("appointmentId") === appointmentId) await lockRef.delete();
+      }),
     );
+  }
+
+  async listUpcomingForCustomer(
+    businessId: string,
+    customerId: string,
+    from: Date,
+  ): Promise<Appointment[]> {
+    // Index: appointments (customerId ASC, start ASC), declared in firestore.indexes.json.
+    const snapshot = await this.db
+      .collection(paths.appointments(businessId))
+      .where("customerId", "==", customerId)
+      .where("start", ">=", Timestamp.fromDate(from))
+      .orderBy("start")
+      .get();
+    return snapshot.docs
+      .map((doc) => fromFirestore(doc.id, businessId, doc.data()))
+      .filter((a) => a.status === "booked");
+  }
+
+  async cancel(
+    businessId: string,
+    appointmentId: string,
+    reason: string,
+    at: Date,
+  ): Promise<Appointment | null> {
+    const ref = this.db.doc(paths.appointment(businessId, appointmentId));
+    const current = await this.get(businessId, appointmentId);
+    if (!current) return null;
+    if (current.status === "cancelled") return current;
+    await ref.update({
+      status: "cancelled",
+      cancelledAt: Timestamp.fromDate(at),
+      cancelReason: reason,
+      updatedAt: Timestamp.fromDate(at),
+    });
+    await this.release(businessId, appointmentId, lockGranulesFor(current.start, current.end));
+    return {
+      ...current,
+      status: "cancelled",
+      cancelledAt: at,
+      cancelReason: reason,
+      updatedAt: at,
+    };
+  }
+
+  async reschedule(
+    businessId: string,
+    appointmentId: string,
+    start: Date,
+    end: Date,
+    at: Date,
+  ): Promise<RescheduleResult> {
+    const current = await this.get(businessId, appointmentId);
+    if (!current || current.status === "cancelled") return { outcome: "not-found" };
+    if (current.start.getTime() === start.getTime() && current.end.getTime() === end.getTime()) {
+      return { outcome: "rescheduled", appointment: current };
+    }
+    // Granules it already holds count as its own, so a move that overlaps its old time works.
+    if (!(await this.claimTime(businessId, appointmentId, start, end, at)))
+      return { outcome: "slot-taken" };
+    await this.db.doc(paths.appointment(businessId, appointmentId)).update({
+      start: Timestamp.fromDate(start),
+      end: Timestamp.fromDate(end),
+      previousStart: Timestamp.fromDate(current.start),
+      updatedAt: Timestamp.fromDate(at),
+    });
+    const kept = new Set(lockGranulesFor(start, end));
+    const freed = lockGranulesFor(current.start, current.end).filter((g) => !kept.has(g));
+    await this.release(businessId, appointmentId, freed);
+    return {
+      outcome: "rescheduled",
+      appointment: { ...current, start, end, previousStart: current.start, updatedAt: at },
+    };
+  }
+
+  async annotate(
+    businessId: string,
+    appointmentId: string,
+    fields: Partial<Pick<Appointment, "confirmation" | "calendar">>,
+  ): Promise<void> {
+    const update: Record<string, unknown> = {};
+    if (fields.confirmation) update.confirmation = fields.confirmation;
+    if (fields.calendar) update.calendar = calendarToFirestore(fields.calendar);
+    if (Object.keys(update).length > 0) {
+      await this.db.doc(paths.appointment(businessId, appointmentId)).update(update);
+    }
   }
 
   async get(businessId: string, appointmentId: string): Promise<Appointment | null> {
@@ -104,8 +228,42 @@ function toFirestore(a: Appointment): Record<string, unknown> {
     status: a.status,
     source: a.source,
     createdAt: Timestamp.fromDate(a.createdAt),
+    updatedAt: Timestamp.fromDate(a.updatedAt ?? a.createdAt),
+    confirmation: a.confirmation ?? "not-requested",
+    ...(a.cancelledAt ? { cancelledAt: Timestamp.fromDate(a.cancelledAt) } : {}),
+    ...(a.cancelReason ? { cancelReason: a.cancelReason } : {}),
+    ...(a.previousStart ? { previousStart: Timestamp.fromDate(a.previousStart) } : {}),
+    ...(a.calendar ? { calendar: calendarToFirestore(a.calendar) } : {}),
   };
 }
+
+function calendarToFirestore(c: CalendarSync): Record<string, unknown> {
+  return {
+    state: c.state,
+    attempts: c.attempts,
+    updatedAt: Timestamp.fromDate(c.updatedAt),
+    ...(c.eventId ? { eventId: c.eventId } : {}),
+    ...(c.lastError ? { lastError: c.lastError } : {}),
+  };
+}
+
+function calendarFromFirestore(value: unknown): CalendarSync | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const c = value as Record<string, unknown>;
+  return {
+    state: c.state as CalendarSync["state"],
+    attempts: typeof c.attempts === "number" ? c.attempts : 0,
+    updatedAt: toDate(c.updatedAt),
+    ...(typeof c.eventId === "string" ? { eventId: c.eventId } : {}),
+    ...(typeof c.lastError === "string" ? { lastError: c.lastError } : {}),
+  };
+}
+
+const CONFIRMATION_STATES: readonly ConfirmationState[] = [
+  "not-requested",
+  "requested",
+  "confirmed",
+];
 
 function fromFirestore(id: string, businessId: string, data: Record<string, unknown>): Appointment {
   return {
@@ -123,5 +281,13 @@ function fromFirestore(id: string, businessId: string, data: Record<string, unkn
     status: (data.status === "cancelled" ? "cancelled" : "booked") as AppointmentStatus,
     source: String(data.source ?? ""),
     createdAt: toDate(data.createdAt),
+    updatedAt: optionalDate(data.updatedAt),
+    confirmation: CONFIRMATION_STATES.includes(data.confirmation as ConfirmationState)
+      ? (data.confirmation as ConfirmationState)
+      : "not-requested",
+    cancelledAt: optionalDate(data.cancelledAt),
+    cancelReason: typeof data.cancelReason === "string" ? data.cancelReason : undefined,
+    previousStart: optionalDate(data.previousStart),
+    calendar: calendarFromFirestore(data.calendar),
   };
 }

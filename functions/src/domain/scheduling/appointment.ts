@@ -1,6 +1,18 @@
 /** A booked job at a customer's property. Times are UTC instants. */
 export type AppointmentStatus = "booked" | "cancelled";
 
+/** Whether the customer has confirmed they will be in (set by reminders and replies). */
+export type ConfirmationState = "not-requested" | "requested" | "confirmed";
+
+/** Where the appointment stands with the owner's calendar. */
+export interface CalendarSync {
+  state: "pending" | "synced" | "error" | "not-connected";
+  eventId?: string;
+  attempts: number;
+  lastError?: string;
+  updatedAt: Date;
+}
+
 export interface Appointment {
   id: string;
   businessId: string;
@@ -14,9 +26,17 @@ export interface Appointment {
   start: Date;
   end: Date;
   status: AppointmentStatus;
-  /** Where the booking came from: a CallSid, or "seed" / "dashboard". */
+  /** Where the booking came from: a CallSid, or "seed" / "dashboard" / "sms". */
   source: string;
   createdAt: Date;
+  updatedAt?: Date;
+  confirmation?: ConfirmationState;
+  cancelledAt?: Date;
+  /** Who cancelled and why, in a few words ("customer by phone", "customer replied 2"). */
+  cancelReason?: string;
+  /** The start before the latest reschedule, so alerts can say "moved from ...". */
+  previousStart?: Date;
+  calendar?: CalendarSync;
 }
 
 /**
