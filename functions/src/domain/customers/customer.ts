@@ -10,6 +10,9 @@ export interface Customer {
   address?: string;
   /** What the business knows of the property, e.g. where the stopcock is. */
   propertyNotes?: string;
+  /** Texted STOP (or another carrier opt-out word): send nothing until they opt back in. */
+  smsOptedOut?: boolean;
+  smsOptedOutAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
