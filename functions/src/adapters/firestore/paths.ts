@@ -25,4 +25,9 @@ export const paths = {
     `businesses/${businessId}/triggerMarkers/${eventId}`,
   /** Top-level, so a call's webhooks find their conversation without knowing the tenant. */
   callIndex: (callSid: string) => `calls/${callSid}`,
+  /** Top-level, so an SMS status callback finds its outbox message by Twilio's SID alone. */
+  smsBySid: (messageSid: string) => `smsBySid/${messageSid}`,
+  /** What the dashboard lists for the owner to look at; keyed by the item's source (e.g. message id). */
+  attentionItem: (businessId: string, itemId: string) =>
+    `businesses/${businessId}/attention/${itemId}`,
 } as const;
