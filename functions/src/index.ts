@@ -4,3 +4,4 @@
  */
 export { voice } from "./triggers/http/voice.webhook";
 export { deliverOutboxMessage } from "./triggers/firestore/deliver-outbox.trigger";
+export { smsStatusCallback } from "./triggers/http/sms-status.webhook";

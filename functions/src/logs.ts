@@ -95,3 +95,45 @@ export function logSmsOutboxMissing(logger: Logger, ref: OutboxLogRef): void {
     messageId: ref.messageId,
   });
 }
+
+/** A retry found the message already at Twilio (an earlier attempt's answer was lost). */
+export function logSmsReconciled(
+  logger: Logger,
+  ref: OutboxLogRef & { to: string; attempt: number; twilioSid: string; twilioStatus: string },
+): void {
+  logger.warn("sms.reconciled", {
+    businessId: ref.businessId,
+    messageId: ref.messageId,
+    to: maskPhone(ref.to),
+    attempt: ref.attempt,
+    twilioSid: ref.twilioSid,
+    twilioStatus: ref.twilioStatus,
+  });
+}
+
+export function logSmsStatusReported(
+  logger: Logger,
+  ref: OutboxLogRef & { twilioSid: string; reported: string; current: string; errorCode?: number },
+): void {
+  const failed = ref.current === "undelivered" || ref.current === "failed";
+  (failed ? logger.error : logger.info).call(logger, "sms.status", {
+    businessId: ref.businessId,
+    messageId: ref.messageId,
+    twilioSid: ref.twilioSid,
+    reported: ref.reported,
+    current: ref.current,
+    errorCode: ref.errorCode,
+  });
+}
+
+/** A status callback for a message we do not know: answered 200 so Twilio stops retrying. */
+export function logSmsStatusUnknownSid(
+  logger: Logger,
+  fields: { twilioSid: string; reported: string },
+): void {
+  logger.warn("sms.status-unknown-sid", fields);
+}
+
+export function logSmsStatusFailed(logger: Logger, fields: { error: string }): void {
+  logger.error("sms.status-failed", { error: redactPhones(fields.error) });
+}

@@ -1,37 +1,70 @@
 import {
   decideAfterFailure,
   leaseExpiry,
+  mustReconcileBeforeSending,
   readiness,
+  reconcileWindowStart,
   smsValidationProblem,
 } from "../domain/delivery/delivery.state-machine";
-import type { DeliveryStatus } from "../domain/delivery/outbox-message";
+import {
+  failureFollowUp,
+  failureReason,
+  OPTED_OUT_REASON,
+  ownerFailureMessageId,
+  ownerFailureText,
+  smsFailedAttention,
+} from "../domain/delivery/failure-visibility";
+import {
+  isOwnerBound,
+  type DeliveryStatus,
+  type OutboxMessage,
+} from "../domain/delivery/outbox-message";
+import { normalisePhoneNumber } from "../domain/phone/phone-number";
 import {
   logSmsDeliveryDeferred,
   logSmsFailed,
   logSmsOutboxMissing,
+  logSmsReconciled,
   logSmsRetryScheduled,
   logSmsSent,
   logSmsSimulated,
 } from "../logs";
+import type { AttentionBoard } from "../ports/attention.port";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
-import type { OutboxDeliveryStore, OutboxMessageRef } from "../ports/outbox-delivery.port";
-import { SmsSendError, type SmsGateway } from "../ports/sms-gateway.port";
+import type {
+  BusinessSmsProfile,
+  OutboxDeliveryStore,
+  OutboxMessageRef,
+} from "../ports/outbox-delivery.port";
+import type { OutboxQueue } from "../ports/outbox.port";
+import type { RecipientStatus } from "../ports/recipient-status.port";
+import { SmsSendError, type SmsAccepted, type SmsGateway } from "../ports/sms-gateway.port";
 
 export interface DeliverOutboxDeps {
   store: OutboxDeliveryStore;
+  /** Where follow-up texts (the owner's failure notice) are queued. */
+  outbox: OutboxQueue;
+  /** Opt-out and name of a customer recipient. */
+  recipients: RecipientStatus;
+  /** The dashboard's list of failures the owner should see. */
+  attention: AttentionBoard;
   /** Absent when no carrier credentials are configured: messages are simulated. */
   gateway?: SmsGateway;
   clock: Clock;
   logger: Logger;
-  /** Passed to the carrier so delivery progress is reported back. */
+  /**
+   * Base URL of the status callback function. Each message gets its own
+   * {base}/{businessId}/{messageId}, so a callback finds its message even when
+   * the answer to the send (and so the SID) was lost.
+   */
   statusCallbackUrl?: string;
 }
 
 export type DeliveryResult =
   | { kind: "missing" }
   | { kind: "already-final"; status: DeliveryStatus }
-  | { kind: "sent"; attempt: number; twilioSid: string }
+  | { kind: "sent"; attempt: number; twilioSid: string; reconciled?: boolean }
   | { kind: "simulated"; attempt: number }
   | { kind: "failed"; attempt: number; error: string }
   /** Another run changed the message while this one worked; nothing more to do here. */
@@ -51,9 +84,19 @@ export class TransientDeliveryError extends Error {
   }
 }
 
+/** The status callback URL for one message. */
+export function messageStatusCallbackUrl(base: string, ref: OutboxMessageRef): string {
+  const root = base.replace(/\/+$/, "");
+  return `${root}/${encodeURIComponent(ref.businessId)}/${encodeURIComponent(ref.messageId)}`;
+}
+
+const DEFAULT_COUNTRY = "GB";
+
 /**
  * Delivers one outbox message, once, however often it is called: the attempt is
- * claimed atomically before any network call, and a final state ends the work.
+ * claimed atomically before any network call, an attempt after one whose
+ * outcome is unknown first looks for the message at Twilio, and a final state
+ * ends the work. A final failure is made visible (attention item, owner text).
  */
 export async function deliverOutboxMessage(
   ref: OutboxMessageRef & { eventId?: string },
@@ -68,28 +111,19 @@ export async function deliverOutboxMessage(
 
   const now = clock.now();
   const ready = readiness(message, now);
-  if (ready.kind === "done") return { kind: "already-final", status: message.status };
+  if (ready.kind === "done") {
+    // A redelivered event finishes follow-ups an earlier run may not have completed.
+    if (message.status === "ERROR" && message.ownerShouldKnow) {
+      await followUpFailure(message, message.lastErrorCode, message.lastError ?? "", deps);
+    }
+    return { kind: "already-final", status: message.status };
+  }
   if (ready.kind === "wait") {
     // Another run holds the attempt, or the backoff has not passed: come back later.
     logSmsDeliveryDeferred(logger, { ...ref, reason: ready.reason, until: ready.until });
     throw new TransientDeliveryError(`delivery deferred: ${ready.reason}`, ready.until);
   }
-  if (ready.kind === "abandoned-at-limit") {
-    const error = `attempt ${message.attempts} was abandoned and no attempts are left`;
-    const written = await store.recordOutcome(ref, message.attempts, {
-      status: "ERROR",
-      at: now,
-      lastError: error,
-    });
-    if (written === "superseded") return { kind: "superseded", attempt: message.attempts };
-    logSmsFailed(logger, {
-      ...ref,
-      attempt: message.attempts,
-      reason: "attempts-exhausted",
-      error,
-    });
-    return { kind: "failed", attempt: message.attempts, error };
-  }
+  if (ready.kind === "abandoned-at-limit") return abandonAtLimit(ref, message, deps);
 
   const attempt = ready.attempt;
   const claim = await store.claimAttempt(ref, {
@@ -103,9 +137,25 @@ export async function deliverOutboxMessage(
     logSmsDeliveryDeferred(logger, { ...ref, reason: "claimed-elsewhere" });
     throw new TransientDeliveryError("attempt claimed by another delivery run");
   }
+  // Whether an earlier attempt may have reached Twilio without our knowing.
+  const unknownBefore = mustReconcileBeforeSending(message);
+  const run: AttemptRun = { ref, message, attempt, unknownBefore };
+
+  const profile = await store.smsProfile(ref.businessId);
+  const country = profile?.defaultCountry ?? DEFAULT_COUNTRY;
+  const to = normalisePhoneNumber(message.to, country);
+  if (!to.ok) {
+    return recordFailure(run, permanent(`recipient number is invalid: ${to.reason}`), deps);
+  }
+  if (!isOwnerBound(message.purpose)) {
+    const recipient = await deps.recipients.recipient(ref.businessId, to.e164);
+    if (recipient.optedOut) {
+      return recordFailure(run, permanent(OPTED_OUT_REASON), deps, { optedOut: true });
+    }
+  }
 
   if (!deps.gateway) {
-    logSmsSimulated(logger, { ...ref, to: message.to, body: message.body });
+    logSmsSimulated(logger, { ...ref, to: to.e164, body: message.body });
     const written = await store.recordOutcome(ref, attempt, {
       status: "SIMULATED",
       at: clock.now(),
@@ -115,54 +165,112 @@ export async function deliverOutboxMessage(
       : { kind: "superseded", attempt };
   }
 
-  const from = message.from ?? (await store.senderNumber(ref.businessId)) ?? "";
-  const request = { to: message.to, from, body: message.body };
+  const sender = senderNumber(message, profile);
+  if (!sender.ok) return recordFailure(run, permanent(sender.reason), deps);
+  const request = { to: to.e164, from: sender.e164, body: message.body };
   const problem = smsValidationProblem(request);
-  if (problem) {
-    return recordFailure(
-      ref,
-      attempt,
-      new SmsSendError({ permanent: true, message: problem }),
-      deps,
-    );
+  if (problem) return recordFailure(run, permanent(problem), deps);
+
+  if (unknownBefore) {
+    let found: SmsAccepted | undefined;
+    try {
+      found = message.twilioSid
+        ? // A status callback already told us Twilio has it.
+          { sid: message.twilioSid, status: message.twilioStatus ?? "queued" }
+        : await deps.gateway.findSent({
+            ...request,
+            createdSince: reconcileWindowStart(message.createdAt),
+          });
+    } catch (error) {
+      // Without knowing, sending again could duplicate it: try the lookup later.
+      return recordFailure(run, asSendError(error), deps);
+    }
+    if (found) return recordSuccess(run, found, deps, { reconciled: true });
   }
 
-  let accepted;
+  let accepted: SmsAccepted;
   try {
-    accepted = await deps.gateway.send({ ...request, statusCallbackUrl: deps.statusCallbackUrl });
+    accepted = await deps.gateway.send({
+      ...request,
+      statusCallbackUrl: deps.statusCallbackUrl
+        ? messageStatusCallbackUrl(deps.statusCallbackUrl, ref)
+        : undefined,
+    });
   } catch (error) {
-    const failure =
-      error instanceof SmsSendError
-        ? error
-        : // Unknown failures are retried: bounded by MAX_ATTEMPTS, and safer than dropping.
-          new SmsSendError({ permanent: false, message: String(error) });
-    return recordFailure(ref, attempt, failure, deps);
+    return recordFailure(run, asSendError(error), deps);
   }
+  return recordSuccess(run, accepted, deps, { reconciled: false });
+}
 
-  const written = await store.recordOutcome(ref, attempt, {
+interface AttemptRun {
+  ref: OutboxMessageRef;
+  message: OutboxMessage;
+  attempt: number;
+  unknownBefore: boolean;
+}
+
+function permanent(message: string): SmsSendError {
+  return new SmsSendError({ permanent: true, message });
+}
+
+/** Unknown failures are retried: bounded by MAX_ATTEMPTS, and safer than dropping. */
+function asSendError(error: unknown): SmsSendError {
+  return error instanceof SmsSendError
+    ? error
+    : new SmsSendError({ permanent: false, message: String(error) });
+}
+
+function senderNumber(
+  message: OutboxMessage,
+  profile: BusinessSmsProfile | undefined,
+): { ok: true; e164: string } | { ok: false; reason: string } {
+  const raw = message.from ?? profile?.phoneNumber;
+  if (!raw) return { ok: false, reason: "the business has no sending number" };
+  const from = normalisePhoneNumber(raw, profile?.defaultCountry ?? DEFAULT_COUNTRY);
+  return from.ok ? from : { ok: false, reason: `sender number is invalid: ${from.reason}` };
+}
+
+async function recordSuccess(
+  run: AttemptRun,
+  accepted: SmsAccepted,
+  deps: DeliverOutboxDeps,
+  how: { reconciled: boolean },
+): Promise<DeliveryResult> {
+  const { ref, message, attempt } = run;
+  const written = await deps.store.recordOutcome(ref, attempt, {
     status: "SUCCESS",
-    at: clock.now(),
+    at: deps.clock.now(),
     twilioSid: accepted.sid,
     twilioStatus: accepted.status,
+    reconciled: how.reconciled || undefined,
   });
-  logSmsSent(logger, {
+  const logged = {
     ...ref,
     to: message.to,
     attempt,
     twilioSid: accepted.sid,
     twilioStatus: accepted.status,
-  });
+  };
+  if (how.reconciled) logSmsReconciled(deps.logger, logged);
+  else logSmsSent(deps.logger, logged);
   if (written === "superseded") return { kind: "superseded", attempt };
-  return { kind: "sent", attempt, twilioSid: accepted.sid };
+  return {
+    kind: "sent",
+    attempt,
+    twilioSid: accepted.sid,
+    ...(how.reconciled && { reconciled: true }),
+  };
 }
 
 async function recordFailure(
-  ref: OutboxMessageRef,
-  attempt: number,
+  run: AttemptRun,
   failure: SmsSendError,
   deps: DeliverOutboxDeps,
+  facts: { optedOut?: boolean } = {},
 ): Promise<DeliveryResult> {
+  const { ref, message, attempt } = run;
   const now = deps.clock.now();
+  const outcomeUnknown = run.unknownBefore || failure.outcomeUnknown;
   const decision = decideAfterFailure(attempt, failure.permanent, now);
   if (decision.status === "RETRY") {
     const written = await deps.store.recordOutcome(ref, attempt, {
@@ -171,6 +279,7 @@ async function recordFailure(
       nextAttemptAt: decision.nextAttemptAt,
       lastError: failure.message,
       lastErrorCode: failure.code,
+      outcomeUnknown,
     });
     if (written === "superseded") return { kind: "superseded", attempt };
     logSmsRetryScheduled(deps.logger, {
@@ -186,19 +295,116 @@ async function recordFailure(
     );
   }
 
+  const error =
+    decision.reason === "attempts-exhausted"
+      ? `gave up after ${attempt} attempts: ${failure.message}`
+      : failure.message;
+  const followUp = failureFollowUp({
+    purpose: message.purpose,
+    code: failure.code,
+    optedOut: facts.optedOut,
+  });
   const written = await deps.store.recordOutcome(ref, attempt, {
     status: "ERROR",
     at: now,
-    lastError: failure.message,
+    lastError: error,
     lastErrorCode: failure.code,
+    ownerShouldKnow: followUp.ownerShouldKnow,
+    outcomeUnknown: outcomeUnknown || undefined,
   });
   if (written === "superseded") return { kind: "superseded", attempt };
   logSmsFailed(deps.logger, {
     ...ref,
     attempt,
-    reason: decision.reason,
-    error: failure.message,
+    reason: facts.optedOut ? "opted-out" : decision.reason,
+    error,
     errorCode: failure.code,
   });
-  return { kind: "failed", attempt, error: failure.message };
+  await followUpFailure(message, failure.code, error, deps, facts);
+  return { kind: "failed", attempt, error };
+}
+
+/** The last attempt's worker died: look for the message at Twilio before calling it failed. */
+async function abandonAtLimit(
+  ref: OutboxMessageRef,
+  message: OutboxMessage,
+  deps: DeliverOutboxDeps,
+): Promise<DeliveryResult> {
+  const attempt = message.attempts;
+  const run: AttemptRun = { ref, message, attempt, unknownBefore: true };
+  if (deps.gateway) {
+    const profile = await deps.store.smsProfile(ref.businessId);
+    const to = normalisePhoneNumber(message.to, profile?.defaultCountry ?? DEFAULT_COUNTRY);
+    const from = senderNumber(message, profile);
+    if (to.ok && from.ok) {
+      let found: SmsAccepted | undefined;
+      try {
+        found = await deps.gateway.findSent({
+          to: to.e164,
+          from: from.e164,
+          body: message.body,
+          createdSince: reconcileWindowStart(message.createdAt),
+        });
+      } catch {
+        // Twilio cannot tell us now; with no attempts left the message is failed.
+      }
+      if (found) return recordSuccess(run, found, deps, { reconciled: true });
+    }
+  }
+  return recordFailure(
+    run,
+    permanent(`attempt ${attempt} was abandoned and no attempts are left`),
+    deps,
+  );
+}
+
+/**
+ * Makes a final failure visible: an attention item, and for a customer who did
+ * not get their text, one short SMS to the owner. Both are idempotent (fixed
+ * ids), so running this again after a crash or redelivery adds nothing.
+ */
+export async function followUpFailure(
+  message: OutboxMessage,
+  code: number | undefined,
+  error: string,
+  deps: {
+    store: Pick<OutboxDeliveryStore, "smsProfile">;
+    outbox: OutboxQueue;
+    recipients: RecipientStatus;
+    attention: AttentionBoard;
+    clock: Clock;
+  },
+  facts: { optedOut?: boolean } = {},
+): Promise<void> {
+  const followUp = failureFollowUp({ purpose: message.purpose, code, optedOut: facts.optedOut });
+  if (!followUp.attention && !followUp.ownerSms) return;
+  const reason = failureReason(code, error);
+  const profile = await deps.store.smsProfile(message.businessId);
+  const to = normalisePhoneNumber(message.to, profile?.defaultCountry ?? DEFAULT_COUNTRY);
+  const phone = to.ok ? to.e164 : message.to;
+  if (followUp.attention) {
+    await deps.attention.raise(
+      message.businessId,
+      smsFailedAttention({
+        messageId: message.id,
+        to: phone,
+        purpose: message.purpose,
+        reason,
+        at: deps.clock.now(),
+      }),
+    );
+  }
+  if (followUp.ownerSms && profile?.ownerMobile) {
+    const recipient = to.ok
+      ? await deps.recipients.recipient(message.businessId, to.e164)
+      : { optedOut: false };
+    await deps.outbox.enqueue({
+      id: ownerFailureMessageId(message.id),
+      businessId: message.businessId,
+      to: profile.ownerMobile,
+      body: ownerFailureText({ name: recipient.name, phone }, reason),
+      purpose: "owner-sms-failed",
+      relatedId: message.id,
+    });
+  }
 }

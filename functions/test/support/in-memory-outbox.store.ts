@@ -1,16 +1,23 @@
-import { isTerminal } from "../../src/domain/delivery/delivery.state-machine";
+import { isTerminal, mergeTwilioStatus } from "../../src/domain/delivery/delivery.state-machine";
+import type { SmsFailedAttention } from "../../src/domain/delivery/failure-visibility";
 import type { NewOutboxMessage, OutboxMessage } from "../../src/domain/delivery/outbox-message";
+import type { AttentionBoard } from "../../src/ports/attention.port";
 import type { Clock } from "../../src/ports/clock.port";
 import type { LogFields, Logger } from "../../src/ports/logger.port";
 import type {
   AttemptClaim,
+  BusinessSmsProfile,
+  CarrierStatusApplied,
   DeliveryOutcome,
   OutboxDeliveryStore,
   OutboxMessageRef,
+  SmsStatusStore,
 } from "../../src/ports/outbox-delivery.port";
 import type { OutboxQueue } from "../../src/ports/outbox.port";
+import type { RecipientInfo, RecipientStatus } from "../../src/ports/recipient-status.port";
 import {
   SmsSendError,
+  type SentSmsQuery,
   type SmsAccepted,
   type SmsGateway,
   type SmsRequest,
@@ -19,10 +26,12 @@ import {
 const key = (ref: OutboxMessageRef) => `${ref.businessId}/${ref.messageId}`;
 
 /** The outbox in memory, with the same once-only claim rule as the Firestore one. */
-export class InMemoryOutboxStore implements OutboxQueue, OutboxDeliveryStore {
+export class InMemoryOutboxStore implements OutboxQueue, OutboxDeliveryStore, SmsStatusStore {
   readonly messages = new Map<string, OutboxMessage>();
   readonly claims = new Map<string, AttemptClaim>();
-  readonly senders = new Map<string, string>();
+  /** Each business's SMS profile (sending number, country, owner's mobile). */
+  readonly profiles = new Map<string, BusinessSmsProfile>();
+  readonly sidIndex = new Map<string, OutboxMessageRef>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -51,8 +60,47 @@ export class InMemoryOutboxStore implements OutboxQueue, OutboxDeliveryStore {
     return message ? { ...message } : undefined;
   }
 
-  async senderNumber(businessId: string): Promise<string | undefined> {
-    return this.senders.get(businessId);
+  async smsProfile(businessId: string): Promise<BusinessSmsProfile | undefined> {
+    return this.profiles.get(businessId);
+  }
+
+  /** Messages queued for one business, oldest first. */
+  queuedFor(businessId: string): OutboxMessage[] {
+    return [...this.messages.values()].filter((m) => m.businessId === businessId);
+  }
+
+  async findBySid(sid: string): Promise<OutboxMessageRef | undefined> {
+    return this.sidIndex.get(sid);
+  }
+
+  async applyCarrierStatus(
+    ref: OutboxMessageRef,
+    update: {
+      sid: string;
+      status: string;
+      at: Date;
+      failure?: { error: string; code?: number; ownerShouldKnow: boolean };
+    },
+  ): Promise<CarrierStatusApplied | undefined> {
+    const message = this.messages.get(key(ref));
+    if (!message) return undefined;
+    const previous = message.twilioStatus;
+    const current = mergeTwilioStatus(previous, update.status);
+    const failed = update.failure && current === update.status ? update.failure : undefined;
+    const next: OutboxMessage = {
+      ...message,
+      twilioStatus: current,
+      twilioSid: message.twilioSid ?? update.sid,
+      updatedAt: update.at,
+      ...(failed && {
+        lastError: failed.error,
+        lastErrorCode: failed.code,
+        ownerShouldKnow: failed.ownerShouldKnow,
+      }),
+    };
+    this.messages.set(key(ref), next);
+    if (!message.twilioSid) this.sidIndex.set(update.sid, ref);
+    return { message: { ...next }, previous, current };
   }
 
   async claimAttempt(
@@ -78,12 +126,18 @@ export class InMemoryOutboxStore implements OutboxQueue, OutboxDeliveryStore {
     attempt: number,
     outcome: DeliveryOutcome,
   ): Promise<"recorded" | "superseded"> {
+    if (outcome.status === "SUCCESS") this.sidIndex.set(outcome.twilioSid, ref);
     const message = this.messages.get(key(ref));
     if (!message || isTerminal(message.status) || message.attempts !== attempt) return "superseded";
     const { at, ...fields } = outcome;
     this.messages.set(key(ref), {
       ...message,
       ...fields,
+      // Sticky, as in Firestore: once unknown, every later attempt reconciles.
+      outcomeUnknown:
+        message.outcomeUnknown ||
+        ("outcomeUnknown" in fields && fields.outcomeUnknown) ||
+        undefined,
       updatedAt: at,
       leaseExpiresAt: undefined,
       nextAttemptAt: outcome.status === "RETRY" ? outcome.nextAttemptAt : undefined,
@@ -117,21 +171,87 @@ export class RecordingLogger implements Logger {
   }
 }
 
-/** An SMS gateway that accepts, or fails as scripted, and records each send. */
+type Step =
+  | { kind: "fail"; error: SmsSendError | Error }
+  /** The carrier takes the message but the answer is lost (timeout, reset). */
+  | { kind: "accept-then-fail"; error: SmsSendError };
+
+/**
+ * An SMS gateway that accepts, or fails as scripted, and records each send.
+ * `accepted` is what the carrier holds; findSent searches it like Twilio's list.
+ */
 export class ScriptedSmsGateway implements SmsGateway {
   readonly sent: SmsRequest[] = [];
-  private readonly script: Array<SmsSendError | Error> = [];
+  readonly accepted: Array<SmsAccepted & SmsRequest & { createdAt: Date }> = [];
+  readonly lookups: SentSmsQuery[] = [];
+  private readonly script: Step[] = [];
+  private readonly lookupFailures: SmsSendError[] = [];
   private counter = 0;
 
+  constructor(private readonly clock?: Clock) {}
+
   failNext(error: SmsSendError | Error): void {
-    this.script.push(error);
+    this.script.push({ kind: "fail", error });
+  }
+
+  /** The next send reaches the carrier, but the caller sees `error`. */
+  acceptNextThenFail(error: SmsSendError): void {
+    this.script.push({ kind: "accept-then-fail", error });
+  }
+
+  failNextLookup(error: SmsSendError): void {
+    this.lookupFailures.push(error);
   }
 
   async send(req: SmsRequest): Promise<SmsAccepted> {
     this.sent.push(req);
-    const failure = this.script.shift();
-    if (failure) throw failure;
+    const step = this.script.shift();
+    if (step?.kind === "fail") throw step.error;
     this.counter += 1;
-    return { sid: `SM${String(this.counter).padStart(32, "0")}`, status: "queued" };
+    const accepted = { sid: `SM${String(this.counter).padStart(32, "0")}`, status: "queued" };
+    this.accepted.push({ ...req, ...accepted, createdAt: this.clock?.now() ?? new Date() });
+    if (step?.kind === "accept-then-fail") throw step.error;
+    return accepted;
+  }
+
+  async findSent(query: SentSmsQuery): Promise<SmsAccepted | undefined> {
+    this.lookups.push(query);
+    const failure = this.lookupFailures.shift();
+    if (failure) throw failure;
+    const found = this.accepted.find(
+      (m) =>
+        m.to === query.to &&
+        m.from === query.from &&
+        m.body === query.body &&
+        m.createdAt >= query.createdSince,
+    );
+    return found ? { sid: found.sid, status: found.status } : undefined;
+  }
+}
+
+/** Customers' opt-out and names, in memory. */
+export class InMemoryRecipients implements RecipientStatus {
+  readonly customers = new Map<string, RecipientInfo>();
+
+  set(businessId: string, e164: string, info: RecipientInfo): void {
+    this.customers.set(`${businessId}/${e164}`, info);
+  }
+
+  async recipient(businessId: string, e164: string): Promise<RecipientInfo> {
+    return this.customers.get(`${businessId}/${e164}`) ?? { optedOut: false };
+  }
+}
+
+/** The dashboard's attention list, in memory; raising an item twice keeps the first. */
+export class InMemoryAttentionBoard implements AttentionBoard {
+  readonly items = new Map<string, SmsFailedAttention & { businessId: string }>();
+
+  async raise(businessId: string, item: SmsFailedAttention): Promise<void> {
+    const k = `${businessId}/${item.messageId}`;
+    if (!this.items.has(k)) this.items.set(k, { ...item, businessId });
+  }
+
+  for(businessId: string): SmsFailedAttention[] {
+    return [...this.items.values()].filter((i) => i.businessId === businessId);
   }
 }

@@ -33,10 +33,15 @@ export interface FakeMessage {
 export type Fault =
   /** An error answer in Twilio's JSON error shape. */
   | { kind: "error"; status: number; code?: number; message?: string }
-  /** Wait before answering normally (the request still takes effect, as on Twilio). */
+  /**
+   * Act on the request at once but answer only after `ms` (as Twilio does when
+   * its answer is slow): a client that times out first never learns the result.
+   */
   | { kind: "delay"; ms: number }
-  /** Drop the connection without answering. */
-  | { kind: "reset" };
+  /** Drop the connection without answering, and without acting on the request. */
+  | { kind: "reset" }
+  /** Act on the request (a POST creates its message), then drop the connection unanswered. */
+  | { kind: "accept-then-reset" };
 
 export interface TwilioFakeOptions {
   accountSid: string;
@@ -44,6 +49,13 @@ export interface TwilioFakeOptions {
 }
 
 const API_PREFIX = "/2010-04-01/Accounts/";
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+const ok = (status: number, body: unknown): Answer => ({ status, body });
 
 function twilioError(status: number, code: number | undefined, message: string) {
   return {
@@ -134,32 +146,31 @@ export class TwilioFakeServer {
       );
       return;
     }
-    if (fault?.kind === "delay") await this.sleep(fault.ms);
-    if (res.destroyed) return;
-
-    if (!authorized) {
-      this.json(res, 401, twilioError(401, 20003, "Authenticate"));
+    const answer = authorized
+      ? this.route(req.method ?? "GET", url, form)
+      : { status: 401, body: twilioError(401, 20003, "Authenticate") };
+    if (fault?.kind === "accept-then-reset") {
+      req.socket.destroy();
       return;
     }
-    this.route(req.method ?? "GET", url, form, res);
+    if (fault?.kind === "delay") await this.sleep(fault.ms);
+    this.json(res, answer.status, answer.body);
   }
 
-  private route(
-    method: string,
-    url: URL,
-    form: Record<string, string>,
-    res: http.ServerResponse,
-  ): void {
+  private route(method: string, url: URL, form: Record<string, string>): Answer {
     const accountSid = this.options.accountSid;
     const base = `${API_PREFIX}${accountSid}/Messages`;
     if (method === "POST" && url.pathname === `${base}.json`) {
-      this.createMessage(form, res);
-      return;
+      return this.createMessage(form);
     }
     if (method === "GET" && url.pathname === `${base}.json`) {
       const to = url.searchParams.get("To");
-      const messages = this.sentMessages().filter((m) => !to || m.to === to);
-      this.json(res, 200, {
+      const from = url.searchParams.get("From");
+      // Twilio lists newest first.
+      const messages = this.sentMessages()
+        .filter((m) => (!to || m.to === to) && (!from || m.from === from))
+        .reverse();
+      return ok(200, {
         messages: messages.map((m) => this.resource(m)),
         end: Math.max(messages.length - 1, 0),
         first_page_uri: `${base}.json?PageSize=50&Page=0`,
@@ -170,41 +181,24 @@ export class TwilioFakeServer {
         start: 0,
         uri: `${url.pathname}${url.search}`,
       });
-      return;
     }
     const single = url.pathname.match(new RegExp(`^${base}/(SM[0-9a-f]{32})\\.json$`));
-    if (method === "GET" && single) {
-      const message = this.messages.get(single[1]);
-      if (message) this.json(res, 200, this.resource(message));
-      else {
-        this.json(
-          res,
-          404,
-          twilioError(404, 20404, `The requested resource ${url.pathname} was not found`),
-        );
-      }
-      return;
-    }
-    this.json(
-      res,
-      404,
-      twilioError(404, 20404, `The requested resource ${url.pathname} was not found`),
-    );
+    const message = method === "GET" && single ? this.messages.get(single[1]) : undefined;
+    if (message) return ok(200, this.resource(message));
+    return {
+      status: 404,
+      body: twilioError(404, 20404, `The requested resource ${url.pathname} was not found`),
+    };
   }
 
-  private createMessage(form: Record<string, string>, res: http.ServerResponse): void {
-    if (!form.To) {
-      this.json(res, 400, twilioError(400, 21604, "A 'To' phone number is required."));
-      return;
-    }
+  private createMessage(form: Record<string, string>): Answer {
+    if (!form.To)
+      return { status: 400, body: twilioError(400, 21604, "A 'To' phone number is required.") };
     if (!form.From && !form.MessagingServiceSid) {
-      this.json(res, 400, twilioError(400, 21603, "A 'From' phone number is required."));
-      return;
+      return { status: 400, body: twilioError(400, 21603, "A 'From' phone number is required.") };
     }
-    if (!form.Body) {
-      this.json(res, 400, twilioError(400, 21602, "Message body is required."));
-      return;
-    }
+    if (!form.Body)
+      return { status: 400, body: twilioError(400, 21602, "Message body is required.") };
     const message: FakeMessage = {
       sid: `SM${randomBytes(16).toString("hex")}`,
       account_sid: this.options.accountSid,
@@ -216,7 +210,7 @@ export class TwilioFakeServer {
       date_created: new Date().toUTCString().replace("GMT", "+0000"),
     };
     this.messages.set(message.sid, message);
-    this.json(res, 201, this.resource(message));
+    return ok(201, this.resource(message));
   }
 
   /** Twilio's JSON message resource. */

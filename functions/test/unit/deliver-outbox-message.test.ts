@@ -8,7 +8,9 @@ import { CLAIM_LEASE_MS, MAX_ATTEMPTS } from "../../src/domain/delivery/delivery
 import type { NewOutboxMessage } from "../../src/domain/delivery/outbox-message";
 import { SmsSendError } from "../../src/ports/sms-gateway.port";
 import {
+  InMemoryAttentionBoard,
   InMemoryOutboxStore,
+  InMemoryRecipients,
   ManualClock,
   RecordingLogger,
   ScriptedSmsGateway,
@@ -24,21 +26,31 @@ const message: NewOutboxMessage = {
   relatedId: "apt-1",
 };
 const businessNumber = "+441174960000";
+const ownerMobile = "+447700900001";
 
 function setup(options: { credentials?: boolean } = {}) {
   const clock = new ManualClock(new Date("2026-03-10T09:00:00Z"));
   const store = new InMemoryOutboxStore(clock);
-  store.senders.set(ref.businessId, businessNumber);
-  const gateway = new ScriptedSmsGateway();
+  store.profiles.set(ref.businessId, {
+    phoneNumber: businessNumber,
+    defaultCountry: "GB",
+    ownerMobile,
+  });
+  const gateway = new ScriptedSmsGateway(clock);
   const logger = new RecordingLogger();
+  const recipients = new InMemoryRecipients();
+  const attention = new InMemoryAttentionBoard();
   const deps: DeliverOutboxDeps = {
     store,
+    outbox: store,
+    recipients,
+    attention,
     gateway: options.credentials === false ? undefined : gateway,
     clock,
     logger,
     statusCallbackUrl: "https://example.test/smsStatusCallback",
   };
-  return { clock, store, gateway, logger, deps };
+  return { clock, store, gateway, logger, recipients, attention, deps };
 }
 
 const transient = () =>
@@ -68,7 +80,8 @@ describe("delivering an outbox message", () => {
           to: message.to,
           from: businessNumber,
           body: message.body,
-          statusCallbackUrl: "https://example.test/smsStatusCallback",
+          statusCallbackUrl:
+            "https://example.test/smsStatusCallback/bristol-plumbing/booking-confirmation-apt-1",
         },
       ]);
       const stored = store.get(ref);
@@ -229,7 +242,7 @@ describe("delivering an outbox message", () => {
 
     it("records ERROR when the business has no sending number", async () => {
       const { store, gateway, deps } = setup();
-      store.senders.clear();
+      store.profiles.set(ref.businessId, { defaultCountry: "GB", ownerMobile });
       await store.enqueue(message);
 
       await deliverOutboxMessage(ref, deps);

@@ -1,19 +1,26 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
-import { isTerminal } from "../../domain/delivery/delivery.state-machine";
+import { isTerminal, mergeTwilioStatus } from "../../domain/delivery/delivery.state-machine";
+import type { SmsFailedAttention } from "../../domain/delivery/failure-visibility";
 import {
   DELIVERY_STATUSES,
+  OUTBOX_PURPOSES,
   type NewOutboxMessage,
   type OutboxMessage,
 } from "../../domain/delivery/outbox-message";
+import type { AttentionBoard } from "../../ports/attention.port";
 import { systemClock, type Clock } from "../../ports/clock.port";
 import type {
   AttemptClaim,
+  BusinessSmsProfile,
+  CarrierStatusApplied,
   DeliveryOutcome,
   OutboxDeliveryStore,
   OutboxMessageRef,
+  SmsStatusStore,
 } from "../../ports/outbox-delivery.port";
 import type { OutboxQueue } from "../../ports/outbox.port";
+import type { RecipientInfo, RecipientStatus } from "../../ports/recipient-status.port";
 import { paths } from "./paths";
 
 /** gRPC ALREADY_EXISTS: create() found the document there. */
@@ -35,13 +42,7 @@ const storedMessageSchema = z.object({
   businessId: z.string(),
   to: z.string(),
   body: z.string(),
-  purpose: z.enum([
-    "booking-confirmation",
-    "owner-emergency-alert",
-    "owner-emergency-unanswered",
-    "owner-message",
-    "owner-new-booking",
-  ]),
+  purpose: z.enum(OUTBOX_PURPOSES),
   relatedId: z.string().optional(),
   from: z.string().optional(),
   status: z.enum(DELIVERY_STATUSES),
@@ -54,7 +55,25 @@ const storedMessageSchema = z.object({
   lastErrorCode: z.number().optional(),
   twilioSid: z.string().optional(),
   twilioStatus: z.string().optional(),
+  outcomeUnknown: z.boolean().optional(),
+  reconciled: z.boolean().optional(),
+  ownerShouldKnow: z.boolean().optional(),
 });
+
+/** The parts of the business document delivery reads. */
+const businessProfileSchema = z.object({
+  phoneNumber: z.string().optional(),
+  defaultCountry: z.string().length(2).default("GB"),
+  ownerMobile: z.string().optional(),
+});
+
+/** The parts of a customer document delivery reads. */
+const recipientSchema = z.object({
+  name: z.string().optional(),
+  smsOptedOut: z.boolean().optional(),
+});
+
+const sidIndexSchema = z.object({ businessId: z.string(), messageId: z.string() });
 
 /** Drops undefined fields: Firestore rejects them unless told to ignore them. */
 function defined<T extends object>(record: T): Partial<T> {
@@ -69,7 +88,9 @@ function defined<T extends object>(record: T): Partial<T> {
  * document id, which fails atomically when the document exists, not on
  * transaction isolation (the embedded test Firestore does not isolate).
  */
-export class FirestoreOutboxRepository implements OutboxQueue, OutboxDeliveryStore {
+export class FirestoreOutboxRepository
+  implements OutboxQueue, OutboxDeliveryStore, SmsStatusStore, RecipientStatus, AttentionBoard
+{
   constructor(
     private readonly db: Firestore,
     private readonly clock: Clock = systemClock,
@@ -107,10 +128,85 @@ export class FirestoreOutboxRepository implements OutboxQueue, OutboxDeliverySto
     return { id: snapshot.id, ...stored };
   }
 
-  async senderNumber(businessId: string): Promise<string | undefined> {
+  async smsProfile(businessId: string): Promise<BusinessSmsProfile | undefined> {
     const snapshot = await this.db.doc(paths.business(businessId)).get();
-    const phoneNumber: unknown = snapshot.get("phoneNumber");
-    return typeof phoneNumber === "string" ? phoneNumber : undefined;
+    if (!snapshot.exists) return undefined;
+    const parsed = businessProfileSchema.safeParse(snapshot.data());
+    // A malformed field must not stop delivery: what is unusable counts as absent.
+    return parsed.success ? parsed.data : { defaultCountry: "GB" };
+  }
+
+  async recipient(businessId: string, e164: string): Promise<RecipientInfo> {
+    const snapshot = await this.db.doc(paths.customer(businessId, e164)).get();
+    const parsed = recipientSchema.safeParse(snapshot.data() ?? {});
+    if (!parsed.success) return { optedOut: snapshot.get("smsOptedOut") === true };
+    return { optedOut: parsed.data.smsOptedOut === true, name: parsed.data.name };
+  }
+
+  async raise(businessId: string, item: SmsFailedAttention): Promise<void> {
+    try {
+      await this.db.doc(paths.attentionItem(businessId, item.messageId)).create({
+        ...item,
+        at: Timestamp.fromDate(item.at),
+      });
+    } catch (error) {
+      // Raised already (a redelivered event): the first one stands, as the owner may have seen it.
+      if (!isAlreadyExists(error)) throw error;
+    }
+  }
+
+  async findBySid(sid: string): Promise<OutboxMessageRef | undefined> {
+    const snapshot = await this.db.doc(paths.smsBySid(sid)).get();
+    if (!snapshot.exists) return undefined;
+    const parsed = sidIndexSchema.safeParse(snapshot.data());
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async applyCarrierStatus(
+    ref: OutboxMessageRef,
+    update: {
+      sid: string;
+      status: string;
+      at: Date;
+      failure?: { error: string; code?: number; ownerShouldKnow: boolean };
+    },
+  ): Promise<CarrierStatusApplied | undefined> {
+    const docRef = this.db.doc(paths.outboxMessage(ref.businessId, ref.messageId));
+    const applied = await this.db.runTransaction(async (tx) => {
+      const snapshot = await tx.get(docRef);
+      if (!snapshot.exists) return undefined;
+      const stored = storedMessageSchema.parse(snapshot.data());
+      const previous = stored.twilioStatus;
+      const current = mergeTwilioStatus(previous, update.status);
+      const fields: Record<string, unknown> = {
+        twilioStatus: current,
+        updatedAt: Timestamp.fromDate(update.at),
+      };
+      if (stored.twilioSid === undefined) fields.twilioSid = update.sid;
+      if (update.failure && current === update.status) {
+        fields.lastError = update.failure.error;
+        fields.lastErrorCode = update.failure.code ?? FieldValue.delete();
+        fields.ownerShouldKnow = update.failure.ownerShouldKnow;
+      }
+      tx.update(docRef, fields);
+      const message: OutboxMessage = {
+        id: snapshot.id,
+        ...stored,
+        twilioStatus: current,
+        twilioSid: stored.twilioSid ?? update.sid,
+      };
+      return { message, previous, current, adoptedSid: stored.twilioSid === undefined };
+    });
+    if (!applied) return undefined;
+    // A SID first learned from its callback (the send's answer was lost) becomes findable.
+    if (applied.adoptedSid) await this.indexSid(update.sid, ref);
+    return { message: applied.message, previous: applied.previous, current: applied.current };
+  }
+
+  private async indexSid(sid: string, ref: OutboxMessageRef): Promise<void> {
+    await this.db
+      .doc(paths.smsBySid(sid))
+      .set({ businessId: ref.businessId, messageId: ref.messageId });
   }
 
   async claimAttempt(
@@ -148,6 +244,9 @@ export class FirestoreOutboxRepository implements OutboxQueue, OutboxDeliverySto
     attempt: number,
     outcome: DeliveryOutcome,
   ): Promise<"recorded" | "superseded"> {
+    // Indexed first, even if this outcome turns out superseded: Twilio has the
+    // message either way, and its status callbacks must find where it belongs.
+    if (outcome.status === "SUCCESS") await this.indexSid(outcome.twilioSid, ref);
     const docRef = this.db.doc(paths.outboxMessage(ref.businessId, ref.messageId));
     return this.db.runTransaction(async (tx) => {
       const snapshot = await tx.get(docRef);
@@ -172,6 +271,7 @@ function outcomeFields(outcome: DeliveryOutcome): Record<string, unknown> {
         ...base,
         twilioSid: outcome.twilioSid,
         twilioStatus: outcome.twilioStatus,
+        ...(outcome.reconciled && { reconciled: true }),
         // lastError stays: it tells why earlier attempts needed retrying.
         nextAttemptAt: FieldValue.delete(),
         leaseExpiresAt: FieldValue.delete(),
@@ -184,6 +284,8 @@ function outcomeFields(outcome: DeliveryOutcome): Record<string, unknown> {
         nextAttemptAt: Timestamp.fromDate(outcome.nextAttemptAt),
         lastError: outcome.lastError,
         lastErrorCode: outcome.lastErrorCode ?? FieldValue.delete(),
+        // Sticky: once an attempt may have reached Twilio unseen, it stays so.
+        ...(outcome.outcomeUnknown && { outcomeUnknown: true }),
         leaseExpiresAt: FieldValue.delete(),
       };
     case "ERROR":
@@ -191,6 +293,8 @@ function outcomeFields(outcome: DeliveryOutcome): Record<string, unknown> {
         ...base,
         lastError: outcome.lastError,
         lastErrorCode: outcome.lastErrorCode ?? FieldValue.delete(),
+        ownerShouldKnow: outcome.ownerShouldKnow,
+        ...(outcome.outcomeUnknown && { outcomeUnknown: true }),
         nextAttemptAt: FieldValue.delete(),
         leaseExpiresAt: FieldValue.delete(),
       };

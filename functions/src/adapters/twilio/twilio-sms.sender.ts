@@ -1,8 +1,12 @@
 import type { Twilio } from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient";
-import { classifySendFailure } from "../../domain/delivery/delivery.state-machine";
+import {
+  classifySendFailure,
+  isSendOutcomeUnknown,
+} from "../../domain/delivery/delivery.state-machine";
 import {
   SmsSendError,
+  type SentSmsQuery,
   type SmsAccepted,
   type SmsGateway,
   type SmsRequest,
@@ -89,9 +93,16 @@ export function toSmsSendError(error: unknown): SmsSendError {
   const detail = error instanceof Error ? error.message : String(error);
   return new SmsSendError({
     permanent: classifySendFailure({}) === "permanent",
+    outcomeUnknown: isSendOutcomeUnknown({ networkCode }),
     message: `Twilio unreachable${networkCode ? ` (${networkCode})` : ""}: ${detail}`,
   });
 }
+
+/**
+ * How many of the recipient's latest messages from our number reconciliation
+ * reads. Twilio lists newest first, and a lost attempt is minutes old.
+ */
+export const RECONCILE_LOOKUP_LIMIT = 50;
 
 /** SmsGateway through Twilio's Messages API, with the official client. */
 export class TwilioSmsSender implements SmsGateway {
@@ -112,6 +123,37 @@ export class TwilioSmsSender implements SmsGateway {
     } catch (error) {
       throw toSmsSendError(error);
     }
+  }
+
+  /**
+   * Lists the recipient's messages from our number (Twilio filters on To and
+   * From) and matches the exact body and creation time here: Twilio has no
+   * filter for either, and DateSent is empty while a message is still queued.
+   */
+  async findSent(query: SentSmsQuery): Promise<SmsAccepted | undefined> {
+    const client = await this.twilioClient();
+    let listed;
+    try {
+      listed = await client.messages.list({
+        to: query.to,
+        from: query.from,
+        limit: RECONCILE_LOOKUP_LIMIT,
+      });
+    } catch (error) {
+      throw toSmsSendError(error);
+    }
+    const matches = listed.filter(
+      (m) =>
+        m.to === query.to &&
+        m.from === query.from &&
+        m.body === query.body &&
+        m.direction !== "inbound" &&
+        m.dateCreated instanceof Date &&
+        m.dateCreated.getTime() >= query.createdSince.getTime(),
+    );
+    // Newest first from Twilio; the oldest match is the one a lost attempt created.
+    const oldest = matches[matches.length - 1];
+    return oldest ? { sid: oldest.sid, status: oldest.status } : undefined;
   }
 
   private async twilioClient(): Promise<Twilio> {

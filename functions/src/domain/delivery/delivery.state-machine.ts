@@ -196,3 +196,58 @@ export function mergeTwilioStatus(current: string | undefined, incoming: string)
   const currentRank = TWILIO_STATUS_RANK[current] ?? 0;
   return incomingRank > currentRank ? incoming : current;
 }
+
+/** Twilio statuses that mean the message will never reach the handset. */
+export const CARRIER_FAILURE_STATUSES: readonly string[] = ["undelivered", "failed"];
+
+export function isCarrierFailure(twilioStatus: string | undefined): boolean {
+  return twilioStatus !== undefined && CARRIER_FAILURE_STATUSES.includes(twilioStatus);
+}
+
+/**
+ * Network errors that happen before a request can reach Twilio: after one of
+ * these Twilio surely does not have the message. Anything else without an
+ * HTTP answer (timeout, connection reset, socket hang up) may have arrived.
+ */
+const NOT_SENT_NETWORK_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
+
+/**
+ * Whether a failed send may nevertheless have created the message at Twilio.
+ * An HTTP answer settles it (Twilio said no); no answer does not.
+ */
+export function isSendOutcomeUnknown(facts: {
+  httpStatus?: number;
+  networkCode?: string;
+}): boolean {
+  if (facts.httpStatus !== undefined) return false;
+  return !(facts.networkCode !== undefined && NOT_SENT_NETWORK_CODES.has(facts.networkCode));
+}
+
+/**
+ * Whether an attempt must first look the message up at Twilio instead of
+ * sending straight away: an earlier attempt may have reached Twilio without us
+ * learning so (it timed out, or its worker died while PROCESSING).
+ */
+export function mustReconcileBeforeSending(message: {
+  status: DeliveryStatus;
+  outcomeUnknown?: boolean;
+}): boolean {
+  return message.status === "PROCESSING" || message.outcomeUnknown === true;
+}
+
+/**
+ * How far before the message was queued a Twilio record may be dated and still
+ * be this message: covers clock skew between Twilio and us.
+ */
+export const RECONCILE_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The earliest creation time at Twilio that can belong to a message queued at `createdAt`. */
+export function reconcileWindowStart(createdAt: Date): Date {
+  return new Date(createdAt.getTime() - RECONCILE_CLOCK_SKEW_MS);
+}

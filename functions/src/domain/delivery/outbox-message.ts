@@ -13,13 +13,34 @@ export const DELIVERY_STATUSES = [
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** Why the message exists; lets the dashboard and tests find it. */
-export type OutboxPurpose =
-  | "booking-confirmation"
-  | "owner-emergency-alert"
-  | "owner-emergency-unanswered"
-  | "owner-message"
-  | "owner-new-booking";
+/**
+ * Why the message exists; lets the dashboard and tests find it. Purposes that
+ * start with "owner-" go to the business's own people; every other purpose is
+ * customer-facing (and so checked against the customer's opt-out).
+ */
+export const OUTBOX_PURPOSES = [
+  "booking-confirmation",
+  "owner-emergency-alert",
+  "owner-emergency-unanswered",
+  "owner-message",
+  "owner-new-booking",
+  "owner-sms-failed",
+  "owner-calendar-reconnect",
+  "owner-calendar-clash",
+  "owner-cancellation",
+  "owner-schedule-change",
+  "appointment-reminder",
+  "appointment-moved",
+  "appointment-cancelled",
+  /** A call dropped mid-booking: asks the caller to finish it by text (docs/sms.md). */
+  "booking-follow-up",
+] as const;
+export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
+
+/** Whether the message goes to the business's owner or staff rather than a customer. */
+export function isOwnerBound(purpose: OutboxPurpose): boolean {
+  return purpose.startsWith("owner-");
+}
 
 export interface NewOutboxMessage {
   /** Deterministic, so queueing the same message twice stores it once. */
@@ -47,4 +68,17 @@ export interface OutboxMessage extends NewOutboxMessage {
   leaseExpiresAt?: Date;
   twilioSid?: string;
   twilioStatus?: string;
+  /**
+   * Set once an attempt ended without knowing whether Twilio took the message
+   * (timeout or reset after the request went out). Every later attempt then
+   * looks for it at Twilio before sending again. Never cleared.
+   */
+  outcomeUnknown?: boolean;
+  /** SUCCESS found by looking the message up at Twilio rather than by sending it. */
+  reconciled?: boolean;
+  /**
+   * On a failed message (ERROR, or Twilio reporting it undelivered/failed):
+   * whether the owner needs to act, e.g. tell the customer another way.
+   */
+  ownerShouldKnow?: boolean;
 }

@@ -14,7 +14,7 @@ import {
 import { systemClock } from "../../ports/clock.port";
 import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
 
-/** Deployed name of the (future) HTTP function receiving Twilio's SMS status callbacks. */
+/** Deployed name of the HTTP function receiving Twilio's SMS status callbacks. */
 export const SMS_STATUS_CALLBACK_FUNCTION = "smsStatusCallback";
 
 const logger = functionsLoggerAdapter;
@@ -61,6 +61,9 @@ export const deliverOutboxMessage = onDocumentCreated(
       { businessId: event.params.businessId, messageId: event.params.messageId, eventId: event.id },
       {
         store: repository,
+        outbox: repository,
+        recipients: repository,
+        attention: repository,
         gateway: smsGateway(),
         clock: systemClock,
         logger,

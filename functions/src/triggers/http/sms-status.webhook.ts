@@ -1,0 +1,49 @@
+import { onRequest } from "firebase-functions/v2/https";
+import { appFirestore } from "../../adapters/firestore/firestore-client";
+import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
+import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { logSmsStatusFailed } from "../../logs";
+import { publicWebhookBaseUrl, REGION, twilioAuthToken } from "../../params";
+import { systemClock } from "../../ports/clock.port";
+import { handleSmsStatusRequest } from "./sms-status-webhook.handler";
+
+/**
+ * Twilio's SMS status callbacks: POST {PUBLIC_WEBHOOK_BASE_URL}/smsStatusCallback/{businessId}/{messageId},
+ * the StatusCallback the outbox trigger gives with every message it sends.
+ */
+export const smsStatusCallback = onRequest(
+  { region: REGION, secrets: [twilioAuthToken], timeoutSeconds: 30, memory: "256MiB" },
+  async (req, res) => {
+    const repository = new FirestoreOutboxRepository(appFirestore());
+    try {
+      const answer = await handleSmsStatusRequest(
+        {
+          method: req.method,
+          path: req.url,
+          signature: req.header("x-twilio-signature") ?? null,
+          body: req.body as unknown,
+        },
+        {
+          publicBaseUrl: publicWebhookBaseUrl.value(),
+          authToken: twilioAuthToken.value(),
+          deps: {
+            statuses: repository,
+            store: repository,
+            outbox: repository,
+            recipients: repository,
+            attention: repository,
+            clock: systemClock,
+            logger: functionsLoggerAdapter,
+          },
+        },
+      );
+      res.status(answer.status).type(answer.contentType).send(answer.body);
+    } catch (error) {
+      // Storage failed: a 500 lets Twilio try this callback again.
+      logSmsStatusFailed(functionsLoggerAdapter, {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      res.status(500).type("text/plain").send("Could not record the status.");
+    }
+  },
+);
