@@ -252,6 +252,8 @@ export class InMemoryAttentionBoard implements AttentionBoard {
   }
 
   for(businessId: string): SmsFailedAttention[] {
-    return [...this.items.values()].filter((i) => i.businessId === businessId);
+    return [...this.items.values()]
+      .filter((i) => i.businessId === businessId)
+      .map(({ businessId: _, ...item }) => item);
   }
 }

@@ -327,3 +327,309 @@ describe("delivering an outbox message", () => {
     });
   });
 });
+
+const lostAnswer = () =>
+  new SmsSendError({
+    permanent: false,
+    outcomeUnknown: true,
+    message: "Twilio unreachable (ECONNABORTED): timeout of 8000ms exceeded",
+  });
+
+describe("delivering after an attempt whose outcome is unknown", () => {
+  describe("when Twilio took the message but its answer was lost", () => {
+    it("finds it at Twilio on the retry and records it sent, without sending again", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      gateway.acceptNextThenFail(lostAnswer());
+
+      await rejection(deliverOutboxMessage(ref, deps));
+      assert.equal(store.get(ref).outcomeUnknown, true);
+      clock.advance(30_000);
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.deepEqual(result, {
+        kind: "sent",
+        attempt: 2,
+        twilioSid: gateway.accepted[0].sid,
+        reconciled: true,
+      });
+      assert.equal(gateway.accepted.length, 1, "exactly one message at the carrier");
+      assert.equal(gateway.sent.length, 1);
+      const stored = store.get(ref);
+      assert.equal(stored.status, "SUCCESS");
+      assert.equal(stored.reconciled, true);
+      assert.equal(stored.twilioSid, gateway.accepted[0].sid);
+      assert.deepEqual(gateway.lookups[0], {
+        to: message.to,
+        from: businessNumber,
+        body: message.body,
+        createdSince: new Date(stored.createdAt.getTime() - 5 * 60_000),
+      });
+    });
+  });
+
+  describe("when the lost attempt never reached Twilio", () => {
+    it("looks first, finds nothing, and sends", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      gateway.failNext(lostAnswer());
+
+      await rejection(deliverOutboxMessage(ref, deps));
+      clock.advance(30_000);
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "sent");
+      assert.equal(gateway.lookups.length, 1);
+      assert.equal(gateway.accepted.length, 1);
+      assert.equal(store.get(ref).reconciled, undefined);
+    });
+  });
+
+  describe("when Twilio answered with an error", () => {
+    it("retries without a lookup, since Twilio said it has nothing", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      gateway.failNext(transient());
+
+      await rejection(deliverOutboxMessage(ref, deps));
+      clock.advance(30_000);
+      await deliverOutboxMessage(ref, deps);
+
+      assert.equal(gateway.lookups.length, 0);
+      assert.equal(store.get(ref).outcomeUnknown, undefined);
+    });
+  });
+
+  describe("when the worker died after claiming", () => {
+    it("finds the message its send created and records it, instead of sending twice", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      await store.claimAttempt(ref, {
+        attempt: 1,
+        claimedAt: clock.now(),
+        leaseExpiresAt: new Date(clock.now().getTime() + CLAIM_LEASE_MS),
+      });
+      // The dead worker's send reached Twilio before it died.
+      await gateway.send({ to: message.to, from: businessNumber, body: message.body });
+      clock.advance(CLAIM_LEASE_MS + 1);
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "sent");
+      assert.equal(gateway.accepted.length, 1);
+      assert.equal(store.get(ref).attempts, 2);
+      assert.equal(store.get(ref).reconciled, true);
+    });
+
+    it("finds it even when the dead attempt was the last one", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      await store.claimAttempt(ref, {
+        attempt: MAX_ATTEMPTS,
+        claimedAt: clock.now(),
+        leaseExpiresAt: new Date(clock.now().getTime() + CLAIM_LEASE_MS),
+      });
+      await gateway.send({ to: message.to, from: businessNumber, body: message.body });
+      clock.advance(CLAIM_LEASE_MS + 1);
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "sent");
+      assert.equal(store.get(ref).status, "SUCCESS");
+    });
+  });
+
+  describe("when the lookup at Twilio fails", () => {
+    it("does not send blind: it retries the lookup later", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      gateway.failNext(lostAnswer());
+      await rejection(deliverOutboxMessage(ref, deps));
+      clock.advance(30_000);
+      gateway.failNextLookup(transient());
+
+      await rejection(deliverOutboxMessage(ref, deps));
+
+      assert.equal(gateway.sent.length, 1);
+      assert.equal(store.get(ref).status, "RETRY");
+      assert.equal(store.get(ref).outcomeUnknown, true);
+    });
+  });
+
+  describe("when a status callback already reported the message's SID", () => {
+    it("records it sent without asking Twilio or sending", async () => {
+      const { clock, store, gateway, deps } = setup();
+      await store.enqueue(message);
+      gateway.failNext(lostAnswer());
+      await rejection(deliverOutboxMessage(ref, deps));
+      await store.applyCarrierStatus(ref, {
+        sid: "SM" + "a".repeat(32),
+        status: "sent",
+        at: clock.now(),
+      });
+      clock.advance(30_000);
+
+      const result = await deliverOutboxMessage(ref, deps);
+
+      assert.equal(result.kind, "sent");
+      assert.equal(gateway.lookups.length, 0);
+      assert.equal(gateway.sent.length, 1);
+      assert.equal(store.get(ref).twilioSid, "SM" + "a".repeat(32));
+    });
+  });
+});
+
+describe("when the customer has opted out", () => {
+  it("records ERROR without calling Twilio, and raises nothing for the owner", async () => {
+    const { store, gateway, recipients, attention, deps } = setup();
+    recipients.set(ref.businessId, message.to, { optedOut: true, name: "Sam" });
+    await store.enqueue(message);
+
+    const result = await deliverOutboxMessage(ref, deps);
+
+    assert.equal(result.kind, "failed");
+    assert.equal(gateway.sent.length + gateway.lookups.length, 0);
+    const stored = store.get(ref);
+    assert.equal(stored.status, "ERROR");
+    assert.equal(stored.lastError, "recipient opted out (replied STOP)");
+    assert.equal(stored.ownerShouldKnow, false);
+    assert.equal(attention.for(ref.businessId).length, 0);
+    assert.equal(store.queuedFor(ref.businessId).length, 1, "no owner notice queued");
+  });
+
+  it("is checked in simulated mode too", async () => {
+    const { store, recipients, deps } = setup({ credentials: false });
+    recipients.set(ref.businessId, message.to, { optedOut: true });
+    await store.enqueue(message);
+
+    await deliverOutboxMessage(ref, deps);
+
+    assert.equal(store.get(ref).status, "ERROR");
+  });
+
+  it("does not stop texts to the owner, who is not a customer", async () => {
+    const { store, gateway, recipients, deps } = setup();
+    recipients.set(ref.businessId, ownerMobile, { optedOut: true });
+    await store.enqueue({ ...message, to: ownerMobile, purpose: "owner-emergency-alert" });
+
+    await deliverOutboxMessage(ref, deps);
+
+    assert.equal(gateway.sent.length, 1);
+  });
+});
+
+describe("phone numbers", () => {
+  it("sends to and from E.164, read in the business's country", async () => {
+    const { store, gateway, deps } = setup();
+    await store.enqueue({ ...message, to: "07700 900123", from: "0117 496 0999" });
+
+    await deliverOutboxMessage(ref, deps);
+
+    assert.equal(gateway.sent[0].to, "+447700900123");
+    assert.equal(gateway.sent[0].from, "+441174960999");
+  });
+
+  it("records an invalid recipient as ERROR with the reason, and never sends", async () => {
+    const { store, gateway, deps } = setup();
+    await store.enqueue({ ...message, to: "0770 090" });
+
+    const result = await deliverOutboxMessage(ref, deps);
+
+    assert.equal(result.kind, "failed");
+    assert.equal(store.get(ref).lastError, "recipient number is invalid: too short");
+    assert.equal(gateway.sent.length, 0);
+  });
+});
+
+describe("when a message fails for good", () => {
+  const notMobile = () =>
+    new SmsSendError({
+      permanent: true,
+      code: 21614,
+      httpStatus: 400,
+      message: "Twilio 400 (21614): 'To' number is not a valid mobile number",
+    });
+
+  it("lists it for the owner's attention, with the number masked", async () => {
+    const { clock, store, gateway, attention, deps } = setup();
+    await store.enqueue(message);
+    gateway.failNext(notMobile());
+
+    await deliverOutboxMessage(ref, deps);
+
+    assert.deepEqual(attention.for(ref.businessId), [
+      {
+        kind: "sms-failed",
+        messageId: ref.messageId,
+        to: "+44******0123",
+        purpose: "booking-confirmation",
+        reason: "not a mobile number",
+        at: clock.now(),
+      },
+    ]);
+    assert.equal(store.get(ref).ownerShouldKnow, true);
+  });
+
+  it("texts the owner once that the customer did not get it", async () => {
+    const { store, gateway, recipients, deps } = setup();
+    recipients.set(ref.businessId, message.to, { optedOut: false, name: "Sam Jones" });
+    await store.enqueue(message);
+    gateway.failNext(notMobile());
+
+    await deliverOutboxMessage(ref, deps);
+    await deliverOutboxMessage(ref, deps);
+
+    const notices = store.queuedFor(ref.businessId).filter((m) => m.purpose === "owner-sms-failed");
+    assert.deepEqual(
+      notices.map((m) => ({ id: m.id, to: m.to, body: m.body, relatedId: m.relatedId })),
+      [
+        {
+          id: `owner-sms-failed-${ref.messageId}`,
+          to: ownerMobile,
+          body: "Couldn't text Sam Jones (+447700900123): not a mobile number",
+          relatedId: ref.messageId,
+        },
+      ],
+    );
+  });
+
+  it("also tells the owner when the retries ran out", async () => {
+    const { clock, store, gateway, attention, deps } = setup();
+    await store.enqueue(message);
+    for (let i = 0; i < MAX_ATTEMPTS; i += 1) gateway.failNext(transient());
+    for (let i = 1; i < MAX_ATTEMPTS; i += 1) {
+      await rejection(deliverOutboxMessage(ref, deps));
+      clock.advance(60 * 60_000);
+    }
+
+    await deliverOutboxMessage(ref, deps);
+
+    assert.match(attention.for(ref.businessId)[0].reason, /gave up after 5 attempts/);
+    assert.equal(store.queuedFor(ref.businessId).length, 2);
+  });
+
+  it("never texts the owner about a failed text to the owner", async () => {
+    const { store, gateway, attention, deps } = setup();
+    await store.enqueue({ ...message, to: ownerMobile, purpose: "owner-emergency-alert" });
+    gateway.failNext(notMobile());
+
+    await deliverOutboxMessage(ref, deps);
+
+    assert.equal(attention.for(ref.businessId).length, 1, "still on the dashboard");
+    assert.equal(store.queuedFor(ref.businessId).length, 1, "no owner notice queued");
+  });
+
+  it("does not loop when the owner's failure notice itself fails", async () => {
+    const { store, gateway, deps } = setup();
+    await store.enqueue(message);
+    gateway.failNext(notMobile());
+    await deliverOutboxMessage(ref, deps);
+    const notice = { businessId: ref.businessId, messageId: `owner-sms-failed-${ref.messageId}` };
+    gateway.failNext(notMobile());
+
+    await deliverOutboxMessage(notice, deps);
+
+    assert.equal(store.get(notice).status, "ERROR");
+    assert.equal(store.queuedFor(ref.businessId).length, 2);
+  });
+});
