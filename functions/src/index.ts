@@ -5,3 +5,6 @@
 export { voice } from "./triggers/http/voice.webhook";
 export { deliverOutboxMessage } from "./triggers/firestore/deliver-outbox.trigger";
 export { smsStatusCallback } from "./triggers/http/sms-status.webhook";
+export { calendarOAuth } from "./triggers/http/calendar-oauth.webhook";
+export { syncAppointmentToCalendar } from "./triggers/firestore/calendar-sync.trigger";
+export { calendarSyncSweep } from "./triggers/scheduled/calendar-sync.schedule";

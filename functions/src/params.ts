@@ -26,3 +26,33 @@ export const twilioApiBaseUrl = defineString("TWILIO_API_BASE_URL", {
     "Override of https://api.twilio.com for the REST client; empty in production, a local server in tests.",
   default: "",
 });
+
+/** Google Calendar integration (docs/google-calendar.md). Empty client id: the integration is off. */
+export const googleOAuthClientId = defineString("GOOGLE_OAUTH_CLIENT_ID", {
+  description:
+    "OAuth 2.0 client id (Web application) from the Google Cloud console; empty turns Google Calendar off.",
+  default: "",
+});
+
+export const googleOAuthClientSecret = defineSecret("GOOGLE_OAUTH_CLIENT_SECRET");
+
+/** 32 random bytes, base64: encrypts refresh tokens (AES-256-GCM) and signs OAuth state. */
+export const calendarTokenKey = defineSecret("CALENDAR_TOKEN_KEY");
+
+export const googleApiBaseUrl = defineString("GOOGLE_API_BASE_URL", {
+  description:
+    "Override of https://www.googleapis.com for the Calendar API; empty in production, a local server in tests.",
+  default: "",
+});
+
+export const googleOAuthBaseUrl = defineString("GOOGLE_OAUTH_BASE_URL", {
+  description:
+    "Override of Google's OAuth endpoints (consent, token, revoke) under one base URL; empty in production.",
+  default: "",
+});
+
+export const dashboardBaseUrl = defineString("DASHBOARD_BASE_URL", {
+  description:
+    "Public URL of the owner dashboard, e.g. https://my-project.web.app; calendar events and owner SMS link to it.",
+  default: "",
+});

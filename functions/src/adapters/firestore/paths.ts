@@ -30,4 +30,14 @@ export const paths = {
   /** What the dashboard lists for the owner to look at; keyed by the item's source (e.g. message id). */
   attentionItem: (businessId: string, itemId: string) =>
     `businesses/${businessId}/attention/${itemId}`,
+  /** Server-only: the Google Calendar grant (refresh token encrypted) and its settings. */
+  calendarConnection: (businessId: string) => `businesses/${businessId}/private/calendar`,
+  /** Top-level queues of calendar work, by dueAt: appointment syncs to retry, calendars to pull. */
+  calendarSyncQueue: () => "calendarSyncQueue",
+  calendarSyncQueueItem: (businessId: string, appointmentId: string) =>
+    `calendarSyncQueue/${businessId}_${appointmentId}`,
+  calendarPulls: () => "calendarPulls",
+  calendarPull: (businessId: string) => `calendarPulls/${businessId}`,
+  /** Used OAuth state nonces: create() here makes each connect link single-use. */
+  calendarOAuthState: (nonce: string) => `calendarOAuthStates/${nonce}`,
 } as const;

@@ -15,6 +15,14 @@ export const MAX_FAILED_TURNS = 3;
 /** Twilio's speech confidence below which we ask again rather than guess. */
 export const MIN_SPEECH_CONFIDENCE = 0.3;
 
+import {
+  ChangeBookingOutcome,
+  ChangeStep,
+  changePrompt,
+  NewTimeChoice,
+  continueChange,
+  startChange,
+} from "./change-booking.dialogue";
 export interface TurnContext {
   business: Business;
   customer: Customer | null;
@@ -39,7 +47,9 @@ export type TurnOutcome =
   /** Claim the slot and call bookingConfirmed or slotLost. */
   | { type: "book"; slot: OfferedSlot }
   /** Queue the message for the owner, then say and listen. */
-  | { type: "leave-message"; say: string[]; message: string; reason: MessageReason };
+  | { type: "leave-message"; say: string[]; message: string; reason: MessageReason }
+  /** Moving or cancelling a booking: see change-booking.dialogue.ts. */
+  | ChangeBookingOutcome;
 
 export interface TurnDecision {
   state: DialogueState;
@@ -117,6 +127,25 @@ export function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnCont
           type: "leave-message",
           say: [
             `Thanks, I've passed that on to ${ctx.business.ownerName}, who will call you back${spokenCallback(next, ctx)}. Goodbye.`,
+    case "change-verifying-name":
+    case "change-verifying-postcode":
+    case "change-picking":
+    case "change-confirming-cancel":
+    case "change-choosing-time":
+    case "change-confirming-move":
+    case "change-nothing-found":
+      return fromChangeStep(
+        continueChange(
+          next,
+          speech,
+          intent,
+          ctx,
+          next.stage === "change-choosing-time" ? newTimeChoice(next, speech, intent, ctx) : {},
+        ),
+        speech,
+        intent,
+        ctx,
+      );
           ],
           message: speech,
           reason: next.messageReason ?? "misunderstood",
@@ -297,19 +326,7 @@ function handleRequest(
       return startBooking(state, speech, ctx, intent);
     case "reschedule":
     case "cancel":
-      return decision(
-        { ...state, stage: "anything-else", failedTurns: 0 },
-        {
-          type: "leave-message",
-          say: [
-            `I can't ${intent === "cancel" ? "cancel" : "move"} bookings myself yet, so I've sent your request straight to ${ctx.business.ownerName}, who will call you back${spokenCallback(state, ctx)} to sort it out.`,
-            "Is there anything else I can help with?",
-          ],
-          message: speech,
-          reason: intent,
-        },
-        intent,
-      );
+      return fromChangeStep(startChange(state, speech, intent, ctx), speech, intent, ctx);
     case "question":
       return answerQuestion(state, speech, ctx);
     case "unknown":
@@ -651,6 +668,31 @@ function notUnderstood(
         ],
       },
       intent,
+/** Choosing a new time for a booking being moved works like choosing a time for a new one. */
+function newTimeChoice(
+  state: DialogueState,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): NewTimeChoice {
+  const d = handleSlotChoice({ ...state, stage: "choosing-slot" }, speech, intent, ctx);
+  if (d.state.stage === "confirming-booking" && d.state.chosen) return { chosen: d.state.chosen };
+  if (d.outcome.type === "find-slots") return { lookAgain: { state: d.state, say: d.outcome.say } };
+  return {};
+}
+
+/** Turns a step of the change-booking sub-dialogue into a decision of this one. */
+function fromChangeStep(
+  step: ChangeStep,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): TurnDecision {
+  if ("retry" in step) return notUnderstood(step.state, ctx, step.retry, intent);
+  if ("reroute" in step) return handleRequest(step.state, speech, intent, ctx);
+  return { ...step, intent };
+}
+
     );
   }
   return decision(
@@ -682,7 +724,10 @@ function repeatPrompt(state: DialogueState, ctx: TurnContext): string {
     case "anything-else":
       return "Is there anything else I can help with?";
     default:
-      return "You can tell me what's wrong, ask to book a visit, or ask for a person.";
+      return (
+        changePrompt(state, ctx) ??
+        "You can tell me what's wrong, ask to book a visit, or ask for a person."
+      );
   }
 }
 
@@ -725,6 +770,8 @@ function chooseOffer(
   offers: readonly OfferedSlot[],
   ctx: TurnContext,
 ): number | null {
+    case "change-choosing-time":
+      return offersSentence(state.offers, ctx);
   const ordinal = parseOrdinalChoice(speech, offers.length);
   if (ordinal !== null) return ordinal;
   const text = speech.toLowerCase();

@@ -1,0 +1,107 @@
+import {
+  CALENDAR_SWEEP_INTERVAL_MINUTES,
+  reconnectSmsId,
+  reconnectSmsText,
+} from "../domain/calendar/calendar-sync.rules";
+import type { BusinessDirectory } from "../ports/business-directory.port";
+import type { CalendarConnections } from "../ports/calendar-sync.port";
+import type { Clock } from "../ports/clock.port";
+import type { Logger } from "../ports/logger.port";
+import type { OutboxQueue } from "../ports/outbox.port";
+import { pullCalendarChanges, type PullCalendarDeps } from "./pull-calendar-changes";
+import { type CalendarSyncDeps, syncAppointmentNow } from "./sync-appointment-to-calendar";
+
+/**
+ * The scheduled sweep: retries appointment syncs that are due (after the
+ * trigger's own retries), then pulls the owner's changes from each connected
+ * calendar. Each item is independent; one failing never stops the rest.
+ */
+export type CalendarSweepDeps = CalendarSyncDeps &
+  PullCalendarDeps & { connections: CalendarConnections };
+
+const BATCH_SIZE = 100;
+const CONCURRENCY = 5;
+
+export interface SweepSummary {
+  retried: number;
+  pulled: number;
+  failures: number;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, and counts the failures. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) {
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      const [outcome] = await Promise.allSettled([work(item)]);
+      if (outcome.status === "rejected") failures += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return failures;
+}
+
+export async function runCalendarSweep(deps: CalendarSweepDeps): Promise<SweepSummary> {
+  const now = deps.clock.now();
+  const due = await deps.queue.due(now, BATCH_SIZE);
+  const syncFailures = await inPool(due, CONCURRENCY, (item) =>
+    syncAppointmentNow(item, deps, { retryByThrowing: false }),
+  );
+
+  const businesses = await deps.connections.duePulls(now, BATCH_SIZE);
+  const pullFailures = await inPool(businesses, CONCURRENCY, async (businessId) => {
+    try {
+      const pulled = await pullCalendarChanges(businessId, deps);
+      if (pulled.status === "transient") {
+        deps.logger.warn("calendar.pull-deferred", { businessId });
+      }
+    } finally {
+      // Next sweep either way; a little less than the interval so it is due by then.
+      const nextMs = (CALENDAR_SWEEP_INTERVAL_MINUTES - 1) * 60_000;
+      await deps.connections.schedulePull(businessId, new Date(now.getTime() + nextMs));
+    }
+  });
+  const failures = syncFailures + pullFailures;
+  if (failures > 0) deps.logger.error("calendar.sweep-failures", { failures });
+  return { retried: due.length, pulled: businesses.length, failures };
+}
+
+export interface GrantRevokedDeps {
+  connections: CalendarConnections;
+  businesses: BusinessDirectory;
+  outbox: OutboxQueue;
+  clock: Clock;
+  logger: Logger;
+  /** Where the owner reconnects (the dashboard), for the SMS. */
+  reconnectUrl: string;
+}
+
+/**
+ * Google refused the business's refresh token (revoked, expired, password
+ * changed): stop using it, so availability runs from Firestore alone, and text
+ * the owner to reconnect, at most once a day however often it is noticed.
+ */
+export async function reportCalendarGrantRevoked(
+  businessId: string,
+  reason: string,
+  deps: GrantRevokedDeps,
+): Promise<void> {
+  const now = deps.clock.now();
+  const marked = await deps.connections.markNeedsReconnect(businessId, now, reason);
+  deps.logger.warn("calendar.needs-reconnect", {
+    businessId,
+    reason,
+    firstNotice: marked === "marked",
+  });
+  const business = await deps.businesses.getById(businessId);
+  if (!business) return;
+  await deps.outbox.enqueue({
+    id: reconnectSmsId(businessId, now, business.timeZone),
+    businessId,
+    to: business.ownerMobile,
+    body: reconnectSmsText(business.name, deps.reconnectUrl),
+    purpose: "owner-calendar-reconnect",
+  });
+}
