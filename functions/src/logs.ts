@@ -137,3 +137,11 @@ export function logSmsStatusUnknownSid(
 export function logSmsStatusFailed(logger: Logger, fields: { error: string }): void {
   logger.error("sms.status-failed", { error: redactPhones(fields.error) });
 }
+
+export function logSmsHistoryFailed(logger: Logger, ref: OutboxLogRef & { error: string }): void {
+  logger.warn("sms.history-append-failed", {
+    businessId: ref.businessId,
+    messageId: ref.messageId,
+    error: redactPhones(ref.error),
+  });
+}

@@ -23,6 +23,7 @@ import { normalisePhoneNumber } from "../domain/phone/phone-number";
 import {
   logSmsDeliveryDeferred,
   logSmsFailed,
+  logSmsHistoryFailed,
   logSmsOutboxMissing,
   logSmsReconciled,
   logSmsRetryScheduled,
@@ -39,6 +40,7 @@ import type {
 } from "../ports/outbox-delivery.port";
 import type { OutboxQueue } from "../ports/outbox.port";
 import type { RecipientStatus } from "../ports/recipient-status.port";
+import type { SmsHistory } from "../ports/sms-conversation.port";
 import { SmsSendError, type SmsAccepted, type SmsGateway } from "../ports/sms-gateway.port";
 
 export interface DeliverOutboxDeps {
@@ -51,6 +53,8 @@ export interface DeliverOutboxDeps {
   attention: AttentionBoard;
   /** Absent when no carrier credentials are configured: messages are simulated. */
   gateway?: SmsGateway;
+  /** The customer's SMS conversation: each text they were sent (or would have been) is added. */
+  history?: SmsHistory;
   clock: Clock;
   logger: Logger;
   /**
@@ -156,13 +160,11 @@ export async function deliverOutboxMessage(
 
   if (!deps.gateway) {
     logSmsSimulated(logger, { ...ref, to: to.e164, body: message.body });
-    const written = await store.recordOutcome(ref, attempt, {
-      status: "SIMULATED",
-      at: clock.now(),
-    });
-    return written === "recorded"
-      ? { kind: "simulated", attempt }
-      : { kind: "superseded", attempt };
+    const at = clock.now();
+    const written = await store.recordOutcome(ref, attempt, { status: "SIMULATED", at });
+    if (written === "superseded") return { kind: "superseded", attempt };
+    await recordInHistory(message, to.e164, at, deps);
+    return { kind: "simulated", attempt };
   }
 
   const sender = senderNumber(message, profile);
@@ -185,7 +187,7 @@ export async function deliverOutboxMessage(
       // Without knowing, sending again could duplicate it: try the lookup later.
       return recordFailure(run, asSendError(error), deps);
     }
-    if (found) return recordSuccess(run, found, deps, { reconciled: true });
+    if (found) return recordSuccess(run, found, deps, { reconciled: true, to: to.e164 });
   }
 
   let accepted: SmsAccepted;
@@ -199,7 +201,7 @@ export async function deliverOutboxMessage(
   } catch (error) {
     return recordFailure(run, asSendError(error), deps);
   }
-  return recordSuccess(run, accepted, deps, { reconciled: false });
+  return recordSuccess(run, accepted, deps, { reconciled: false, to: to.e164 });
 }
 
 interface AttemptRun {
@@ -234,12 +236,13 @@ async function recordSuccess(
   run: AttemptRun,
   accepted: SmsAccepted,
   deps: DeliverOutboxDeps,
-  how: { reconciled: boolean },
+  how: { reconciled: boolean; to: string },
 ): Promise<DeliveryResult> {
   const { ref, message, attempt } = run;
+  const at = deps.clock.now();
   const written = await deps.store.recordOutcome(ref, attempt, {
     status: "SUCCESS",
-    at: deps.clock.now(),
+    at,
     twilioSid: accepted.sid,
     twilioStatus: accepted.status,
     reconciled: how.reconciled || undefined,
@@ -254,6 +257,7 @@ async function recordSuccess(
   if (how.reconciled) logSmsReconciled(deps.logger, logged);
   else logSmsSent(deps.logger, logged);
   if (written === "superseded") return { kind: "superseded", attempt };
+  await recordInHistory(message, how.to, at, deps);
   return {
     kind: "sent",
     attempt,
@@ -348,7 +352,7 @@ async function abandonAtLimit(
       } catch {
         // Twilio cannot tell us now; with no attempts left the message is failed.
       }
-      if (found) return recordSuccess(run, found, deps, { reconciled: true });
+      if (found) return recordSuccess(run, found, deps, { reconciled: true, to: to.e164 });
     }
   }
   return recordFailure(
@@ -356,6 +360,33 @@ async function abandonAtLimit(
     permanent(`attempt ${attempt} was abandoned and no attempts are left`),
     deps,
   );
+}
+
+/**
+ * Adds a text that went to a customer to their SMS conversation. The message
+ * is already recorded as sent, so a failure here is logged, not retried.
+ */
+async function recordInHistory(
+  message: OutboxMessage,
+  to: string,
+  at: Date,
+  deps: DeliverOutboxDeps,
+): Promise<void> {
+  if (!deps.history || isOwnerBound(message.purpose)) return;
+  try {
+    await deps.history.append(message.businessId, to, {
+      at,
+      speaker: "receptionist",
+      text: message.body,
+      messageId: message.id,
+    });
+  } catch (error) {
+    logSmsHistoryFailed(deps.logger, {
+      businessId: message.businessId,
+      messageId: message.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /**

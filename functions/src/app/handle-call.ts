@@ -13,6 +13,15 @@ import {
   TurnContext,
   TurnDecision,
 } from "../domain/dialogue/call-dialogue";
+import {
+  asNewTimeChoice,
+  bookingCancelled,
+  bookingGone,
+  bookingMoved,
+  moveSlotLost,
+  PHONE_CANCEL_REASON,
+  upcomingFound,
+} from "../domain/dialogue/change-booking.dialogue";
 import type { DialogueState, MessageReason } from "../domain/dialogue/dialogue-state";
 import type { EmergencyDetection } from "../domain/emergency/emergency.classifier";
 import { normalisePhoneNumber } from "../domain/phone/phone-number";
@@ -41,6 +50,9 @@ export interface CallDeps {
   customers: CustomerStore;
   appointments: AppointmentStore;
   conversations: ConversationStore;
+import { findUpcomingVisits } from "./change-booking";
+import { offerToFinishByText } from "./dropped-call-follow-up";
+import type { SmsConversations } from "../ports/sms-conversation.port";
   outbox: OutboxQueue;
   clock: Clock;
   logger: Logger;
@@ -292,6 +304,58 @@ async function carryOut(
       [business.ownerMobile],
       0,
       business,
+      // Moving or cancelling a booking. The customer's SMS, the owner's same-day alert and
+      // the calendar follow from the appointment document changing (Firestore triggers).
+      case "find-upcoming": {
+        const visits = await findUpcomingVisits(outcome.lookup, business.id, ctx.now, deps);
+        decision = upcomingFound(decision.state, visits, ctx);
+        continue;
+      }
+      case "find-new-times": {
+        const offers = await findOffers(decision, run);
+        decision = asNewTimeChoice(presentOffers(decision.state, offers, ctx, outcome.say));
+        continue;
+      }
+      case "cancel-appointment": {
+        const cancelled = await deps.appointments.cancel(
+          business.id,
+          outcome.appointmentId,
+          PHONE_CANCEL_REASON,
+          ctx.now,
+        );
+        deps.logger.info("booking.cancelled-by-phone", {
+          businessId: business.id,
+          callSid: conversation.id,
+          appointmentId: outcome.appointmentId,
+          found: Boolean(cancelled),
+        });
+        decision = bookingCancelled(decision.state, cancelled, ctx);
+        continue;
+      }
+      case "reschedule-appointment": {
+        const result = await deps.appointments.reschedule(
+          business.id,
+          outcome.appointmentId,
+          new Date(outcome.slot.start),
+          new Date(outcome.slot.end),
+          ctx.now,
+        );
+        deps.logger.info("booking.rescheduled-by-phone", {
+          businessId: business.id,
+          callSid: conversation.id,
+          appointmentId: outcome.appointmentId,
+          result: result.outcome,
+        });
+        if (result.outcome === "rescheduled") {
+          await releaseHolds(deps, business.id, conversation.id);
+          decision = bookingMoved(decision.state, result.appointment, ctx);
+        } else if (result.outcome === "slot-taken") {
+          decision = moveSlotLost(decision.state);
+        } else {
+          decision = bookingGone(decision.state, ctx);
+        }
+        continue;
+      }
     ),
   };
 }

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { CallDeps } from "../../src/app/handle-call";
 import { Business, businessSchema } from "../../src/domain/business/business";
 import type { Customer } from "../../src/domain/customers/customer";
+import { namesMatch, postcodeKey } from "../../src/domain/customers/customer-identity";
 import type { NewOutboxMessage } from "../../src/domain/delivery/outbox-message";
 import { Appointment, lockGranulesFor } from "../../src/domain/scheduling/appointment";
 import type {
@@ -130,6 +131,24 @@ export class InMemoryCustomerStore implements CustomerStore {
   async upsert(businessId: string, details: CustomerDetails): Promise<Customer> {
     this.upserts.push({ businessId, details: structuredClone(details) });
     const key = `${businessId}/${details.phone}`;
+  /** Same rule as the Firestore store: the address's full postcode, then the name. */
+  async findByPostcodeAndName(
+    businessId: string,
+    postcode: string,
+    name: string,
+  ): Promise<Customer[]> {
+    const key = postcodeKey(postcode);
+    return [...this.customers.values()]
+      .filter(
+        (c) =>
+          c.businessId === businessId &&
+          key !== null &&
+          postcodeKey(c.address ?? "") === key &&
+          namesMatch(name, c.name),
+      )
+      .map((c) => structuredClone(c));
+  }
+
     const now = this.clock.now();
     const existing = this.customers.get(key);
     // Like a Firestore merge: absent optional details keep what was stored.
@@ -392,4 +411,95 @@ export function aCallWorld(
     conversations,
     outbox,
   };
+}
+
+/**
+ * Margaret's drain unblock on Thursday 26 November 2026 at 10:30 (Bristol),
+ * an hour long, booked; with any fields replaced.
+ */
+export function anAppointment(overrides: Partial<Appointment> = {}): Appointment {
+  const margaret = aCustomer();
+  return {
+    id: "apt-drain",
+    businessId: "bristol-plumbing",
+    customerId: margaret.phone,
+    customerName: margaret.name,
+    customerPhone: margaret.phone,
+    address: margaret.address ?? "",
+    serviceId: "drain-unblock",
+    serviceName: "Drain unblock",
+    problem: "Kitchen sink slow to drain",
+    start: new Date("2026-11-26T10:30:00Z"),
+    end: new Date("2026-11-26T11:30:00Z"),
+    status: "booked",
+    source: "seed",
+    createdAt: new Date("2026-11-01T09:00:00Z"),
+    ...overrides,
+  };
+}
+
+/**
+ * Holds with the Firestore store's rule: one entry per 15-minute granule,
+ * a span overlapping someone else's unexpired hold is refused, and an
+ * expired hold is taken over.
+ */
+export class InMemoryHoldStore implements HoldStore {
+  private readonly granules = new Map<string, SlotHold>();
+  failWith: Error | null = null;
+
+  async listActive(businessId: string, from: Date, to: Date, now: Date): Promise<SlotHold[]> {
+    if (this.failWith) throw this.failWith;
+    const live = new Map<string, SlotHold>();
+    for (const [key, hold] of this.granules) {
+      if (!key.startsWith(`${businessId}/`) || hold.expiresAt.getTime() <= now.getTime()) continue;
+      if (hold.start.getTime() >= to.getTime() || hold.end.getTime() <= from.getTime()) continue;
+      live.set(`${hold.holder}/${hold.start.getTime()}`, structuredClone(hold));
+    }
+    return [...live.values()];
+  }
+
+  async hold(
+    businessId: string,
+    holder: string,
+    spans: readonly Slot[],
+    now: Date,
+    expiresAt: Date,
+  ): Promise<{ held: Slot[]; refused: Slot[] }> {
+    if (this.failWith) throw this.failWith;
+    const held: Slot[] = [];
+    const refused: Slot[] = [];
+    for (const span of spans) {
+      const keys = lockGranulesFor(span.start, span.end).map((g) => `${businessId}/${g}`);
+      const blocked = keys.some((k) => {
+        const h = this.granules.get(k);
+        return h !== undefined && h.holder !== holder && h.expiresAt.getTime() > now.getTime();
+      });
+      if (blocked) {
+        refused.push(span);
+        continue;
+      }
+      for (const k of keys) this.granules.set(k, { ...span, holder, expiresAt });
+      held.push(span);
+    }
+    return { held, refused };
+  }
+
+  async releaseAll(businessId: string, holder: string): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    for (const [key, hold] of this.granules) {
+      if (key.startsWith(`${businessId}/`) && hold.holder === holder) this.granules.delete(key);
+    }
+  }
+
+  /** Who holds this granule (a lock key such as "2026-11-25T13:15Z"), expired or not. */
+  holderOf(businessId: string, granule: string): string | undefined {
+    return this.granules.get(`${businessId}/${granule}`)?.holder;
+  }
+}
+
+/** Gives a call world holds on offered times, as production has; returns the store. */
+export function withHolds(world: CallWorld): InMemoryHoldStore {
+  const holds = new InMemoryHoldStore();
+  world.deps.holds = holds;
+  return holds;
 }

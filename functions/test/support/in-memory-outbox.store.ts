@@ -14,7 +14,9 @@ import type {
   SmsStatusStore,
 } from "../../src/ports/outbox-delivery.port";
 import type { OutboxQueue } from "../../src/ports/outbox.port";
+import type { SmsTurn } from "../../src/domain/sms/sms-thread";
 import type { RecipientInfo, RecipientStatus } from "../../src/ports/recipient-status.port";
+import type { SmsHistory } from "../../src/ports/sms-conversation.port";
 import {
   SmsSendError,
   type SentSmsQuery,
@@ -255,5 +257,16 @@ export class InMemoryAttentionBoard implements AttentionBoard {
     return [...this.items.values()]
       .filter((i) => i.businessId === businessId)
       .map(({ businessId: _, ...item }) => item);
+  }
+}
+
+/** Customers' SMS conversations, in memory; can fail on demand. */
+export class RecordingSmsHistory implements SmsHistory {
+  readonly turns: Array<SmsTurn & { businessId: string; phone: string }> = [];
+  failing = false;
+
+  async append(businessId: string, phone: string, turn: SmsTurn): Promise<void> {
+    if (this.failing) throw new Error("history unavailable");
+    this.turns.push({ ...turn, businessId, phone });
   }
 }

@@ -13,6 +13,7 @@ import {
   InMemoryRecipients,
   ManualClock,
   RecordingLogger,
+  RecordingSmsHistory,
   ScriptedSmsGateway,
 } from "../support/in-memory-outbox.store";
 
@@ -40,7 +41,9 @@ function setup(options: { credentials?: boolean } = {}) {
   const logger = new RecordingLogger();
   const recipients = new InMemoryRecipients();
   const attention = new InMemoryAttentionBoard();
+  const history = new RecordingSmsHistory();
   const deps: DeliverOutboxDeps = {
+    history,
     store,
     outbox: store,
     recipients,
@@ -50,7 +53,7 @@ function setup(options: { credentials?: boolean } = {}) {
     logger,
     statusCallbackUrl: "https://example.test/smsStatusCallback",
   };
-  return { clock, store, gateway, logger, recipients, attention, deps };
+  return { clock, store, gateway, logger, recipients, attention, history, deps };
 }
 
 const transient = () =>
@@ -631,5 +634,58 @@ describe("when a message fails for good", () => {
 
     assert.equal(store.get(notice).status, "ERROR");
     assert.equal(store.queuedFor(ref.businessId).length, 2);
+  });
+});
+
+describe("the customer's SMS conversation", () => {
+  it("gains the text once it is sent, as said by the receptionist", async () => {
+    const { clock, store, history, deps } = setup();
+    await store.enqueue({ ...message, to: "07700 900123" });
+
+    await deliverOutboxMessage(ref, deps);
+    await deliverOutboxMessage(ref, deps);
+
+    assert.deepEqual(history.turns, [
+      {
+        businessId: ref.businessId,
+        phone: "+447700900123",
+        at: clock.now(),
+        speaker: "receptionist",
+        text: message.body,
+        messageId: ref.messageId,
+      },
+    ]);
+  });
+
+  it("gains a simulated text too", async () => {
+    const { store, history, deps } = setup({ credentials: false });
+    await store.enqueue(message);
+
+    await deliverOutboxMessage(ref, deps);
+
+    assert.equal(history.turns.length, 1);
+  });
+
+  it("gains nothing from texts to the owner, or texts that failed", async () => {
+    const { store, gateway, history, deps } = setup();
+    await store.enqueue({ ...message, to: ownerMobile, purpose: "owner-new-booking" });
+    await deliverOutboxMessage(ref, deps);
+    const other = { businessId: ref.businessId, messageId: "booking-confirmation-apt-2" };
+    await store.enqueue({ ...message, id: other.messageId });
+    gateway.failNext(new SmsSendError({ permanent: true, code: 21211, message: "invalid" }));
+    await deliverOutboxMessage(other, deps);
+
+    assert.equal(history.turns.length, 0);
+  });
+
+  it("does not hold up delivery when it cannot be written", async () => {
+    const { store, history, logger, deps } = setup();
+    history.failing = true;
+    await store.enqueue(message);
+
+    const result = await deliverOutboxMessage(ref, deps);
+
+    assert.equal(result.kind, "sent");
+    assert.ok(logger.lines.some((l) => l.event === "sms.history-append-failed"));
   });
 });

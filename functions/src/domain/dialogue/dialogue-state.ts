@@ -1,3 +1,5 @@
+import type { TimePreference } from "../scheduling/time-preference";
+
 /**
  * What the receptionist remembers between the turns of one conversation.
  * Stored on the conversation document, so it is plain JSON: instants are ISO strings.
@@ -12,7 +14,15 @@ export type Stage =
   | "anything-else"
   | "taking-message"
   | "transferring"
-  | "ended";
+  | "ended"
+  // Moving or cancelling a booking (change-booking.dialogue.ts).
+  | "change-verifying-name"
+  | "change-verifying-postcode"
+  | "change-picking"
+  | "change-confirming-cancel"
+  | "change-choosing-time"
+  | "change-confirming-move"
+  | "change-nothing-found";
 
 export interface BookingDraft {
   problem?: string;
@@ -30,6 +40,32 @@ export interface OfferedSlot {
 /** Why the caller is leaving a message, so the owner's SMS can say so. */
 export type MessageReason =
   "reschedule" | "cancel" | "question" | "owner-unavailable" | "misunderstood";
+
+/**
+ * An upcoming appointment as the caller may hear it read back: what and when,
+ * never the address, and only once the caller is known or has proved who they are.
+ */
+export interface UpcomingVisit {
+  id: string;
+  start: string;
+  end: string;
+  serviceId: string;
+  serviceName: string;
+}
+
+/** A caller moving or cancelling a booking. */
+export interface BookingChange {
+  action: "cancel" | "reschedule";
+  /** What a caller from an unknown number said the booking is under; only used to look it up. */
+  claimedName?: string;
+  claimedPostcode?: string;
+  /** Their upcoming visits, found by caller ID or by a matching name and postcode. */
+  visits: UpcomingVisit[];
+  /** The visit being changed, once the caller has said which. */
+  visitId?: string;
+  /** A new time asked for with the request ("move it to Friday afternoon"). */
+  preference?: TimePreference;
+}
 
 export interface DialogueState {
   stage: Stage;
@@ -49,6 +85,9 @@ export interface DialogueState {
   messageReason?: MessageReason;
   emergency?: { kind: string; label: string; words: string };
   appointmentId?: string;
+  change?: BookingChange;
+  /** When the caller would like the visit ("tomorrow morning"); offers honour it. */
+  preference?: TimePreference;
 }
 
 export function initialDialogueState(): DialogueState {
