@@ -3,8 +3,11 @@ import { DateTime } from "luxon";
 import type { Business, Service } from "../../src/domain/business/business";
 import { serviceById } from "../../src/domain/business/business";
 import { lockGranulesFor } from "../../src/domain/scheduling/appointment";
+import { areaOf, travelMinutesBetween } from "../../src/domain/scheduling/area";
 import {
   availableSlots,
+  blockedIntervals,
+  BookedJob,
   BusyPeriod,
   describeSlot,
   Slot,
@@ -42,6 +45,8 @@ function slotsOn(
     now?: Date;
     busy?: BusyPeriod[];
     exclude?: Date[];
+    jobs?: BookedJob[];
+    area?: string | null;
   } = {},
 ): string[] {
   const business = options.business ?? aBusiness();
@@ -53,6 +58,8 @@ function slotsOn(
     now: options.now ?? at("2026-11-20T06:00", zone),
     busy: options.busy ?? [],
     exclude: options.exclude,
+    jobs: options.jobs,
+    area: options.area,
   });
   return localStarts(all, zone)
     .filter((s) => s.startsWith(day))
@@ -163,7 +170,11 @@ describe("availability", () => {
   });
 
   describe("when the clocks go forward (Sunday 28 March 2027)", () => {
-    const business = aBusiness({ hours: openEveryDay() });
+    // Easter Monday 29 March is a bank holiday in the seed; open it here to see the clock.
+    const business = aBusiness({
+      hours: openEveryDay(),
+      booking: { ...aBusiness().booking, closedDates: [] },
+    });
     const slots = [
       ...availableSlots({
         business,
@@ -284,7 +295,7 @@ describe("availability", () => {
   });
 
   describe("at the end of the month and year", () => {
-    const business = aBusiness();
+    const business = aBusiness({ booking: { ...aBusiness().booking, closedDates: [] } });
     const now = at("2026-12-31T16:00");
     const slots = [
       ...availableSlots({ business, service: service(business, "dripping-tap"), now, busy: [] }),
@@ -428,5 +439,212 @@ describe("lock granules", () => {
     const t = new Date("2026-11-26T10:00:00Z");
     assert.throws(() => lockGranulesFor(new Date("not a date"), t), RangeError);
     assert.throws(() => lockGranulesFor(t, new Date(Number.NaN)), RangeError);
+  });
+});
+
+describe("the scheduling policy", () => {
+  const base = aBusiness();
+  const withBooking = (booking: Partial<Business["booking"]>) =>
+    aBusiness({ booking: { ...base.booking, ...booking } });
+  const withService = (id: string, changes: Partial<Service>) =>
+    aBusiness({ services: base.services.map((s) => (s.id === id ? { ...s, ...changes } : s)) });
+  const job = (start: string, end: string, area: string | null, bufferMinutes = 0): BookedJob => ({
+    start: at(start),
+    end: at(end),
+    bufferMinutes,
+    area,
+  });
+
+  describe("on closed dates", () => {
+    it("offers nothing on the seed's bank holidays: Christmas, the Boxing Day substitute, New Year", () => {
+      const now = at("2026-12-23T06:00");
+      for (const day of ["2026-12-25", "2026-12-28", "2027-01-01"]) {
+        assert.deepEqual(slotsOn(day, { now }), [], day);
+      }
+      assert.ok(slotsOn("2026-12-29", { now }).length > 0, "open again on the 29th");
+    });
+
+    it("moves from New Year's Eve to the first open day, Saturday 2 January", () => {
+      const first = availableSlots({
+        business: base,
+        service: service(base, "dripping-tap"),
+        now: at("2026-12-31T16:00"),
+        busy: [],
+      }).next().value;
+      assert.equal(first && localStarts([first])[0], "2027-01-02 09:00");
+    });
+  });
+
+  describe("with a same-day cut-off at 12:00", () => {
+    const business = withBooking({ sameDayCutoff: "12:00", minLeadMinutes: 60 });
+
+    it("still books the same day when the call comes before the cut-off", () => {
+      assert.equal(slotsOn("2026-11-25", { business, now: at("2026-11-25T11:59") })[0], "13:15");
+    });
+
+    it("books nothing more that day once the cut-off has passed", () => {
+      assert.deepEqual(slotsOn("2026-11-25", { business, now: at("2026-11-25T12:00") }), []);
+      assert.equal(slotsOn("2026-11-26", { business, now: at("2026-11-25T12:00") })[0], "08:00");
+    });
+  });
+
+  describe("with at most two jobs a day", () => {
+    const business = withBooking({ maxJobsPerDay: 2 });
+
+    it("offers nothing more on a day that has two jobs already", () => {
+      const jobs = [
+        job("2026-11-25T08:00", "2026-11-25T09:00", "BS1"),
+        job("2026-11-25T15:00", "2026-11-25T16:00", "BS1"),
+      ];
+      assert.deepEqual(slotsOn("2026-11-25", { business, jobs }), []);
+      assert.equal(slotsOn("2026-11-26", { business, jobs })[0], "08:00");
+    });
+
+    it("still offers a day with one job", () => {
+      const jobs = [job("2026-11-25T08:00", "2026-11-25T09:00", "BS1")];
+      assert.equal(slotsOn("2026-11-25", { business, jobs, area: "BS1" })[0], "09:00");
+    });
+  });
+
+  describe("with buffers after jobs", () => {
+    it("keeps a booked job's clean-up free: a 15-minute buffer after 08:00-09:00 moves the next start to 09:30", () => {
+      const jobs = [job("2026-11-25T08:00", "2026-11-25T09:00", "BS1", 15)];
+      const day = slotsOn("2026-11-25", { jobs, area: "BS1" });
+      assert.ok(!day.includes("09:00"));
+      assert.equal(day[0], "09:30");
+    });
+
+    it("keeps the new job's own buffer clear of the next job", () => {
+      const business = withService("dripping-tap", { bufferMinutes: 30 });
+      const jobs = [job("2026-11-25T10:00", "2026-11-25T11:00", "BS1")];
+      const day = slotsOn("2026-11-25", { business, jobs, area: "BS1" });
+      assert.ok(day.includes("08:30"), "08:30-09:30, buffer to 10:00");
+      assert.ok(!day.includes("09:00"), "09:00-10:00 leaves no time for its buffer");
+    });
+
+    it("lets the buffer of the day's last job run past closing", () => {
+      const business = withService("dripping-tap", { bufferMinutes: 30 });
+      assert.equal(
+        slotsOn("2026-11-25", { business }).pop(),
+        "16:15",
+        "16:15-17:15, as without one",
+      );
+    });
+  });
+
+  describe("with travel between areas (seed zones: central 15, north 15, east 30; unknown 30)", () => {
+    const tenToEleven = [job("2026-11-25T10:00", "2026-11-25T11:00", "BS1")];
+
+    it("lets jobs in the same district or zone run back to back", () => {
+      for (const area of ["BS1", "BS8"]) {
+        const day = slotsOn("2026-11-25", { jobs: tenToEleven, area });
+        assert.ok(day.includes("09:00") && day.includes("11:00"), area);
+      }
+    });
+
+    it("leaves the travel time between zones before and after the other job", () => {
+      const day = slotsOn("2026-11-25", { jobs: tenToEleven, area: "BS5" });
+      assert.ok(!day.includes("09:00") && !day.includes("11:00"), "30 minutes to and from east");
+      assert.ok(day.includes("08:30") && day.includes("11:30"));
+    });
+
+    it("uses the larger zone's minutes, and the default when an address has no postcode", () => {
+      const north = slotsOn("2026-11-25", { jobs: tenToEleven, area: "BS6" });
+      assert.ok(
+        !north.includes("11:00") && north.includes("11:30"),
+        "15 minutes, on a 30-minute grid",
+      );
+      const unknown = slotsOn("2026-11-25", { jobs: tenToEleven, area: null });
+      assert.ok(!unknown.includes("11:00") && unknown.includes("11:30"));
+    });
+
+    it("reads the area from an address: UK district, outward code alone, US ZIP", () => {
+      assert.equal(areaOf("14 Cotham Road, Bristol BS6 6DR"), "BS6");
+      assert.equal(areaOf("Flat 2, 41 Whiteladies Road, Bristol bs8 2ls."), "BS8");
+      assert.equal(areaOf("3 Gloucester Road, Bristol BS7"), "BS7");
+      assert.equal(areaOf("120 Court Street, Brooklyn, NY 11201"), "11201");
+      assert.equal(areaOf("22 Park Street"), null);
+      assert.equal(areaOf(undefined), null);
+    });
+
+    it("finds travel minutes by zone", () => {
+      const travel = base.booking.travel;
+      assert.equal(travelMinutesBetween(travel, "BS1", "BS1"), 0);
+      assert.equal(travelMinutesBetween(travel, "BS1", "BS8"), 0);
+      assert.equal(travelMinutesBetween(travel, "BS1", "BS6"), 15);
+      assert.equal(travelMinutesBetween(travel, "BS6", "BS4"), 30);
+      assert.equal(travelMinutesBetween(travel, "BS1", "GL1"), 30);
+      assert.equal(travelMinutesBetween(travel, null, null), 30);
+    });
+  });
+
+  describe("with service constraints", () => {
+    it("starts no earlier than earliestStart and no later than latestStart", () => {
+      const business = withService("dripping-tap", {
+        earliestStart: "10:00",
+        latestStart: "14:00",
+      });
+      const day = slotsOn("2026-11-25", { business });
+      assert.equal(day[0], "10:00");
+      assert.equal(day.pop(), "13:45");
+    });
+
+    it("offers a bathroom quote on weekdays only, starting by 15:00 (the seed's profile)", () => {
+      assert.deepEqual(slotsOn("2026-11-28", { serviceId: "bathroom-quote" }), []);
+      assert.equal(slotsOn("2026-11-27", { serviceId: "bathroom-quote" }).pop(), "14:45");
+    });
+  });
+
+  describe("with calendar busy time and other callers' holds as plain busy time", () => {
+    it("skips starts overlapping any of them, unsorted and overlapping each other", () => {
+      const busy = [
+        { start: at("2026-11-25T14:00"), end: at("2026-11-25T15:00") },
+        { start: at("2026-11-25T08:00"), end: at("2026-11-25T08:45") },
+        { start: at("2026-11-25T14:30"), end: at("2026-11-25T15:30") },
+      ];
+      const day = slotsOn("2026-11-25", { busy });
+      assert.equal(day[0], "09:00");
+      assert.ok(!day.includes("14:15") && !day.includes("15:15"));
+      assert.ok(day.includes("13:15") === false, "13:15-14:15 overlaps 14:00");
+      assert.ok(day.includes("15:45"));
+    });
+  });
+
+  describe("compared with checking every busy period for every candidate", () => {
+    it("gives exactly the same slots for a crowded random diary", () => {
+      let seed = 42;
+      const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+      const from = at("2026-11-25T06:00").getTime();
+      const jobs: BookedJob[] = Array.from({ length: 300 }, () => {
+        const start = from + Math.floor(random() * 14 * 96) * 15 * 60_000;
+        return {
+          start: new Date(start),
+          end: new Date(start + (1 + Math.floor(random() * 6)) * 15 * 60_000),
+          bufferMinutes: random() < 0.5 ? 15 : 0,
+          area: ["BS1", "BS6", "BS5", null][Math.floor(random() * 4)],
+        };
+      });
+      const query = {
+        // No daily limit here: only the busy-time check is being compared.
+        business: withBooking({ maxJobsPerDay: undefined }),
+        service: service(base, "boiler-service"),
+        now: new Date(from),
+        busy: [{ start: at("2026-11-26T12:00"), end: at("2026-11-26T16:00") }],
+        jobs,
+        area: "BS6",
+      };
+      const fast = localStarts(availableSlots(query));
+      const blocked = blockedIntervals(query);
+      const naive = localStarts(
+        [...availableSlots({ ...query, busy: [], jobs: [] })].filter(
+          (s) =>
+            !blocked.some(
+              ([b0, b1]) => b0 < s.end.getTime() + 15 * 60_000 && b1 > s.start.getTime(),
+            ),
+        ),
+      );
+      assert.ok(naive.length > 10, "the diary still has room");
+      assert.deepEqual(fast, naive);
+    });
   });
 });

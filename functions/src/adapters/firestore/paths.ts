@@ -14,6 +14,10 @@ export const paths = {
     `businesses/${businessId}/appointments/${appointmentId}`,
   slotLock: (businessId: string, granuleKey: string) =>
     `businesses/${businessId}/slotLocks/${granuleKey}`,
+  /** Advisory holds on offered times, one document per 15-minute granule (see hold.repository.ts). */
+  slotHolds: (businessId: string) => `businesses/${businessId}/slotHolds`,
+  slotHold: (businessId: string, granuleKey: string) =>
+    `businesses/${businessId}/slotHolds/${granuleKey}`,
   conversation: (businessId: string, conversationId: string) =>
     `businesses/${businessId}/conversations/${conversationId}`,
   outbox: (businessId: string) => `businesses/${businessId}/outbox`,

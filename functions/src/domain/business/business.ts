@@ -31,8 +31,39 @@ export const serviceSchema = z.object({
     .refine(onLockGrid, LOCK_GRID_MESSAGE),
   /** Words a caller uses for this job; matched by the slot extractor. */
   keywords: z.array(z.string().min(2)).default([]),
+  /** Clean-up and paperwork after the job, counted as busy (not inside opening hours); absent is 0. */
+  bufferMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(4 * 60)
+    .refine(onLockGrid, LOCK_GRID_MESSAGE)
+    .optional(),
+  /** Wall-clock limits on when this job may start, e.g. a boiler service not before 10:00. */
+  earliestStart: clockTime.optional(),
+  latestStart: clockTime.optional(),
+  /** ISO weekdays (1 = Monday ... 7 = Sunday) this job may be booked on; absent means any open day. */
+  allowedWeekdays: z.array(z.number().int().min(1).max(7)).min(1).optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
+
+/** Travel between jobs in different areas (UK postcode districts such as "BS6", or US ZIP codes). */
+export const travelPolicySchema = z.object({
+  /** Each zone groups districts; jobs in one zone need no travel time between them. */
+  zones: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        districts: z.array(z.string().min(2).toUpperCase()).min(1),
+        /** Travel to or from this zone; between two zones the larger of the two counts. */
+        minutes: z.number().int().min(0).max(240),
+      }),
+    )
+    .default([]),
+  /** Between jobs where either area is unknown or in no zone (and not the same district). */
+  defaultMinutes: z.number().int().min(0).max(240).default(0),
+});
+export type TravelPolicy = z.infer<typeof travelPolicySchema>;
 
 export const bookingPolicySchema = z.object({
   /** Offered start times fall on this grid, counted from the opening time. */
@@ -54,6 +85,15 @@ export const bookingPolicySchema = z.object({
   offerCount: z.number().int().min(1).max(5).default(3),
   /** A job nobody can map to a service is booked as this one. */
   defaultServiceId: z.string().min(1),
+  /** Local dates (yyyy-MM-dd) the business takes no bookings, e.g. bank holidays. */
+  closedDates: z.array(z.iso.date()).default([]),
+  /** No more than this many jobs start on one day; absent means no limit. */
+  maxJobsPerDay: z.number().int().min(1).max(50).optional(),
+  /** After this local time, nothing more is booked for the same day. */
+  sameDayCutoff: clockTime.optional(),
+  /** How long offered times are held for the caller, so others are not offered them. */
+  holdMinutes: z.number().int().min(1).max(30).default(5),
+  travel: travelPolicySchema.default({ zones: [], defaultMinutes: 0 }),
 });
 export type BookingPolicy = z.infer<typeof bookingPolicySchema>;
 
