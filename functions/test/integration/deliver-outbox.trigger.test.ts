@@ -14,6 +14,7 @@ import { fakeAccountSid, TwilioFakeServer } from "../support/twilio-fake.server"
 const authToken = "trigger-test-auth-token";
 const accountSid = fakeAccountSid();
 const businessNumber = "+441174960000";
+const ownerMobile = "+447700900001";
 const TWILIO_ENV = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_BASE_URL"] as const;
 
 describe("the outbox delivery trigger", () => {
@@ -37,9 +38,12 @@ describe("the outbox delivery trigger", () => {
     process.env.TWILIO_AUTH_TOKEN = authToken;
     process.env.TWILIO_API_BASE_URL = baseUrl;
     businessId = `biz-${randomUUID()}`;
-    await appFirestore()
-      .doc(paths.business(businessId))
-      .set({ id: businessId, name: "Bristol Plumbing", phoneNumber: businessNumber });
+    await appFirestore().doc(paths.business(businessId)).set({
+      id: businessId,
+      name: "Bristol Plumbing",
+      phoneNumber: businessNumber,
+      ownerMobile,
+    });
   });
 
   async function queue(overrides: Partial<NewOutboxMessage> = {}): Promise<string> {
@@ -209,6 +213,102 @@ describe("the outbox delivery trigger", () => {
       const doc = await stored(message.id);
       assert.equal(doc.status, "PENDING");
       assert.equal(doc.attempts, 0);
+    });
+  });
+
+  async function pastBackoff(messageId: string): Promise<void> {
+    // The platform redelivers after its own delay; make the backoff have passed.
+    await appFirestore()
+      .doc(paths.outboxMessage(businessId, messageId))
+      .update({ nextAttemptAt: Timestamp.fromMillis(Date.now() - 1000) });
+  }
+
+  describe("when Twilio took the message but the connection dropped before its answer", () => {
+    it("finds it on the retry and records it, leaving exactly one message at Twilio", async () => {
+      const id = await queue();
+      fake.failNext({ kind: "accept-then-reset" });
+
+      await expectRetryThrown(runTrigger(id));
+      assert.equal((await stored(id)).outcomeUnknown, true);
+      await pastBackoff(id);
+      await runTrigger(id);
+
+      const doc = await stored(id);
+      assert.equal(fake.sentMessages().length, 1);
+      assert.equal(fake.sendRequests().length, 1);
+      assert.equal(doc.status, "SUCCESS");
+      assert.equal(doc.reconciled, true);
+      assert.equal(doc.twilioSid, fake.sentMessages()[0].sid);
+    });
+  });
+
+  describe("when a message is sent", () => {
+    it("indexes its Twilio SID and asks for status callbacks at its own URL", async () => {
+      process.env.PUBLIC_WEBHOOK_BASE_URL = "https://example.test";
+      try {
+        const id = await queue();
+
+        await runTrigger(id);
+
+        const [sent] = fake.sentMessages();
+        const index = await appFirestore().doc(paths.smsBySid(sent.sid)).get();
+        assert.deepEqual(index.data(), { businessId, messageId: id });
+        assert.equal(
+          sent.status_callback,
+          `https://example.test/smsStatusCallback/${businessId}/${id}`,
+        );
+      } finally {
+        delete process.env.PUBLIC_WEBHOOK_BASE_URL;
+      }
+    });
+  });
+
+  describe("when the customer replied STOP", () => {
+    it("records ERROR without calling Twilio", async () => {
+      await appFirestore()
+        .doc(paths.customer(businessId, "+447700900123"))
+        .set({ name: "Sam", phone: "+447700900123", smsOptedOut: true });
+      const id = await queue();
+
+      await runTrigger(id);
+
+      const doc = await stored(id);
+      assert.equal(doc.status, "ERROR");
+      assert.equal(doc.lastError, "recipient opted out (replied STOP)");
+      assert.equal(fake.requests.length, 0);
+    });
+  });
+
+  describe("when the number is written the local way", () => {
+    it("sends to it in E.164", async () => {
+      const id = await queue({ to: "07700 900123" });
+
+      await runTrigger(id);
+
+      assert.equal(fake.sentMessages()[0].to, "+447700900123");
+    });
+  });
+
+  describe("when Twilio says the customer's number is not a mobile", () => {
+    it("lists it for the owner and texts the owner once", async () => {
+      await appFirestore()
+        .doc(paths.customer(businessId, "+447700900123"))
+        .set({ name: "Sam Jones", phone: "+447700900123" });
+      const id = await queue();
+      fake.failNext({ kind: "error", status: 400, code: 21614, message: "not a mobile" });
+
+      await runTrigger(id);
+      await runTrigger(id);
+
+      const attention = await appFirestore().doc(paths.attentionItem(businessId, id)).get();
+      assert.equal(attention.get("kind"), "sms-failed");
+      assert.equal(attention.get("to"), "+44******0123");
+      assert.equal(attention.get("reason"), "not a mobile number");
+      assert.ok(attention.get("at") instanceof Timestamp);
+      const notice = await stored(`owner-sms-failed-${id}`);
+      assert.equal(notice.to, ownerMobile);
+      assert.equal(notice.purpose, "owner-sms-failed");
+      assert.equal(notice.body, "Couldn't text Sam Jones (+447700900123): not a mobile number");
     });
   });
 });

@@ -167,6 +167,102 @@ describe("Twilio SMS sender against a Twilio-speaking server", () => {
   });
 });
 
+describe("finding a message at Twilio after a lost answer", () => {
+  const accountSid = fakeAccountSid();
+  const fake = new TwilioFakeServer({ accountSid, authToken });
+  let baseUrl = "";
+
+  before(async () => {
+    ({ baseUrl } = await fake.start());
+  });
+  after(() => fake.stop());
+  beforeEach(() => fake.reset());
+
+  const sender = (timeoutMs?: number) =>
+    new TwilioSmsSender({ accountSid, authToken, apiBaseUrl: baseUrl, timeoutMs });
+  const since = () => new Date(Date.now() - 60_000);
+
+  describe("when Twilio took the message but answered after the client gave up", () => {
+    it("reports the outcome unknown, and the lookup finds the message", async () => {
+      fake.failNext({ kind: "delay", ms: 1_500 });
+
+      const failure = await sendFailure(sender(300));
+      const found = await sender().findSent({ ...sms, createdSince: since() });
+
+      assert.equal(failure.outcomeUnknown, true);
+      assert.equal(failure.permanent, false);
+      assert.equal(fake.sentMessages().length, 1);
+      assert.equal(found?.sid, fake.sentMessages()[0].sid);
+    });
+  });
+
+  describe("when the connection is reset after Twilio took the message", () => {
+    it("reports the outcome unknown", async () => {
+      fake.failNext({ kind: "accept-then-reset" });
+
+      const failure = await sendFailure(sender());
+
+      assert.equal(failure.outcomeUnknown, true);
+      assert.equal(fake.sentMessages().length, 1);
+    });
+  });
+
+  describe("when Twilio answered with an error", () => {
+    it("reports the outcome known", async () => {
+      fake.failNext({ kind: "error", status: 503 });
+
+      assert.equal((await sendFailure(sender())).outcomeUnknown, false);
+    });
+  });
+
+  describe("when nothing listens at Twilio's address", () => {
+    it("reports the outcome known: the request never left", async () => {
+      const closed = new TwilioSmsSender({
+        accountSid,
+        authToken,
+        apiBaseUrl: "http://127.0.0.1:9",
+      });
+
+      const failure = await sendFailure(closed);
+
+      assert.equal(failure.outcomeUnknown, false);
+      assert.equal(failure.permanent, false);
+    });
+  });
+
+  describe("when looking for a message", () => {
+    it("matches only the same sender, recipient and text, created since the given time", async () => {
+      await sender().send({ ...sms, body: "Another text to the same customer." });
+      await sender().send({ ...sms, from: "+441174960999" });
+      const accepted = await sender().send(sms);
+
+      const found = await sender().findSent({ ...sms, createdSince: since() });
+      const tooLate = await sender().findSent({
+        ...sms,
+        createdSince: new Date(Date.now() + 60_000),
+      });
+
+      assert.equal(found?.sid, accepted.sid);
+      assert.equal(found?.status, "queued");
+      assert.equal(tooLate, undefined);
+      const lookup = fake.requests.find((r) => r.method === "GET");
+      assert.deepEqual(
+        { To: lookup?.query.To, From: lookup?.query.From },
+        { To: sms.to, From: sms.from },
+      );
+    });
+
+    it("fails transiently when Twilio cannot answer the lookup", async () => {
+      fake.failNext({ kind: "error", status: 500 });
+
+      await assert.rejects(
+        sender().findSent({ ...sms, createdSince: since() }),
+        (error) => error instanceof SmsSendError && !error.permanent,
+      );
+    });
+  });
+});
+
 describe("rebasing Twilio URLs onto a local server", () => {
   it("keeps the path and query and swaps the origin", () => {
     assert.equal(
