@@ -44,15 +44,15 @@ import type {
 import type { CustomerStore } from "../ports/customer-store.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
+import { findUpcomingVisits } from "./change-booking";
+import { offerToFinishByText } from "./dropped-call-follow-up";
+import type { SmsConversations } from "../ports/sms-conversation.port";
 
 export interface CallDeps {
   businesses: BusinessDirectory;
   customers: CustomerStore;
   appointments: AppointmentStore;
   conversations: ConversationStore;
-import { findUpcomingVisits } from "./change-booking";
-import { offerToFinishByText } from "./dropped-call-follow-up";
-import type { SmsConversations } from "../ports/sms-conversation.port";
   outbox: OutboxQueue;
   clock: Clock;
   logger: Logger;
@@ -290,20 +290,6 @@ async function carryOut(
         if (instruction.kind === "hang-up") conversation = { ...conversation, endedAt: ctx.now };
         return { decision, conversation, instruction };
       }
-    }
-  }
-  deps.logger.error("call.dialogue-did-not-settle", {
-    businessId: business.id,
-    callSid: conversation.id,
-  });
-  return {
-    decision,
-    conversation,
-    instruction: dialLeg(
-      ["Let me put you through to someone."],
-      [business.ownerMobile],
-      0,
-      business,
       // Moving or cancelling a booking. The customer's SMS, the owner's same-day alert and
       // the calendar follow from the appointment document changing (Firestore triggers).
       case "find-upcoming": {
@@ -347,7 +333,6 @@ async function carryOut(
           result: result.outcome,
         });
         if (result.outcome === "rescheduled") {
-          await releaseHolds(deps, business.id, conversation.id);
           decision = bookingMoved(decision.state, result.appointment, ctx);
         } else if (result.outcome === "slot-taken") {
           decision = moveSlotLost(decision.state);
@@ -356,6 +341,20 @@ async function carryOut(
         }
         continue;
       }
+    }
+  }
+  deps.logger.error("call.dialogue-did-not-settle", {
+    businessId: business.id,
+    callSid: conversation.id,
+  });
+  return {
+    decision,
+    conversation,
+    instruction: dialLeg(
+      ["Let me put you through to someone."],
+      [business.ownerMobile],
+      0,
+      business,
     ),
   };
 }

@@ -128,9 +128,6 @@ export class InMemoryCustomerStore implements CustomerStore {
     return found ? structuredClone(found) : null;
   }
 
-  async upsert(businessId: string, details: CustomerDetails): Promise<Customer> {
-    this.upserts.push({ businessId, details: structuredClone(details) });
-    const key = `${businessId}/${details.phone}`;
   /** Same rule as the Firestore store: the address's full postcode, then the name. */
   async findByPostcodeAndName(
     businessId: string,
@@ -149,6 +146,9 @@ export class InMemoryCustomerStore implements CustomerStore {
       .map((c) => structuredClone(c));
   }
 
+  async upsert(businessId: string, details: CustomerDetails): Promise<Customer> {
+    this.upserts.push({ businessId, details: structuredClone(details) });
+    const key = `${businessId}/${details.phone}`;
     const now = this.clock.now();
     const existing = this.customers.get(key);
     // Like a Firestore merge: absent optional details keep what was stored.

@@ -428,20 +428,25 @@ describe("the call dialogue", () => {
   });
 
   describe("when the caller wants to move, cancel or ask something", () => {
-    it("passes a reschedule to the owner honestly, and carries on", () => {
-      const call = new Call();
-      const d = call.say("I need to reschedule my appointment on Friday");
-      assert.equal(d.outcome.type, "leave-message");
-      assert.equal(d.outcome.type === "leave-message" && d.outcome.reason, "reschedule");
-      assert.match(call.spoken, /I can't move bookings myself yet/);
-      assert.equal(d.state.stage, "anything-else");
+    it("looks up a known caller's bookings to move one (change-booking.dialogue.test.ts)", () => {
+      const call = new Call({ customer: aCustomer() });
+      const d = decideTurn(
+        call.state,
+        { speech: "I need to reschedule my appointment on Friday", confidence: 0.9 },
+        call.ctx,
+      );
+      assert.equal(d.intent, "reschedule");
+      assert.deepEqual(d.outcome, {
+        type: "find-upcoming",
+        lookup: { by: "caller-id", customerId: aCustomer().phone },
+      });
     });
 
-    it("passes a cancellation to the owner", () => {
+    it("asks an unknown caller what name a booking to cancel is under", () => {
       const call = new Call();
       const d = call.say("I need to cancel my appointment");
-      assert.equal(d.outcome.type === "leave-message" && d.outcome.reason, "cancel");
-      assert.match(call.spoken, /I can't cancel bookings myself yet/);
+      assert.equal(d.state.stage, "change-verifying-name");
+      assert.match(call.spoken, /What name is the booking under\?/);
     });
 
     it("answers an opening-hours question from the tenant's own hours", () => {

@@ -385,7 +385,7 @@ describe("handling a call", () => {
       const world = aCallWorld({ now: NOW });
       const caller = new Caller(world, sid(14));
       await caller.ring();
-      await caller.say("I want to cancel my appointment");
+      await caller.say("how much do you charge for a new boiler?");
       await caller.say("no that's all");
       const ended = caller.conversation();
       world.clock.advance(60_000);

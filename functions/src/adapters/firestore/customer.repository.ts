@@ -1,10 +1,14 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { Timestamp } from "firebase-admin/firestore";
 import type { Customer } from "../../domain/customers/customer";
+import { namesMatch, postcodeKey } from "../../domain/customers/customer-identity";
 import type { CustomerDetails, CustomerStore } from "../../ports/customer-store.port";
 import { optionalString } from "./read-helpers";
 import { isAlreadyExists, toDate } from "./converters";
 import { paths } from "./paths";
+
+/** Customers read per postcode lookup, newest first. */
+const POSTCODE_SCAN_LIMIT = 25;
 
 export class FirestoreCustomerRepository implements CustomerStore {
   constructor(
@@ -17,6 +21,26 @@ export class FirestoreCustomerRepository implements CustomerStore {
     return doc.exists ? fromFirestore(doc.id, businessId, doc.data() ?? {}) : null;
   }
 
+  async findByPostcodeAndName(
+    businessId: string,
+    postcode: string,
+    name: string,
+  ): Promise<Customer[]> {
+    const key = postcodeKey(postcode);
+    if (!key) return [];
+    // Index: customers (postcodeKey ASC, updatedAt DESC), declared in firestore.indexes.json.
+    // A postcode holds a handful of homes; the bound keeps a shared one cheap.
+    const snapshot = await this.db
+      .collection(paths.customers(businessId))
+      .where("postcodeKey", "==", key)
+      .orderBy("updatedAt", "desc")
+      .limit(POSTCODE_SCAN_LIMIT)
+      .get();
+    return snapshot.docs
+      .map((doc) => fromFirestore(doc.id, businessId, doc.data()))
+      .filter((customer) => namesMatch(name, customer.name));
+  }
+
   async upsert(businessId: string, details: CustomerDetails): Promise<Customer> {
     const ref = this.db.doc(paths.customer(businessId, details.phone));
     const now = this.now();
@@ -24,6 +48,8 @@ export class FirestoreCustomerRepository implements CustomerStore {
       name: details.name,
       phone: details.phone,
       ...(details.address ? { address: details.address } : {}),
+      // Normalised for findByPostcodeAndName; null when the address has no full postcode.
+      ...(details.address ? { postcodeKey: postcodeKey(details.address) } : {}),
       ...(details.propertyNotes ? { propertyNotes: details.propertyNotes } : {}),
       updatedAt: Timestamp.fromDate(now),
     };

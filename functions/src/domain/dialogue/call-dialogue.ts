@@ -8,6 +8,14 @@ import { extractSlots, parseOrdinalChoice, parseYesNo } from "../nlu/slot-extrac
 import { normalisePhoneNumber } from "../phone/phone-number";
 import { describeSlot, Slot } from "../scheduling/availability";
 import { describeOpeningHours } from "./opening-hours";
+import {
+  ChangeBookingOutcome,
+  ChangeStep,
+  changePrompt,
+  continueChange,
+  NewTimeChoice,
+  startChange,
+} from "./change-booking.dialogue";
 import { DialogueState, initialDialogueState, MessageReason, OfferedSlot } from "./dialogue-state";
 
 /** After this many unusable turns in a row the caller is offered a person. */
@@ -15,14 +23,6 @@ export const MAX_FAILED_TURNS = 3;
 /** Twilio's speech confidence below which we ask again rather than guess. */
 export const MIN_SPEECH_CONFIDENCE = 0.3;
 
-import {
-  ChangeBookingOutcome,
-  ChangeStep,
-  changePrompt,
-  NewTimeChoice,
-  continueChange,
-  startChange,
-} from "./change-booking.dialogue";
 export interface TurnContext {
   business: Business;
   customer: Customer | null;
@@ -120,13 +120,6 @@ export function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnCont
       return handleBookingConfirmation(next, speech, intent, ctx);
     case "amending":
       return handleAmendment(next, speech, intent, ctx);
-    case "taking-message":
-      return decision(
-        { ...next, stage: "ended", failedTurns: 0 },
-        {
-          type: "leave-message",
-          say: [
-            `Thanks, I've passed that on to ${ctx.business.ownerName}, who will call you back${spokenCallback(next, ctx)}. Goodbye.`,
     case "change-verifying-name":
     case "change-verifying-postcode":
     case "change-picking":
@@ -146,6 +139,13 @@ export function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnCont
         intent,
         ctx,
       );
+    case "taking-message":
+      return decision(
+        { ...next, stage: "ended", failedTurns: 0 },
+        {
+          type: "leave-message",
+          say: [
+            `Thanks, I've passed that on to ${ctx.business.ownerName}, who will call you back${spokenCallback(next, ctx)}. Goodbye.`,
           ],
           message: speech,
           reason: next.messageReason ?? "misunderstood",
@@ -624,6 +624,31 @@ function handleAmendment(
   return notUnderstood(state, ctx, "Sorry, I didn't catch what to change.", intent);
 }
 
+/** Choosing a new time for a booking being moved works like choosing a time for a new one. */
+function newTimeChoice(
+  state: DialogueState,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): NewTimeChoice {
+  const d = handleSlotChoice({ ...state, stage: "choosing-slot" }, speech, intent, ctx);
+  if (d.state.stage === "confirming-booking" && d.state.chosen) return { chosen: d.state.chosen };
+  if (d.outcome.type === "find-slots") return { lookAgain: { state: d.state, say: d.outcome.say } };
+  return {};
+}
+
+/** Turns a step of the change-booking sub-dialogue into a decision of this one. */
+function fromChangeStep(
+  step: ChangeStep,
+  speech: string,
+  intent: Intent,
+  ctx: TurnContext,
+): TurnDecision {
+  if ("retry" in step) return notUnderstood(step.state, ctx, step.retry, intent);
+  if ("reroute" in step) return handleRequest(step.state, speech, intent, ctx);
+  return { ...step, intent };
+}
+
 function transferToOwner(ctx: TurnContext): TurnOutcome {
   return {
     type: "transfer-to-owner",
@@ -668,31 +693,6 @@ function notUnderstood(
         ],
       },
       intent,
-/** Choosing a new time for a booking being moved works like choosing a time for a new one. */
-function newTimeChoice(
-  state: DialogueState,
-  speech: string,
-  intent: Intent,
-  ctx: TurnContext,
-): NewTimeChoice {
-  const d = handleSlotChoice({ ...state, stage: "choosing-slot" }, speech, intent, ctx);
-  if (d.state.stage === "confirming-booking" && d.state.chosen) return { chosen: d.state.chosen };
-  if (d.outcome.type === "find-slots") return { lookAgain: { state: d.state, say: d.outcome.say } };
-  return {};
-}
-
-/** Turns a step of the change-booking sub-dialogue into a decision of this one. */
-function fromChangeStep(
-  step: ChangeStep,
-  speech: string,
-  intent: Intent,
-  ctx: TurnContext,
-): TurnDecision {
-  if ("retry" in step) return notUnderstood(step.state, ctx, step.retry, intent);
-  if ("reroute" in step) return handleRequest(step.state, speech, intent, ctx);
-  return { ...step, intent };
-}
-
     );
   }
   return decision(
@@ -723,6 +723,8 @@ function repeatPrompt(state: DialogueState, ctx: TurnContext): string {
       return "What message would you like me to pass on?";
     case "anything-else":
       return "Is there anything else I can help with?";
+    case "change-choosing-time":
+      return offersSentence(state.offers, ctx);
     default:
       return (
         changePrompt(state, ctx) ??
@@ -770,8 +772,6 @@ function chooseOffer(
   offers: readonly OfferedSlot[],
   ctx: TurnContext,
 ): number | null {
-    case "change-choosing-time":
-      return offersSentence(state.offers, ctx);
   const ordinal = parseOrdinalChoice(speech, offers.length);
   if (ordinal !== null) return ordinal;
   const text = speech.toLowerCase();
