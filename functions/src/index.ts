@@ -4,6 +4,8 @@
  */
 export { voice } from "./triggers/http/voice.webhook";
 export { deliverOutboxMessage } from "./triggers/firestore/deliver-outbox.trigger";
+export { appointmentNotifications } from "./triggers/firestore/appointment-notifications.trigger";
+export { sendDueSms } from "./triggers/scheduled/send-due-sms.schedule";
 export { smsStatusCallback } from "./triggers/http/sms-status.webhook";
 export { calendarOAuth } from "./triggers/http/calendar-oauth.webhook";
 export { syncAppointmentToCalendar } from "./triggers/firestore/calendar-sync.trigger";

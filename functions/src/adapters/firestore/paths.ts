@@ -27,6 +27,9 @@ export const paths = {
     `businesses/${businessId}/outbox/${messageId}/claims/attempt-${attempt}`,
   triggerMarker: (businessId: string, eventId: string) =>
     `businesses/${businessId}/triggerMarkers/${eventId}`,
+  /** Top-level queue of texts due later (reminders, deferred alerts), indexed by (status, dueAt). */
+  scheduledSms: () => "scheduledSms",
+  scheduledSmsItem: (id: string) => `scheduledSms/${id}`,
   /** Top-level, so a call's webhooks find their conversation without knowing the tenant. */
   callIndex: (callSid: string) => `calls/${callSid}`,
   /** Top-level, so an SMS status callback finds its outbox message by Twilio's SID alone. */

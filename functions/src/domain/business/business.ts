@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { LOCK_GRANULE_MINUTES } from "../scheduling/appointment";
+import {
+  defaultNotificationPolicy,
+  notificationPolicySchema,
+} from "../notifications/notification-policy";
 
 /** A time of day on the business's wall clock, "HH:mm". */
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:mm");
@@ -131,6 +135,7 @@ export const businessSchema = z.object({
     ringSeconds: 20,
     callbackPromise: "within 30 minutes",
   }),
+  notifications: notificationPolicySchema.default(defaultNotificationPolicy),
 });
 export type Business = z.infer<typeof businessSchema>;
 

@@ -1,0 +1,82 @@
+import { Timestamp, type DocumentSnapshot } from "firebase-admin/firestore";
+import { onDocumentWritten } from "firebase-functions/v2/firestore";
+import { z } from "zod";
+import { FirestoreBusinessRepository } from "../../adapters/firestore/business.repository";
+import { appFirestore } from "../../adapters/firestore/firestore-client";
+import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
+import { FirestoreScheduledSmsRepository } from "../../adapters/firestore/scheduled-sms.repository";
+import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { notifyAppointmentChange } from "../../app/notify-appointment-change";
+import type { Appointment } from "../../domain/scheduling/appointment";
+import { REGION } from "../../params";
+import { systemClock } from "../../ports/clock.port";
+
+const instant = z.instanceof(Timestamp).transform((t) => t.toDate());
+
+/** The fields of a stored appointment that notifications read, checked at the edge. */
+const appointmentDocSchema = z.object({
+  customerId: z.string().default(""),
+  customerName: z.string().default(""),
+  customerPhone: z.string().default(""),
+  address: z.string().default(""),
+  serviceId: z.string().default(""),
+  serviceName: z.string().default(""),
+  problem: z.string().default(""),
+  start: instant,
+  end: instant,
+  status: z.enum(["booked", "cancelled"]),
+  source: z.string().default(""),
+  createdAt: instant,
+  updatedAt: instant.optional(),
+  confirmation: z.enum(["not-requested", "requested", "confirmed"]).optional(),
+  cancelledAt: instant.optional(),
+  cancelReason: z.string().optional(),
+  previousStart: instant.optional(),
+});
+
+/** The appointment a snapshot holds; null when there is none (or it is not one we can read). */
+export function appointmentFromSnapshot(
+  snapshot: DocumentSnapshot | undefined,
+  businessId: string,
+): Appointment | null {
+  if (!snapshot?.exists) return null;
+  const parsed = appointmentDocSchema.safeParse(snapshot.data());
+  if (!parsed.success) {
+    functionsLoggerAdapter.warn("notifications.unreadable-appointment", {
+      businessId,
+      appointmentId: snapshot.id,
+      issue: parsed.error.issues[0]?.path.join("."),
+    });
+    return null;
+  }
+  return { id: snapshot.id, businessId, ...parsed.data };
+}
+
+/**
+ * Texts about bookings made, cancelled or moved (see app/notify-appointment-change.ts).
+ * retry: true is safe: every text has a deterministic outbox or queue id,
+ * so a retried or redelivered event stores nothing twice.
+ */
+export const appointmentNotifications = onDocumentWritten(
+  { document: "businesses/{businessId}/appointments/{appointmentId}", region: REGION, retry: true },
+  async (event) => {
+    const { businessId, appointmentId } = event.params;
+    const db = appFirestore();
+    await notifyAppointmentChange(
+      {
+        businessId,
+        appointmentId,
+        before: appointmentFromSnapshot(event.data?.before, businessId),
+        after: appointmentFromSnapshot(event.data?.after, businessId),
+      },
+      {
+        businesses: new FirestoreBusinessRepository(db),
+        outbox: new FirestoreOutboxRepository(db),
+        recipients: new FirestoreOutboxRepository(db),
+        scheduled: new FirestoreScheduledSmsRepository(db),
+        clock: systemClock,
+        logger: functionsLoggerAdapter,
+      },
+    );
+  },
+);

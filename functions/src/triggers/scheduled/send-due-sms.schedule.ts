@@ -1,0 +1,32 @@
+import { onSchedule } from "firebase-functions/v2/scheduler";
+import { FirestoreAppointmentRepository } from "../../adapters/firestore/appointment.repository";
+import { FirestoreBusinessRepository } from "../../adapters/firestore/business.repository";
+import { appFirestore } from "../../adapters/firestore/firestore-client";
+import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
+import { FirestoreScheduledSmsRepository } from "../../adapters/firestore/scheduled-sms.repository";
+import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { sendDueSms as run } from "../../app/send-due-sms";
+import { REGION } from "../../params";
+import { systemClock } from "../../ports/clock.port";
+
+/**
+ * Every five minutes: reminders and held-back texts that are due (see
+ * app/send-due-sms.ts). Overlapping runs are harmless: each text is queued
+ * under its deterministic outbox id, stored once.
+ */
+export const sendDueSms = onSchedule(
+  { schedule: "every 5 minutes", region: REGION, timeZone: "Etc/UTC" },
+  async () => {
+    const db = appFirestore();
+    const outbox = new FirestoreOutboxRepository(db);
+    await run({
+      scheduled: new FirestoreScheduledSmsRepository(db),
+      businesses: new FirestoreBusinessRepository(db),
+      appointments: new FirestoreAppointmentRepository(db),
+      recipients: outbox,
+      outbox,
+      clock: systemClock,
+      logger: functionsLoggerAdapter,
+    });
+  },
+);
