@@ -6,6 +6,9 @@ import { appFirestore } from "./adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "./adapters/firestore/outbox.repository";
 import { functionsLoggerAdapter } from "./adapters/logging/functions.logger";
 import type { CallDeps } from "./app/handle-call";
+import type { InboundSmsDeps } from "./app/handle-inbound-sms";
+import { FirestoreInboundSmsRepository } from "./adapters/firestore/inbound-sms.repository";
+import { FirestoreSmsConversationRepository } from "./adapters/firestore/sms-conversation.repository";
 import { systemClock } from "./ports/clock.port";
 
 let callDependencies: CallDeps | undefined;
@@ -22,7 +25,25 @@ export function callDeps(): CallDeps {
       outbox: new FirestoreOutboxRepository(db),
       clock: systemClock,
       logger: functionsLoggerAdapter,
+      smsConversations: new FirestoreSmsConversationRepository(db),
     };
   }
   return callDependencies;
+}
+
+let smsDependencies: InboundSmsDeps | undefined;
+
+/** The call's adapters plus the SMS ones: an inbound text can finish a call's booking. */
+export function smsDeps(): InboundSmsDeps {
+  if (!smsDependencies) {
+    const db = appFirestore();
+    const call = callDeps();
+    smsDependencies = {
+      ...call,
+      consent: new FirestoreCustomerRepository(db),
+      inbound: new FirestoreInboundSmsRepository(db),
+      sms: new FirestoreSmsConversationRepository(db),
+    };
+  }
+  return smsDependencies;
 }

@@ -47,6 +47,8 @@ import type { OutboxQueue } from "../ports/outbox.port";
 import { findUpcomingVisits } from "./change-booking";
 import { offerToFinishByText } from "./dropped-call-follow-up";
 import type { SmsConversations } from "../ports/sms-conversation.port";
+import { offerToFinishByText } from "./dropped-call-follow-up";
+import type { SmsConversations } from "../ports/sms-conversation.port";
 
 export interface CallDeps {
   businesses: BusinessDirectory;
@@ -56,6 +58,8 @@ export interface CallDeps {
   outbox: OutboxQueue;
   clock: Clock;
   logger: Logger;
+  /** SMS conversations; without it a call dropped mid-booking is not followed up by text. */
+  smsConversations?: SmsConversations;
 }
 
 /** The answer of a webhook, and the business it belongs to (for URLs and speech hints). */
@@ -92,7 +96,9 @@ export async function startCall(
   if (existing?.lastAnswer) return { business, instruction: existing.lastAnswer.instruction };
 
   const callerPhone = normaliseCaller(input.from, business);
-  const customer = callerPhone ? await deps.customers.findByPhone(business.id, callerPhone) : null;
+  const found = callerPhone ? await deps.customers.findByPhone(business.id, callerPhone) : null;
+  // A number known only from an SMS opt-out has no name: nobody to greet back.
+  const customer = found?.name ? found : null;
   const now = deps.clock.now();
   const { state, say } = greet({ business, customer, callerPhone, now });
   const instruction: CallInstruction = { kind: "gather", say, step: 1 };
@@ -185,7 +191,7 @@ export async function handleCallTurn(
   return { business, instruction: run.instruction };
 }
 
-interface RunContext {
+export interface RunContext {
   business: Business;
   customer: Customer | null;
   conversation: CallConversation;
@@ -359,7 +365,7 @@ async function carryOut(
   };
 }
 
-async function findOffers(decision: TurnDecision, run: RunContext) {
+export async function findOffers(decision: TurnDecision, run: RunContext) {
   const { business, ctx, deps } = run;
   const service = serviceFor(decision.state, ctx);
   const horizonEnd = new Date(ctx.now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
@@ -374,7 +380,7 @@ async function findOffers(decision: TurnDecision, run: RunContext) {
   );
 }
 
-async function book(decision: TurnDecision, run: RunContext) {
+export async function book(decision: TurnDecision, run: RunContext) {
   const { business, ctx, deps, conversation } = run;
   const { draft, chosen } = decision.state;
   if (!chosen || !draft.name || !draft.address || !draft.callbackNumber) {
@@ -619,6 +625,8 @@ export async function recordCallEnded(
 ): Promise<void> {
   const conversation = await deps.conversations.get(input.businessId, input.callSid);
   if (!conversation || conversation.endedAt) return;
+  // A booking cut off part-way is offered by text (docs/sms.md); never fails the callback.
+  await offerToFinishByText(conversation, deps);
   const now = deps.clock.now();
   await deps.conversations.save({
     ...conversation,

@@ -1,8 +1,9 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { Timestamp } from "firebase-admin/firestore";
+import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import type { Customer } from "../../domain/customers/customer";
 import { namesMatch, postcodeKey } from "../../domain/customers/customer-identity";
 import type { CustomerDetails, CustomerStore } from "../../ports/customer-store.port";
+import type { SmsConsentStore } from "../../ports/sms-consent.port";
 import { optionalString } from "./read-helpers";
 import { isAlreadyExists, toDate } from "./converters";
 import { paths } from "./paths";
@@ -10,7 +11,7 @@ import { paths } from "./paths";
 /** Customers read per postcode lookup, newest first. */
 const POSTCODE_SCAN_LIMIT = 25;
 
-export class FirestoreCustomerRepository implements CustomerStore {
+export class FirestoreCustomerRepository implements CustomerStore, SmsConsentStore {
   constructor(
     private readonly db: Firestore,
     private readonly now: () => Date = () => new Date(),
@@ -63,6 +64,36 @@ export class FirestoreCustomerRepository implements CustomerStore {
     const stored = await ref.get();
     return fromFirestore(stored.id, businessId, stored.data() ?? {});
   }
+
+  async setSmsOptOut(
+    businessId: string,
+    phone: string,
+    optedOut: boolean,
+    at: Date,
+  ): Promise<Customer> {
+    const ref = this.db.doc(paths.customer(businessId, phone));
+    const when = Timestamp.fromDate(at);
+    try {
+      // An unknown number: a customer with no name, so the opt-out is kept (and not greeted).
+      await ref.create({
+        name: "",
+        phone,
+        smsOptedOut: optedOut,
+        ...(optedOut ? { smsOptedOutAt: when } : {}),
+        createdAt: when,
+        updatedAt: when,
+      });
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+      await ref.update({
+        smsOptedOut: optedOut,
+        smsOptedOutAt: optedOut ? when : FieldValue.delete(),
+        updatedAt: when,
+      });
+    }
+    const stored = await ref.get();
+    return fromFirestore(stored.id, businessId, stored.data() ?? {});
+  }
 }
 
 function fromFirestore(id: string, businessId: string, data: Record<string, unknown>): Customer {
@@ -73,6 +104,8 @@ function fromFirestore(id: string, businessId: string, data: Record<string, unkn
     phone: String(data.phone ?? id),
     address: optionalString(data.address),
     propertyNotes: optionalString(data.propertyNotes),
+    ...(data.smsOptedOut === true ? { smsOptedOut: true } : {}),
+    ...(data.smsOptedOutAt ? { smsOptedOutAt: toDate(data.smsOptedOutAt) } : {}),
     createdAt: toDate(data.createdAt ?? data.updatedAt),
     updatedAt: toDate(data.updatedAt ?? data.createdAt),
   };

@@ -20,6 +20,15 @@ export const paths = {
     `businesses/${businessId}/slotHolds/${granuleKey}`,
   conversation: (businessId: string, conversationId: string) =>
     `businesses/${businessId}/conversations/${conversationId}`,
+  /** A customer number's SMS conversation (channel "sms"), beside the calls' conversations. */
+  smsConversation: (businessId: string, e164: string) =>
+    `businesses/${businessId}/conversations/sms-${e164}`,
+  /** Inbound texts by MessageSid, created once: a redelivery finds its answer here. */
+  inboundSms: (businessId: string, messageSid: string) =>
+    `businesses/${businessId}/inboundSms/${messageSid}`,
+  /** Twilio's I-Twilio-Idempotency-Token of an inbound text webhook (hashed), created once. */
+  inboundSmsToken: (businessId: string, tokenHash: string) =>
+    `businesses/${businessId}/inboundSmsTokens/${tokenHash}`,
   outbox: (businessId: string) => `businesses/${businessId}/outbox`,
   outboxMessage: (businessId: string, messageId: string) =>
     `businesses/${businessId}/outbox/${messageId}`,

@@ -767,7 +767,7 @@ const WEEKDAY_NAMES = [
 ];
 
 /** Which offer the caller means: "the second one", "Thursday", "the 2 o'clock", "yes" to a single offer. */
-function chooseOffer(
+export function chooseOffer(
   speech: string,
   offers: readonly OfferedSlot[],
   ctx: TurnContext,

@@ -68,7 +68,7 @@ function clip(text: string, max: number): string {
 }
 
 /** +441174960000 -> 0117 496 0000 for UK numbers; other numbers stay international. */
-function nationalFormat(e164: string): string {
+export function nationalFormat(e164: string): string {
   const uk = /^\+44(\d{3})(\d{3})(\d{4})$/.exec(e164);
   return uk ? `0${uk[1]} ${uk[2]} ${uk[3]}` : e164;
 }

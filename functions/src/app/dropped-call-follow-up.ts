@@ -1,0 +1,97 @@
+import type { CallConversation } from "../ports/conversation-store.port";
+import type { BusinessDirectory } from "../ports/business-directory.port";
+import type { Clock } from "../ports/clock.port";
+import type { CustomerStore } from "../ports/customer-store.port";
+import type { Logger } from "../ports/logger.port";
+import type { OutboxQueue } from "../ports/outbox.port";
+import type { SmsConversations } from "../ports/sms-conversation.port";
+import {
+  canReceiveSms,
+  DROPPED_CALL_FOLLOW_UP_HOURS,
+  hoursFrom,
+  MID_BOOKING_STAGES,
+} from "../domain/sms/sms-thread";
+import { droppedCallText } from "../domain/sms/sms-texts";
+
+export interface FollowUpDeps {
+  businesses: BusinessDirectory;
+  customers: CustomerStore;
+  outbox: OutboxQueue;
+  clock: Clock;
+  logger: Logger;
+  /** Absent: dropped calls are not followed up by text. */
+  smsConversations?: SmsConversations;
+}
+
+/** The outbox id of a dropped call's follow-up text: one per call, whatever retries. */
+export function followUpMessageId(callSid: string): string {
+  return `booking-follow-up-${callSid}`;
+}
+
+/**
+ * A call that ended part-way through a booking, with nothing booked: text the
+ * caller the next question (or the times on offer) and keep the call's
+ * dialogue on their SMS conversation, so their reply carries the same
+ * booking on (handle-inbound-sms.ts). Never throws: the call is over either way.
+ */
+export async function offerToFinishByText(
+  conversation: CallConversation,
+  deps: FollowUpDeps,
+): Promise<"queued" | "not-needed"> {
+  const { state } = conversation;
+  const phone = state.draft.callbackNumber ?? conversation.callerPhone;
+  if (
+    !deps.smsConversations ||
+    !MID_BOOKING_STAGES.includes(state.stage) ||
+    conversation.appointmentIds.length > 0 ||
+    conversation.emergency ||
+    !phone ||
+    !canReceiveSms(phone)
+  ) {
+    return "not-needed";
+  }
+  try {
+    const business = await deps.businesses.getById(conversation.businessId);
+    if (!business) return "not-needed";
+    const customer = await deps.customers.findByPhone(business.id, phone);
+    // They asked for no texts; delivery would drop it anyway.
+    if (customer?.smsOptedOut) return "not-needed";
+    const now = deps.clock.now();
+    const id = followUpMessageId(conversation.id);
+    const body = droppedCallText(business, state);
+    // The state first: once the text is out, the reply must find it.
+    await deps.smsConversations.setPending(
+      business.id,
+      phone,
+      {
+        kind: "booking",
+        callSid: conversation.id,
+        state,
+        expiresAt: hoursFrom(now, DROPPED_CALL_FOLLOW_UP_HOURS),
+      },
+      now,
+    );
+    await deps.outbox.enqueue({
+      id,
+      businessId: business.id,
+      to: phone,
+      body,
+      purpose: "booking-follow-up",
+      relatedId: conversation.id,
+    });
+    // Delivery adds the text to the SMS conversation (deliver-outbox-message.ts).
+    deps.logger.info("sms.dropped-call-follow-up", {
+      businessId: business.id,
+      callSid: conversation.id,
+      stage: state.stage,
+    });
+    return "queued";
+  } catch (error) {
+    deps.logger.error("sms.dropped-call-follow-up-failed", {
+      businessId: conversation.businessId,
+      callSid: conversation.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return "not-needed";
+  }
+}

@@ -1,0 +1,36 @@
+import { onRequest } from "firebase-functions/v2/https";
+import { smsDeps } from "../../bootstrap";
+import { publicWebhookBaseUrl, REGION, twilioAuthToken } from "../../params";
+import { handleSmsRequest } from "./sms-webhook.handler";
+
+/**
+ * Twilio Messaging "A message comes in": POST {PUBLIC_WEBHOOK_BASE_URL}/sms/incoming.
+ * Customers' replies (confirm, cancel, move, STOP/START/HELP) and the rest of a
+ * booking a dropped call left unfinished. See docs/sms.md.
+ */
+export const sms = onRequest(
+  {
+    region: REGION,
+    secrets: [twilioAuthToken],
+    // Twilio waits 15 s at most; the handler answers within its own deadline well before that.
+    timeoutSeconds: 30,
+    memory: "256MiB",
+  },
+  async (req, res) => {
+    const answer = await handleSmsRequest(
+      {
+        method: req.method,
+        path: req.url,
+        signature: req.header("x-twilio-signature") ?? null,
+        idempotencyToken: req.header("i-twilio-idempotency-token") ?? null,
+        body: req.body as unknown,
+      },
+      {
+        publicBaseUrl: publicWebhookBaseUrl.value(),
+        authToken: twilioAuthToken.value(),
+        deps: smsDeps(),
+      },
+    );
+    res.status(answer.status).type(answer.contentType).send(answer.body);
+  },
+);

@@ -1,0 +1,129 @@
+import type { InboundSmsDeps } from "../../src/app/handle-inbound-sms";
+import type { Customer } from "../../src/domain/customers/customer";
+import type { SmsPending, SmsThread, SmsTurn } from "../../src/domain/sms/sms-thread";
+import type {
+  InboundAnswer,
+  InboundClaim,
+  InboundSms,
+  InboundSmsLog,
+} from "../../src/ports/inbound-sms.port";
+import type { SmsConsentStore } from "../../src/ports/sms-consent.port";
+import type { SmsConversations } from "../../src/ports/sms-conversation.port";
+import { aCallWorld, CallWorld, InMemoryCustomerStore } from "./call-fixtures";
+
+/** SMS conversations in memory: turns in order, and the pending continuation. */
+export class InMemorySmsConversations implements SmsConversations {
+  readonly turns = new Map<string, SmsTurn[]>();
+  readonly pending = new Map<string, SmsPending | null>();
+
+  async append(businessId: string, phone: string, turn: SmsTurn): Promise<void> {
+    const key = `${businessId}/${phone}`;
+    this.turns.set(key, [...(this.turns.get(key) ?? []), structuredClone(turn)]);
+  }
+
+  async getThread(businessId: string, phone: string): Promise<SmsThread | null> {
+    const key = `${businessId}/${phone}`;
+    if (!this.turns.has(key) && !this.pending.has(key)) return null;
+    return { businessId, phone, pending: structuredClone(this.pending.get(key) ?? null) };
+  }
+
+  async setPending(
+    businessId: string,
+    phone: string,
+    pending: SmsPending | null,
+    _at: Date,
+  ): Promise<void> {
+    this.pending.set(`${businessId}/${phone}`, structuredClone(pending));
+  }
+
+  history(businessId: string, phone: string): SmsTurn[] {
+    return this.turns.get(`${businessId}/${phone}`) ?? [];
+  }
+}
+
+/** The once-only claim of the Firestore log: a MessageSid or token seen before is a duplicate. */
+export class InMemoryInboundSmsLog implements InboundSmsLog {
+  readonly messages = new Map<string, InboundSms & { answer?: InboundAnswer }>();
+  readonly tokens = new Map<string, string>();
+
+  async claim(message: InboundSms): Promise<InboundClaim> {
+    const tokenKey = message.idempotencyToken
+      ? `${message.businessId}/${message.idempotencyToken}`
+      : undefined;
+    if (tokenKey && this.tokens.has(tokenKey)) {
+      const sid = this.tokens.get(tokenKey) ?? "";
+      return { status: "duplicate", answer: this.answerOf(message.businessId, sid) };
+    }
+    if (tokenKey) this.tokens.set(tokenKey, message.messageSid);
+    const key = `${message.businessId}/${message.messageSid}`;
+    if (this.messages.has(key)) {
+      return { status: "duplicate", answer: this.answerOf(message.businessId, message.messageSid) };
+    }
+    this.messages.set(key, structuredClone(message));
+    return { status: "claimed" };
+  }
+
+  async recordAnswer(businessId: string, messageSid: string, answer: InboundAnswer): Promise<void> {
+    const found = this.messages.get(`${businessId}/${messageSid}`);
+    if (!found) throw new Error(`no inbound message ${messageSid}`);
+    found.answer = structuredClone(answer);
+  }
+
+  async release(message: InboundSms): Promise<void> {
+    this.messages.delete(`${message.businessId}/${message.messageSid}`);
+    if (message.idempotencyToken) {
+      this.tokens.delete(`${message.businessId}/${message.idempotencyToken}`);
+    }
+  }
+
+  private answerOf(businessId: string, messageSid: string): InboundAnswer | null {
+    return structuredClone(this.messages.get(`${businessId}/${messageSid}`)?.answer ?? null);
+  }
+}
+
+/** Opt-outs written onto the in-memory customers, as the Firestore repository does. */
+export class InMemorySmsConsent implements SmsConsentStore {
+  constructor(private readonly customers: InMemoryCustomerStore) {}
+
+  async setSmsOptOut(
+    businessId: string,
+    phone: string,
+    optedOut: boolean,
+    at: Date,
+  ): Promise<Customer> {
+    const existing = await this.customers.findByPhone(businessId, phone);
+    const customer: Customer = {
+      ...(existing ?? { id: phone, businessId, name: "", phone, createdAt: at }),
+      smsOptedOut: optedOut,
+      smsOptedOutAt: optedOut ? at : undefined,
+      updatedAt: at,
+    };
+    if (!optedOut) delete customer.smsOptedOutAt;
+    this.customers.add(customer);
+    return structuredClone(customer);
+  }
+}
+
+export interface SmsWorld extends CallWorld {
+  smsDeps: InboundSmsDeps;
+  sms: InMemorySmsConversations;
+  inbound: InMemoryInboundSmsLog;
+  consent: InMemorySmsConsent;
+}
+
+/** Every port of the call and SMS use cases in memory; calls here follow up by text. */
+export function anSmsWorld(options: Parameters<typeof aCallWorld>[0]): SmsWorld {
+  const world = aCallWorld(options);
+  const sms = new InMemorySmsConversations();
+  const inbound = new InMemoryInboundSmsLog();
+  const consent = new InMemorySmsConsent(world.customers);
+  const deps = { ...world.deps, smsConversations: sms };
+  return {
+    ...world,
+    deps,
+    smsDeps: { ...deps, consent, inbound, sms },
+    sms,
+    inbound,
+    consent,
+  };
+}

@@ -1,0 +1,520 @@
+import { strict as assert } from "node:assert";
+import { handleCallTurn, recordCallEnded, startCall } from "../../src/app/handle-call";
+import {
+  handleInboundSms,
+  InboundSmsInput,
+  SMS_CANCEL_REASON,
+} from "../../src/app/handle-inbound-sms";
+import { followUpMessageId } from "../../src/app/dropped-call-follow-up";
+import type { Appointment } from "../../src/domain/scheduling/appointment";
+import { aCustomer } from "../support/call-fixtures";
+import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
+
+/** Wednesday 25 November 2026, 10:00 in Bristol. */
+const NOW = new Date("2026-11-25T10:00:00Z");
+const TOM = aCustomer({
+  name: "Tom Okafor",
+  phone: "+447700900222",
+  address: "3 Gloucester Road, Bristol BS7 8AA",
+});
+const STRANGER = "+447700900777";
+
+let sids = 0;
+function messageSid(): string {
+  sids += 1;
+  return `SM${String(sids).padStart(32, "0")}`;
+}
+
+function anAppointment(overrides: Partial<Appointment> = {}): Appointment {
+  return {
+    id: "appt-tom-thursday",
+    businessId: "bristol-plumbing",
+    customerId: TOM.phone,
+    customerName: TOM.name,
+    customerPhone: TOM.phone,
+    address: TOM.address ?? "",
+    serviceId: "boiler-service",
+    serviceName: "Boiler service",
+    problem: "Annual boiler service",
+    start: new Date("2026-11-26T09:00:00Z"),
+    end: new Date("2026-11-26T10:30:00Z"),
+    status: "booked",
+    source: "seed",
+    createdAt: new Date("2026-11-01T09:00:00Z"),
+    ...overrides,
+  };
+}
+
+function aWorld(): SmsWorld {
+  const world = anSmsWorld({ now: NOW, customers: [TOM] });
+  return world;
+}
+
+async function text(
+  world: SmsWorld,
+  body: string,
+  from = TOM.phone,
+  extra: Partial<InboundSmsInput> = {},
+) {
+  return handleInboundSms(
+    {
+      messageSid: messageSid(),
+      from,
+      to: world.business.phoneNumber,
+      body,
+      numMedia: 0,
+      ...extra,
+    },
+    world.smsDeps,
+  );
+}
+
+describe("a customer's text", () => {
+  describe("when the customer replies YES", () => {
+    it("confirms their next appointment that asked for confirmation and thanks them", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      world.appointments.add(
+        anAppointment({
+          id: "appt-tom-next-week",
+          start: new Date("2026-12-02T09:00:00Z"),
+          end: new Date("2026-12-02T10:30:00Z"),
+          confirmation: "requested",
+        }),
+      );
+      const answer = await text(world, "YES");
+      assert.equal(answer.outcome, "confirmed");
+      assert.match(
+        answer.reply ?? "",
+        /^Bristol Plumbing: thanks, your boiler service on Wed 2 Dec at 9 am is confirmed/,
+      );
+      const confirmed = await world.appointments.get(world.business.id, "appt-tom-next-week");
+      assert.equal(confirmed?.confirmation, "confirmed");
+      const other = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      assert.equal(other?.confirmation, undefined);
+    });
+
+    it("confirms their next upcoming appointment when none asked", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      const answer = await text(world, "👍");
+      assert.equal(answer.outcome, "confirmed");
+      assert.match(answer.reply ?? "", /Thu 26 Nov at 9 am/);
+    });
+
+    it("records the text and the reply on the customer's SMS conversation", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      await text(world, "yes please");
+      const history = world.sms.history(world.business.id, TOM.phone);
+      assert.deepEqual(
+        history.map((t) => t.speaker),
+        ["customer", "receptionist"],
+      );
+      assert.equal(history[0].text, "yes please");
+      assert.match(history[1].text, /confirmed/);
+    });
+  });
+
+  describe("when Twilio delivers the same message twice", () => {
+    it("handles it once and answers the redelivery the same", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      const sid = messageSid();
+      const input = {
+        messageSid: sid,
+        from: TOM.phone,
+        to: world.business.phoneNumber,
+        body: "no can't make it",
+        numMedia: 0,
+      };
+      const first = await handleInboundSms(input, world.smsDeps);
+      const again = await handleInboundSms(input, world.smsDeps);
+      assert.equal(first.outcome, "cancelled");
+      assert.equal(again.duplicate, true);
+      assert.equal(again.reply, first.reply);
+      assert.equal(world.sms.history(world.business.id, TOM.phone).length, 2);
+    });
+
+    it("recognises a retried webhook by its idempotency token", async () => {
+      const world = aWorld();
+      const token = "AC123-retry-token";
+      const first = await text(world, "what time will you arrive?", TOM.phone, {
+        idempotencyToken: token,
+      });
+      const retried = await text(world, "what time will you arrive?", TOM.phone, {
+        idempotencyToken: token,
+      });
+      assert.equal(retried.duplicate, true);
+      assert.equal(retried.reply, first.reply);
+      assert.equal(world.outbox.byPurpose("owner-message").length, 1);
+    });
+
+    it("lets a redelivery handle a message whose first handling failed", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      const sid = messageSid();
+      const input = {
+        messageSid: sid,
+        from: TOM.phone,
+        to: world.business.phoneNumber,
+        body: "YES",
+        numMedia: 0,
+      };
+      const annotate = world.appointments.annotate.bind(world.appointments);
+      world.appointments.annotate = () => Promise.reject(new Error("Firestore unavailable"));
+      await assert.rejects(handleInboundSms(input, world.smsDeps), /unavailable/);
+      world.appointments.annotate = annotate;
+      const retried = await handleInboundSms(input, world.smsDeps);
+      assert.equal(retried.duplicate, false);
+      assert.equal(retried.outcome, "confirmed");
+    });
+  });
+
+  describe("when the customer replies NO or 2", () => {
+    it("cancels the appointment, says why on it, and acknowledges without texting the owner", async () => {
+      for (const reply of ["NO", "2", "cancel the appointment"]) {
+        const world = aWorld();
+        world.appointments.add(anAppointment());
+        const answer = await text(world, reply);
+        assert.equal(answer.outcome, "cancelled", reply);
+        const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+        assert.equal(stored?.status, "cancelled");
+        assert.equal(stored?.cancelReason, SMS_CANCEL_REASON);
+        assert.match(answer.reply ?? "", /is cancelled/);
+        // The appointment-change trigger tells the owner; the use case does not.
+        assert.equal(world.outbox.messages.length, 0);
+      }
+    });
+  });
+
+  describe("when the customer texts STOP", () => {
+    it("opts them out, replies nothing, and a later reminder sees they are opted out", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      const answer = await text(world, "STOP");
+      assert.equal(answer.reply, null);
+      assert.equal(answer.outcome, "opted-out");
+      // What the delivery of a reminder reads before sending.
+      const customer = await world.customers.findByPhone(world.business.id, TOM.phone);
+      assert.equal(customer?.smsOptedOut, true);
+      assert.equal(customer?.smsOptedOutAt?.toISOString(), NOW.toISOString());
+      assert.equal(customer?.name, "Tom Okafor");
+    });
+
+    it("keeps the opt-out of a number that is not a customer yet", async () => {
+      const world = aWorld();
+      await text(world, "stop", STRANGER);
+      const customer = await world.customers.findByPhone(world.business.id, STRANGER);
+      assert.equal(customer?.smsOptedOut, true);
+      assert.equal(customer?.name, "");
+    });
+
+    it("does not greet the number by name when it later rings", async () => {
+      const world = aWorld();
+      await text(world, "STOP", STRANGER);
+      const answer = await startCall(
+        { callSid: `CA${"1".repeat(32)}`, from: STRANGER, to: world.business.phoneNumber },
+        world.deps,
+      );
+      const said = answer.instruction.kind === "whisper" ? [] : answer.instruction.say;
+      assert.match(said.join(" "), /How can I help\?/);
+      assert.doesNotMatch(said.join(" "), /good to hear from you again/);
+    });
+
+    it("only passes later texts to the owner, with no reply", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      await text(world, "STOP");
+      const answer = await text(world, "NO");
+      assert.equal(answer.reply, null);
+      assert.equal(answer.outcome, "forwarded-opted-out");
+      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      assert.equal(stored?.status, "booked");
+      assert.match(
+        world.outbox.byPurpose("owner-message")[0].body,
+        /opted out of texts: call them/,
+      );
+    });
+  });
+
+  describe("when an opted-out customer texts YES or START", () => {
+    it("opts them back in and says so, without confirming an appointment", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment({ confirmation: "requested" }));
+      await text(world, "STOP");
+      const answer = await text(world, "YES");
+      assert.equal(answer.outcome, "opted-in");
+      assert.match(answer.reply ?? "", /you'll get texts from us again/);
+      const customer = await world.customers.findByPhone(world.business.id, TOM.phone);
+      assert.equal(customer?.smsOptedOut, false);
+      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      assert.equal(stored?.confirmation, "requested");
+    });
+
+    it("opts back in on START", async () => {
+      const world = aWorld();
+      await text(world, "STOP");
+      assert.equal((await text(world, "start")).outcome, "opted-in");
+    });
+  });
+
+  describe("when the customer texts a lone CANCEL", () => {
+    it("records the opt-out and tells the owner they may want to cancel, leaving the visit booked", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      const answer = await text(world, "CANCEL");
+      assert.equal(answer.reply, null);
+      const customer = await world.customers.findByPhone(world.business.id, TOM.phone);
+      assert.equal(customer?.smsOptedOut, true);
+      const [owner] = world.outbox.byPurpose("owner-message");
+      assert.equal(owner.to, world.business.ownerMobile);
+      assert.match(owner.body, /Tom Okafor \+447700900222 texted CANCEL/);
+      assert.match(owner.body, /boiler service on Thu 26 Nov at 9 am/);
+      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      assert.equal(stored?.status, "booked");
+    });
+  });
+
+  describe("when the customer texts HELP", () => {
+    it("answers with the business's name and number and how to opt out", async () => {
+      const world = aWorld();
+      const answer = await text(world, "HELP");
+      assert.equal(
+        answer.reply,
+        "Bristol Plumbing: texts about your bookings. For help call us on 0117 496 0000. Reply STOP to opt out.",
+      );
+    });
+  });
+
+  describe("when the customer asks to move their appointment", () => {
+    it("offers three times, and a reply with a number moves it there", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      const offer = await text(world, "3");
+      assert.equal(offer.outcome, "reschedule-offered");
+      assert.match(
+        offer.reply ?? "",
+        /we can move your boiler service on Thu 26 Nov at 9 am to 1\) .+, 2\) .+, 3\) .+\. Reply 1, 2 or 3/,
+      );
+      const pending = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
+      assert.equal(pending?.kind, "reschedule");
+      const offers = pending?.kind === "reschedule" ? pending.offers : [];
+      assert.equal(offers.length, 3);
+
+      const moved = await text(world, "2");
+      assert.equal(moved.outcome, "rescheduled");
+      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      assert.equal(stored?.start.toISOString(), offers[1].start);
+      assert.equal(stored?.end.getTime() - (stored?.start.getTime() ?? 0), 90 * 60_000);
+      assert.match(
+        moved.reply ?? "",
+        /^Bristol Plumbing: done, your boiler service on .+ is booked/,
+      );
+      assert.equal(world.sms.pending.get(`${world.business.id}/${TOM.phone}`), null);
+      assert.equal(
+        world.outbox.messages.length,
+        0,
+        "the appointment-change trigger texts about moves",
+      );
+    });
+
+    it("offers the day they asked for", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      const offer = await text(world, "can we do Friday instead");
+      assert.match(offer.reply ?? "", /1\) Fri 27 Nov/);
+      const pending = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
+      const offers = pending?.kind === "reschedule" ? pending.offers : [];
+      assert.ok(offers.length > 0);
+      for (const o of offers) assert.equal(new Date(o.start).getUTCDay(), 5, o.start);
+    });
+
+    it("offers further times when they say none of those suit", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      await text(world, "different time please");
+      const first = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
+      const again = await text(world, "none of those, sorry");
+      assert.equal(again.outcome, "reschedule-offered");
+      const second = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
+      const starts = (p: typeof first) =>
+        p?.kind === "reschedule" ? p.offers.map((o) => o.start) : [];
+      assert.equal(starts(second).filter((s) => starts(first).includes(s)).length, 0);
+    });
+
+    it("offers other times when the chosen one was taken meanwhile", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      await text(world, "3");
+      const pending = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
+      const taken = pending?.kind === "reschedule" ? pending.offers[0] : undefined;
+      assert.ok(taken);
+      world.appointments.add(
+        anAppointment({
+          id: "someone-else",
+          customerId: "+447700900555",
+          start: new Date(taken.start),
+          end: new Date(taken.end),
+        }),
+      );
+      const answer = await text(world, "1");
+      assert.equal(answer.outcome, "reschedule-offered");
+      assert.match(answer.reply ?? "", /that time has just been taken/);
+      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      assert.equal(stored?.start.toISOString(), "2026-11-26T09:00:00.000Z");
+    });
+  });
+
+  describe("when the text is not something we can act on", () => {
+    it("forwards it to the owner and tells the customer so", async () => {
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      const answer = await text(world, "Can you bring a washer for the bathroom tap too?");
+      assert.equal(answer.outcome, "forwarded");
+      assert.equal(
+        answer.reply,
+        "Bristol Plumbing: thanks, I've passed that to Dave, who'll get back to you.",
+      );
+      const [owner] = world.outbox.byPurpose("owner-message");
+      assert.equal(owner.to, world.business.ownerMobile);
+      assert.match(
+        owner.body,
+        /^Text from Tom Okafor \+447700900222 \(visit Thu 26 Nov at 9 am\): "Can you bring a washer/,
+      );
+      const speakers = world.sms.history(world.business.id, TOM.phone).map((t) => t.speaker);
+      assert.deepEqual(speakers, ["customer", "owner-forward", "receptionist"]);
+    });
+  });
+
+  describe("when the customer has no upcoming appointment", () => {
+    it("says so kindly and offers a call", async () => {
+      const world = aWorld();
+      const answer = await text(world, "YES");
+      assert.equal(answer.outcome, "no-appointment");
+      assert.match(answer.reply ?? "", /can't find an upcoming visit .+ call us on 0117 496 0000/);
+    });
+  });
+
+  describe("when the text describes an emergency", () => {
+    it("alerts the owner at once and tells the customer to call", async () => {
+      const world = aWorld();
+      const answer = await text(world, "help my pipe has burst and water is everywhere");
+      assert.equal(answer.outcome, "emergency");
+      assert.match(answer.reply ?? "", /emergency .+ call 0117 496 0000 now/i);
+      assert.equal(world.outbox.byPurpose("owner-emergency-alert").length, 1);
+    });
+  });
+
+  describe("when the number texted belongs to no business", () => {
+    it("replies nothing", async () => {
+      const world = aWorld();
+      const answer = await handleInboundSms(
+        {
+          messageSid: messageSid(),
+          from: TOM.phone,
+          to: "+441179999999",
+          body: "YES",
+          numMedia: 0,
+        },
+        world.smsDeps,
+      );
+      assert.equal(answer.reply, null);
+      assert.equal(answer.outcome, "unknown-number");
+    });
+  });
+});
+
+describe("a call that drops mid-booking", () => {
+  const CALLER = "+447700900999";
+  const CALL = `CA${"a".repeat(32)}`;
+
+  async function dropAfter(world: SmsWorld, lines: string[], from: string | null = CALLER) {
+    await startCall({ callSid: CALL, from, to: world.business.phoneNumber }, world.deps);
+    let step = 1;
+    for (const speech of lines) {
+      await handleCallTurn(
+        { businessId: world.business.id, callSid: CALL, step, speech, confidence: 0.9 },
+        world.deps,
+      );
+      step += 1;
+    }
+    await recordCallEnded(
+      { businessId: world.business.id, callSid: CALL, callStatus: "completed" },
+      world.deps,
+    );
+  }
+
+  it("texts the caller the times on offer, and their replies finish the same booking", async () => {
+    const world = anSmsWorld({ now: NOW });
+    await dropAfter(world, [
+      "Hi, this is Sarah Jones at 22 Park Street, Bristol BS1 5JA, my kitchen tap keeps dripping",
+    ]);
+    const [followUp] = world.outbox.byPurpose("booking-follow-up");
+    assert.equal(followUp.id, followUpMessageId(CALL));
+    assert.equal(followUp.to, CALLER);
+    assert.match(
+      followUp.body,
+      /^Bristol Plumbing: sorry we were cut off\. Reply to finish booking your dripping tap repair: we can do 1\) .+, 2\) .+, 3\) .+\. Reply 1, 2 or 3\.$/,
+    );
+
+    world.clock.advance(10 * 60_000);
+    const chose = await text(world, "2", CALLER);
+    assert.equal(chose.outcome, "booking-continued");
+    assert.match(
+      chose.reply ?? "",
+      /So that's a dripping tap repair, .+ at 22 Park Street.+for Sarah Jones.+Shall I book it\?/,
+    );
+
+    const booked = await text(world, "yes", CALLER);
+    assert.equal(booked.outcome, "booked-by-sms");
+    assert.match(booked.reply ?? "", /^You're booked in for /);
+    assert.doesNotMatch(booked.reply ?? "", /anything else/);
+    const appointments = [...world.appointments.appointments.values()];
+    assert.equal(appointments.length, 1);
+    assert.equal(appointments[0].customerName, "Sarah Jones");
+    assert.equal(appointments[0].serviceId, "dripping-tap");
+    assert.match(appointments[0].id, new RegExp(`^call-${CALL}-`));
+    assert.equal(world.outbox.byPurpose("booking-confirmation").length, 1);
+    assert.equal(world.sms.pending.get(`${world.business.id}/${CALLER}`), null);
+    assert.equal(world.conversations.stored(world.business.id, CALL).outcome, "booked");
+  });
+
+  it("asks by text for the detail the call was waiting for, keeping what was said", async () => {
+    const world = anSmsWorld({ now: NOW });
+    await dropAfter(world, ["I need my boiler serviced"]);
+    const [followUp] = world.outbox.byPurpose("booking-follow-up");
+    assert.match(
+      followUp.body,
+      /finish booking your boiler service: what name should we put it under\?$/,
+    );
+    const named = await text(world, "Sarah Jones", CALLER);
+    assert.match(named.reply ?? "", /address/);
+    const addressed = await text(world, "22 Park Street, Bristol BS1 5JA", CALLER);
+    assert.match(addressed.reply ?? "", /1\) .+ Reply 1, 2 or 3/);
+  });
+
+  it("sends nothing when the call ended with a booking, a goodbye or no number", async () => {
+    const world = anSmsWorld({ now: NOW });
+    await dropAfter(world, ["Can I ask what your opening hours are"]);
+    await dropAfter(anSmsWorld({ now: NOW }), ["I need my boiler serviced"], null);
+    assert.equal(world.outbox.byPurpose("booking-follow-up").length, 0);
+  });
+
+  it("sends nothing to a landline", async () => {
+    const world = anSmsWorld({ now: NOW });
+    await dropAfter(world, ["I need my boiler serviced"], "+441179460999");
+    assert.equal(world.outbox.byPurpose("booking-follow-up").length, 0);
+  });
+
+  it("offers fresh times when the ones offered on the call have gone", async () => {
+    const world = anSmsWorld({ now: NOW });
+    await dropAfter(world, [
+      "Hi, this is Sarah Jones at 22 Park Street, Bristol BS1 5JA, my kitchen tap keeps dripping",
+    ]);
+    world.clock.advance(2 * 86_400_000);
+    const answer = await text(world, "1", CALLER);
+    assert.match(answer.reply ?? "", /times I offered have gone now/);
+    assert.equal(world.appointments.appointments.size, 0);
+  });
+});
