@@ -47,8 +47,6 @@ import type { OutboxQueue } from "../ports/outbox.port";
 import { findUpcomingVisits } from "./change-booking";
 import { offerToFinishByText } from "./dropped-call-follow-up";
 import type { SmsConversations } from "../ports/sms-conversation.port";
-import { offerToFinishByText } from "./dropped-call-follow-up";
-import type { SmsConversations } from "../ports/sms-conversation.port";
 
 export interface CallDeps {
   businesses: BusinessDirectory;
