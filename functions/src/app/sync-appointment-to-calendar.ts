@@ -76,6 +76,8 @@ export async function syncAppointmentNow(
   deps: CalendarSyncDeps,
   options: { retryByThrowing: boolean },
 ): Promise<CalendarSyncOutcome> {
+  // Only the two ids: callers may pass a queue item carrying more.
+  ref = { businessId: ref.businessId, appointmentId: ref.appointmentId };
   const current = await deps.appointments.get(ref.businessId, ref.appointmentId);
   const plan = calendarWritePlan(current);
   const previous = current?.calendar;
