@@ -2,8 +2,10 @@ import type { SmsPending, SmsThread, SmsTurn } from "../domain/sms/sms-thread";
 
 /**
  * The SMS history of one customer number: one conversation document,
- * businesses/{b}/conversations/sms-{E164}, channel "sms". Anything that texts
- * a customer (replies, reminders, confirmations) may append its turn here.
+ * businesses/{b}/conversations/sms-{E164}, channel "sms", with one document
+ * per turn under turns/. Anything that texts a customer (replies, reminders,
+ * confirmations) may append its turn here; appending the same turn twice
+ * stores it once.
  */
 export interface SmsHistory {
   /** Adds one turn; creates the conversation on its first text. */

@@ -1,5 +1,5 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { FieldValue, Timestamp } from "firebase-admin/firestore";
+import { Timestamp } from "firebase-admin/firestore";
 import type { Customer } from "../../domain/customers/customer";
 import { namesMatch, postcodeKey } from "../../domain/customers/customer-identity";
 import type { CustomerDetails, CustomerStore } from "../../ports/customer-store.port";
@@ -87,7 +87,8 @@ export class FirestoreCustomerRepository implements CustomerStore, SmsConsentSto
       if (!isAlreadyExists(error)) throw error;
       await ref.update({
         smsOptedOut: optedOut,
-        smsOptedOutAt: optedOut ? when : FieldValue.delete(),
+        // null rather than a delete: the embedded Firestore does not apply field deletes.
+        smsOptedOutAt: optedOut ? when : null,
         updatedAt: when,
       });
     }

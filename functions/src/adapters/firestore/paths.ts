@@ -23,6 +23,9 @@ export const paths = {
   /** A customer number's SMS conversation (channel "sms"), beside the calls' conversations. */
   smsConversation: (businessId: string, e164: string) =>
     `businesses/${businessId}/conversations/sms-${e164}`,
+  /** Its turns, one document each (the embedded Firestore has no arrayUnion); ids sort by time. */
+  smsTurns: (businessId: string, e164: string) =>
+    `businesses/${businessId}/conversations/sms-${e164}/turns`,
   /** Inbound texts by MessageSid, created once: a redelivery finds its answer here. */
   inboundSms: (businessId: string, messageSid: string) =>
     `businesses/${businessId}/inboundSms/${messageSid}`,

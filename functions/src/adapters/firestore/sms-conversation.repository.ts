@@ -1,4 +1,5 @@
-import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
+import { createHash } from "node:crypto";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import type { SmsPending, SmsThread, SmsTurn } from "../../domain/sms/sms-thread";
 import type { SmsConversations } from "../../ports/sms-conversation.port";
@@ -6,28 +7,43 @@ import { paths } from "./paths";
 
 /**
  * One document per customer number, businesses/{b}/conversations/sms-{E164}:
- * channel "sms", the turns (appended with arrayUnion, so a writer needs no
- * read first) and what the next inbound text continues.
+ * channel "sms", the last turn and what the next inbound text continues.
+ * Each turn is its own document under it (turns/{millis}-{speaker}-{ref}):
+ * an append is one blind write, safe from concurrent writers and idempotent
+ * when retried, on production Firestore and the embedded server alike (which
+ * has no arrayUnion). Turn ids sort in time order.
  */
 export class FirestoreSmsConversationRepository implements SmsConversations {
   constructor(private readonly db: Firestore) {}
 
   async append(businessId: string, phone: string, turn: SmsTurn): Promise<void> {
     const at = Timestamp.fromDate(turn.at);
-    await this.db.doc(paths.smsConversation(businessId, phone)).set(
-      {
-        channel: "sms",
-        phone,
-        updatedAt: at,
-        turns: FieldValue.arrayUnion({
-          at,
-          speaker: turn.speaker,
-          text: turn.text,
-          ...(turn.messageId ? { messageId: turn.messageId } : {}),
-        }),
-      },
-      { merge: true },
-    );
+    const stored = {
+      at,
+      speaker: turn.speaker,
+      text: turn.text,
+      ...(turn.messageId ? { messageId: turn.messageId } : {}),
+    };
+    await this.db.doc(`${paths.smsTurns(businessId, phone)}/${turnId(turn)}`).set(stored);
+    await this.db
+      .doc(paths.smsConversation(businessId, phone))
+      .set({ channel: "sms", phone, updatedAt: at, lastTurn: stored }, { merge: true });
+  }
+
+  /** Every turn, oldest first. */
+  async listTurns(businessId: string, phone: string): Promise<SmsTurn[]> {
+    const snapshot = await this.db.collection(paths.smsTurns(businessId, phone)).get();
+    return snapshot.docs
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((doc) => {
+        const data = turnSchema.parse(doc.data());
+        return {
+          at: data.at.toDate(),
+          speaker: data.speaker,
+          text: data.text,
+          ...(data.messageId ? { messageId: data.messageId } : {}),
+        };
+      });
   }
 
   async getThread(businessId: string, phone: string): Promise<SmsThread | null> {
@@ -81,3 +97,16 @@ const pendingSchema = z
     }),
   ])
   .nullable();
+
+const turnSchema = z.object({
+  at: z.instanceof(Timestamp),
+  speaker: z.enum(["customer", "receptionist", "owner-forward"]),
+  text: z.string(),
+  messageId: z.string().optional(),
+});
+
+/** Time first (13-digit millis sort as text), then who, then what: the same turn gets the same id. */
+function turnId(turn: SmsTurn): string {
+  const ref = turn.messageId ?? createHash("sha256").update(turn.text).digest("hex").slice(0, 16);
+  return `${String(turn.at.getTime()).padStart(13, "0")}-${turn.speaker}-${ref.replace(/\//g, "_")}`;
+}
