@@ -18,6 +18,7 @@ import {
 } from "../domain/notifications/send-windows";
 import type { Appointment } from "../domain/scheduling/appointment";
 import type { BusinessDirectory } from "../ports/business-directory.port";
+import { SMS_CANCEL_REASON } from "./handle-inbound-sms";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
@@ -127,16 +128,21 @@ async function onCancelled(appointment: Appointment, run: Run): Promise<void> {
       run,
     );
   }
-  await textCustomer(
-    notificationIds.customerCancelled(appointment.id),
-    "appointment-cancelled",
-    renderTemplate(
-      business.notifications.templates.cancelled,
-      templateValues(business, appointment),
-    ),
-    appointment,
-    run,
-  );
+  // A customer who cancelled by text has had the inbound SMS flow's reply; one ack is enough.
+  if (appointment.cancelReason === SMS_CANCEL_REASON) {
+    run.actions.push("no cancellation text: the customer's own SMS was answered");
+  } else {
+    await textCustomer(
+      notificationIds.customerCancelled(appointment.id),
+      "appointment-cancelled",
+      renderTemplate(
+        business.notifications.templates.cancelled,
+        templateValues(business, appointment),
+      ),
+      appointment,
+      run,
+    );
+  }
   await dropReminders(appointment, appointment.start, "cancelled", run);
 }
 

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { notifyAppointmentChange, type NotifyDeps } from "../../src/app/notify-appointment-change";
+import { SMS_CANCEL_REASON } from "../../src/app/handle-inbound-sms";
 import { sendDueSms, type SendDueDeps } from "../../src/app/send-due-sms";
 import type { Business } from "../../src/domain/business/business";
 import { notificationIds, scheduledSmsId } from "../../src/domain/notifications/scheduled-sms";
@@ -164,6 +165,21 @@ describe("notifying an appointment change", () => {
         write(booked, { ...booked, status: "cancelled" }),
         w.notifyDeps,
       );
+
+      assert.equal(w.outbox.byPurpose("appointment-cancelled").length, 0);
+      assert.equal(w.outbox.byPurpose("owner-cancellation").length, 1);
+    });
+
+    it("does not text a customer who cancelled by SMS: the reply to their text was the ack", async () => {
+      const w = aWorld("2026-11-25T12:00:00Z");
+      const booked = anAppointment();
+      const cancelled = {
+        ...booked,
+        status: "cancelled" as const,
+        cancelReason: SMS_CANCEL_REASON,
+      };
+
+      await notifyAppointmentChange(write(booked, cancelled), w.notifyDeps);
 
       assert.equal(w.outbox.byPurpose("appointment-cancelled").length, 0);
       assert.equal(w.outbox.byPurpose("owner-cancellation").length, 1);
