@@ -1,4 +1,5 @@
 import { FirestoreAppointmentRepository } from "./adapters/firestore/appointment.repository";
+import { FirestoreHoldRepository } from "./adapters/firestore/hold.repository";
 import { FirestoreBusinessRepository } from "./adapters/firestore/business.repository";
 import { FirestoreConversationRepository } from "./adapters/firestore/conversation.repository";
 import { FirestoreCustomerRepository } from "./adapters/firestore/customer.repository";
@@ -25,6 +26,7 @@ export function callDeps(): CallDeps {
       outbox: new FirestoreOutboxRepository(db),
       clock: systemClock,
       logger: functionsLoggerAdapter,
+      holds: new FirestoreHoldRepository(db),
       smsConversations: new FirestoreSmsConversationRepository(db),
     };
   }

@@ -16,6 +16,9 @@ import type { Clock } from "../../src/ports/clock.port";
 import type { CallConversation, ConversationStore } from "../../src/ports/conversation-store.port";
 import type { CustomerDetails, CustomerStore } from "../../src/ports/customer-store.port";
 import type { OutboxQueue } from "../../src/ports/outbox.port";
+import type { Slot } from "../../src/domain/scheduling/availability";
+import type { SlotHold } from "../../src/domain/scheduling/hold";
+import type { HoldStore } from "../../src/ports/hold-store.port";
 import { ManualClock, RecordingLogger } from "./in-memory-outbox.store";
 
 export { ManualClock, RecordingLogger };

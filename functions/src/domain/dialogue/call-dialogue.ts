@@ -7,13 +7,20 @@ import { classifyUtterance, Intent } from "../nlu/intent.classifier";
 import { extractSlots, parseOrdinalChoice, parseYesNo } from "../nlu/slot-extractor";
 import { normalisePhoneNumber } from "../phone/phone-number";
 import { describeSlot, Slot } from "../scheduling/availability";
+import type { OfferChoice } from "../scheduling/offers";
+import {
+  describePreference,
+  fitsPreference,
+  parseTimePreference,
+  samePreference,
+} from "../scheduling/time-preference";
 import { describeOpeningHours } from "./opening-hours";
 import {
   ChangeBookingOutcome,
   ChangeStep,
   changePrompt,
-  continueChange,
   NewTimeChoice,
+  continueChange,
   startChange,
 } from "./change-booking.dialogue";
 import { DialogueState, initialDialogueState, MessageReason, OfferedSlot } from "./dialogue-state";
@@ -161,10 +168,11 @@ export function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnCont
 /** The offers for the caller, or an honest message when the diary is full. */
 export function presentOffers(
   state: DialogueState,
-  slots: readonly Slot[],
+  found: readonly Slot[] | OfferChoice,
   ctx: TurnContext,
   preface: string[] = [],
 ): TurnDecision {
+  const { slots, fit } = "fit" in found ? found : { slots: found, fit: "any" as const };
   if (slots.length === 0) {
     return decision(
       { ...state, stage: "taking-message", messageReason: "misunderstood", offers: [] },
@@ -180,9 +188,16 @@ export function presentOffers(
     );
   }
   const offers = slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() }));
+  // Say back what the caller asked for, and whether these times fit it.
+  const wish = state.preference && fit !== "any" ? describePreference(state.preference) : "";
+  const fitting = !wish
+    ? []
+    : fit === "preferred"
+      ? [`Here's what I have ${wish}.`]
+      : [`I'm sorry, I've nothing free ${wish}, so here are the nearest times.`];
   return decision(
     { ...state, stage: "choosing-slot", offers, chosen: undefined },
-    { type: "listen", say: [...preface, offersSentence(offers, ctx)] },
+    { type: "listen", say: [...preface, ...fitting, offersSentence(offers, ctx)] },
     null,
   );
 }
@@ -211,6 +226,7 @@ export function bookingConfirmed(
       chosen: undefined,
       declinedStarts: [],
       lostStarts: undefined,
+      preference: undefined,
     },
     {
       type: "listen",
@@ -410,6 +426,9 @@ function mergeDetails(state: DialogueState, speech: string, ctx: TurnContext): v
     const phone = normalisePhoneNumber(slots.phone, ctx.business.defaultCountry);
     if (phone.ok) draft.callbackNumber = phone.e164;
   }
+  // "...can someone come tomorrow morning": the offers will honour it.
+  const preference = parseTimePreference(speech, ctx.now, ctx.business.timeZone);
+  if (preference) state.preference = preference;
 }
 
 function continueCollecting(
@@ -525,12 +544,32 @@ function handleSlotChoice(
   intent: Intent,
   ctx: TurnContext,
 ): TurnDecision {
+  // Only a time we offered can be chosen; anything else is a wish to look again.
   const index = chooseOffer(speech, state.offers, ctx);
   if (index !== null) {
     const chosen = state.offers[index];
     return decision(
       { ...state, chosen, stage: "confirming-booking", failedTurns: 0 },
       { type: "listen", say: [readBack({ ...state, chosen }, ctx)] },
+      intent,
+    );
+  }
+  // "Have you got anything Thursday afternoon?" A wish that two offers fit is an unclear choice.
+  const zone = ctx.business.timeZone;
+  const preference = parseTimePreference(speech, ctx.now, zone);
+  const offersFitting = preference
+    ? state.offers.filter((o) => fitsPreference(new Date(o.start), preference, zone)).length
+    : 0;
+  if (preference && offersFitting === 0 && !samePreference(preference, state.preference)) {
+    const declined = wantsOtherTimes(speech) ? state.offers.map((o) => o.start) : [];
+    return decision(
+      {
+        ...state,
+        preference,
+        declinedStarts: [...state.declinedStarts, ...declined],
+        failedTurns: 0,
+      },
+      { type: "find-slots", say: ["Let me have a look."] },
       intent,
     );
   }
@@ -577,13 +616,18 @@ function handleAmendment(
   intent: Intent,
   ctx: TurnContext,
 ): TurnDecision {
-  if (/\b(time|day|date|earlier|later|another|different|morning|afternoon|week)\b/i.test(speech)) {
+  const preference = parseTimePreference(speech, ctx.now, ctx.business.timeZone);
+  if (
+    preference ||
+    /\b(time|day|date|earlier|later|another|different|morning|afternoon|week)\b/i.test(speech)
+  ) {
     const declined = state.chosen
       ? [...state.declinedStarts, state.chosen.start]
       : state.declinedStarts;
     return decision(
       {
         ...state,
+        preference: preference ?? state.preference,
         chosen: undefined,
         declinedStarts: declined,
         stage: "choosing-slot",

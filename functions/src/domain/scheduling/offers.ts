@@ -22,16 +22,24 @@ const MIN_GAP_MS = 60 * 60_000;
  * if none fit, the free times nearest the wish, spread the same way.
  * `avoid` are starts the caller turned down: their half-days are skipped.
  */
-export function chooseOffers(
-  slots: Iterable<Slot>,
-  options: {
-    count: number;
-    timeZone: string;
-    now: Date;
-    avoid?: readonly Date[];
-    preference?: TimePreference;
-  },
-): OfferChoice {
+export function chooseOffers(slots: Iterable<Slot>, options: OfferOptions): OfferChoice {
+  const ranked = rankOffers(slots, options);
+  return { ...ranked, slots: byTime(ranked.slots) };
+}
+
+export interface OfferOptions {
+  count: number;
+  timeZone: string;
+  now: Date;
+  avoid?: readonly Date[];
+  preference?: TimePreference;
+}
+
+/**
+ * The same choice, best first rather than in time order, so a caller who
+ * loses some of them to another caller's hold can take the next best.
+ */
+export function rankOffers(slots: Iterable<Slot>, options: OfferOptions): OfferChoice {
   const { count, timeZone, preference } = options;
   const avoid = options.avoid ?? [];
   if (!preference || isOnlySoonest(preference)) {
@@ -48,15 +56,19 @@ export function chooseOffers(
       Math.abs(a.start.getTime() - anchor) - Math.abs(b.start.getTime() - anchor) ||
       a.start.getTime() - b.start.getTime(),
   );
-  const nearest = spreadOffers(byDistance, count, timeZone, avoid);
-  return { slots: nearest.sort((a, b) => a.start.getTime() - b.start.getTime()), fit: "nearest" };
+  return { slots: spreadOffers(byDistance, count, timeZone, avoid), fit: "nearest" };
+}
+
+/** Offers are spoken in time order. */
+export function byTime(slots: readonly Slot[]): Slot[] {
+  return [...slots].sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
 function isOnlySoonest(pref: TimePreference): boolean {
   return !pref.days && !pref.notWeekdays && pref.after === undefined && pref.before === undefined;
 }
 
-/** One per half-day first; then more within those half-days, an hour or more apart; in time order. */
+/** One per half-day first; then more within those half-days, an hour or more apart. */
 function spreadWithin(
   slots: readonly Slot[],
   count: number,
@@ -71,5 +83,5 @@ function spreadWithin(
     if (avoided.has(t)) continue;
     if (chosen.every((c) => Math.abs(c.start.getTime() - t) >= MIN_GAP_MS)) chosen.push(slot);
   }
-  return chosen.sort((a, b) => a.start.getTime() - b.start.getTime());
+  return chosen;
 }

@@ -162,6 +162,13 @@ function readWindow(text: string, pref: TimePreference): void {
     const minutes = clockMinutes(before[1], before[2], before[3]);
     if (minutes !== null) narrow(undefined, minutes, `before ${spoken(minutes)}`);
   }
+  if (after || before) return;
+  // "around 3", "3 pm", "at 10 o'clock": an hour either side. A bare number needs am, pm or o'clock.
+  const around = new RegExp(`(?:\\b(around|about) )?\\b${CLOCK}(?![\\w:])`).exec(text);
+  if (around && (around[1] !== undefined || around[4] !== undefined)) {
+    const minutes = clockMinutes(around[2], around[3], around[4]);
+    if (minutes !== null) narrow(minutes - 60, minutes + 60, `around ${spoken(minutes)}`);
+  }
 }
 
 /** Minutes past midnight for a spoken clock time, or null when it is not one. */
