@@ -10,7 +10,13 @@ import { simulateCall } from "../../src/tools/simulator/call-session";
 import { scriptCaller } from "../../src/tools/simulator/callers";
 import { fetchTransport } from "../../src/tools/simulator/transport";
 import { DEMO_ACCOUNT_SID } from "../../src/tools/simulator/twilio-params";
-import { inboundSmsParams, newMessageSid, sendInboundSms } from "../../src/tools/sms-simulator";
+import {
+  inboundSmsParams,
+  newMessageSid,
+  sendInboundSms,
+  watchOutbox,
+} from "../../src/tools/sms-simulator";
+import { TEST_PROJECT_ID } from "../support/root-hooks";
 import { createTestTenant } from "../support/firestore-tenant";
 import { startWebhooksTestServer, WebhooksTestServer } from "../support/webhooks-test-server";
 
@@ -131,6 +137,22 @@ describe("the sms function, over HTTP, against Firestore", function () {
       const again = await send(business, "Can you bring a new washer?", { messageSid });
       assert.equal(again.twiml, first.twiml);
       assert.match(first.reply ?? "", /passed that to Dave/);
+      // What npm run sms prints under the reply: the owner's copy, found by its MessageSid.
+      const seen = await watchOutbox(
+        {
+          firestore: process.env.FIRESTORE_EMULATOR_HOST ?? "",
+          project: TEST_PROJECT_ID,
+          to: business.phoneNumber,
+          from: TOM.phone,
+          since: new Date(Date.now() - 5_000),
+          waitMs: 0,
+        },
+        messageSid,
+      );
+      assert.deepEqual(
+        seen.map((m) => [m.purpose, m.to]),
+        [["owner-message", business.ownerMobile]],
+      );
       const outbox = await docs(paths.outbox(business.id));
       assert.deepEqual(
         outbox.map((m) => m.purpose),
