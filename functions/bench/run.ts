@@ -12,6 +12,7 @@ import { startEmbeddedFirestore } from "../src/tools/embedded-firestore";
 import { DEMO_ACCOUNT_SID, newSid } from "../src/tools/simulator/twilio-params";
 import { handleVoiceRequest } from "../src/triggers/http/voice-webhook.handler";
 import { createTestTenant } from "../test/support/firestore-tenant";
+import { benchAvailability } from "./availability.bench";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
 const WARMUP_CALLS = 5;
@@ -133,6 +134,9 @@ async function main(): Promise<void> {
       horizonDays: 60,
       offerCount: 3,
       defaultServiceId: "assessment",
+      closedDates: [],
+      holdMinutes: 5,
+      travel: { zones: [], defaultMinutes: 0 },
     },
   });
 
@@ -163,6 +167,7 @@ async function main(): Promise<void> {
   console.log(
     `Ratio turn/baseline: p50 ${(turns.p50 / bare.p50).toFixed(2)}x   p95 ${(turns.p95 / bare.p95).toFixed(2)}x   p99 ${(turns.p99 / bare.p99).toFixed(2)}x`,
   );
+  for (const line of benchAvailability()) console.log(line);
   stop();
 }
 
