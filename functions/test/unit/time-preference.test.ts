@@ -80,7 +80,7 @@ describe("reading when the caller would like the visit", () => {
   });
 
   it("counts days on the business's clock: 00:30 in New York is still the 25th there", () => {
-    const late = new Date("2026-11-26T05:30:00Z"); // 00:30 on the 26th in London, 00:30 NY is 05:30Z
+    const late = new Date("2026-11-26T05:30:00Z"); // 00:30 on the 26th in New York
     assert.equal(read("tomorrow", late, "America/New_York")?.days, "2026-11-27");
     assert.equal(
       read("tomorrow", new Date("2026-11-26T04:30:00Z"), "America/New_York")?.days,
