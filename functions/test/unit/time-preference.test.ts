@@ -79,7 +79,7 @@ describe("reading when the caller would like the visit", () => {
     assert.equal(read("Tuesday", monday)?.days, "2026-11-24");
   });
 
-  it("counts days on the business's clock: 00:30 in New York is still the 25th there", () => {
+  it("counts days on the business's clock: in New York, 04:30 UTC on the 26th is still the 25th", () => {
     const late = new Date("2026-11-26T05:30:00Z"); // 00:30 on the 26th in New York
     assert.equal(read("tomorrow", late, "America/New_York")?.days, "2026-11-27");
     assert.equal(
