@@ -11,6 +11,7 @@ import type { InboundSmsDeps } from "./app/handle-inbound-sms";
 import { FirestoreInboundSmsRepository } from "./adapters/firestore/inbound-sms.repository";
 import { FirestoreSmsConversationRepository } from "./adapters/firestore/sms-conversation.repository";
 import { systemClock } from "./ports/clock.port";
+import { calendarRuntime } from "./calendar.bootstrap";
 
 let callDependencies: CallDeps | undefined;
 
@@ -27,6 +28,7 @@ export function callDeps(): CallDeps {
       clock: systemClock,
       logger: functionsLoggerAdapter,
       holds: new FirestoreHoldRepository(db),
+      calendarBusy: calendarRuntime().adapter,
       smsConversations: new FirestoreSmsConversationRepository(db),
     };
   }

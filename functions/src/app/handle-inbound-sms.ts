@@ -71,6 +71,8 @@ export interface InboundSmsResult extends InboundAnswer {
 
 /** Why an appointment was cancelled, on the appointment; the owner's alert reads it. */
 export const SMS_CANCEL_REASON = "customer replied by SMS";
+/** Marks a move made by the customer's own text, whose reply already confirmed it. */
+export const SMS_RESCHEDULE_REASON = "customer chose a new time by SMS";
 
 /**
  * One text from a customer to a business's number (Twilio's "A message comes
@@ -447,6 +449,7 @@ async function moveTo(
     new Date(slot.start),
     new Date(slot.end),
     now,
+    SMS_RESCHEDULE_REASON,
   );
   deps.logger.info("sms.reschedule", {
     businessId: business.id,

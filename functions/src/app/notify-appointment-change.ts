@@ -18,7 +18,7 @@ import {
 } from "../domain/notifications/send-windows";
 import type { Appointment } from "../domain/scheduling/appointment";
 import type { BusinessDirectory } from "../ports/business-directory.port";
-import { SMS_CANCEL_REASON } from "./handle-inbound-sms";
+import { SMS_CANCEL_REASON, SMS_RESCHEDULE_REASON } from "./handle-inbound-sms";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
@@ -151,13 +151,18 @@ async function onMoved(appointment: Appointment, from: Date, run: Run): Promise<
   // Names this move; a move always stamps updatedAt, the old start is the fallback.
   const changeMillis = (appointment.updatedAt ?? from).getTime();
   const startMillis = appointment.start.getTime();
-  await textCustomer(
-    notificationIds.customerMoved(appointment.id, startMillis, changeMillis),
-    "appointment-moved",
-    renderTemplate(business.notifications.templates.moved, templateValues(business, appointment)),
-    appointment,
-    run,
-  );
+  // A customer who moved it by text has had the inbound SMS flow's reply; one ack is enough.
+  if (appointment.rescheduleReason === SMS_RESCHEDULE_REASON) {
+    run.actions.push("no moved text: the customer's own SMS was answered");
+  } else {
+    await textCustomer(
+      notificationIds.customerMoved(appointment.id, startMillis, changeMillis),
+      "appointment-moved",
+      renderTemplate(business.notifications.templates.moved, templateValues(business, appointment)),
+      appointment,
+      run,
+    );
+  }
   const touchesSoon =
     isTodayOrTomorrow(from, now, business.timeZone) ||
     isTodayOrTomorrow(appointment.start, now, business.timeZone);

@@ -38,6 +38,7 @@ export interface AppointmentStore {
     start: Date,
     end: Date,
     at: Date,
+    reason?: string,
   ): Promise<RescheduleResult>;
   /** Merges these fields (confirmation, calendar sync) without touching time or status. */
   annotate(

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -72,16 +73,31 @@ function say(message: string): void {
   console.log(`[stack] ${message}`);
 }
 
-/** Local settings the Functions emulator reads; created when missing, never overwritten. */
+/**
+ * Every secret a function declares must have a local value, or the Functions
+ * emulator reaches for Secret Manager (offline here). Values are local-only.
+ */
+const LOCAL_SECRETS: Record<string, () => string> = {
+  TWILIO_AUTH_TOKEN: () => LOCAL_TWILIO_AUTH_TOKEN,
+  // Unused while GOOGLE_OAUTH_CLIENT_ID is empty (the calendar integration is off locally).
+  GOOGLE_OAUTH_CLIENT_SECRET: () => "local-unused",
+  CALENDAR_TOKEN_KEY: () => crypto.randomBytes(32).toString("base64"),
+};
+
+/** Local settings the Functions emulator reads; created or completed when missing, never overwritten. */
 function ensureLocalConfig(root: string): void {
   const secretFile = path.join(root, "functions", ".secret.local");
-  if (!fs.existsSync(secretFile)) {
-    fs.writeFileSync(
-      secretFile,
-      "# Local-only secrets for the Functions emulator (gitignored).\n" +
-        `TWILIO_AUTH_TOKEN=${LOCAL_TWILIO_AUTH_TOKEN}\n`,
-    );
-    say(`created functions/.secret.local (local Twilio auth token)`);
+  const existing = fs.existsSync(secretFile)
+    ? parseEnvFile(fs.readFileSync(secretFile, "utf8"))
+    : undefined;
+  const missing = Object.keys(LOCAL_SECRETS).filter((key) => !existing?.[key]);
+  if (missing.length > 0) {
+    const header = existing
+      ? ""
+      : "# Local-only secrets for the Functions emulator (gitignored).\n";
+    const lines = missing.map((key) => `${key}=${LOCAL_SECRETS[key]()}\n`).join("");
+    fs.appendFileSync(secretFile, header + lines);
+    say(`${existing ? "completed" : "created"} functions/.secret.local (${missing.join(", ")})`);
   }
   const envFile = path.join(root, "functions", ".env.local");
   if (!fs.existsSync(envFile)) {
@@ -260,6 +276,7 @@ function banner(
     " Twilio number webhooks (what a real number would point at):",
     `   A call comes in      POST ${functionsBase}/voice/incoming`,
     `   Call status changes  POST ${functionsBase}/voice/status`,
+    `   A message comes in   POST ${functionsBase}/sms/incoming`,
     "   Outgoing SMS         Firestore trigger on businesses/{id}/outbox (simulated: no Twilio account set)",
     "",
     ` Owner login  ${owner.email} / ${owner.password}`,

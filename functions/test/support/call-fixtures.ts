@@ -271,6 +271,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     start: Date,
     end: Date,
     at: Date,
+    reason = "",
   ): Promise<RescheduleResult> {
     const current = this.appointments.get(`${businessId}/${appointmentId}`);
     if (!current || current.status === "cancelled") return { outcome: "not-found" };
@@ -281,7 +282,13 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     const old = lockGranulesFor(current.start, current.end);
     this.releaseHeld(businessId, appointmentId, old);
     for (const g of wanted) this.locks.set(g, appointmentId);
-    Object.assign(current, { start, end, previousStart: current.start, updatedAt: at });
+    Object.assign(current, {
+      start,
+      end,
+      previousStart: current.start,
+      rescheduleReason: reason || undefined,
+      updatedAt: at,
+    });
     return { outcome: "rescheduled", appointment: structuredClone(current) };
   }
 

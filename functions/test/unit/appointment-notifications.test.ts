@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { notifyAppointmentChange, type NotifyDeps } from "../../src/app/notify-appointment-change";
-import { SMS_CANCEL_REASON } from "../../src/app/handle-inbound-sms";
+import { SMS_CANCEL_REASON, SMS_RESCHEDULE_REASON } from "../../src/app/handle-inbound-sms";
 import { sendDueSms, type SendDueDeps } from "../../src/app/send-due-sms";
 import type { Business } from "../../src/domain/business/business";
 import { notificationIds, scheduledSmsId } from "../../src/domain/notifications/scheduled-sms";
@@ -230,6 +230,21 @@ describe("notifying an appointment change", () => {
           .map((i) => i.outboxId)
           .sort(),
         [`reminder-apt-1-day-before-${startMillis}`, `reminder-apt-1-two-hours-${startMillis}`],
+      );
+    });
+
+    it("sends no second confirmation when the customer moved it by text themselves", async () => {
+      const w = aWorld("2026-11-26T12:00:00Z");
+      const after = {
+        ...moved("2026-12-02T14:00:00Z", "2026-11-26T12:00:00Z"),
+        rescheduleReason: SMS_RESCHEDULE_REASON,
+      };
+      await notifyAppointmentChange(write(from, after), w.notifyDeps);
+      assert.equal(w.outbox.byPurpose("appointment-moved").length, 0);
+      assert.equal(
+        w.outbox.byPurpose("owner-schedule-change").length,
+        1,
+        "the owner still hears of it",
       );
     });
 

@@ -171,6 +171,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
     start: Date,
     end: Date,
     at: Date,
+    reason = "",
   ): Promise<RescheduleResult> {
     const current = await this.get(businessId, appointmentId);
     if (!current || current.status === "cancelled") return { outcome: "not-found" };
@@ -184,6 +185,8 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
       start: Timestamp.fromDate(start),
       end: Timestamp.fromDate(end),
       previousStart: Timestamp.fromDate(current.start),
+      // Always written, so a later move without a reason does not inherit an old one.
+      rescheduleReason: reason,
       updatedAt: Timestamp.fromDate(at),
     });
     const kept = new Set(lockGranulesFor(start, end));
@@ -191,7 +194,14 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
     await this.release(businessId, appointmentId, freed);
     return {
       outcome: "rescheduled",
-      appointment: { ...current, start, end, previousStart: current.start, updatedAt: at },
+      appointment: {
+        ...current,
+        start,
+        end,
+        previousStart: current.start,
+        rescheduleReason: reason,
+        updatedAt: at,
+      },
     };
   }
 
@@ -288,6 +298,10 @@ function fromFirestore(id: string, businessId: string, data: Record<string, unkn
     cancelledAt: optionalDate(data.cancelledAt),
     cancelReason: typeof data.cancelReason === "string" ? data.cancelReason : undefined,
     previousStart: optionalDate(data.previousStart),
+    rescheduleReason:
+      typeof data.rescheduleReason === "string" && data.rescheduleReason
+        ? data.rescheduleReason
+        : undefined,
     calendar: calendarFromFirestore(data.calendar),
   };
 }

@@ -36,6 +36,8 @@ export interface Appointment {
   cancelReason?: string;
   /** The start before the latest reschedule, so alerts can say "moved from ...". */
   previousStart?: Date;
+  /** Who moved it last and how, in a few words ("customer replied by SMS"). */
+  rescheduleReason?: string;
   calendar?: CalendarSync;
 }
 

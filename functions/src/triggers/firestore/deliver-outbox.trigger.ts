@@ -1,5 +1,6 @@
 import { onDocumentCreated } from "firebase-functions/v2/firestore";
 import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
+import { FirestoreSmsConversationRepository } from "../../adapters/firestore/sms-conversation.repository";
 import { appFirestore } from "../../adapters/firestore/firestore-client";
 import { twilioSenderConfig } from "../../adapters/twilio/twilio-credentials";
 import { TwilioSmsSender } from "../../adapters/twilio/twilio-sms.sender";
@@ -56,7 +57,8 @@ export const deliverOutboxMessage = onDocumentCreated(
     secrets: [twilioAuthToken],
   },
   async (event) => {
-    const repository = new FirestoreOutboxRepository(appFirestore());
+    const db = appFirestore();
+    const repository = new FirestoreOutboxRepository(db);
     await deliver(
       { businessId: event.params.businessId, messageId: event.params.messageId, eventId: event.id },
       {
@@ -64,6 +66,8 @@ export const deliverOutboxMessage = onDocumentCreated(
         outbox: repository,
         recipients: repository,
         attention: repository,
+        // Texts to customers join their SMS conversation; appending a message twice stores it once.
+        history: new FirestoreSmsConversationRepository(db),
         gateway: smsGateway(),
         clock: systemClock,
         logger,

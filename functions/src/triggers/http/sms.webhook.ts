@@ -1,4 +1,5 @@
 import { onRequest } from "firebase-functions/v2/https";
+import { CALENDAR_SECRETS } from "../../calendar.bootstrap";
 import { smsDeps } from "../../bootstrap";
 import { publicWebhookBaseUrl, REGION, twilioAuthToken } from "../../params";
 import { handleSmsRequest } from "./sms-webhook.handler";
@@ -11,7 +12,8 @@ import { handleSmsRequest } from "./sms-webhook.handler";
 export const sms = onRequest(
   {
     region: REGION,
-    secrets: [twilioAuthToken],
+    // The calendar secrets: offers subtract the owner's Google Calendar busy time.
+    secrets: [twilioAuthToken, ...CALENDAR_SECRETS],
     // Twilio waits 15 s at most; the handler answers within its own deadline well before that.
     timeoutSeconds: 30,
     memory: "256MiB",
