@@ -1,57 +1,12 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type { Timestamp } from "firebase-admin/firestore";
 import { paths } from "../../src/adapters/firestore/paths";
-import type { CallTranscript } from "../../src/tools/simulator/call-session";
 import { LocalStack } from "../support/local-stack.harness";
+import { callFromScript, newcomerEnv, REPO_ROOT, waitFor } from "../support/npm-script";
 import { localStack } from "./stack.fixture";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..", "..", "..");
-
-/** The environment of a newcomer's shell: none of the settings other suites put in process.env. */
-function newcomerEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (/^(TWILIO_|PUBLIC_WEBHOOK_BASE_URL|FIRESTORE_EMULATOR_HOST|GCLOUD_PROJECT)/.test(key))
-      delete env[key];
-  }
-  return env;
-}
 const BUSINESS = "bristol-plumbing";
-
-/** Runs `npm run call -- ...` exactly as a newcomer would, with a script file. */
-async function callFromScript(
-  lines: string[],
-  args: string[],
-): Promise<{ code: number | null; transcript: CallTranscript; stdout: string }> {
-  const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "call-")), "script.txt");
-  fs.writeFileSync(script, lines.join("\n") + "\n");
-  const child = spawn("npm", ["run", "-s", "call", "--", "--script", script, "--json", ...args], {
-    cwd: REPO_ROOT,
-    env: newcomerEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  const last = stdout.trim().split("\n").pop() ?? "";
-  assert.ok(last.startsWith("{"), `no JSON transcript; stdout:\n${stdout}\nstderr:\n${stderr}`);
-  return { code, transcript: JSON.parse(last) as CallTranscript, stdout };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe("calling the local stack with the simulator (npm run call)", function () {
   this.timeout(90_000);
