@@ -6,6 +6,7 @@
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import { FirestoreAppointmentRepository } from "../src/adapters/firestore/appointment.repository";
 import { appFirestore } from "../src/adapters/firestore/firestore-client";
 import { callDeps } from "../src/bootstrap";
 import { startEmbeddedFirestore } from "../src/tools/embedded-firestore";
@@ -101,6 +102,50 @@ async function bareReadWrite(iterations: number): Promise<number[]> {
   return samples;
 }
 
+/**
+ * The booking's claim: one create() per 15-minute granule in time order, then
+ * the appointment. Beside it, one bare create() of a single document.
+ */
+async function benchBooking(businessId: string): Promise<string[]> {
+  const repository = new FirestoreAppointmentRepository(appFirestore());
+  const iterations = 60;
+  const booking: number[] = [];
+  const bareCreate: number[] = [];
+  const firstStart = Date.UTC(2030, 0, 7, 8, 0);
+  for (let i = 0; i < iterations; i++) {
+    const start = new Date(firstStart + i * 2 * 60 * 60_000);
+    const started = performance.now();
+    const result = await repository.book({
+      id: `bench-booking-${i}`,
+      businessId,
+      customerId: "+447700900100",
+      customerName: "Bench Caller",
+      customerPhone: "+447700900100",
+      address: "1 Bench Street, Bristol BS1 1AA",
+      serviceId: "boiler-service",
+      serviceName: "Boiler service",
+      problem: "annual service",
+      start,
+      end: new Date(start.getTime() + 90 * 60_000),
+      status: "booked",
+      source: "bench",
+      createdAt: new Date(),
+    });
+    booking.push(performance.now() - started);
+    if (result.outcome !== "booked") throw new Error(`bench booking ${i}: ${result.outcome}`);
+    const createStarted = performance.now();
+    await appFirestore().collection("bench-creates").doc(`c-${Date.now()}-${i}`).create({ i });
+    bareCreate.push(performance.now() - createStarted);
+  }
+  const b = summary(booking);
+  const c = summary(bareCreate);
+  return [
+    `Booking a 90-minute job (6 granule claims + the appointment), ${b.n} bookings:`,
+    `  p50 ${b.p50.toFixed(2)} ms   p95 ${b.p95.toFixed(2)} ms`,
+    `Baseline, same run: one bare create(): p50 ${c.p50.toFixed(2)} ms   p95 ${c.p95.toFixed(2)} ms   (ratio p50 ${(b.p50 / c.p50).toFixed(1)}x)`,
+  ];
+}
+
 async function main(): Promise<void> {
   // No Google metadata server here; without this the auth library probes for one.
   process.env.METADATA_SERVER_DETECTION ??= "none";
@@ -168,6 +213,7 @@ async function main(): Promise<void> {
     `Ratio turn/baseline: p50 ${(turns.p50 / bare.p50).toFixed(2)}x   p95 ${(turns.p95 / bare.p95).toFixed(2)}x   p99 ${(turns.p99 / bare.p99).toFixed(2)}x`,
   );
   for (const line of benchAvailability()) console.log(line);
+  for (const line of await benchBooking(business.id)) console.log(line);
   stop();
 }
 
