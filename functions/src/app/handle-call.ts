@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import type { Business } from "../domain/business/business";
 import type { Customer } from "../domain/customers/customer";
 import type { CallInstruction } from "../domain/dialogue/call-instruction";
@@ -483,8 +484,34 @@ async function calendarBusy(run: RunContext, to: Date): Promise<BusyPeriod[]> {
       callSid: conversation.id,
       reason: answer.reason,
     });
+    await noteCalendarFallback(run);
   }
   return [];
+}
+
+/**
+ * Tells the owner, once a day, that offers were made without their calendar,
+ * so they can check for clashes with personal events. Never blocks the call.
+ */
+async function noteCalendarFallback(run: RunContext): Promise<void> {
+  const { deps, business, ctx } = run;
+  const day = DateTime.fromJSDate(ctx.now, { zone: business.timeZone }).toISODate();
+  await deps.outbox
+    .enqueue({
+      id: `owner-calendar-unavailable-${day}`,
+      businessId: business.id,
+      to: business.ownerMobile,
+      body:
+        `${business.name}: your Google Calendar couldn't be reached, so today's call offers ` +
+        "used only the bookings made here. Check new bookings against your personal events.",
+      purpose: "owner-calendar-unavailable",
+    })
+    .catch((error: unknown) =>
+      deps.logger.error("availability.calendar-note-not-queued", {
+        businessId: business.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
 }
 
 /** Other callers' live holds, as busy time; none if the hold store cannot be read. */

@@ -192,6 +192,27 @@ describe("offering times on a call", () => {
       assert.equal(fallback?.fields.reason, "token revoked");
     });
 
+    it("texts the owner once that day that offers were made without the calendar", async () => {
+      const world = aCallWorld({ now: NOW });
+      world.deps.calendarBusy = new FakeCalendar(async () => ({
+        status: "unavailable",
+        reason: "Google 503",
+      }));
+      await offersFor(world, 1);
+      await offersFor(world, 2);
+      const notes = world.outbox.byPurpose("owner-calendar-unavailable");
+      assert.equal(notes.length, 1);
+      assert.equal(notes[0].to, world.business.ownerMobile);
+      assert.match(notes[0].body, /Google Calendar couldn't be reached/);
+    });
+
+    it("texts the owner nothing when no calendar is connected", async () => {
+      const world = aCallWorld({ now: NOW });
+      world.deps.calendarBusy = new FakeCalendar(async () => ({ status: "not-connected" }));
+      await offersFor(world, 1);
+      assert.equal(world.outbox.byPurpose("owner-calendar-unavailable").length, 0);
+    });
+
     it("treats a calendar that throws like one that is unavailable", async () => {
       const world = aCallWorld({ now: NOW });
       world.deps.calendarBusy = new FakeCalendar(() => Promise.reject(new Error("socket hang up")));

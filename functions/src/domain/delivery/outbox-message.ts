@@ -27,6 +27,7 @@ export const OUTBOX_PURPOSES = [
   "owner-sms-failed",
   "owner-calendar-reconnect",
   "owner-calendar-clash",
+  "owner-calendar-unavailable",
   "owner-cancellation",
   "owner-schedule-change",
   "appointment-reminder",
