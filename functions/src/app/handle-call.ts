@@ -596,6 +596,7 @@ export async function book(decision: TurnDecision, run: RunContext) {
     problem: draft.problem ?? service.name,
     start,
     end: new Date(start.getTime() + service.durationMinutes * 60_000),
+    bufferMinutes: service.bufferMinutes ?? 0,
     status: "booked",
     source: conversation.id,
     createdAt: ctx.now,

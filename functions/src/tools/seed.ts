@@ -160,6 +160,7 @@ export async function seedDemoTenant(
       problem: entry.problem,
       start: start.toJSDate(),
       end: start.plus({ minutes: service.durationMinutes }).toJSDate(),
+      bufferMinutes: service.bufferMinutes ?? 0,
       status: "booked",
       source: "seed",
       createdAt: now,

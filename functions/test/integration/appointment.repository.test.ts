@@ -90,6 +90,31 @@ describe("booking appointments in Firestore", () => {
     });
   });
 
+  describe("when a job with a clean-up buffer races the job after it", () => {
+    it("keeps the buffer free: a booking starting inside it loses", async () => {
+      // A 90-minute boiler service at 9:00 with 15 minutes of clean-up holds 9:00-10:45.
+      const first = { ...appointment(businessId, "boiler", 0, 90), bufferMinutes: 15 };
+      const [a, b] = await Promise.all([
+        repository().book(first),
+        repository().book(appointment(businessId, "next", 90, 60)),
+      ]);
+      assert.deepEqual([a.outcome, b.outcome].sort(), ["booked", "slot-taken"]);
+      assert.equal(
+        (await repository().book(appointment(businessId, "after", 105, 60))).outcome,
+        a.outcome === "booked" ? "booked" : "slot-taken",
+      );
+    });
+
+    it("frees the buffer with the job when it is cancelled", async () => {
+      await repository().book({ ...appointment(businessId, "buffered", 0, 60), bufferMinutes: 30 });
+      await repository().cancel(businessId, "buffered", "test", new Date(NINE_AM));
+      assert.equal(
+        (await repository().book(appointment(businessId, "into-buffer", 60, 30))).outcome,
+        "booked",
+      );
+    });
+  });
+
   describe("when the same booking is retried", () => {
     it("reports it as already booked instead of failing or duplicating", async () => {
       const original = appointment(businessId, "retried", 0, 60);

@@ -99,13 +99,13 @@ describe("seeding the demo tenant", () => {
       const summary = await seedDemoTenant(db, undefined, { file, now: WEDNESDAY });
       const seeded = summary.appointments[0];
 
-      // The 90-minute boiler service covers six 15-minute granules, each held by it.
+      // The 90-minute boiler service and its 15-minute clean-up cover seven 15-minute granules.
       const locks = await db
         .collection(`${paths.business(summary.businessId)}/slotLocks`)
         .where("appointmentId", "==", seeded.id)
         .get();
       const granules = locks.docs.map((d) => d.id).sort();
-      assert.equal(granules.length, 6);
+      assert.equal(granules.length, 7);
       assert.equal(granules[0], seeded.start.toISOString().slice(0, 16) + "Z");
 
       const clash = await new FirestoreAppointmentRepository(db).book({

@@ -5,7 +5,17 @@ import { Business, businessSchema } from "../../src/domain/business/business";
 import type { Customer } from "../../src/domain/customers/customer";
 import { namesMatch, postcodeKey } from "../../src/domain/customers/customer-identity";
 import type { NewOutboxMessage } from "../../src/domain/delivery/outbox-message";
-import { Appointment, lockGranulesFor } from "../../src/domain/scheduling/appointment";
+import {
+  Appointment,
+  claimedSpanOf,
+  lockGranulesFor,
+} from "../../src/domain/scheduling/appointment";
+
+/** The granules an appointment claims: its job and its buffer, as the Firestore store does. */
+function claimedGranules(a: Pick<Appointment, "start" | "end" | "bufferMinutes">): string[] {
+  const span = claimedSpanOf(a);
+  return lockGranulesFor(span.start, span.end);
+}
 import type {
   AppointmentStore,
   BookingResult,
@@ -211,9 +221,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     const key = `${appointment.businessId}/${appointment.id}`;
     const existing = this.appointments.get(key);
     if (existing) return { outcome: "already-booked", appointment: structuredClone(existing) };
-    const granules = lockGranulesFor(appointment.start, appointment.end).map(
-      (g) => `${appointment.businessId}/${g}`,
-    );
+    const granules = claimedGranules(appointment).map((g) => `${appointment.businessId}/${g}`);
     // A granule this same appointment holds (a retry) is not a clash, as in Firestore.
     const held = granules.some((g) => (this.locks.get(g) ?? appointment.id) !== appointment.id);
     if (held) return { outcome: "slot-taken" };
@@ -260,7 +268,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
         cancelledAt: at,
         updatedAt: at,
       });
-      this.releaseHeld(businessId, appointmentId, lockGranulesFor(current.start, current.end));
+      this.releaseHeld(businessId, appointmentId, claimedGranules(current));
     }
     return structuredClone(current);
   }
@@ -275,11 +283,13 @@ export class InMemoryAppointmentStore implements AppointmentStore {
   ): Promise<RescheduleResult> {
     const current = this.appointments.get(`${businessId}/${appointmentId}`);
     if (!current || current.status === "cancelled") return { outcome: "not-found" };
-    const wanted = lockGranulesFor(start, end).map((g) => `${businessId}/${g}`);
+    const wanted = claimedGranules({ start, end, bufferMinutes: current.bufferMinutes }).map(
+      (g) => `${businessId}/${g}`,
+    );
     if (wanted.some((g) => (this.locks.get(g) ?? appointmentId) !== appointmentId)) {
       return { outcome: "slot-taken" };
     }
-    const old = lockGranulesFor(current.start, current.end);
+    const old = claimedGranules(current);
     this.releaseHeld(businessId, appointmentId, old);
     for (const g of wanted) this.locks.set(g, appointmentId);
     Object.assign(current, {

@@ -4,6 +4,7 @@ import {
   Appointment,
   AppointmentStatus,
   CalendarSync,
+  claimedSpanOf,
   ConfirmationState,
   lockGranulesFor,
 } from "../../domain/scheduling/appointment";
@@ -44,11 +45,12 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
    */
   async book(appointment: Appointment): Promise<BookingResult> {
     const appointmentRef = this.db.doc(paths.appointment(appointment.businessId, appointment.id));
+    const span = claimedSpanOf(appointment);
     const claimed = await this.claimTime(
       appointment.businessId,
       appointment.id,
-      appointment.start,
-      appointment.end,
+      span.start,
+      span.end,
       appointment.createdAt,
     );
     if (!claimed) return { outcome: "slot-taken" };
@@ -155,7 +157,8 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
       cancelReason: reason,
       updatedAt: Timestamp.fromDate(at),
     });
-    await this.release(businessId, appointmentId, lockGranulesFor(current.start, current.end));
+    const span = claimedSpanOf(current);
+    await this.release(businessId, appointmentId, lockGranulesFor(span.start, span.end));
     return {
       ...current,
       status: "cancelled",
@@ -179,7 +182,9 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
       return { outcome: "rescheduled", appointment: current };
     }
     // Granules it already holds count as its own, so a move that overlaps its old time works.
-    if (!(await this.claimTime(businessId, appointmentId, start, end, at)))
+    const oldSpan = claimedSpanOf(current);
+    const newSpan = claimedSpanOf({ start, end, bufferMinutes: current.bufferMinutes });
+    if (!(await this.claimTime(businessId, appointmentId, newSpan.start, newSpan.end, at)))
       return { outcome: "slot-taken" };
     await this.db.doc(paths.appointment(businessId, appointmentId)).update({
       start: Timestamp.fromDate(start),
@@ -189,8 +194,8 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
       rescheduleReason: reason,
       updatedAt: Timestamp.fromDate(at),
     });
-    const kept = new Set(lockGranulesFor(start, end));
-    const freed = lockGranulesFor(current.start, current.end).filter((g) => !kept.has(g));
+    const kept = new Set(lockGranulesFor(newSpan.start, newSpan.end));
+    const freed = lockGranulesFor(oldSpan.start, oldSpan.end).filter((g) => !kept.has(g));
     await this.release(businessId, appointmentId, freed);
     return {
       outcome: "rescheduled",
@@ -235,6 +240,7 @@ function toFirestore(a: Appointment): Record<string, unknown> {
     problem: a.problem,
     start: Timestamp.fromDate(a.start),
     end: Timestamp.fromDate(a.end),
+    bufferMinutes: a.bufferMinutes ?? 0,
     status: a.status,
     source: a.source,
     createdAt: Timestamp.fromDate(a.createdAt),
@@ -288,6 +294,7 @@ function fromFirestore(id: string, businessId: string, data: Record<string, unkn
     problem: String(data.problem ?? ""),
     start: toDate(data.start),
     end: toDate(data.end),
+    bufferMinutes: typeof data.bufferMinutes === "number" ? data.bufferMinutes : 0,
     status: (data.status === "cancelled" ? "cancelled" : "booked") as AppointmentStatus,
     source: String(data.source ?? ""),
     createdAt: toDate(data.createdAt),

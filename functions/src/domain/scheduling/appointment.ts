@@ -25,6 +25,8 @@ export interface Appointment {
   problem: string;
   start: Date;
   end: Date;
+  /** Travel and clean-up after the job, from its service when booked; its time is claimed too. */
+  bufferMinutes?: number;
   status: AppointmentStatus;
   /** Where the booking came from: a CallSid, or "seed" / "dashboard" / "sms". */
   source: string;
@@ -48,6 +50,17 @@ export interface Appointment {
  */
 export const LOCK_GRANULE_MINUTES = 15;
 const GRANULE_MS = LOCK_GRANULE_MINUTES * 60_000;
+
+/**
+ * The time a booking claims: the job and its buffer, so a concurrent booking
+ * can never start in the clean-up or travel time after another job.
+ */
+export function claimedSpanOf(a: Pick<Appointment, "start" | "end" | "bufferMinutes">): {
+  start: Date;
+  end: Date;
+} {
+  return { start: a.start, end: new Date(a.end.getTime() + (a.bufferMinutes ?? 0) * 60_000) };
+}
 
 /** UTC granule keys, e.g. "2026-11-26T10:15Z", covered by [start, end). */
 export function lockGranulesFor(start: Date, end: Date): string[] {
