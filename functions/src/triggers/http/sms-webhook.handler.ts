@@ -1,18 +1,20 @@
 import { z } from "zod";
 import { renderMessagingTwiml } from "../../adapters/twilio/messaging-twiml";
-import { isSignedByTwilio } from "../../adapters/twilio/twilio-signature";
 import { handleInboundSms, InboundSmsDeps } from "../../app/handle-inbound-sms";
 import { trouble } from "../../domain/sms/sms-texts";
-import type { HttpAnswer } from "./voice-webhook.handler";
+import {
+  checkTwilioRequest,
+  HttpAnswer,
+  malformed,
+  plain,
+  TwilioHttpRequest,
+  withDeadline,
+  xml,
+} from "./twilio-request";
 
-export interface SmsHttpRequest {
-  method: string;
-  /** Path and query after the function's own URL, e.g. "/incoming". */
-  path: string;
-  signature: string | null;
+export interface SmsHttpRequest extends TwilioHttpRequest {
   /** Twilio's I-Twilio-Idempotency-Token header, when sent. */
   idempotencyToken: string | null;
-  body: unknown;
 }
 
 export interface SmsConfig {
@@ -52,23 +54,13 @@ export async function handleSmsRequest(
   req: SmsHttpRequest,
   config: SmsConfig,
 ): Promise<HttpAnswer> {
-  if (req.method !== "POST") return plain(405, "Twilio webhooks are POST requests.");
-  if (!req.signature) return plain(403, "Missing X-Twilio-Signature.");
-  const params = stringParams(req.body);
-  const base = config.publicBaseUrl.replace(/\/+$/, "");
-  const url = `${base}/${FUNCTION_NAME}${req.path.startsWith("/") ? "" : "/"}${req.path}`;
-  if (!params || !isSignedByTwilio(config.authToken, req.signature, url, params)) {
-    return plain(403, "Invalid X-Twilio-Signature for this URL and body.");
-  }
+  const checked = checkTwilioRequest(req, { ...config, functionName: FUNCTION_NAME });
+  if (!checked.ok) return checked.answer;
+  const params = checked.params;
   const [pathname] = req.path.split("?");
   if (pathname !== "/incoming") return plain(404, `No SMS route ${pathname}.`);
   const parsed = incomingBody.safeParse(params);
-  if (!parsed.success) {
-    return plain(
-      400,
-      `Malformed Twilio request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`,
-    );
-  }
+  if (!parsed.success) return malformed(parsed.error);
   const body = parsed.data;
   const logger = config.deps.logger;
   try {
@@ -100,32 +92,4 @@ export async function handleSmsRequest(
     const business = await config.deps.businesses.findByPhoneNumber(body.To).catch(() => null);
     return xml(renderMessagingTwiml(trouble(business)));
   }
-}
-
-function stringParams(body: unknown): Record<string, string> | null {
-  if (!body || typeof body !== "object" || Array.isArray(body)) return null;
-  const entries = Object.entries(body as Record<string, unknown>);
-  return entries.every(([, v]) => typeof v === "string")
-    ? (Object.fromEntries(entries) as Record<string, string>)
-    : null;
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function plain(status: number, body: string): HttpAnswer {
-  return { status, contentType: "text/plain", body };
-}
-
-function xml(body: string): HttpAnswer {
-  return { status: 200, contentType: "text/xml", body };
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { renderApology, renderTwiml, VoiceUrls } from "../../adapters/twilio/twiml.builder";
-import { isSignedByTwilio } from "../../adapters/twilio/twilio-signature";
 import {
   answerWhisper,
   CallAnswer,
@@ -12,20 +11,18 @@ import {
   whisperToCallee,
 } from "../../app/handle-call";
 import { speechHintsFor } from "../../domain/dialogue/speech-hints";
+import {
+  checkTwilioRequest,
+  HttpAnswer,
+  malformed,
+  plain,
+  TwilioHttpRequest,
+  withDeadline,
+  xml,
+} from "./twilio-request";
 
-export interface VoiceHttpRequest {
-  method: string;
-  /** Path and query after the function's own URL, e.g. "/turn?b=acme&step=2". */
-  path: string;
-  signature: string | null;
-  body: unknown;
-}
-
-export interface HttpAnswer {
-  status: number;
-  contentType: string;
-  body: string;
-}
+export type { HttpAnswer } from "./twilio-request";
+export type VoiceHttpRequest = TwilioHttpRequest;
 
 export interface VoiceConfig {
   /** PUBLIC_WEBHOOK_BASE_URL: the functions' base URL exactly as Twilio calls it. */
@@ -84,14 +81,10 @@ export async function handleVoiceRequest(
   req: VoiceHttpRequest,
   config: VoiceConfig,
 ): Promise<HttpAnswer> {
-  if (req.method !== "POST") return plain(405, "Twilio webhooks are POST requests.");
-  if (!req.signature) return plain(403, "Missing X-Twilio-Signature.");
-  const params = stringParams(req.body);
+  const checked = checkTwilioRequest(req, { ...config, functionName: FUNCTION_NAME });
+  if (!checked.ok) return checked.answer;
+  const params = checked.params;
   const base = config.publicBaseUrl.replace(/\/+$/, "");
-  const url = `${base}/${FUNCTION_NAME}${req.path.startsWith("/") ? "" : "/"}${req.path}`;
-  if (!params || !isSignedByTwilio(config.authToken, req.signature, url, params)) {
-    return plain(403, "Invalid X-Twilio-Signature for this URL and body.");
-  }
   const [pathname, search = ""] = req.path.split("?");
   const query = Object.fromEntries(new URLSearchParams(search));
 
@@ -267,37 +260,7 @@ async function fallbackTwiml(
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new BadRequest(
-      `Malformed Twilio request: ${result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`,
-    );
+    throw new BadRequest(malformed(result.error).body);
   }
   return result.data;
-}
-
-function stringParams(body: unknown): Record<string, string> | null {
-  if (!body || typeof body !== "object" || Array.isArray(body)) return null;
-  const entries = Object.entries(body as Record<string, unknown>);
-  return entries.every(([, v]) => typeof v === "string")
-    ? (Object.fromEntries(entries) as Record<string, string>)
-    : null;
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function plain(status: number, body: string): HttpAnswer {
-  return { status, contentType: "text/plain", body };
-}
-
-function xml(body: string): HttpAnswer {
-  return { status: 200, contentType: "text/xml", body };
 }
