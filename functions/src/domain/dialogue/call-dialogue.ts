@@ -24,6 +24,7 @@ import {
   startChange,
 } from "./change-booking.dialogue";
 import { DialogueState, initialDialogueState, MessageReason, OfferedSlot } from "./dialogue-state";
+import { looksLikeName, tidyName, withArticle } from "./spoken-words";
 
 /** After this many unusable turns in a row the caller is offered a person. */
 export const MAX_FAILED_TURNS = 3;
@@ -885,19 +886,6 @@ function wantsOtherTimes(speech: string): boolean {
   );
 }
 
-function looksLikeName(text: string): boolean {
-  return /^[\p{L}'’ .-]{2,60}$/u.test(text) && text.trim().split(/\s+/).length <= 4;
-}
-
-function tidyName(text: string): string {
-  return text
-    .trim()
-    .replace(/[.]+$/, "")
-    .split(/\s+/)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join(" ");
-}
-
 function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
 }
@@ -921,10 +909,6 @@ function joinWithAnd(items: readonly string[]): string {
   return items.length <= 1
     ? items.join("")
     : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-
-function withArticle(noun: string): string {
-  return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
 function decision(state: DialogueState, outcome: TurnOutcome, intent: Intent | null): TurnDecision {

@@ -7,6 +7,7 @@ import type { Appointment } from "../scheduling/appointment";
 import { describeSlot, spokenTime } from "../scheduling/availability";
 import { parseTimePreference } from "../scheduling/time-preference";
 import type { BookingChange, DialogueState, OfferedSlot, UpcomingVisit } from "./dialogue-state";
+import { looksLikeName, tidyName, withArticle } from "./spoken-words";
 
 /**
  * Moving or cancelling a booking by phone. call-dialogue.ts routes the
@@ -596,23 +597,6 @@ function wantsToStop(speech: string): boolean {
   return /\b(never ?mind|forget it|doesn't matter|that's all|no thanks|don't worry)\b/i.test(
     speech,
   );
-}
-
-function looksLikeName(text: string): boolean {
-  return /^[\p{L}'’ .-]{2,60}$/u.test(text.trim()) && text.trim().split(/\s+/).length <= 4;
-}
-
-function tidyName(text: string): string {
-  return text
-    .trim()
-    .replace(/[.]+$/, "")
-    .split(/\s+/)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join(" ");
-}
-
-function withArticle(noun: string): string {
-  return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
 function step(state: DialogueState, outcome: Reply): ChangeDecision {

@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { CARDINAL_WORDS } from "../nlu/plumbing-vocabulary";
 
 /**
  * When the caller would like the visit, relative to the moment they said it,
@@ -23,17 +24,8 @@ export interface TimePreference {
 
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 const WEEKDAY = `(${WEEKDAYS.join("|")})s?`;
-const HOUR_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
+const HOUR_WORDS: Readonly<Record<string, number>> = {
+  ...CARDINAL_WORDS,
   eleven: 11,
   twelve: 12,
   noon: 12,
