@@ -8,6 +8,7 @@ import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "../../src/adapters/firestore/outbox.repository";
 import { paths } from "../../src/adapters/firestore/paths";
 import { FirestoreScheduledSmsRepository } from "../../src/adapters/firestore/scheduled-sms.repository";
+import { SMS_RESCHEDULE_REASON } from "../../src/app/handle-inbound-sms";
 import { notifyAppointmentChange } from "../../src/app/notify-appointment-change";
 import { sendDueSms, type DueResult, type SendDueDeps } from "../../src/app/send-due-sms";
 import type { Business } from "../../src/domain/business/business";
@@ -173,6 +174,29 @@ describe("the appointment notifications trigger", () => {
         `reminder-${appointment.id}-two-hours-${tomorrow.getTime()}`,
       );
       assert.equal(fresh?.status, "waiting");
+    });
+  });
+
+  describe("when the customer moved the booking by text themselves", () => {
+    it("reads who moved it from the stored document and sends no second confirmation", async () => {
+      const appointment = anAppointment(business.id, inThreeDays());
+      await changeAndNotify(appointment.id, () => appointments().book(appointment));
+      const later = new Date(appointment.start.getTime() + DAY);
+      await changeAndNotify(
+        appointment.id,
+        () =>
+          appointments().reschedule(
+            business.id,
+            appointment.id,
+            later,
+            new Date(later.getTime() + 90 * 60_000),
+            new Date(),
+            SMS_RESCHEDULE_REASON,
+          ),
+        2,
+      );
+      const ids = await outboxIds(business.id);
+      assert.equal(ids.filter((id) => id.startsWith(`moved-${appointment.id}-`)).length, 0);
     });
   });
 });

@@ -30,7 +30,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
       .orderBy("start")
       .get();
     return snapshot.docs
-      .map((doc) => fromFirestore(doc.id, businessId, doc.data()))
+      .map((doc) => appointmentFromFirestore(doc.id, businessId, doc.data()))
       .filter((a) => a.status === "booked" && a.end.getTime() > from.getTime());
   }
 
@@ -62,7 +62,11 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
       const existing = await appointmentRef.get();
       return {
         outcome: "already-booked",
-        appointment: fromFirestore(existing.id, appointment.businessId, existing.data() ?? {}),
+        appointment: appointmentFromFirestore(
+          existing.id,
+          appointment.businessId,
+          existing.data() ?? {},
+        ),
       };
     }
   }
@@ -137,7 +141,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
       .orderBy("start")
       .get();
     return snapshot.docs
-      .map((doc) => fromFirestore(doc.id, businessId, doc.data()))
+      .map((doc) => appointmentFromFirestore(doc.id, businessId, doc.data()))
       .filter((a) => a.status === "booked");
   }
 
@@ -225,7 +229,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
 
   async get(businessId: string, appointmentId: string): Promise<Appointment | null> {
     const doc = await this.db.doc(paths.appointment(businessId, appointmentId)).get();
-    return doc.exists ? fromFirestore(doc.id, businessId, doc.data() ?? {}) : null;
+    return doc.exists ? appointmentFromFirestore(doc.id, businessId, doc.data() ?? {}) : null;
   }
 }
 
@@ -281,7 +285,16 @@ const CONFIRMATION_STATES: readonly ConfirmationState[] = [
   "confirmed",
 ];
 
-function fromFirestore(id: string, businessId: string, data: Record<string, unknown>): Appointment {
+/**
+ * A stored appointment as the domain sees it; the one reading of an appointment
+ * document, used by the repository and by the triggers that receive snapshots.
+ * Throws when the times are not timestamps.
+ */
+export function appointmentFromFirestore(
+  id: string,
+  businessId: string,
+  data: Record<string, unknown>,
+): Appointment {
   return {
     id,
     businessId,

@@ -1,6 +1,6 @@
-import { Timestamp, type DocumentSnapshot } from "firebase-admin/firestore";
+import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { onDocumentWritten } from "firebase-functions/v2/firestore";
-import { z } from "zod";
+import { appointmentFromFirestore } from "../../adapters/firestore/appointment.repository";
 import { FirestoreBusinessRepository } from "../../adapters/firestore/business.repository";
 import { appFirestore } from "../../adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
@@ -11,45 +11,22 @@ import type { Appointment } from "../../domain/scheduling/appointment";
 import { REGION } from "../../params";
 import { systemClock } from "../../ports/clock.port";
 
-const instant = z.instanceof(Timestamp).transform((t) => t.toDate());
-
-/** The fields of a stored appointment that notifications read, checked at the edge. */
-const appointmentDocSchema = z.object({
-  customerId: z.string().default(""),
-  customerName: z.string().default(""),
-  customerPhone: z.string().default(""),
-  address: z.string().default(""),
-  serviceId: z.string().default(""),
-  serviceName: z.string().default(""),
-  problem: z.string().default(""),
-  start: instant,
-  end: instant,
-  status: z.enum(["booked", "cancelled"]),
-  source: z.string().default(""),
-  createdAt: instant,
-  updatedAt: instant.optional(),
-  confirmation: z.enum(["not-requested", "requested", "confirmed"]).optional(),
-  cancelledAt: instant.optional(),
-  cancelReason: z.string().optional(),
-  previousStart: instant.optional(),
-});
-
 /** The appointment a snapshot holds; null when there is none (or it is not one we can read). */
 export function appointmentFromSnapshot(
   snapshot: DocumentSnapshot | undefined,
   businessId: string,
 ): Appointment | null {
   if (!snapshot?.exists) return null;
-  const parsed = appointmentDocSchema.safeParse(snapshot.data());
-  if (!parsed.success) {
+  try {
+    return appointmentFromFirestore(snapshot.id, businessId, snapshot.data() ?? {});
+  } catch (error) {
     functionsLoggerAdapter.warn("notifications.unreadable-appointment", {
       businessId,
       appointmentId: snapshot.id,
-      issue: parsed.error.issues[0]?.path.join("."),
+      issue: error instanceof Error ? error.message : String(error),
     });
     return null;
   }
-  return { id: snapshot.id, businessId, ...parsed.data };
 }
 
 /**
