@@ -188,7 +188,8 @@ async function respond(sms: Inbound, deps: InboundSmsDeps): Promise<InboundAnswe
         callerName: customer?.name || undefined,
         address: customer?.address,
         words: sms.text,
-      }).replace("Transferring the call to you now.", "By text: call them now."),
+        channel: "sms",
+      }),
       purpose: "owner-emergency-alert",
       relatedId: sms.message.messageSid,
     });

@@ -402,7 +402,9 @@ describe("a customer's text", () => {
       const answer = await text(world, "help my pipe has burst and water is everywhere");
       assert.equal(answer.outcome, "emergency");
       assert.match(answer.reply ?? "", /emergency .+ call 0117 496 0000 now/i);
-      assert.equal(world.outbox.byPurpose("owner-emergency-alert").length, 1);
+      const [alert] = world.outbox.byPurpose("owner-emergency-alert");
+      assert.ok(alert, "the owner is alerted");
+      assert.match(alert.body, /Texted: ".+". By text: call them now\.$/);
     });
   });
 

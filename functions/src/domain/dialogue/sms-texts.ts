@@ -24,12 +24,17 @@ export function emergencyAlertText(details: {
   callerName?: string;
   address?: string;
   words: string;
+  /** How it reached us: a call is being transferred; a text needs a call back. */
+  channel?: "call" | "sms";
 }): string {
   const who = [details.callerName, details.callerPhone ?? "withheld number"]
     .filter(Boolean)
     .join(" ");
   const where = details.address ? ` at ${details.address}` : "";
-  return `EMERGENCY (${details.label}): ${who}${where}. Said: "${clip(details.words, 120)}". Transferring the call to you now.`;
+  const next =
+    details.channel === "sms" ? "By text: call them now." : "Transferring the call to you now.";
+  const said = details.channel === "sms" ? "Texted" : "Said";
+  return `EMERGENCY (${details.label}): ${who}${where}. ${said}: "${clip(details.words, 120)}". ${next}`;
 }
 
 export function emergencyUnansweredText(details: {
