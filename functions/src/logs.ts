@@ -1,4 +1,5 @@
 import type { Logger } from "./ports/logger.port";
+import { maskPhoneNumber } from "./domain/phone/phone-number";
 
 /**
  * Every log event the product emits, one named function each, so fields stay
@@ -7,11 +8,8 @@ import type { Logger } from "./ports/logger.port";
  * whole point is to show the developer the text that would have been sent.
  */
 
-/** "+447700900123" -> "+44*******123": enough to tell numbers apart, not to dial them. */
-export function maskPhone(phone: string): string {
-  if (phone.length <= 6) return "*".repeat(phone.length);
-  return phone.slice(0, 3) + "*".repeat(phone.length - 6) + phone.slice(-3);
-}
+/** "+447700900123" -> "+44******0123": enough to tell numbers apart, not to dial them. */
+export const maskPhone = maskPhoneNumber;
 
 /** Masks anything that looks like a phone number inside free text (e.g. a vendor's error message). */
 export function redactPhones(text: string): string {

@@ -266,7 +266,7 @@ describe("delivering an outbox message", () => {
       assert.equal(store.get(ref).status, "SIMULATED");
       const line = logger.lines.find((l) => l.fields.event === "sms.simulated");
       assert.ok(line);
-      assert.match(line.event, /^\[simulated SMS\] to \+44\*+123: Hi Sam, your boiler service/);
+      assert.match(line.event, /^\[simulated SMS\] to \+44\*+0123: Hi Sam, your boiler service/);
     });
   });
 
