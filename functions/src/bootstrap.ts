@@ -11,6 +11,7 @@ import type { InboundSmsDeps } from "./app/handle-inbound-sms";
 import { FirestoreInboundSmsRepository } from "./adapters/firestore/inbound-sms.repository";
 import { FirestoreSmsConversationRepository } from "./adapters/firestore/sms-conversation.repository";
 import { systemClock } from "./ports/clock.port";
+import { FirestoreScheduledSmsRepository } from "./adapters/firestore/scheduled-sms.repository";
 import { calendarRuntime } from "./calendar.bootstrap";
 
 let callDependencies: CallDeps | undefined;
@@ -29,6 +30,7 @@ export function callDeps(): CallDeps {
       logger: functionsLoggerAdapter,
       holds: new FirestoreHoldRepository(db),
       calendarBusy: calendarRuntime().adapter,
+      scheduled: new FirestoreScheduledSmsRepository(db),
       smsConversations: new FirestoreSmsConversationRepository(db),
     };
   }

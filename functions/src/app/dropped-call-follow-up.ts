@@ -12,11 +12,17 @@ import {
   MID_BOOKING_STAGES,
 } from "../domain/sms/sms-thread";
 import { droppedCallText } from "../domain/sms/sms-texts";
+import { defaultService, serviceById } from "../domain/business/business";
+import { lostLeadAlertText } from "../domain/notifications/alert-texts";
+import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
+import { alertOwner } from "./alert-owner";
 
 export interface FollowUpDeps {
   businesses: BusinessDirectory;
   customers: CustomerStore;
   outbox: OutboxQueue;
+  /** Holds the owner's lead alert until quiet hours end; absent, it goes at once. */
+  scheduled?: ScheduledSmsQueue;
   clock: Clock;
   logger: Logger;
   /** Absent: dropped calls are not followed up by text. */
@@ -93,5 +99,56 @@ export async function offerToFinishByText(
       error: error instanceof Error ? error.message : String(error),
     });
     return "not-needed";
+  }
+}
+
+/**
+ * Tells the owner about a caller who hung up part-way through booking with
+ * nothing booked: a lead worth a call back, whether or not we could text them.
+ * One alert per call; held back by quiet hours. Never throws.
+ */
+export async function alertOwnerOfLostLead(
+  conversation: CallConversation,
+  textedToFinish: boolean,
+  deps: FollowUpDeps,
+): Promise<void> {
+  const { state } = conversation;
+  if (
+    !MID_BOOKING_STAGES.includes(state.stage) ||
+    conversation.appointmentIds.length > 0 ||
+    conversation.emergency
+  ) {
+    return;
+  }
+  try {
+    const business = await deps.businesses.getById(conversation.businessId);
+    if (!business?.notifications.ownerAlerts.lostLead) return;
+    const service = state.draft.serviceId
+      ? (serviceById(business, state.draft.serviceId) ?? defaultService(business))
+      : undefined;
+    await alertOwner(
+      business,
+      {
+        outboxId: `owner-lost-lead-${conversation.id}`,
+        purpose: "owner-lost-lead",
+        body: lostLeadAlertText({
+          callerName: state.draft.name,
+          callerPhone: state.draft.callbackNumber ?? conversation.callerPhone,
+          serviceName: service?.name,
+          problem: state.draft.problem,
+          address: state.draft.address,
+          textedToFinish,
+        }),
+        relatedId: conversation.id,
+      },
+      deps.clock.now(),
+      deps,
+    );
+  } catch (error) {
+    deps.logger.error("call.lost-lead-alert-failed", {
+      businessId: conversation.businessId,
+      callSid: conversation.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

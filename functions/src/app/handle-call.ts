@@ -52,8 +52,10 @@ import type { HoldStore } from "../ports/hold-store.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
 import { findUpcomingVisits } from "./change-booking";
-import { offerToFinishByText } from "./dropped-call-follow-up";
+import { alertOwnerOfLostLead, offerToFinishByText } from "./dropped-call-follow-up";
 import type { SmsConversations } from "../ports/sms-conversation.port";
+import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
+import { alertOwner } from "./alert-owner";
 
 export interface CallDeps {
   businesses: BusinessDirectory;
@@ -69,6 +71,8 @@ export interface CallDeps {
   holds?: HoldStore;
   /** SMS conversations; without it a call dropped mid-booking is not followed up by text. */
   smsConversations?: SmsConversations;
+  /** Holds non-emergency owner alerts (messages, lost leads) until quiet hours end. */
+  scheduled?: ScheduledSmsQueue;
 }
 
 /** The answer of a webhook, and the business it belongs to (for URLs and speech hints). */
@@ -659,20 +663,24 @@ async function leaveMessage(
   reason: MessageReason,
   run: RunContext,
 ): Promise<void> {
-  const { business, conversation, deps, customer } = run;
-  await deps.outbox.enqueue({
-    id: `owner-message-${conversation.id}-${run.step}`,
-    businessId: business.id,
-    to: business.ownerMobile,
-    body: ownerMessageText({
-      reason,
-      message,
-      callerPhone: conversation.callerPhone,
-      callerName: customer?.name ?? conversation.state.draft.name,
-    }),
-    purpose: "owner-message",
-    relatedId: conversation.id,
-  });
+  const { business, conversation, deps, customer, ctx } = run;
+  // A message is not an emergency: it waits for the end of the owner's quiet hours.
+  await alertOwner(
+    business,
+    {
+      outboxId: `owner-message-${conversation.id}-${run.step}`,
+      purpose: "owner-message",
+      body: ownerMessageText({
+        reason,
+        message,
+        callerPhone: conversation.callerPhone,
+        callerName: customer?.name ?? conversation.state.draft.name,
+      }),
+      relatedId: conversation.id,
+    },
+    ctx.now,
+    deps,
+  );
 }
 
 function dialLeg(
@@ -826,7 +834,8 @@ export async function recordCallEnded(
   const conversation = await deps.conversations.get(input.businessId, input.callSid);
   if (!conversation || conversation.endedAt) return;
   // A booking cut off part-way is offered by text (docs/sms.md); never fails the callback.
-  await offerToFinishByText(conversation, deps);
+  const texted = await offerToFinishByText(conversation, deps);
+  await alertOwnerOfLostLead(conversation, texted === "queued", deps);
   const now = deps.clock.now();
   await deps.conversations.save({
     ...conversation,

@@ -47,6 +47,7 @@ import type { InboundAnswer, InboundSms, InboundSmsLog } from "../ports/inbound-
 import type { SmsConsentStore } from "../ports/sms-consent.port";
 import type { SmsConversations } from "../ports/sms-conversation.port";
 import { book, CallDeps, findOffers, RunContext } from "./handle-call";
+import { alertOwner } from "./alert-owner";
 
 export interface InboundSmsDeps extends CallDeps {
   consent: SmsConsentStore;
@@ -628,13 +629,12 @@ async function forwardToOwner(
 /** One owner message per inbound text, recorded on the customer's SMS conversation too. */
 async function queueOwnerMessage(sms: Inbound, body: string, deps: InboundSmsDeps): Promise<void> {
   const id = `sms-to-owner-${sms.message.messageSid}`;
-  await deps.outbox.enqueue({
-    id,
-    businessId: sms.business.id,
-    to: sms.business.ownerMobile,
-    body,
-    purpose: "owner-message",
-    relatedId: sms.message.messageSid,
-  });
+  // Not an emergency (those are alerted at once above): it waits for the owner's quiet hours to end.
+  await alertOwner(
+    sms.business,
+    { outboxId: id, purpose: "owner-message", body, relatedId: sms.message.messageSid },
+    sms.now,
+    deps,
+  );
   sms.turns.push({ at: sms.now, speaker: "owner-forward", text: body, messageId: id });
 }

@@ -18,6 +18,7 @@ import {
 } from "../domain/notifications/send-windows";
 import type { Appointment } from "../domain/scheduling/appointment";
 import type { BusinessDirectory } from "../ports/business-directory.port";
+import { alertOwner as alertOwnerRespectingQuietHours } from "./alert-owner";
 import { SMS_CANCEL_REASON, SMS_RESCHEDULE_REASON } from "./handle-inbound-sms";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
@@ -187,12 +188,24 @@ async function alertOwner(
   appointment: Appointment,
   run: Run,
 ): Promise<void> {
-  const { business, now } = run;
-  const dueAt = deferPastWindow(now, business.notifications.ownerQuietHours, business.timeZone);
-  await sendOrSchedule(
-    { outboxId, purpose, body, to: business.ownerMobile, kind: "owner-alert", dueAt },
-    appointment,
-    run,
+  const { business, deps, now } = run;
+  const { outcome, dueAt } = await alertOwnerRespectingQuietHours(
+    business,
+    {
+      outboxId,
+      purpose,
+      body,
+      relatedId: appointment.id,
+      appointmentId: appointment.id,
+      appointmentStartMillis: appointment.start.getTime(),
+    },
+    now,
+    deps,
+  );
+  run.actions.push(
+    dueAt.getTime() > now.getTime()
+      ? `${outcome} ${outboxId} for ${dueAt.toISOString()}`
+      : `${outcome} ${outboxId}`,
   );
 }
 

@@ -16,6 +16,7 @@ import { scheduledSmsId } from "../../src/domain/notifications/scheduled-sms";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
 import { appointmentNotifications } from "../../src/triggers/firestore/appointment-notifications.trigger";
 import { ManualClock, RecordingLogger } from "../support/in-memory-outbox.store";
+import { aBusiness } from "../support/call-fixtures";
 import { createTestTenant } from "../support/firestore-tenant";
 import { TEST_PROJECT_ID } from "../support/root-hooks";
 
@@ -64,11 +65,8 @@ describe("the appointment notifications trigger", () => {
 
   after(() => fft.cleanup());
   beforeEach(async () => {
-    // The trigger runs on the real clock: no quiet hours or night, so the test holds at any hour.
-    const seeded = await createTestTenant();
-    business = await createTestTenant({
-      notifications: { ...seeded.notifications, ownerQuietHours: null, customerNight: null },
-    });
+    // The trigger runs on the real clock: test tenants have no quiet hours or night by default.
+    business = await createTestTenant();
   });
 
   /** Runs `write` and delivers the document-written event it causes (twice when asked). */
@@ -239,7 +237,8 @@ describe("sending due texts from Firestore, on a controlled clock", () => {
     (await outboxIds(business.id)).filter((id) => id.startsWith("reminder-"));
 
   beforeEach(async () => {
-    business = await createTestTenant();
+    // A controlled clock: the demo tenant's quiet hours and customer night apply.
+    business = await createTestTenant({ notifications: aBusiness().notifications });
     clock = new ManualClock(BOOKED_AT);
   });
 

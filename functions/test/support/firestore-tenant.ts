@@ -21,10 +21,14 @@ export async function createTestTenant(
   counter += 1;
   const seed = JSON.parse(fs.readFileSync(SEED_FILE, "utf8")) as { business: unknown };
   const unique = `${process.pid}${counter}`.slice(-6).padStart(6, "0");
+  const seeded = seed.business as { notifications?: object };
   const business = businessSchema.parse({
-    ...(seed.business as object),
+    ...seeded,
     id: `test-tenant-${Date.now().toString(36)}-${counter}`,
     phoneNumber: `+44117${unique}0`.slice(0, 13),
+    // These suites run the functions on the real clock: without quiet hours and a customer
+    // night, what they assert holds at any hour. Those windows are tested on controlled clocks.
+    notifications: { ...seeded.notifications, ownerQuietHours: null, customerNight: null },
     ...overrides,
   });
   const db = appFirestore();

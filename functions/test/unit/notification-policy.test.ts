@@ -22,6 +22,7 @@ describe("the notification policy", () => {
         newBooking: true,
         cancellation: true,
         scheduleChange: true,
+        lostLead: true,
       });
       assert.deepEqual(policy.ownerQuietHours, { start: "21:00", end: "07:00" });
       assert.deepEqual(policy.customerNight, { start: "20:30", end: "08:00" });

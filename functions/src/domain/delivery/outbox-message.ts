@@ -28,6 +28,7 @@ export const OUTBOX_PURPOSES = [
   "owner-calendar-reconnect",
   "owner-calendar-clash",
   "owner-calendar-unavailable",
+  "owner-lost-lead",
   "owner-cancellation",
   "owner-schedule-change",
   "appointment-reminder",

@@ -48,11 +48,30 @@ export function scheduleChangeAlertText(
   );
 }
 
+/** A caller who hung up part-way through booking: a lead the owner may want to ring back. */
+export function lostLeadAlertText(lead: {
+  callerName?: string;
+  callerPhone: string | null;
+  serviceName?: string;
+  problem?: string;
+  address?: string;
+  textedToFinish: boolean;
+}): string {
+  const name = clip(lead.callerName || "Unknown caller", MAX_NAME);
+  const phone = lead.callerPhone ? nationalPhone(lead.callerPhone) : "number withheld";
+  const wanted = lead.serviceName
+    ? job({ serviceName: lead.serviceName, problem: lead.problem })
+    : clip(lead.problem || "a visit", MAX_JOB);
+  const where = lead.address ? `, ${clip(lead.address, MAX_ADDRESS)}` : "";
+  const next = lead.textedToFinish ? "We've texted them to finish booking." : "Call them back.";
+  return `Missed lead: ${name} ${phone} hung up while booking ${wanted}${where}. ${next}`;
+}
+
 function who(a: AlertAppointment): string {
   return `${clip(a.customerName || "Unknown caller", MAX_NAME)} ${nationalPhone(a.customerPhone)}`;
 }
 
-function job(a: AlertAppointment): string {
+function job(a: Pick<AlertAppointment, "serviceName" | "problem">): string {
   const service = a.serviceName.toLowerCase();
   const problem = a.problem?.trim();
   // The caller's words say more than the service name, unless they are the same.

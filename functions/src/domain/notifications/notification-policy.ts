@@ -82,8 +82,10 @@ export const notificationPolicySchema = z.object({
       cancellation: z.boolean().default(true),
       /** A move that touches today's or tomorrow's schedule. */
       scheduleChange: z.boolean().default(true),
+      /** A caller who hung up part-way through booking, with nothing booked. */
+      lostLead: z.boolean().default(true),
     })
-    .default({ newBooking: true, cancellation: true, scheduleChange: true }),
+    .default({ newBooking: true, cancellation: true, scheduleChange: true, lostLead: true }),
   /** Non-emergency owner alerts due in here wait until it ends; null: no quiet hours. */
   ownerQuietHours: dailyWindowSchema.nullable().default({ start: "21:00", end: "07:00" }),
   /** No customer text is sent in here; see planReminder for where a reminder goes instead. */

@@ -1,0 +1,60 @@
+import type { Business } from "../domain/business/business";
+import type { OutboxPurpose } from "../domain/delivery/outbox-message";
+import { deferPastWindow } from "../domain/notifications/send-windows";
+import type { OutboxQueue } from "../ports/outbox.port";
+import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
+
+export interface OwnerAlert {
+  /** Deterministic, so a retried event or request alerts once. */
+  outboxId: string;
+  purpose: OutboxPurpose;
+  body: string;
+  /** The appointment, call or text it is about. */
+  relatedId?: string;
+  /** The appointment it is about, for the queue; alerts without one leave it empty. */
+  appointmentId?: string;
+  appointmentStartMillis?: number;
+}
+
+export interface AlertOwnerDeps {
+  outbox: OutboxQueue;
+  /** Without a queue (tests of other flows), alerts go at once. */
+  scheduled?: ScheduledSmsQueue;
+}
+
+/**
+ * A non-emergency alert to the owner: now, or when the business's quiet
+ * hours end (the send-due-sms job sends it then). Emergencies never come
+ * through here: they are texted at once, whatever the hour.
+ */
+export async function alertOwner(
+  business: Business,
+  alert: OwnerAlert,
+  now: Date,
+  deps: AlertOwnerDeps,
+): Promise<{ outcome: string; dueAt: Date }> {
+  const dueAt = deferPastWindow(now, business.notifications.ownerQuietHours, business.timeZone);
+  if (dueAt.getTime() <= now.getTime() || !deps.scheduled) {
+    const outcome = await deps.outbox.enqueue({
+      id: alert.outboxId,
+      businessId: business.id,
+      to: business.ownerMobile,
+      body: alert.body,
+      purpose: alert.purpose,
+      ...(alert.relatedId ? { relatedId: alert.relatedId } : {}),
+    });
+    return { outcome, dueAt: now };
+  }
+  const outcome = await deps.scheduled.schedule({
+    outboxId: alert.outboxId,
+    businessId: business.id,
+    dueAt,
+    kind: "owner-alert",
+    purpose: alert.purpose,
+    to: business.ownerMobile,
+    body: alert.body,
+    appointmentId: alert.appointmentId ?? "",
+    appointmentStartMillis: alert.appointmentStartMillis ?? 0,
+  });
+  return { outcome, dueAt };
+}
