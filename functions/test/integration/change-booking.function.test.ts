@@ -5,12 +5,9 @@ import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
 import type { Business } from "../../src/domain/business/business";
 import { Appointment, lockGranulesFor } from "../../src/domain/scheduling/appointment";
-import { simulateCall } from "../../src/tools/simulator/call-session";
-import { scriptCaller } from "../../src/tools/simulator/callers";
-import { fetchTransport } from "../../src/tools/simulator/transport";
-import { DEMO_ACCOUNT_SID } from "../../src/tools/simulator/twilio-params";
 import { createTestTenant } from "../support/firestore-tenant";
-import { startVoiceTestServer, VoiceTestServer } from "../support/voice-test-server";
+import { simulatedCall } from "../support/simulated-call";
+import { startWebhooksTestServer, WebhooksTestServer } from "../support/webhooks-test-server";
 
 const MARGARET = {
   name: "Margaret Holloway",
@@ -20,10 +17,10 @@ const MARGARET = {
 
 describe("moving and cancelling a booking by phone, over HTTP, against Firestore", function () {
   this.timeout(30_000);
-  let server: VoiceTestServer;
+  let server: WebhooksTestServer;
 
   before(async () => {
-    server = await startVoiceTestServer();
+    server = await startWebhooksTestServer();
   });
   after(async () => {
     await server.stop();
@@ -58,20 +55,7 @@ describe("moving and cancelling a booking by phone, over HTTP, against Firestore
   }
 
   async function call(business: Business, lines: string[], from: string) {
-    const transcript = await simulateCall(
-      {
-        baseUrl: server.baseUrl,
-        from,
-        to: business.phoneNumber,
-        confidence: 0.92,
-        authToken: server.authToken,
-        accountSid: DEMO_ACCOUNT_SID,
-        owner: "accept",
-        backups: [],
-      },
-      { transport: fetchTransport(), caller: scriptCaller(lines), print: () => undefined },
-    );
-    const said = transcript.events.filter((e) => e.who === "receptionist").map((e) => e.text);
+    const { transcript, said } = await simulatedCall(server, business, lines, { from });
     return { transcript, said: said.join(" ") };
   }
 

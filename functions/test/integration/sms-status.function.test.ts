@@ -1,63 +1,29 @@
 import { strict as assert } from "node:assert";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import express from "express";
 import { Timestamp } from "firebase-admin/firestore";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "../../src/adapters/firestore/outbox.repository";
 import { paths } from "../../src/adapters/firestore/paths";
-import { smsStatusCallback } from "../../src/triggers/http/sms-status.webhook";
+import { startWebhooksTestServer, WebhooksTestServer } from "../support/webhooks-test-server";
 
 const authToken = "status-callback-test-token";
 const ownerMobile = "+447700900001";
 
-/** Serves the function over HTTP at /smsStatusCallback, as the Functions runtime does. */
-async function serve(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
-  const app = express();
-  app.use(express.urlencoded({ extended: false }));
-  type Args = Parameters<typeof smsStatusCallback>;
-  app.use("/smsStatusCallback", (req, res) => {
-    void smsStatusCallback(req as unknown as Args[0], res as unknown as Args[1]);
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 const newSid = () => `SM${randomBytes(16).toString("hex")}`;
 
 describe("the SMS status callback function", () => {
+  let server: WebhooksTestServer;
   let baseUrl = "";
-  let stop: () => Promise<void> = async () => undefined;
   let businessId = "";
   let repository: FirestoreOutboxRepository;
-  const saved = {
-    base: process.env.PUBLIC_WEBHOOK_BASE_URL,
-    token: process.env.TWILIO_AUTH_TOKEN,
-  };
-
   before(async () => {
     repository = new FirestoreOutboxRepository(appFirestore());
-    ({ baseUrl, stop } = await serve());
-    process.env.PUBLIC_WEBHOOK_BASE_URL = baseUrl;
-    process.env.TWILIO_AUTH_TOKEN = authToken;
+    server = await startWebhooksTestServer(authToken);
+    baseUrl = server.baseUrl;
   });
   after(async () => {
-    await stop();
-    for (const [key, value] of [
-      ["PUBLIC_WEBHOOK_BASE_URL", saved.base],
-      ["TWILIO_AUTH_TOKEN", saved.token],
-    ] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    await server.stop();
   });
   beforeEach(async () => {
     businessId = `biz-${randomUUID()}`;

@@ -3,13 +3,10 @@ import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
 import type { Business } from "../../src/domain/business/business";
-import { simulateCall } from "../../src/tools/simulator/call-session";
-import { scriptCaller } from "../../src/tools/simulator/callers";
-import { fetchTransport } from "../../src/tools/simulator/transport";
 import { DEMO_ACCOUNT_SID, newSid } from "../../src/tools/simulator/twilio-params";
-import type { LegBehaviour } from "../../src/tools/simulator/call-session";
 import { createTestTenant } from "../support/firestore-tenant";
-import { startVoiceTestServer, VoiceTestServer } from "../support/voice-test-server";
+import { simulatedCall } from "../support/simulated-call";
+import { startWebhooksTestServer, WebhooksTestServer } from "../support/webhooks-test-server";
 
 const MARGARET = {
   name: "Margaret Holloway",
@@ -20,48 +17,20 @@ const MARGARET = {
 
 describe("the voice function, over HTTP, against Firestore", function () {
   this.timeout(30_000);
-  let server: VoiceTestServer;
+  let server: WebhooksTestServer;
 
   before(async () => {
-    server = await startVoiceTestServer();
+    server = await startWebhooksTestServer();
   });
   after(async () => {
     await server.stop();
   });
 
-  async function call(
-    business: Business,
+  const call = (
+    business: Pick<Business, "phoneNumber">,
     lines: string[],
-    options: { from?: string; owner?: LegBehaviour; backups?: LegBehaviour[] } = {},
-  ) {
-    const printed: string[] = [];
-    const transcript = await simulateCall(
-      {
-        baseUrl: server.baseUrl,
-        from: options.from ?? "+447700900999",
-        to: business.phoneNumber,
-        confidence: 0.92,
-        authToken: server.authToken,
-        accountSid: DEMO_ACCOUNT_SID,
-        owner: options.owner ?? "accept",
-        backups: options.backups ?? [],
-      },
-      { transport: fetchTransport(), caller: scriptCaller(lines), print: (l) => printed.push(l) },
-    );
-    // What the receptionist said between the caller's turns, one string per turn.
-    const said: string[] = [];
-    let speaking = false;
-    for (const event of transcript.events) {
-      if (event.who === "receptionist") {
-        if (speaking) said[said.length - 1] += ` ${event.text}`;
-        else said.push(event.text);
-        speaking = true;
-      } else if (event.who === "caller") {
-        speaking = false;
-      }
-    }
-    return { transcript, said, printed };
-  }
+    options: Parameters<typeof simulatedCall>[3] = {},
+  ) => simulatedCall(server, business, lines, options);
 
   async function docs(collectionPath: string) {
     const snapshot = await appFirestore().collection(collectionPath).get();

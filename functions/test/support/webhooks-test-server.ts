@@ -1,11 +1,12 @@
 import express from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { smsStatusCallback } from "../../src/triggers/http/sms-status.webhook";
 import { sms } from "../../src/triggers/http/sms.webhook";
 import { voice } from "../../src/triggers/http/voice.webhook";
 
 /**
- * Serves the `voice` and `sms` functions over real HTTP on one base URL, as
+ * Serves the `voice`, `sms` and `smsStatusCallback` functions over real HTTP on one base URL, as
  * the Functions runtime mounts them (each sees the path after its name), and
  * points their params at this server: a call and the texts after it share a
  * PUBLIC_WEBHOOK_BASE_URL, as in production.
@@ -28,14 +29,12 @@ export async function startWebhooksTestServer(
       },
     }),
   );
-  type VoiceArgs = Parameters<typeof voice>;
-  type SmsArgs = Parameters<typeof sms>;
-  app.use("/voice", (req, res) => {
-    void voice(req as unknown as VoiceArgs[0], res as unknown as VoiceArgs[1]);
-  });
-  app.use("/sms", (req, res) => {
-    void sms(req as unknown as SmsArgs[0], res as unknown as SmsArgs[1]);
-  });
+  type Args = Parameters<typeof voice>;
+  for (const [name, fn] of Object.entries({ voice, sms, smsStatusCallback })) {
+    app.use(`/${name}`, (req, res) => {
+      void fn(req as unknown as Args[0], res as unknown as Args[1]);
+    });
+  }
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
