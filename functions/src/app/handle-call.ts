@@ -1,13 +1,9 @@
-import { DateTime } from "luxon";
 import type { Business } from "../domain/business/business";
-import type { Customer } from "../domain/customers/customer";
 import type { CallInstruction } from "../domain/dialogue/call-instruction";
 import {
   bookingConfirmed,
   decideTurn,
-  emergencyUnanswered,
   greet,
-  ownerUnavailable,
   presentOffers,
   serviceFor,
   slotLost,
@@ -26,74 +22,31 @@ import {
 import type { DialogueState, MessageReason } from "../domain/dialogue/dialogue-state";
 import type { EmergencyDetection } from "../domain/emergency/emergency.classifier";
 import { normalisePhoneNumber } from "../domain/phone/phone-number";
-import { serviceById } from "../domain/business/business";
-import { areaOf } from "../domain/scheduling/area";
-import { availableSlots, BookedJob, BusyPeriod, Slot } from "../domain/scheduling/availability";
-import { activeHoldsOfOthers, holdSpan } from "../domain/scheduling/hold";
-import { byTime, OfferChoice, rankOffers } from "../domain/scheduling/offers";
 import type { Appointment } from "../domain/scheduling/appointment";
 import {
   emergencyAlertText,
-  emergencyUnansweredText,
   bookingConfirmationText,
   ownerMessageText,
 } from "../domain/dialogue/sms-texts";
-import type { AppointmentStore } from "../ports/appointment-store.port";
-import type { BusinessDirectory } from "../ports/business-directory.port";
-import type { CalendarBusy, CalendarBusySource } from "../ports/calendar-busy.port";
-import type { Clock } from "../ports/clock.port";
-import type {
-  CallConversation,
-  ConversationStore,
-  ConversationTurn,
-} from "../ports/conversation-store.port";
-import type { CustomerStore } from "../ports/customer-store.port";
-import type { HoldStore } from "../ports/hold-store.port";
-import type { Logger } from "../ports/logger.port";
-import type { OutboxQueue } from "../ports/outbox.port";
+import type { CallConversation, ConversationTurn } from "../ports/conversation-store.port";
 import { findUpcomingVisits } from "./change-booking";
 import { alertOwnerOfLostLead, offerToFinishByText } from "./dropped-call-follow-up";
-import type { SmsConversations } from "../ports/sms-conversation.port";
-import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
 import { alertOwner } from "./alert-owner";
 
-export interface CallDeps {
-  businesses: BusinessDirectory;
-  customers: CustomerStore;
-  appointments: AppointmentStore;
-  conversations: ConversationStore;
-  outbox: OutboxQueue;
-  clock: Clock;
-  logger: Logger;
-  /** The owner's calendar; without it (or when slow or down) offers come from Firestore alone. */
-  calendarBusy?: CalendarBusySource;
-  /** Holds on offered times; without it, simultaneous callers may be offered the same time. */
-  holds?: HoldStore;
-  /** SMS conversations; without it a call dropped mid-booking is not followed up by text. */
-  smsConversations?: SmsConversations;
-  /** Holds non-emergency owner alerts (messages, lost leads) until quiet hours end. */
-  scheduled?: ScheduledSmsQueue;
-}
+import {
+  CallAnswer,
+  CallDeps,
+  dialLeg,
+  LOST_CALL,
+  RunContext,
+  sayOf,
+  UNKNOWN_NUMBER,
+} from "./call-context";
+import { findOffers, releaseHolds } from "./call-offers";
 
-/** The answer of a webhook, and the business it belongs to (for URLs and speech hints). */
-export interface CallAnswer {
-  business: Business | null;
-  instruction: CallInstruction;
-}
-
-const UNKNOWN_NUMBER: CallInstruction = {
-  kind: "hang-up",
-  say: [
-    "Sorry, this number isn't set up to take calls yet. Please check the number and try again. Goodbye.",
-  ],
-};
-
-const LOST_CALL: CallInstruction = {
-  kind: "hang-up",
-  say: [
-    "Sorry, I've lost track of this call. Please call back and I'll help straight away. Goodbye.",
-  ],
-};
+export type { CallAnswer, CallDeps, RunContext } from "./call-context";
+export { CALENDAR_TIMEOUT_MS, findOffers } from "./call-offers";
+export { answerWhisper, handleDialResult, whisperToCallee } from "./call-transfer";
 
 /** Twilio's "A call comes in" webhook: find the tenant, recognise the caller, greet. */
 export async function startCall(
@@ -202,15 +155,6 @@ export async function handleCallTurn(
   };
   await deps.conversations.save(updated);
   return { business, instruction: run.instruction };
-}
-
-export interface RunContext {
-  business: Business;
-  customer: Customer | null;
-  conversation: CallConversation;
-  ctx: TurnContext;
-  step: number;
-  deps: CallDeps;
 }
 
 /**
@@ -379,206 +323,6 @@ async function carryOut(
   };
 }
 
-/** How long the owner's calendar may take before offering from Firestore alone. */
-export const CALENDAR_TIMEOUT_MS = 2_000;
-/** Candidates ranked per offer, to replace offers another caller holds first. */
-const SPARE_OFFERS = 4;
-/** Fresh looks at others' holds when every candidate was held by someone else first. */
-const HOLD_PASSES = 3;
-
-/**
- * Free times for the caller, honouring any time they asked for: business
- * hours minus booked jobs (with buffers and travel), the owner's calendar,
- * and other callers' holds; then held for this caller for a few minutes.
- */
-export async function findOffers(decision: TurnDecision, run: RunContext): Promise<OfferChoice> {
-  const { business, ctx, deps, conversation } = run;
-  const { state } = decision;
-  const service = serviceFor(state, ctx);
-  const horizonEnd = new Date(ctx.now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
-  // Declined offers are free for others now; a fresh search holds afresh.
-  if (state.offers.length > 0) await releaseHolds(deps, business.id, conversation.id);
-  const [appointments, calendar] = await Promise.all([
-    deps.appointments.listBooked(business.id, ctx.now, horizonEnd),
-    calendarBusy(run, horizonEnd),
-  ]);
-  const jobs: BookedJob[] = appointments.map((a) => ({
-    start: a.start,
-    end: a.end,
-    bufferMinutes: serviceById(business, a.serviceId)?.bufferMinutes ?? 0,
-    area: areaOf(a.address),
-  }));
-  const declined = state.declinedStarts.map((s) => new Date(s));
-  const lost = (state.lostStarts ?? []).map((s) => new Date(s));
-  const count = business.booking.offerCount;
-  const held: Slot[] = [];
-  const refused: Slot[] = [];
-  let fit: OfferChoice["fit"] = "any";
-  let unheld: Slot[] = [];
-  for (let pass = 1; pass <= HOLD_PASSES && held.length < count; pass++) {
-    // Read afresh each pass: callers ringing at the same moment may have just held times.
-    const holds = await othersHolds(run, horizonEnd);
-    // Best first, with spares for times another caller holds first.
-    const ranked = rankOffers(
-      availableSlots({
-        business,
-        service,
-        now: ctx.now,
-        busy: [...calendar, ...holds, ...refused],
-        jobs,
-        area: areaOf(state.draft.address),
-        exclude: [...declined, ...lost, ...held.map((s) => s.start)],
-      }),
-      {
-        count: count * SPARE_OFFERS,
-        timeZone: business.timeZone,
-        now: ctx.now,
-        avoid: [...declined, ...held.map((s) => s.start)],
-        preference: state.preference,
-      },
-    );
-    if (pass === 1) {
-      fit = ranked.fit;
-      unheld = ranked.slots.slice(0, count);
-    } else if (ranked.fit !== fit) {
-      break; // what is left no longer fits the caller's wish the way the first offers did
-    }
-    let next = 0;
-    let takenThisPass = 0;
-    while (held.length < count && next < ranked.slots.length) {
-      const batch = ranked.slots.slice(next, next + count - held.length);
-      next += batch.length;
-      const taken = await holdOffers(batch, service, run);
-      held.push(...batch.filter((s) => !taken.includes(s)));
-      refused.push(...taken);
-      takenThisPass += taken.length;
-    }
-    // Fewer free times than offers is not contention: look again only if others held ours.
-    if (takenThisPass === 0) break;
-  }
-  // Holds only steer: rather than "no free time", offer unheld times and let the locks decide.
-  return { fit, slots: byTime(held.length > 0 ? held : unheld) };
-}
-
-/**
- * The owner's calendar busy time, or none when it is not connected, fails,
- * or takes longer than CALENDAR_TIMEOUT_MS: the call never waits on it.
- */
-async function calendarBusy(run: RunContext, to: Date): Promise<BusyPeriod[]> {
-  const { deps, business, ctx, conversation } = run;
-  if (!deps.calendarBusy) return [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<CalendarBusy>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ status: "unavailable", reason: `no answer in ${CALENDAR_TIMEOUT_MS} ms` }),
-      CALENDAR_TIMEOUT_MS,
-    );
-  });
-  const asked = deps.calendarBusy
-    .busyBetween(business.id, ctx.now, to)
-    .catch((error: unknown): CalendarBusy => ({
-      status: "unavailable",
-      reason: error instanceof Error ? error.message : String(error),
-    }));
-  const answer = await Promise.race([asked, timedOut]).finally(() => clearTimeout(timer));
-  if (answer.status === "ok") return answer.busy;
-  if (answer.status === "unavailable") {
-    deps.logger.warn("availability.calendar-fallback", {
-      businessId: business.id,
-      callSid: conversation.id,
-      reason: answer.reason,
-    });
-    await noteCalendarFallback(run);
-  }
-  return [];
-}
-
-/**
- * Tells the owner, once a day, that offers were made without their calendar,
- * so they can check for clashes with personal events. Never blocks the call.
- */
-async function noteCalendarFallback(run: RunContext): Promise<void> {
-  const { deps, business, ctx } = run;
-  const day = DateTime.fromJSDate(ctx.now, { zone: business.timeZone }).toISODate();
-  await deps.outbox
-    .enqueue({
-      id: `owner-calendar-unavailable-${day}`,
-      businessId: business.id,
-      to: business.ownerMobile,
-      body:
-        `${business.name}: your Google Calendar couldn't be reached, so today's call offers ` +
-        "used only the bookings made here. Check new bookings against your personal events.",
-      purpose: "owner-calendar-unavailable",
-    })
-    .catch((error: unknown) =>
-      deps.logger.error("availability.calendar-note-not-queued", {
-        businessId: business.id,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
-}
-
-/** Other callers' live holds, as busy time; none if the hold store cannot be read. */
-async function othersHolds(run: RunContext, to: Date): Promise<BusyPeriod[]> {
-  const { deps, business, ctx, conversation } = run;
-  if (!deps.holds) return [];
-  try {
-    const holds = await deps.holds.listActive(business.id, ctx.now, to, ctx.now);
-    return activeHoldsOfOthers(holds, conversation.id, ctx.now);
-  } catch (error) {
-    logHoldFailure(deps, business.id, conversation.id, "list", error);
-    return [];
-  }
-}
-
-/** Holds the offers for this caller; returns the ones someone else held first. */
-async function holdOffers(
-  slots: readonly Slot[],
-  service: ReturnType<typeof serviceFor>,
-  run: RunContext,
-): Promise<Slot[]> {
-  const { deps, business, ctx, conversation } = run;
-  if (!deps.holds || slots.length === 0) return [];
-  const expiresAt = new Date(ctx.now.getTime() + business.booking.holdMinutes * 60_000);
-  try {
-    const { refused } = await deps.holds.hold(
-      business.id,
-      conversation.id,
-      slots.map((s) => holdSpan(s, service)),
-      ctx.now,
-      expiresAt,
-    );
-    return slots.filter((s) => refused.some((r) => r.start.getTime() === s.start.getTime()));
-  } catch (error) {
-    // Holds only steer offers; the slot locks still decide every booking.
-    logHoldFailure(deps, business.id, conversation.id, "hold", error);
-    return [];
-  }
-}
-
-/** Frees this call's holds: after booking, on new offers, when the caller hangs up. */
-async function releaseHolds(deps: CallDeps, businessId: string, callSid: string) {
-  if (!deps.holds) return;
-  await deps.holds
-    .releaseAll(businessId, callSid)
-    .catch((error: unknown) => logHoldFailure(deps, businessId, callSid, "release", error));
-}
-
-function logHoldFailure(
-  deps: CallDeps,
-  businessId: string,
-  callSid: string,
-  action: string,
-  error: unknown,
-): void {
-  deps.logger.warn("availability.hold-failed", {
-    businessId,
-    callSid,
-    action,
-    error: error instanceof Error ? error.message : String(error),
-  });
-}
-
 export async function book(decision: TurnDecision, run: RunContext) {
   const { business, ctx, deps, conversation } = run;
   const { draft, chosen } = decision.state;
@@ -683,147 +427,6 @@ async function leaveMessage(
   );
 }
 
-function dialLeg(
-  say: string[],
-  numbers: readonly string[],
-  leg: number,
-  business: Business,
-): CallInstruction {
-  return { kind: "dial", say, to: numbers[leg], leg, ringSeconds: business.emergency.ringSeconds };
-}
-
-/** What the person being rung hears before they accept. */
-export async function whisperToCallee(
-  input: { businessId: string; callSid: string; leg: number },
-  deps: CallDeps,
-): Promise<CallAnswer> {
-  const business = await deps.businesses.getById(input.businessId);
-  const conversation = business ? await deps.conversations.get(business.id, input.callSid) : null;
-  if (!conversation) return { business, instruction: { kind: "hang-up", say: [] } };
-  const who = conversation.state.draft.name ?? spokenNumber(conversation.callerPhone);
-  const emergency = conversation.state.emergency;
-  const say = emergency
-    ? `Emergency call from ${who}: ${emergency.label.toLowerCase()}. They said: ${emergency.words}. Press 1 to accept.`
-    : `Call from ${who}, who asked to speak to you. Press 1 to accept.`;
-  return { business, instruction: { kind: "whisper", say, leg: input.leg } };
-}
-
-/** The rung person's key press: 1 accepts and connects, anything else declines. */
-export async function answerWhisper(
-  input: { businessId: string; callSid: string; leg: number; digits: string | null },
-  deps: CallDeps,
-): Promise<CallAnswer> {
-  const business = await deps.businesses.getById(input.businessId);
-  if (input.digits !== "1" || !business) {
-    return { business, instruction: { kind: "hang-up", say: ["Not accepted. Goodbye."] } };
-  }
-  await deps.conversations.markAccepted(input.businessId, input.callSid, input.leg);
-  deps.logger.info("call.transfer-accepted", {
-    businessId: input.businessId,
-    callSid: input.callSid,
-    leg: input.leg,
-  });
-  return { business, instruction: { kind: "connect", say: ["Connecting you now."] } };
-}
-
-/** Twilio reports how a <Dial> leg ended: done if accepted, else the next phone, else a fallback. */
-export async function handleDialResult(
-  input: { businessId: string; callSid: string; leg: number; dialStatus: string },
-  deps: CallDeps,
-): Promise<CallAnswer> {
-  const business = await deps.businesses.getById(input.businessId);
-  const conversation = business ? await deps.conversations.get(business.id, input.callSid) : null;
-  if (!business || !conversation) return { business, instruction: LOST_CALL };
-  const key = `dial-${input.leg}`;
-  if (conversation.lastAnswer?.key === key) {
-    return { business, instruction: conversation.lastAnswer.instruction };
-  }
-  const escalation = conversation.escalation;
-  const now = deps.clock.now();
-  const finish = async (
-    instruction: CallInstruction,
-    changes: Partial<CallConversation>,
-    note: string,
-  ) => {
-    await deps.conversations.save({
-      ...conversation,
-      ...changes,
-      updatedAt: now,
-      turns: [
-        ...conversation.turns,
-        { at: now, speaker: "system", text: note },
-        ...(sayOf(instruction).length
-          ? [{ at: now, speaker: "receptionist" as const, text: sayOf(instruction).join(" ") }]
-          : []),
-      ],
-      lastAnswer: { key, instruction },
-    });
-    return { business, instruction };
-  };
-
-  const legNumber = escalation?.numbers[input.leg];
-  if (escalation?.acceptedLeg === input.leg && input.dialStatus === "completed") {
-    return finish(
-      { kind: "hang-up", say: [] },
-      { outcome: "transferred", endedAt: now },
-      `Transfer accepted by ${legNumber}.`,
-    );
-  }
-  const note = `Transfer to ${legNumber ?? "owner"} not accepted (${input.dialStatus}).`;
-  if (escalation?.reason === "emergency") {
-    const nextLeg = input.leg + 1;
-    if (nextLeg < escalation.numbers.length) {
-      return finish(
-        dialLeg(
-          ["I'm still trying to reach someone for you. Please stay on the line."],
-          escalation.numbers,
-          nextLeg,
-          business,
-        ),
-        {},
-        note,
-      );
-    }
-    const ctx: TurnContext = {
-      business,
-      customer: null,
-      callerPhone: conversation.callerPhone,
-      now,
-    };
-    const decision = emergencyUnanswered(conversation.state, ctx);
-    await deps.outbox.enqueue({
-      id: `emergency-unanswered-${conversation.id}`,
-      businessId: business.id,
-      to: business.ownerMobile,
-      body: emergencyUnansweredText({
-        label: conversation.state.emergency?.label ?? "Emergency",
-        callerPhone: conversation.callerPhone,
-        callbackPromise: business.emergency.callbackPromise,
-      }),
-      purpose: "owner-emergency-unanswered",
-      relatedId: conversation.id,
-    });
-    deps.logger.warn("call.emergency-unanswered", {
-      businessId: business.id,
-      callSid: conversation.id,
-    });
-    const say = decision.outcome.type === "hang-up" ? decision.outcome.say : [];
-    return finish(
-      { kind: "hang-up", say },
-      { state: decision.state, outcome: "emergency-unanswered", endedAt: now },
-      note,
-    );
-  }
-  const ctx: TurnContext = { business, customer: null, callerPhone: conversation.callerPhone, now };
-  const decision = ownerUnavailable(conversation.state, ctx);
-  const say = decision.outcome.type === "listen" ? decision.outcome.say : [];
-  return finish(
-    { kind: "gather", say, step: conversation.turnCount + 1 },
-    { state: decision.state },
-    note,
-  );
-}
-
 /** Twilio's call status callback: the call is over, however it ended. */
 export async function recordCallEnded(
   input: { businessId: string; callSid: string; callStatus: string },
@@ -854,12 +457,4 @@ function normaliseCaller(from: string | null, business: Business): string | null
   if (!from) return null;
   const result = normalisePhoneNumber(from, business.defaultCountry);
   return result.ok ? result.e164 : null;
-}
-
-function spokenNumber(phone: string | null): string {
-  return phone ? phone.split("").join(" ") : "a withheld number";
-}
-
-function sayOf(instruction: CallInstruction): string[] {
-  return instruction.kind === "whisper" ? [instruction.say] : instruction.say;
 }

@@ -1,0 +1,81 @@
+import type { Business } from "../domain/business/business";
+import type { Customer } from "../domain/customers/customer";
+import type { CallInstruction } from "../domain/dialogue/call-instruction";
+import { TurnContext } from "../domain/dialogue/call-dialogue";
+import type { AppointmentStore } from "../ports/appointment-store.port";
+import type { BusinessDirectory } from "../ports/business-directory.port";
+import type { CalendarBusySource } from "../ports/calendar-busy.port";
+import type { Clock } from "../ports/clock.port";
+import type { CallConversation, ConversationStore } from "../ports/conversation-store.port";
+import type { CustomerStore } from "../ports/customer-store.port";
+import type { HoldStore } from "../ports/hold-store.port";
+import type { Logger } from "../ports/logger.port";
+import type { OutboxQueue } from "../ports/outbox.port";
+import type { SmsConversations } from "../ports/sms-conversation.port";
+import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
+
+/** What every call use case works with: its ports, its answer, and one turn's context. */
+
+export interface CallDeps {
+  businesses: BusinessDirectory;
+  customers: CustomerStore;
+  appointments: AppointmentStore;
+  conversations: ConversationStore;
+  outbox: OutboxQueue;
+  clock: Clock;
+  logger: Logger;
+  /** The owner's calendar; without it (or when slow or down) offers come from Firestore alone. */
+  calendarBusy?: CalendarBusySource;
+  /** Holds on offered times; without it, simultaneous callers may be offered the same time. */
+  holds?: HoldStore;
+  /** SMS conversations; without it a call dropped mid-booking is not followed up by text. */
+  smsConversations?: SmsConversations;
+  /** Holds non-emergency owner alerts (messages, lost leads) until quiet hours end. */
+  scheduled?: ScheduledSmsQueue;
+}
+
+/** The answer of a webhook, and the business it belongs to (for URLs and speech hints). */
+export interface CallAnswer {
+  business: Business | null;
+  instruction: CallInstruction;
+}
+
+export const UNKNOWN_NUMBER: CallInstruction = {
+  kind: "hang-up",
+  say: [
+    "Sorry, this number isn't set up to take calls yet. Please check the number and try again. Goodbye.",
+  ],
+};
+
+export const LOST_CALL: CallInstruction = {
+  kind: "hang-up",
+  say: [
+    "Sorry, I've lost track of this call. Please call back and I'll help straight away. Goodbye.",
+  ],
+};
+
+export interface RunContext {
+  business: Business;
+  customer: Customer | null;
+  conversation: CallConversation;
+  ctx: TurnContext;
+  step: number;
+  deps: CallDeps;
+}
+
+export function dialLeg(
+  say: string[],
+  numbers: readonly string[],
+  leg: number,
+  business: Business,
+): CallInstruction {
+  return { kind: "dial", say, to: numbers[leg], leg, ringSeconds: business.emergency.ringSeconds };
+}
+
+export function spokenNumber(phone: string | null): string {
+  return phone ? phone.split("").join(" ") : "a withheld number";
+}
+
+export function sayOf(instruction: CallInstruction): string[] {
+  return instruction.kind === "whisper" ? [instruction.say] : instruction.say;
+}

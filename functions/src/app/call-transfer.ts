@@ -1,0 +1,146 @@
+/**
+ * Putting a caller through: the whisper the rung phone hears, its key press,
+ * and what happens when a leg ends (next phone, or the honest fallback).
+ * Part of the call use cases (handle-call.ts).
+ */
+import type { CallInstruction } from "../domain/dialogue/call-instruction";
+import {
+  emergencyUnanswered,
+  ownerUnavailable,
+  TurnContext,
+} from "../domain/dialogue/call-dialogue";
+import { emergencyUnansweredText } from "../domain/dialogue/sms-texts";
+import type { CallConversation } from "../ports/conversation-store.port";
+import { CallAnswer, CallDeps, dialLeg, LOST_CALL, sayOf, spokenNumber } from "./call-context";
+
+/** What the person being rung hears before they accept. */
+export async function whisperToCallee(
+  input: { businessId: string; callSid: string; leg: number },
+  deps: CallDeps,
+): Promise<CallAnswer> {
+  const business = await deps.businesses.getById(input.businessId);
+  const conversation = business ? await deps.conversations.get(business.id, input.callSid) : null;
+  if (!conversation) return { business, instruction: { kind: "hang-up", say: [] } };
+  const who = conversation.state.draft.name ?? spokenNumber(conversation.callerPhone);
+  const emergency = conversation.state.emergency;
+  const say = emergency
+    ? `Emergency call from ${who}: ${emergency.label.toLowerCase()}. They said: ${emergency.words}. Press 1 to accept.`
+    : `Call from ${who}, who asked to speak to you. Press 1 to accept.`;
+  return { business, instruction: { kind: "whisper", say, leg: input.leg } };
+}
+
+/** The rung person's key press: 1 accepts and connects, anything else declines. */
+export async function answerWhisper(
+  input: { businessId: string; callSid: string; leg: number; digits: string | null },
+  deps: CallDeps,
+): Promise<CallAnswer> {
+  const business = await deps.businesses.getById(input.businessId);
+  if (input.digits !== "1" || !business) {
+    return { business, instruction: { kind: "hang-up", say: ["Not accepted. Goodbye."] } };
+  }
+  await deps.conversations.markAccepted(input.businessId, input.callSid, input.leg);
+  deps.logger.info("call.transfer-accepted", {
+    businessId: input.businessId,
+    callSid: input.callSid,
+    leg: input.leg,
+  });
+  return { business, instruction: { kind: "connect", say: ["Connecting you now."] } };
+}
+
+/** Twilio reports how a <Dial> leg ended: done if accepted, else the next phone, else a fallback. */
+export async function handleDialResult(
+  input: { businessId: string; callSid: string; leg: number; dialStatus: string },
+  deps: CallDeps,
+): Promise<CallAnswer> {
+  const business = await deps.businesses.getById(input.businessId);
+  const conversation = business ? await deps.conversations.get(business.id, input.callSid) : null;
+  if (!business || !conversation) return { business, instruction: LOST_CALL };
+  const key = `dial-${input.leg}`;
+  if (conversation.lastAnswer?.key === key) {
+    return { business, instruction: conversation.lastAnswer.instruction };
+  }
+  const escalation = conversation.escalation;
+  const now = deps.clock.now();
+  const finish = async (
+    instruction: CallInstruction,
+    changes: Partial<CallConversation>,
+    note: string,
+  ) => {
+    await deps.conversations.save({
+      ...conversation,
+      ...changes,
+      updatedAt: now,
+      turns: [
+        ...conversation.turns,
+        { at: now, speaker: "system", text: note },
+        ...(sayOf(instruction).length
+          ? [{ at: now, speaker: "receptionist" as const, text: sayOf(instruction).join(" ") }]
+          : []),
+      ],
+      lastAnswer: { key, instruction },
+    });
+    return { business, instruction };
+  };
+
+  const legNumber = escalation?.numbers[input.leg];
+  if (escalation?.acceptedLeg === input.leg && input.dialStatus === "completed") {
+    return finish(
+      { kind: "hang-up", say: [] },
+      { outcome: "transferred", endedAt: now },
+      `Transfer accepted by ${legNumber}.`,
+    );
+  }
+  const note = `Transfer to ${legNumber ?? "owner"} not accepted (${input.dialStatus}).`;
+  if (escalation?.reason === "emergency") {
+    const nextLeg = input.leg + 1;
+    if (nextLeg < escalation.numbers.length) {
+      return finish(
+        dialLeg(
+          ["I'm still trying to reach someone for you. Please stay on the line."],
+          escalation.numbers,
+          nextLeg,
+          business,
+        ),
+        {},
+        note,
+      );
+    }
+    const ctx: TurnContext = {
+      business,
+      customer: null,
+      callerPhone: conversation.callerPhone,
+      now,
+    };
+    const decision = emergencyUnanswered(conversation.state, ctx);
+    await deps.outbox.enqueue({
+      id: `emergency-unanswered-${conversation.id}`,
+      businessId: business.id,
+      to: business.ownerMobile,
+      body: emergencyUnansweredText({
+        label: conversation.state.emergency?.label ?? "Emergency",
+        callerPhone: conversation.callerPhone,
+        callbackPromise: business.emergency.callbackPromise,
+      }),
+      purpose: "owner-emergency-unanswered",
+      relatedId: conversation.id,
+    });
+    deps.logger.warn("call.emergency-unanswered", {
+      businessId: business.id,
+      callSid: conversation.id,
+    });
+    const say = decision.outcome.type === "hang-up" ? decision.outcome.say : [];
+    return finish(
+      { kind: "hang-up", say },
+      { state: decision.state, outcome: "emergency-unanswered", endedAt: now },
+      note,
+    );
+  }
+  const ctx: TurnContext = { business, customer: null, callerPhone: conversation.callerPhone, now };
+  const decision = ownerUnavailable(conversation.state, ctx);
+  const say = decision.outcome.type === "listen" ? decision.outcome.say : [];
+  return finish(
+    { kind: "gather", say, step: conversation.turnCount + 1 },
+    { state: decision.state },
+    note,
+  );
+}
