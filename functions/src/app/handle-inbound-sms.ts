@@ -2,7 +2,6 @@ import { Business, defaultService, serviceById, Service } from "../domain/busine
 import type { Customer } from "../domain/customers/customer";
 import {
   bookingConfirmed,
-  chooseOffer,
   decideTurn,
   presentOffers,
   slotLost,
@@ -48,6 +47,7 @@ import type { SmsConsentStore } from "../ports/sms-consent.port";
 import type { SmsConversations } from "../ports/sms-conversation.port";
 import { book, CallDeps, findOffers, RunContext } from "./handle-call";
 import { alertOwner } from "./alert-owner";
+import { chooseOffer } from "../domain/dialogue/offer-choice";
 
 export interface InboundSmsDeps extends CallDeps {
   consent: SmsConsentStore;
@@ -400,11 +400,10 @@ async function answerOffer(
     await deps.sms.setPending(business.id, phone, null, now);
     return { reply: alreadyCancelledText(business), outcome: "reschedule-gone" };
   }
-  const ctx: TurnContext = { business, customer, callerPhone: phone, now };
   let index: number | null = reply.kind === "choose" ? reply.index : null;
   if (index === null && (reply.kind === "unclear" || reply.kind === "reschedule")) {
     // "Thursday", "the 8 am one": a day or time that names one offer.
-    index = chooseOffer(sms.text, pending.offers, ctx);
+    index = chooseOffer(sms.text, pending.offers, { now, timeZone: business.timeZone });
   }
   if (index === null && reply.kind === "confirm" && pending.offers.length === 1) index = 0;
   if (index !== null) return moveTo(sms, customer, appointment, pending, index, deps);

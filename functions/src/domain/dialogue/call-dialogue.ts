@@ -1,10 +1,9 @@
-import { DateTime } from "luxon";
 import { Business, defaultService, greetingFor, serviceById } from "../business/business";
 import type { Customer } from "../customers/customer";
 import type { EmergencyDetection } from "../emergency/emergency.classifier";
 import { detectEmergency } from "../emergency/emergency.classifier";
 import { classifyUtterance, Intent } from "../nlu/intent.classifier";
-import { extractSlots, parseOrdinalChoice, parseYesNo } from "../nlu/slot-extractor";
+import { extractSlots, parseYesNo } from "../nlu/slot-extractor";
 import { normalisePhoneNumber } from "../phone/phone-number";
 import { describeSlot, Slot } from "../scheduling/availability";
 import type { OfferChoice } from "../scheduling/offers";
@@ -25,6 +24,7 @@ import {
 } from "./change-booking.dialogue";
 import { DialogueState, initialDialogueState, MessageReason, OfferedSlot } from "./dialogue-state";
 import { looksLikeName, tidyName, withArticle } from "./spoken-words";
+import { chooseOffer, wantsOtherTimes } from "./offer-choice";
 
 /** After this many unusable turns in a row the caller is offered a person. */
 export const MAX_FAILED_TURNS = 3;
@@ -546,7 +546,10 @@ function handleSlotChoice(
   ctx: TurnContext,
 ): TurnDecision {
   // Only a time we offered can be chosen; anything else is a wish to look again.
-  const index = chooseOffer(speech, state.offers, ctx);
+  const index = chooseOffer(speech, state.offers, {
+    now: ctx.now,
+    timeZone: ctx.business.timeZone,
+  });
   if (index !== null) {
     const chosen = state.offers[index];
     return decision(
@@ -798,91 +801,6 @@ export function serviceFor(state: DialogueState, ctx: TurnContext) {
   return (
     (state.draft.serviceId && serviceById(ctx.business, state.draft.serviceId)) ||
     defaultService(ctx.business)
-  );
-}
-
-const WEEKDAY_NAMES = [
-  "monday",
-  "tuesday",
-  "wednesday",
-  "thursday",
-  "friday",
-  "saturday",
-  "sunday",
-];
-
-/** Which offer the caller means: "the second one", "Thursday", "the 2 o'clock", "yes" to a single offer. */
-export function chooseOffer(
-  speech: string,
-  offers: readonly OfferedSlot[],
-  ctx: TurnContext,
-): number | null {
-  const ordinal = parseOrdinalChoice(speech, offers.length);
-  if (ordinal !== null) return ordinal;
-  const text = speech.toLowerCase();
-  const today = DateTime.fromJSDate(ctx.now, { zone: ctx.business.timeZone }).startOf("day");
-  const candidates = offers.map((offer, index) => {
-    const local = DateTime.fromISO(offer.start, { zone: ctx.business.timeZone });
-    const dayDiff = Math.round(local.startOf("day").diff(today, "days").days);
-    return {
-      index,
-      day:
-        text.includes(WEEKDAY_NAMES[local.weekday - 1]) ||
-        (dayDiff === 0 && /\btoday\b/.test(text)) ||
-        (dayDiff === 1 && /\btomorrow\b/.test(text)),
-      time: mentionsTime(text, local),
-      halfDay:
-        (local.hour < 12 && /\bmorning\b/.test(text)) ||
-        (local.hour >= 12 && /\bafternoon\b/.test(text)),
-    };
-  });
-  // "Thursday afternoon" means the offer that is both, not every Thursday and every afternoon.
-  const cues = (["day", "time", "halfDay"] as const).filter((cue) =>
-    candidates.some((c) => c[cue]),
-  );
-  const matches = cues.length ? candidates.filter((c) => cues.every((cue) => c[cue])) : [];
-  if (matches.length === 1) return matches[0].index;
-  if (offers.length === 1 && parseYesNo(speech) === "yes") return 0;
-  return null;
-}
-
-/**
- * Whether the caller named this offer's time: "8", "8:30", "1 pm", "one o'clock".
- * A minute they said must agree, and a bare "one" is a pronoun ("the 8 am one").
- */
-function mentionsTime(text: string, local: DateTime): boolean {
-  const hour12 = local.hour % 12 === 0 ? 12 : local.hour % 12;
-  const minute = String(local.minute).padStart(2, "0");
-  for (const m of text.matchAll(new RegExp(`\\b${hour12}(?::(\\d{2}))?\\b`, "g"))) {
-    if (m[1] === undefined || m[1] === minute) return true;
-  }
-  return new RegExp(
-    `\\b${NUMBER_WORDS[hour12]} ?(?:o'?clock|am|pm|a\\.m|p\\.m|thirty|fifteen|forty)`,
-  ).test(text);
-}
-
-const NUMBER_WORDS = [
-  "zero",
-  "one",
-  "two",
-  "three",
-  "four",
-  "five",
-  "six",
-  "seven",
-  "eight",
-  "nine",
-  "ten",
-  "eleven",
-  "twelve",
-];
-
-function wantsOtherTimes(speech: string): boolean {
-  return (
-    parseYesNo(speech) === "no" ||
-    /\b(none|neither|other|another|different|later|next week|anything else|not (those|them))\b/i.test(
-      speech,
-    )
   );
 }
 

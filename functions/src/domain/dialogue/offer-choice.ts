@@ -1,0 +1,91 @@
+import { DateTime } from "luxon";
+import { parseOrdinalChoice, parseYesNo } from "../nlu/slot-extractor";
+import type { OfferedSlot } from "./dialogue-state";
+
+/** Which of the offered times a caller means, by phone or by text. */
+
+const WEEKDAY_NAMES = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+];
+
+/** Which offer the caller means: "the second one", "Thursday", "the 2 o'clock", "yes" to a single offer. */
+export function chooseOffer(
+  speech: string,
+  offers: readonly OfferedSlot[],
+  clock: { now: Date; timeZone: string },
+): number | null {
+  const ordinal = parseOrdinalChoice(speech, offers.length);
+  if (ordinal !== null) return ordinal;
+  const text = speech.toLowerCase();
+  const today = DateTime.fromJSDate(clock.now, { zone: clock.timeZone }).startOf("day");
+  const candidates = offers.map((offer, index) => {
+    const local = DateTime.fromISO(offer.start, { zone: clock.timeZone });
+    const dayDiff = Math.round(local.startOf("day").diff(today, "days").days);
+    return {
+      index,
+      day:
+        text.includes(WEEKDAY_NAMES[local.weekday - 1]) ||
+        (dayDiff === 0 && /\btoday\b/.test(text)) ||
+        (dayDiff === 1 && /\btomorrow\b/.test(text)),
+      time: mentionsTime(text, local),
+      halfDay:
+        (local.hour < 12 && /\bmorning\b/.test(text)) ||
+        (local.hour >= 12 && /\bafternoon\b/.test(text)),
+    };
+  });
+  // "Thursday afternoon" means the offer that is both, not every Thursday and every afternoon.
+  const cues = (["day", "time", "halfDay"] as const).filter((cue) =>
+    candidates.some((c) => c[cue]),
+  );
+  const matches = cues.length ? candidates.filter((c) => cues.every((cue) => c[cue])) : [];
+  if (matches.length === 1) return matches[0].index;
+  if (offers.length === 1 && parseYesNo(speech) === "yes") return 0;
+  return null;
+}
+
+/**
+ * Whether the caller named this offer's time: "8", "8:30", "1 pm", "one o'clock".
+ * A minute they said must agree, and a bare "one" is a pronoun ("the 8 am one").
+ */
+function mentionsTime(text: string, local: DateTime): boolean {
+  const hour12 = local.hour % 12 === 0 ? 12 : local.hour % 12;
+  const minute = String(local.minute).padStart(2, "0");
+  for (const m of text.matchAll(new RegExp(`\\b${hour12}(?::(\\d{2}))?\\b`, "g"))) {
+    if (m[1] === undefined || m[1] === minute) return true;
+  }
+  return new RegExp(
+    `\\b${NUMBER_WORDS[hour12]} ?(?:o'?clock|am|pm|a\\.m|p\\.m|thirty|fifteen|forty)`,
+  ).test(text);
+}
+
+const NUMBER_WORDS = [
+  "zero",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+  "ten",
+  "eleven",
+  "twelve",
+];
+
+/** "None of those", "another day", "later": the caller wants other times. */
+export function wantsOtherTimes(speech: string): boolean {
+  return (
+    parseYesNo(speech) === "no" ||
+    /\b(none|neither|other|another|different|later|next week|anything else|not (those|them))\b/i.test(
+      speech,
+    )
+  );
+}
