@@ -8,7 +8,7 @@ import { scriptCaller, scriptLines, readlineCaller, type Caller } from "./simula
 import { simulateCall } from "./simulator/call-session";
 import { parseCliOptions, USAGE, type CliOptions } from "./simulator/cli-options";
 import { SimulatorError } from "./simulator/errors";
-import { findRepoRoot, firstSet, readSecretLocal } from "./simulator/local-config";
+import { findRepoRoot, firstSet, readSecretLocal, localAuthToken } from "./simulator/local-config";
 import { fetchTransport } from "./simulator/transport";
 import { DEMO_ACCOUNT_SID } from "./simulator/twilio-params";
 
@@ -20,16 +20,7 @@ export async function runCallSimulator(argv: readonly string[]): Promise<number>
       return 0;
     }
     const secrets = readSecretLocal(findRepoRoot(__dirname));
-    const authToken = firstSet(
-      options.authToken,
-      process.env.TWILIO_AUTH_TOKEN,
-      secrets.TWILIO_AUTH_TOKEN,
-    );
-    if (!authToken) {
-      throw new SimulatorError(
-        "No Twilio auth token to sign with: pass --auth-token, set TWILIO_AUTH_TOKEN, or add TWILIO_AUTH_TOKEN=... to functions/.secret.local.",
-      );
-    }
+    const authToken = localAuthToken(options.authToken, secrets);
     const accountSid =
       firstSet(options.accountSid, process.env.TWILIO_ACCOUNT_SID, secrets.TWILIO_ACCOUNT_SID) ??
       DEMO_ACCOUNT_SID;

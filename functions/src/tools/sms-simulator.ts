@@ -9,7 +9,7 @@ import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { z } from "zod";
 import { DEFAULT_BASE_URL, DEFAULT_TO } from "./simulator/cli-options";
 import { SimulatorError } from "./simulator/errors";
-import { findRepoRoot, firstSet, readSecretLocal } from "./simulator/local-config";
+import { findRepoRoot, firstSet, readSecretLocal, localAuthToken } from "./simulator/local-config";
 import { fetchTransport, type Transport } from "./simulator/transport";
 import { countryOf, DEMO_ACCOUNT_SID, TWILIO_API_VERSION } from "./simulator/twilio-params";
 
@@ -258,16 +258,7 @@ export async function runSmsSimulator(argv: readonly string[]): Promise<number> 
       return 0;
     }
     const secrets = readSecretLocal(findRepoRoot(__dirname));
-    const authToken = firstSet(
-      options.authToken,
-      process.env.TWILIO_AUTH_TOKEN,
-      secrets.TWILIO_AUTH_TOKEN,
-    );
-    if (!authToken) {
-      throw new SimulatorError(
-        "No Twilio auth token to sign with: pass --auth-token, set TWILIO_AUTH_TOKEN, or start the stack once (npm start) to create functions/.secret.local.",
-      );
-    }
+    const authToken = localAuthToken(options.authToken, secrets);
     const since = new Date();
     console.log(`${options.from} -> ${options.to}: ${options.text}`);
     const sent = await sendInboundSms({

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { SimulatorError } from "./errors";
 
 /** The repository root: the nearest folder above `start` holding functions/package.json. */
 export function findRepoRoot(start: string): string | undefined {
@@ -38,4 +39,21 @@ export function readSecretLocal(repoRoot: string | undefined): Record<string, st
 /** The first non-empty value, in order of precedence: flag, environment, .secret.local. */
 export function firstSet(...values: Array<string | undefined>): string | undefined {
   return values.find((value) => value !== undefined && value.trim() !== "")?.trim();
+}
+
+/**
+ * The auth token the simulators sign with, as the local stack knows it: the
+ * flag, else TWILIO_AUTH_TOKEN, else functions/.secret.local (npm start creates it).
+ */
+export function localAuthToken(
+  flag: string | undefined,
+  secretLocal: Record<string, string>,
+): string {
+  const token = firstSet(flag, process.env.TWILIO_AUTH_TOKEN, secretLocal.TWILIO_AUTH_TOKEN);
+  if (!token) {
+    throw new SimulatorError(
+      "No Twilio auth token to sign with: pass --auth-token, set TWILIO_AUTH_TOKEN, or start the stack once (npm start) to create functions/.secret.local.",
+    );
+  }
+  return token;
 }
