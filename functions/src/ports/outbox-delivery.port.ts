@@ -102,11 +102,14 @@ export interface SmsStatusStore {
    */
   applyCarrierStatus(
     ref: OutboxMessageRef,
-    update: {
-      sid: string;
-      status: string;
-      at: Date;
-      failure?: { error: string; code?: number; ownerShouldKnow: boolean };
-    },
+    update: CarrierStatusUpdate,
   ): Promise<CarrierStatusApplied | undefined>;
+}
+
+/** A status Twilio reported for a sent message, with its failure when it failed. */
+export interface CarrierStatusUpdate {
+  sid: string;
+  status: string;
+  at: Date;
+  failure?: { error: string; code?: number; ownerShouldKnow: boolean };
 }

@@ -8,6 +8,7 @@ import type {
   AttemptClaim,
   BusinessSmsProfile,
   CarrierStatusApplied,
+  CarrierStatusUpdate,
   DeliveryOutcome,
   OutboxDeliveryStore,
   OutboxMessageRef,
@@ -77,12 +78,7 @@ export class InMemoryOutboxStore implements OutboxQueue, OutboxDeliveryStore, Sm
 
   async applyCarrierStatus(
     ref: OutboxMessageRef,
-    update: {
-      sid: string;
-      status: string;
-      at: Date;
-      failure?: { error: string; code?: number; ownerShouldKnow: boolean };
-    },
+    update: CarrierStatusUpdate,
   ): Promise<CarrierStatusApplied | undefined> {
     const message = this.messages.get(key(ref));
     if (!message) return undefined;

@@ -14,6 +14,7 @@ import type {
   AttemptClaim,
   BusinessSmsProfile,
   CarrierStatusApplied,
+  CarrierStatusUpdate,
   DeliveryOutcome,
   OutboxDeliveryStore,
   OutboxMessageRef,
@@ -164,12 +165,7 @@ export class FirestoreOutboxRepository
 
   async applyCarrierStatus(
     ref: OutboxMessageRef,
-    update: {
-      sid: string;
-      status: string;
-      at: Date;
-      failure?: { error: string; code?: number; ownerShouldKnow: boolean };
-    },
+    update: CarrierStatusUpdate,
   ): Promise<CarrierStatusApplied | undefined> {
     const docRef = this.db.doc(paths.outboxMessage(ref.businessId, ref.messageId));
     const applied = await this.db.runTransaction(async (tx) => {
