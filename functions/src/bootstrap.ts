@@ -13,6 +13,8 @@ import { FirestoreSmsConversationRepository } from "./adapters/firestore/sms-con
 import { systemClock } from "./ports/clock.port";
 import { FirestoreScheduledSmsRepository } from "./adapters/firestore/scheduled-sms.repository";
 import { calendarRuntime } from "./calendar.bootstrap";
+import type { DashboardDeps } from "./app/dashboard-actions";
+import { FirestoreDashboardRepository } from "./adapters/firestore/dashboard.repository";
 
 let callDependencies: CallDeps | undefined;
 
@@ -52,4 +54,23 @@ export function smsDeps(): InboundSmsDeps {
     };
   }
   return smsDependencies;
+}
+
+let dashboardDependencies: DashboardDeps | undefined;
+
+/** The dashboard's callables: the appointment store every booking uses, plus the dashboard's own marks. */
+export function dashboardDeps(): DashboardDeps {
+  if (!dashboardDependencies) {
+    const db = appFirestore();
+    const dashboard = new FirestoreDashboardRepository(db);
+    dashboardDependencies = {
+      appointments: new FirestoreAppointmentRepository(db),
+      settings: dashboard,
+      marks: dashboard,
+      audit: dashboard,
+      clock: systemClock,
+      logger: functionsLoggerAdapter,
+    };
+  }
+  return dashboardDependencies;
 }

@@ -74,11 +74,23 @@ export const updateSettingsInput = z.object({
     )
     .strict()
     .refine((s) => Object.keys(s).length > 0, "nothing to change"),
+  /** Check and preview (templates rendered, problems listed) without saving. */
+  dryRun: z.boolean().default(false),
 });
 export type UpdateSettingsInput = {
   businessId: string;
   settings: Partial<Record<EditableSetting, unknown>>;
+  dryRun?: boolean;
 };
+
+/** A template rendered with sample values, as the settings screen previews it. */
+export interface TemplatePreviewView {
+  kind: string;
+  text: string;
+  characters: number;
+  segments: number;
+  problems: string[];
+}
 
 /** One problem with an input, as the callables report it (HttpsError details). */
 export interface InputProblem {

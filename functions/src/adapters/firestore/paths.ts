@@ -49,6 +49,14 @@ export const paths = {
   /** What the dashboard lists for the owner to look at; keyed by the item's source (e.g. message id). */
   attentionItem: (businessId: string, itemId: string) =>
     `businesses/${businessId}/attention/${itemId}`,
+  /** A job marked done from the dashboard, keyed by its appointment id. */
+  job: (businessId: string, appointmentId: string) =>
+    `businesses/${businessId}/jobs/${appointmentId}`,
+  /** A conversation's inbox state on the dashboard (handled or not), keyed by its id. */
+  inboxMark: (businessId: string, conversationId: string) =>
+    `businesses/${businessId}/inbox/${conversationId}`,
+  /** Who changed what from the dashboard, when, before and after; one document per change. */
+  audit: (businessId: string) => `businesses/${businessId}/audit`,
   /** Server-only: the Google Calendar grant (refresh token encrypted) and its settings. */
   calendarConnection: (businessId: string) => `businesses/${businessId}/private/calendar`,
   /** Top-level queues of calendar work, by dueAt: appointment syncs to retry, calendars to pull. */

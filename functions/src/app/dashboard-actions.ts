@@ -1,0 +1,373 @@
+/**
+ * What the owner (or staff) changes from the dashboard. Each action checks
+ * the caller's business and role (the callable wrappers pass the verified
+ * token's claims), reuses the product's own steps (a move claims its time
+ * through the appointment store like any booking; settings pass the tenant
+ * schema) and records an audit entry: who, what, when, before and after.
+ * The appointment-change trigger then texts the customer and the calendar
+ * sync follows, exactly as for a move by phone or text.
+ */
+import { DateTime } from "luxon";
+import { z } from "zod";
+import {
+  Business,
+  businessSchema,
+  defaultService,
+  serviceById,
+  Service,
+} from "../domain/business/business";
+import { previewTemplate, TemplatePreview } from "../domain/notifications/notification-policy";
+import { areaOf } from "../domain/scheduling/area";
+import type { Appointment } from "../domain/scheduling/appointment";
+import { availableSlots, BookedJob, Slot } from "../domain/scheduling/availability";
+import type { AppointmentStore } from "../ports/appointment-store.port";
+import type { Clock } from "../ports/clock.port";
+import type {
+  AuditLog,
+  DashboardActor,
+  DashboardMarks,
+  SettingsStore,
+} from "../ports/dashboard.port";
+import type { Logger } from "../ports/logger.port";
+import { DashboardAction, EDITABLE_SETTINGS, mayCall, ROLES } from "../shared/access";
+import type { InputProblem } from "../shared/dashboard-contract";
+
+export interface DashboardDeps {
+  appointments: AppointmentStore;
+  settings: SettingsStore;
+  marks: DashboardMarks;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Why an action was refused; the callable wrapper turns it into an HttpsError. */
+export class ActionRefused extends Error {
+  constructor(
+    readonly code:
+      | "unauthenticated"
+      | "permission-denied"
+      | "invalid-argument"
+      | "not-found"
+      | "failed-precondition",
+    message: string,
+    readonly problems: InputProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The rescheduleReason / cancelReason of a change made from the dashboard. */
+export const DASHBOARD_REASON_PREFIX = "the business, from the dashboard";
+
+const claimsSchema = z.object({
+  businessId: z.string().min(1),
+  role: z.enum(ROLES),
+});
+
+/**
+ * The caller, if their verified token's claims make them a member of
+ * `businessId` with a role allowed to do `action`. Refuses otherwise, with
+ * the same answer whether the other business exists or not.
+ */
+export function authorize(
+  auth: { uid: string; token: Record<string, unknown> } | undefined,
+  action: DashboardAction,
+  businessId: string,
+): DashboardActor {
+  if (!auth) throw new ActionRefused("unauthenticated", "sign in first");
+  const claims = claimsSchema.safeParse(auth.token);
+  if (!claims.success || claims.data.businessId !== businessId) {
+    throw new ActionRefused("permission-denied", "not a member of this business");
+  }
+  if (!mayCall(action, claims.data.role)) {
+    throw new ActionRefused("permission-denied", `a ${claims.data.role} may not ${action}`);
+  }
+  return { uid: auth.uid, businessId, role: claims.data.role };
+}
+
+async function loadBusiness(deps: DashboardDeps, businessId: string): Promise<Business> {
+  const business = await deps.settings.load(businessId);
+  if (!business) throw new ActionRefused("not-found", "no such business");
+  return business;
+}
+
+async function bookedAppointment(
+  deps: DashboardDeps,
+  businessId: string,
+  appointmentId: string,
+): Promise<Appointment> {
+  const appointment = await deps.appointments.get(businessId, appointmentId);
+  if (!appointment) throw new ActionRefused("not-found", "no such appointment");
+  if (appointment.status !== "booked") {
+    throw new ActionRefused("failed-precondition", "this appointment is cancelled");
+  }
+  return appointment;
+}
+
+async function audit(
+  deps: DashboardDeps,
+  actor: DashboardActor,
+  action: DashboardAction,
+  target: string,
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  const at = deps.clock.now();
+  await deps.audit.record(actor.businessId, {
+    action,
+    target,
+    actor: { uid: actor.uid, role: actor.role },
+    at,
+    before: plain(before),
+    after: plain(after),
+  });
+  deps.logger.info("dashboard.action", { businessId: actor.businessId, action, target });
+}
+
+/** Dates as ISO strings, no undefined: what an audit document can hold. */
+function plain(value: unknown): unknown {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+/** The service the appointment was booked as, or its own length when the service is gone. */
+function serviceOf(business: Business, appointment: Appointment): Service {
+  const known = serviceById(business, appointment.serviceId);
+  if (known) return known;
+  return {
+    ...defaultService(business),
+    id: appointment.serviceId,
+    name: appointment.serviceName,
+    durationMinutes: Math.round((appointment.end.getTime() - appointment.start.getTime()) / 60_000),
+    bufferMinutes: appointment.bufferMinutes ?? 0,
+  };
+}
+
+/**
+ * The starts the booking rules allow for this appointment: opening hours,
+ * closed dates, lead time, the service's limits, other jobs with their
+ * buffers and travel, the daily job limit. The appointment never blocks
+ * itself. `day` (the business's local date) narrows it to one day.
+ */
+export async function freeStartsFor(
+  business: Business,
+  appointment: Appointment,
+  now: Date,
+  appointments: AppointmentStore,
+  day?: string,
+): Promise<Slot[]> {
+  const service = serviceOf(business, appointment);
+  const horizonEnd = new Date(now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
+  const others = (await appointments.listBooked(business.id, now, horizonEnd)).filter(
+    (a) => a.id !== appointment.id,
+  );
+  const jobs: BookedJob[] = others.map((a) => ({
+    start: a.start,
+    end: a.end,
+    bufferMinutes: a.bufferMinutes ?? serviceById(business, a.serviceId)?.bufferMinutes ?? 0,
+    area: areaOf(a.address),
+  }));
+  const slots: Slot[] = [];
+  for (const slot of availableSlots({
+    business,
+    service,
+    now,
+    busy: [],
+    jobs,
+    area: areaOf(appointment.address),
+  })) {
+    const local = DateTime.fromJSDate(slot.start, { zone: business.timeZone }).toISODate();
+    if (day && local !== day) {
+      if (local && local > day) break;
+      continue;
+    }
+    slots.push(slot);
+  }
+  return slots;
+}
+
+export async function moveOptions(
+  actor: DashboardActor,
+  input: { appointmentId: string; day?: string },
+  deps: DashboardDeps,
+): Promise<{ options: Array<{ start: string; end: string }> }> {
+  const business = await loadBusiness(deps, actor.businessId);
+  const appointment = await bookedAppointment(deps, business.id, input.appointmentId);
+  const slots = await freeStartsFor(
+    business,
+    appointment,
+    deps.clock.now(),
+    deps.appointments,
+    input.day,
+  );
+  // A day view needs every start; without a day, the first few days' worth is plenty.
+  const limited = input.day ? slots : slots.slice(0, 60);
+  return {
+    options: limited.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() })),
+  };
+}
+
+export async function moveAppointment(
+  actor: DashboardActor,
+  input: { appointmentId: string; start: string },
+  deps: DashboardDeps,
+): Promise<{ appointment: { id: string; start: string; end: string } }> {
+  const business = await loadBusiness(deps, actor.businessId);
+  const appointment = await bookedAppointment(deps, business.id, input.appointmentId);
+  const start = new Date(input.start);
+  const now = deps.clock.now();
+  const day = DateTime.fromJSDate(start, { zone: business.timeZone }).toISODate() ?? undefined;
+  const free = await freeStartsFor(business, appointment, now, deps.appointments, day);
+  const slot = free.find((s) => s.start.getTime() === start.getTime());
+  if (!slot) {
+    throw new ActionRefused(
+      "failed-precondition",
+      "that time is not free under the booking rules; pick one of the offered times",
+    );
+  }
+  // The store claims the new time's locks atomically, like any booking: a race loses cleanly.
+  const result = await deps.appointments.reschedule(
+    business.id,
+    appointment.id,
+    slot.start,
+    slot.end,
+    now,
+    `${DASHBOARD_REASON_PREFIX} (${actor.role})`,
+  );
+  if (result.outcome === "not-found") throw new ActionRefused("not-found", "no such appointment");
+  if (result.outcome === "slot-taken") {
+    throw new ActionRefused("failed-precondition", "that time has just been taken");
+  }
+  await audit(
+    deps,
+    actor,
+    "moveAppointment",
+    `appointments/${appointment.id}`,
+    { start: appointment.start, end: appointment.end },
+    { start: slot.start, end: slot.end },
+  );
+  return {
+    appointment: {
+      id: appointment.id,
+      start: slot.start.toISOString(),
+      end: slot.end.toISOString(),
+    },
+  };
+}
+
+export async function cancelAppointment(
+  actor: DashboardActor,
+  input: { appointmentId: string; reason: string },
+  deps: DashboardDeps,
+): Promise<{ cancelled: true }> {
+  const appointment = await deps.appointments.get(actor.businessId, input.appointmentId);
+  if (!appointment) throw new ActionRefused("not-found", "no such appointment");
+  // Cancelling twice is not an error, and records nothing new.
+  if (appointment.status === "cancelled") return { cancelled: true };
+  const reason = `${DASHBOARD_REASON_PREFIX}: ${input.reason}`;
+  await deps.appointments.cancel(actor.businessId, appointment.id, reason, deps.clock.now());
+  await audit(
+    deps,
+    actor,
+    "cancelAppointment",
+    `appointments/${appointment.id}`,
+    { status: appointment.status },
+    { status: "cancelled", reason: input.reason },
+  );
+  return { cancelled: true };
+}
+
+export async function markJobDone(
+  actor: DashboardActor,
+  input: { appointmentId: string; done: boolean },
+  deps: DashboardDeps,
+): Promise<{ done: boolean }> {
+  await bookedAppointment(deps, actor.businessId, input.appointmentId);
+  const before = await deps.marks.job(actor.businessId, input.appointmentId);
+  if (Boolean(before) === input.done) return { done: input.done };
+  const after = input.done
+    ? { appointmentId: input.appointmentId, doneAt: deps.clock.now(), doneBy: actor.uid }
+    : null;
+  await deps.marks.setJob(actor.businessId, input.appointmentId, after);
+  await audit(deps, actor, "markJobDone", `jobs/${input.appointmentId}`, before, after);
+  return { done: input.done };
+}
+
+export async function setConversationHandled(
+  actor: DashboardActor,
+  input: { conversationId: string; handled: boolean },
+  deps: DashboardDeps,
+): Promise<{ handled: boolean }> {
+  if (!(await deps.marks.conversationExists(actor.businessId, input.conversationId))) {
+    throw new ActionRefused("not-found", "no such conversation");
+  }
+  const before = await deps.marks.inbox(actor.businessId, input.conversationId);
+  if ((before?.handled ?? false) === input.handled) return { handled: input.handled };
+  const after = { handled: input.handled, by: actor.uid, at: deps.clock.now() };
+  await deps.marks.setInbox(actor.businessId, input.conversationId, after);
+  await audit(
+    deps,
+    actor,
+    "setConversationHandled",
+    `inbox/${input.conversationId}`,
+    before,
+    after,
+  );
+  return { handled: input.handled };
+}
+
+export async function acknowledgeAttention(
+  actor: DashboardActor,
+  input: { itemId: string },
+  deps: DashboardDeps,
+): Promise<{ acknowledged: true }> {
+  const item = await deps.marks.attention(actor.businessId, input.itemId);
+  if (!item) throw new ActionRefused("not-found", "no such item");
+  if (item.acknowledgedAt) return { acknowledged: true };
+  const at = deps.clock.now();
+  await deps.marks.acknowledgeAttention(actor.businessId, input.itemId, actor.uid, at);
+  await audit(deps, actor, "acknowledgeAttention", `attention/${input.itemId}`, item, {
+    acknowledgedAt: at,
+    acknowledgedBy: actor.uid,
+  });
+  return { acknowledged: true };
+}
+
+/**
+ * Replaces the given sections of the business's settings, after checking the
+ * whole result against the tenant schema (the same one every call reads it
+ * with). `dryRun` checks and previews without saving: the settings screen's
+ * live template preview and validator errors come from here.
+ */
+export async function updateSettings(
+  actor: DashboardActor,
+  input: { settings: Record<string, unknown>; dryRun?: boolean },
+  deps: DashboardDeps,
+): Promise<{ saved: boolean; previews: TemplatePreview[] }> {
+  const before = await loadBusiness(deps, actor.businessId);
+  const changed = EDITABLE_SETTINGS.filter((key) => key in input.settings);
+  const candidate = {
+    ...before,
+    ...input.settings,
+    id: before.id,
+    phoneNumber: before.phoneNumber,
+  };
+  const parsed = businessSchema.safeParse(candidate);
+  if (!parsed.success) {
+    throw new ActionRefused(
+      "invalid-argument",
+      "some settings are not valid",
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join("."),
+        message: issue.message,
+      })),
+    );
+  }
+  const business = parsed.data;
+  const previews = previewTemplate(business);
+  if (input.dryRun) return { saved: false, previews };
+  await deps.settings.save(business);
+  const pick = (b: Business) => Object.fromEntries(changed.map((key) => [key, b[key]]));
+  await audit(deps, actor, "updateSettings", "settings", pick(before), pick(business));
+  return { saved: true, previews };
+}

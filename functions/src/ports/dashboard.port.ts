@@ -1,0 +1,58 @@
+import type { Business } from "../domain/business/business";
+
+/** Who did something from the dashboard (from their verified ID token). */
+export interface DashboardActor {
+  uid: string;
+  businessId: string;
+  role: "owner" | "staff";
+}
+
+/** One change made from the dashboard: who, what, when, before and after. */
+export interface AuditEntry {
+  action: string;
+  /** What it changed, e.g. "appointments/abc" or "settings". */
+  target: string;
+  actor: { uid: string; role: string };
+  at: Date;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditLog {
+  record(businessId: string, entry: AuditEntry): Promise<void>;
+}
+
+/** A job the business marked done (businesses/{b}/jobs/{appointmentId}). */
+export interface JobRecord {
+  appointmentId: string;
+  doneAt: Date;
+  doneBy: string;
+}
+
+/** The inbox state of a conversation (businesses/{b}/inbox/{conversationId}). */
+export interface InboxMark {
+  handled: boolean;
+  by: string;
+  at: Date;
+}
+
+/** Marks the dashboard keeps beside the product's own documents, never inside them. */
+export interface DashboardMarks {
+  job(businessId: string, appointmentId: string): Promise<JobRecord | null>;
+  setJob(businessId: string, appointmentId: string, record: JobRecord | null): Promise<void>;
+  conversationExists(businessId: string, conversationId: string): Promise<boolean>;
+  inbox(businessId: string, conversationId: string): Promise<InboxMark | null>;
+  setInbox(businessId: string, conversationId: string, mark: InboxMark): Promise<void>;
+  /** The attention item's acknowledgement, or null when there is no such item. */
+  attention(
+    businessId: string,
+    itemId: string,
+  ): Promise<{ acknowledgedAt: Date | null; acknowledgedBy: string | null } | null>;
+  acknowledgeAttention(businessId: string, itemId: string, by: string, at: Date): Promise<void>;
+}
+
+/** Reads a business afresh (no cache: the dashboard edits it) and saves it whole. */
+export interface SettingsStore {
+  load(businessId: string): Promise<Business | null>;
+  save(business: Business): Promise<void>;
+}

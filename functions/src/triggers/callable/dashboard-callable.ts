@@ -1,0 +1,59 @@
+import { CallableRequest, HttpsError, onCall } from "firebase-functions/v2/https";
+import type { z } from "zod";
+import { ActionRefused, authorize, DashboardDeps } from "../../app/dashboard-actions";
+import { dashboardDeps } from "../../bootstrap";
+import { REGION } from "../../params";
+import type { DashboardActor } from "../../ports/dashboard.port";
+import type { DashboardAction } from "../../shared/access";
+
+type Run<I, R> = (actor: DashboardActor, input: I, deps: DashboardDeps) => Promise<R>;
+
+/**
+ * One dashboard action as a callable function: signed in, the input parsed
+ * with its zod schema (every problem answered by path), the caller's business
+ * and role checked against the token's claims, then the use case. Errors are
+ * HttpsErrors the web app can show as they are.
+ */
+export async function runDashboardAction<S extends z.ZodType<{ businessId: string }>, R>(
+  action: DashboardAction,
+  schema: S,
+  run: Run<z.output<S>, R>,
+  request: Pick<CallableRequest<unknown>, "data" | "auth">,
+  deps: DashboardDeps,
+): Promise<{ ok: true } & R> {
+  try {
+    if (!request.auth) throw new ActionRefused("unauthenticated", "sign in first");
+    const parsed = schema.safeParse(request.data);
+    if (!parsed.success) {
+      throw new ActionRefused(
+        "invalid-argument",
+        "the request is not valid",
+        parsed.error.issues.map((i) => ({
+          path: i.path.map(String).join("."),
+          message: i.message,
+        })),
+      );
+    }
+    const actor = authorize(request.auth, action, parsed.data.businessId);
+    return { ok: true, ...(await run(actor, parsed.data, deps)) };
+  } catch (error) {
+    if (error instanceof ActionRefused) {
+      throw new HttpsError(error.code, error.message, { problems: error.problems });
+    }
+    deps.logger.error("dashboard.action-failed", {
+      action,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw new HttpsError("internal", "something went wrong; nothing was changed");
+  }
+}
+
+export function dashboardCallable<S extends z.ZodType<{ businessId: string }>, R>(
+  action: DashboardAction,
+  schema: S,
+  run: Run<z.output<S>, R>,
+) {
+  return onCall({ region: REGION, memory: "256MiB", timeoutSeconds: 30 }, (request) =>
+    runDashboardAction(action, schema, run, request, dashboardDeps()),
+  );
+}
