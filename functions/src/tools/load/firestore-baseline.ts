@@ -1,0 +1,19 @@
+import { performance } from "node:perf_hooks";
+import type { Firestore } from "firebase-admin/firestore";
+
+/**
+ * The floor a webhook's Firestore work is compared with: one bare document
+ * read followed by one write, timed end to end, `iterations` times in a row.
+ */
+export async function bareReadWrite(db: Firestore, iterations: number): Promise<number[]> {
+  const ref = db.collection("loadTest").doc("baseline");
+  await ref.set({ n: 0 });
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now();
+    const snapshot = await ref.get();
+    await ref.set({ n: (snapshot.get("n") as number) + 1, at: new Date() });
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}

@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import * as net from "node:net";
+import * as path from "node:path";
+
+/**
+ * One Cloud Run functions instance, locally: the Functions Framework (the
+ * server production runs) serving one exported function of the compiled
+ * code, in its own process, on a free port of 127.0.0.1.
+ */
+export interface FunctionInstance {
+  readonly target: string;
+  readonly port: number;
+  /** The last lines the instance wrote to stderr, for explaining a failure. */
+  stderrTail(): string[];
+  /** Log entries at severity ERROR or above seen so far. */
+  errorLogs(): number;
+  /** The first few of them, word for word. */
+  firstErrorLogs(): string[];
+  stop(): Promise<void>;
+}
+
+export interface FunctionInstanceOptions {
+  /** The exported function's name, e.g. "voice". */
+  readonly target: string;
+  /** The functions folder: its package.json "main" is the compiled index. */
+  readonly source: string;
+  /** The whole environment of the instance (nothing is inherited). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly startTimeoutMs?: number;
+}
+
+const TAIL_LINES = 40;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function functionsFrameworkMain(): string {
+  // The package exports only its API; its CLI sits beside the entry point.
+  return path.join(path.dirname(require.resolve("@google-cloud/functions-framework")), "main.js");
+}
+
+export async function startFunctionInstance(
+  options: FunctionInstanceOptions,
+): Promise<FunctionInstance> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      functionsFrameworkMain(),
+      `--target=${options.target}`,
+      `--source=${options.source}`,
+      "--signature-type=http",
+      `--port=${port}`,
+    ],
+    {
+      env: {
+        ...options.env,
+        PORT: String(port),
+        // What Cloud Run sets for a function's container.
+        K_SERVICE: options.target,
+        FUNCTION_TARGET: options.target,
+        FUNCTION_SIGNATURE_TYPE: "http",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const tail: string[] = [];
+  let errors = 0;
+  const firstErrors: string[] = [];
+  const watch = (stream: NodeJS.ReadableStream, keep: boolean) => {
+    let partial = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        if (/"severity":"(ERROR|CRITICAL|ALERT|EMERGENCY)"/.test(line)) {
+          errors += 1;
+          if (firstErrors.length < 5) firstErrors.push(line.slice(0, 500));
+        }
+        if (keep) {
+          tail.push(line);
+          if (tail.length > TAIL_LINES) tail.shift();
+        }
+      }
+    });
+  };
+  watch(child.stdout, false);
+  watch(child.stderr, true);
+
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  const ready = await Promise.race([
+    waitForPort(port, options.startTimeoutMs ?? 20_000),
+    exited.then(() => false),
+  ]);
+  if (!ready) {
+    await stopChild(child, exited);
+    throw new Error(
+      `The Functions Framework did not start "${options.target}" on port ${port}:\n${tail.join("\n")}`,
+    );
+  }
+  return {
+    target: options.target,
+    port,
+    stderrTail: () => [...tail],
+    errorLogs: () => errors,
+    firstErrorLogs: () => [...firstErrors],
+    stop: () => stopChild(child, exited),
+  };
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+  await exited;
+  clearTimeout(timer);
+}
