@@ -4,7 +4,7 @@ import { lockGranulesFor } from "../../domain/scheduling/appointment";
 import type { Slot } from "../../domain/scheduling/availability";
 import type { SlotHold } from "../../domain/scheduling/hold";
 import type { HoldStore } from "../../ports/hold-store.port";
-import { isAlreadyExists, toDate } from "./converters";
+import { isAlreadyExists, isFailedPrecondition, toDate } from "./converters";
 import { paths } from "./paths";
 
 type GranuleOutcome = "created" | "mine" | "taken-over" | "refused";
@@ -102,13 +102,28 @@ export class FirestoreHoldRepository implements HoldStore {
       if (!isAlreadyExists(error)) throw error;
     }
     const existing = await ref.get();
+    if (!existing.exists) {
+      // Released since our create(): create again, so that of several callers
+      // arriving now exactly one gets it (a set() would let them all think so).
+      return ref.create(data).then(
+        () => "created" as const,
+        (error: unknown) => {
+          if (isAlreadyExists(error)) return "refused" as const;
+          throw error;
+        },
+      );
+    }
     const mine = existing.get("holder") === holder;
-    const expired =
-      !existing.exists || toDate(existing.get("expiresAt")).getTime() <= now.getTime();
+    const expired = toDate(existing.get("expiresAt")).getTime() <= now.getTime();
     if (!mine && !expired) return "refused";
-    // Our own (refreshed) or a dead one. Two callers taking over the same dead hold
-    // at once may both think they hold it: harmless, holds only steer offers.
-    await ref.set(data);
+    // Our own (refreshed) or a dead one, only as we read it: of two callers taking
+    // over one dead hold, the second fails the precondition and is refused.
+    try {
+      await ref.update(data, { lastUpdateTime: existing.updateTime });
+    } catch (error) {
+      if (isFailedPrecondition(error)) return "refused";
+      throw error;
+    }
     return mine ? "mine" : "taken-over";
   }
 
