@@ -7,7 +7,12 @@ module.exports = {
       severity: "error",
       from: { path: "^src/domain" },
       to: {
-        pathNot: ["^src/domain", "node_modules/(luxon|zod)/", "^(luxon|zod)$"],
+        // Pure computation libraries only (see docs/decisions.md).
+        pathNot: [
+          "^src/domain",
+          "node_modules/(luxon|zod|fastest-levenshtein)/",
+          "^(luxon|zod|fastest-levenshtein)$",
+        ],
         dependencyTypesNot: ["type-only"],
       },
     },

@@ -4,7 +4,10 @@ import {
   CUSTOM_PHRASE_SAFETY_ADVICE,
   EMERGENCY_CONTEXT_RULES,
   EMERGENCY_RULES,
+  EMERGENCY_VOCABULARY,
+  SAFETY_QUESTIONS,
 } from "../domain/emergency/emergency-rules";
+import { KEY_TERMS } from "../domain/nlu/key-terms";
 
 /** docs/emergency-rules.md, from functions/lib/src/tools/. */
 export const EMERGENCY_RULES_DOC_PATH = path.resolve(
@@ -42,6 +45,20 @@ export function renderEmergencyRulesDoc(): string {
     "",
     "- The caller's words are normalised first: lower case, curly apostrophes straightened,",
     '  hyphens and slashes turned into spaces ("burst-pipe" is "burst pipe"), "C.O." read as "co".',
+    "- Key terms a speech recogniser mishears are put back into one spelling first (the caller's",
+    "  own words are kept for everything else). Word families and UK words are always read as the",
+    "  key term; homophones that are real words only in a context that makes them the key term;",
+    "  and a word one edit from a key term that sounds the same (a Metaphone-style key) is read as it:",
+    "",
+    ...KEY_TERMS.map((t) => {
+      const family = (t.family ?? []).map((w) => `"${w}"`).join(", ");
+      const homophones = (t.homophones ?? []).flatMap((h) =>
+        h.words.map((w) => `"${w}" (in context)`),
+      );
+      const heard = [family, ...homophones].filter((x) => x.length > 0).join(", ");
+      return `  - **${t.canonical}**: ${heard || "no fixed variants"}${t.fuzzy ? "; near-misses too" : ""}`;
+    }),
+    "",
     "- The utterance is split into clauses at punctuation and at words such as *but*, *although*,",
     "  *however*. Negations and questions only affect the clause they are in, so",
     '  "I don\'t know what to do, water is pouring through the ceiling" is an emergency.',
@@ -87,6 +104,20 @@ export function renderEmergencyRulesDoc(): string {
     "",
     list(c.recentMarkers.map(code)),
     "",
+    "- **Already fixed.** A problem the caller says is over raises no alarm, and the rest of what they",
+    '  want (often a cancellation) is still heard: "my neighbour fixed the burst pipe, can you cancel".',
+    "  Looked for in the clause of the match and the two after it:",
+    "",
+    list(c.resolvedMarkers.map(code)),
+    "",
+    "  ...unless the clause of the match says it is still going on:",
+    `  ${c.stillMarkers.map(code).join(", ")} and the recent markers above.`,
+    '- **Not plumbing.** Tyres, balloons and "flooded with work" are not emergencies:',
+    "",
+    list(c.notPlumbingMarkers.map(code)),
+    "",
+    `- **A device fault.** An alarm chirping for its battery is a job, not carbon monoxide: ${c.deviceFaultMarkers.map(code).join(", ")}.`,
+    "",
     "Without punctuation from the speech recogniser these rules read a whole utterance as one",
     "clause; they are tuned so that a doubtful case is treated as an emergency, because a false",
     "alarm costs the owner a phone call and a missed one can cost a ceiling.",
@@ -101,6 +132,33 @@ export function renderEmergencyRulesDoc(): string {
     "as kind `custom`, and the caller hears the general water advice:",
     "",
     `> ${CUSTOM_PHRASE_SAFETY_ADVICE}`,
+    "",
+    "## The safety question",
+    "",
+    "When no rule fires but the signals are partial, the receptionist asks one short question",
+    "before anything else; a yes takes the emergency path of the kind listed (owner SMS and",
+    "transfer, exactly as a clear emergency), a no carries on with what the caller asked for. A",
+    "clear emergency is never delayed by a question. The same negation, hypothetical, question,",
+    "history and already-fixed rules apply, and small amounts do not raise the question:",
+    `${c.diminishers.map(code).join(", ")}.`,
+    "",
+    ...SAFETY_QUESTIONS.flatMap((q) => [
+      `### "${q.question}" (a yes is \`${q.kind}\`)`,
+      "",
+      `Asked when ${q.reason}, for example:`,
+      "",
+      list(q.cues.flatMap((cue) => cue.examples).map((e) => `"${e}"`)),
+      "",
+      "Cues:",
+      "",
+      list(q.cues.map((cue) => code(cue.pattern))),
+      "",
+    ]),
+    "## Word families used by the patterns",
+    "",
+    ...Object.entries(EMERGENCY_VOCABULARY).map(
+      ([name, pattern]) => `- **${name}**: ${code(pattern)}`,
+    ),
     "",
     "## Kinds",
     "",

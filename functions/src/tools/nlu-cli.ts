@@ -16,6 +16,8 @@ import { extractSlots, ExtractedSlots } from "../domain/nlu/slot-extractor";
 export interface NluDemoTenant {
   services: readonly Service[];
   extraEmergencyPhrases: readonly string[];
+  /** So "is Dave there" reads as asking for a person. */
+  ownerName?: string;
 }
 
 /** Used when no seed file can be read. */
@@ -53,12 +55,14 @@ export const FALLBACK_DEMO_TENANT: NluDemoTenant = {
     },
   ],
   extraEmergencyPhrases: [],
+  ownerName: "Dave",
 };
 
 export const DEFAULT_SEED_DIR = path.resolve(__dirname, "../../../../emulator-data/seed");
 
 const seedSchema = z.object({
   business: z.object({
+    ownerName: z.string().min(1).optional(),
     services: z.array(serviceSchema).min(1),
     emergency: z.object({ extraPhrases: z.array(z.string()).default([]) }).optional(),
   }),
@@ -84,6 +88,7 @@ export function loadDemoTenant(seedDir: string = DEFAULT_SEED_DIR): NluDemoTenan
         return {
           services: parsed.data.business.services,
           extraEmergencyPhrases: parsed.data.business.emergency?.extraPhrases ?? [],
+          ownerName: parsed.data.business.ownerName,
         };
       }
     } catch {
@@ -98,19 +103,26 @@ export interface NluLineResult {
   intent: Intent;
   emergency: boolean;
   emergencyKind: string | null;
+  /** The caller's words that raised the emergency or the safety question. */
+  matched: string | null;
+  /** When the signals are partial: the question the receptionist asks, and what a yes means. */
+  safetyQuestion: { question: string; kind: string } | null;
   slots: ExtractedSlots;
 }
 
 /** What the CLI prints for one line; pure, so it is tested without spawning. */
 export function analyseLine(text: string, tenant: NluDemoTenant): NluLineResult {
-  const { intent, emergency } = classifyUtterance(text, {
+  const { intent, emergency, safetyCheck } = classifyUtterance(text, {
     extraEmergencyPhrases: tenant.extraEmergencyPhrases,
+    ownerName: tenant.ownerName,
   });
   return {
     text,
     intent,
     emergency: emergency !== null,
     emergencyKind: emergency?.kind ?? null,
+    matched: emergency?.matched ?? safetyCheck?.matched ?? null,
+    safetyQuestion: safetyCheck ? { question: safetyCheck.question, kind: safetyCheck.kind } : null,
     slots: extractSlots(text, tenant.services),
   };
 }

@@ -49,7 +49,7 @@ const EMERGENCIES: readonly Case[] = [
   ["the ceiling is dripping", "water-through-ceiling"],
   ["the ceiling's leaking", "water-through-ceiling"],
   ["my bathroom ceiling is collapsing", "water-through-ceiling"],
-  ["water dripping from the light fitting", "water-through-ceiling"],
+  ["water dripping from the light fitting", "water-on-electrics"],
   ["it's coming through the ceiling into the lounge", "water-through-ceiling"],
   // Sewage
   ["the toilet's overflowing with sewage", "sewage-backup"],
@@ -205,7 +205,7 @@ describe("emergency classifier", () => {
 
   describe("with the business's own phrases", () => {
     it("matches them case-insensitively as a custom emergency with water advice", () => {
-      const detection = detectEmergency("My BOILER LEAKING all over the floor", ["boiler leaking"]);
+      const detection = detectEmergency("My BOILER LEAKING again", ["boiler leaking"]);
       assert.equal(detection?.kind, "custom");
       assert.match(detection?.label ?? "", /boiler leaking/);
       assert.match(detection?.safetyAdvice ?? "", /stopcock/);

@@ -58,6 +58,9 @@ const TABLE: Readonly<Record<Intent, readonly string[]>> = {
     "human please",
     "can I talk to an actual human being",
   ],
+  callback: ["can Dave ring me back", "could someone call me back please"],
+  greeting: ["hello", "hi there"],
+  repeat: ["what?", "sorry, can you say that again"],
   unknown: ["", "   ", "asdf qwrtp zzxv", "hmm", "uh", "banana", "...", "12345"],
   emergency: [
     "my pipe has burst",

@@ -34,6 +34,32 @@ describe("nlu cli", () => {
       assert.equal(result.slots.serviceId, "dripping-tap");
     });
 
+    it("shows the safety question when the signals are partial, and the words behind it", () => {
+      const result = analyseLine("there's water on the kitchen floor", FALLBACK_DEMO_TENANT);
+      assert.equal(result.emergency, false);
+      assert.deepEqual(result.safetyQuestion, {
+        question: "Is water coming out right now that you can't stop?",
+        kind: "burst-pipe",
+      });
+      assert.equal(result.matched, "water on the kitchen floor");
+    });
+
+    it("shows the matched words of a clear emergency and asks no question", () => {
+      const result = analyseLine("the sealing is dripping onto the fuse box", FALLBACK_DEMO_TENANT);
+      assert.equal(result.emergencyKind, "water-on-electrics");
+      assert.equal(result.safetyQuestion, null);
+      assert.match(result.matched ?? "", /fuse box/);
+    });
+
+    it("knows the owner's name, so asking for them is asking for a person", () => {
+      assert.equal(analyseLine("could you get Dave for me", FALLBACK_DEMO_TENANT).intent, "human");
+      assert.notEqual(
+        analyseLine("could you get Dave for me", { ...FALLBACK_DEMO_TENANT, ownerName: "Priya" })
+          .intent,
+        "human",
+      );
+    });
+
     it("uses the tenant's own emergency phrases", () => {
       const tenant = { ...FALLBACK_DEMO_TENANT, extraEmergencyPhrases: ["water tank overflowing"] };
       assert.equal(analyseLine("the water tank overflowing", tenant).emergencyKind, "custom");
@@ -57,11 +83,14 @@ describe("nlu cli", () => {
       ];
       fs.writeFileSync(
         path.join(dir, "tenant.json"),
-        JSON.stringify({ business: { services, emergency: { extraPhrases: ["roof caving"] } } }),
+        JSON.stringify({
+          business: { ownerName: "Priya", services, emergency: { extraPhrases: ["roof caving"] } },
+        }),
       );
       const tenant = loadDemoTenant(dir);
       assert.deepEqual(tenant.services, services);
       assert.deepEqual(tenant.extraEmergencyPhrases, ["roof caving"]);
+      assert.equal(tenant.ownerName, "Priya");
     });
 
     it("falls back to the built-in demo services when the seed is missing or unreadable", () => {

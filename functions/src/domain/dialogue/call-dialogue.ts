@@ -349,6 +349,9 @@ function handleRequest(
     case "unknown":
     case "emergency":
     case "human":
+    case "callback":
+    case "greeting":
+    case "repeat":
       if (slots.serviceId || slots.problem) return startBooking(state, speech, ctx, intent);
       if (state.stage === "anything-else" && parseYesNo(speech) === "yes") {
         return decision(

@@ -11,6 +11,7 @@
 export const EMERGENCY_KINDS = [
   "gas-smell",
   "carbon-monoxide",
+  "water-on-electrics",
   "sewage-backup",
   "water-through-ceiling",
   "burst-pipe",
@@ -69,11 +70,34 @@ export const CUSTOM_PHRASE_SAFETY_ADVICE = `${WATER_SHUT_OFF} ${KEEP_AWAY_FROM_E
 
 /** Optional small words allowed between the start of a phrase and its verb. */
 const GAP = String.raw`(?:[a-z0-9']+ ){0,3}?`;
+/** A wider gap, for a subject and verb a few words apart ("the pipe in the loft has gone bust"). */
+const WIDE_GAP = String.raw`(?:[a-z0-9']+ ){0,5}?`;
+
+/**
+ * Word families the phrases are built from. Text is matched after key terms
+ * are put back into one spelling (functions/src/domain/nlu/key-terms.ts):
+ * "loo" is read as toilet, "sealing" as ceiling, "stop tap" as stopcock,
+ * "combi" as boiler, "hot water tank" as cylinder.
+ */
+export const EMERGENCY_VOCABULARY = {
+  /** What water reaching is dangerous. */
+  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|plugs|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|spotlights?|spot lights?|downlights?|light pull|wiring|wires|cables?|extension leads?|cooker switch)`,
+  /** Water on the move. */
+  waterMoving: String.raw`(?:water|leak|leaking|leaks|dripping|drips|pouring|running|seeping|pissing|gushing|spraying|trickling|coming through)`,
+  /** Big stores of water whose leak can empty a tank into the house. */
+  waterStores: String.raw`(?:boiler|cylinder|tank|water tank|cold water tank|water heater|immersion(?: heater| tank)?|header tank|radiator)`,
+  /** How badly: "leaking like mad", "pouring", "sodden". */
+  intensity: String.raw`(?:like mad|like crazy|like hell|like a tap|like a river|badly|really bad|so bad|heavily|everywhere|all over(?: the place| the floor)?|loads|a lot|lots|massively|non ?stop|fast|so quick(?:ly)?|really quick(?:ly)?|soaked|sodden|drenched|won't stop|will not stop|not stopping|can't stop it|won't turn off)`,
+  /** A verb of water escaping, on its own ("it's gushing out"). */
+  escaping: String.raw`(?:gushing|pouring|spraying|spurting|pissing|shooting|streaming|spewing|pumping|squirting|jetting|cascading|bubbling|welling)`,
+};
+const V = EMERGENCY_VOCABULARY;
 
 /**
  * Checked in this order: the first kind with a live match wins, so gas and
  * carbon monoxide (leave the building) beat water (turn off the stopcock),
- * and water through a ceiling beats a plain burst pipe.
+ * water on electrics beats other water, and water through a ceiling beats a
+ * plain burst pipe.
  */
 export const EMERGENCY_RULES: readonly EmergencyRule[] = [
   {
@@ -82,7 +106,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     safetyAdvice: GAS_ADVICE,
     phrases: [
       {
-        pattern: String.raw`\bsmell(?:s|ing|y)? (?:of |like )?(?:a |some )?(?:gas|rotten eggs?)\b`,
+        pattern: String.raw`\bsmel(?:l|ls|ling|ly|t|led) (?:of |like )?(?:a |some )?(?:gas|rotten eggs?)\b`,
         examples: [
           "I can smell gas",
           "I think I can smell gas",
@@ -90,6 +114,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "smells like gas by the boiler",
           "there's a smell of gas",
           "it smells like rotten eggs in here",
+          "i smelt gas when i came in and it's still there",
+          "i can smell gass in the hall",
         ],
       },
       {
@@ -97,8 +123,12 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["there's a strong gas smell", "a gassy smell in the hall"],
       },
       {
-        pattern: String.raw`\b(?:whiff|stink|stench|reek) of gas\b`,
-        examples: ["I keep getting a whiff of gas"],
+        pattern: String.raw`\b(?:whiff|stink|stinks|stinking|stench|reek|reeks|reeking|pong|pongs) (?:[a-z']+ ){0,2}?of gas\b`,
+        examples: [
+          "I keep getting a whiff of gas",
+          "the whole house stinks of gas",
+          "it really reeks of gas upstairs",
+        ],
       },
       {
         pattern: String.raw`\bgas (?:leak|leaking|escape|escaping|hissing)s?\b|\bleak(?:ing|s)? (?:of )?gas\b|\bgas(?:'s| is) (?:leaking|escaping|hissing|coming out)\b`,
@@ -117,13 +147,15 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern:
-          String.raw`\b(?:carbon monoxide|co2?|c o) (?:alarm|detector|monitor|sensor)(?:s|'s)? ${GAP}` +
-          String.raw`(?:going off|gone off|went off|goes off|go off|keeps going|beeping|bleeping|sounding|ringing|screaming|alarming|triggered|flashing red)\b`,
+          String.raw`\b(?:carbon monoxide|co2?|c o) (?:alarm|detector|monitor|sensor|thing|box)(?:s|'s)? ${GAP}` +
+          String.raw`(?:going off|gone off|went off|goes off|go off|keeps going|beeping|beeps|bleeping|sounding|ringing|screaming|screeching|alarming|triggered|flashing red|going(?! (?:to|for|out|up|down)\b))`,
         examples: [
           "the CO alarm is going off",
           "my carbon monoxide alarm keeps going off",
           "C.O. detector beeping",
           "the carbon monoxide detector has gone off",
+          "the carbon monoxide thing is going off",
+          "the boiler's making us feel sick and the co alarm is going",
         ],
       },
       {
@@ -135,7 +167,40 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: [
           "I'm worried about a carbon monoxide leak",
           "we might have carbon monoxide poisoning",
+          "we think there's carbon monoxide in the house",
         ],
+      },
+    ],
+  },
+  {
+    kind: "water-on-electrics",
+    label: "Water reaching electrics",
+    safetyAdvice:
+      "Please don't touch any sockets, switches or lights near the water. If you can reach the fuse box " +
+      "from a dry place, switch the electricity off there; if you can't, keep everyone away from that area. " +
+      WATER_SHUT_OFF,
+    phrases: [
+      {
+        pattern:
+          String.raw`\b${V.waterMoving}(?:'s)? (?:[a-z0-9']+ ){0,7}?(?:onto|on to|into|in to|over|down|on|in|behind|near|through|around|under|across|from|out of|inside|by|at|towards|to) ` +
+          String.raw`(?:the |my |our |a |all |some )?(?:[a-z]+ )?${V.electrics}\b`,
+        examples: [
+          "water's dripping onto the fuse box",
+          "there's water running down the wall into the socket",
+          "water is leaking over the light switch",
+          "it's dripping down onto the electrics",
+          "water dripping from the light fitting",
+          "there's water in the fuse box",
+          "water near the fuse box",
+        ],
+      },
+      {
+        pattern: String.raw`\b${V.electrics} (?:[a-z0-9']+ ){0,5}?(?:are |is )?(?:wet|soaked|full of water|sparking|live and wet|under water)\b`,
+        examples: ["the electrics are wet", "the light in the bathroom is full of water"],
+      },
+      {
+        pattern: String.raw`\bwater\b.*\bsparking\b|\bsparking\b.*\bwater\b`,
+        examples: ["there's water by the plug and it's sparking"],
       },
     ],
   },
@@ -156,6 +221,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "there's raw sewage in the garden",
           "sewage is backing up into the shower",
           "there's sewage everywhere",
+          "the sewerage is coming up through the floor drain",
         ],
       },
       {
@@ -168,18 +234,31 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\bsewage (?:backup|back up|leak|spill|overflow|flood)s?\b`,
-        examples: ["we've got a sewage backup"],
+        pattern: String.raw`\bsewage (?:backup|back up|leak|spill|overflow|flood)s?\b|\b(?:leaking|leaks|spilling|oozing|coming out) (?:raw )?sewage\b`,
+        examples: ["we've got a sewage backup", "the soil pipe's leaking sewage into the kitchen"],
       },
       {
         pattern:
-          String.raw`\btoilets?(?:'s)? (?:is |are |keeps |has |have |just |started |now )?` +
-          String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up)\b`,
-        examples: ["the toilet's overflowing", "toilet is backing up"],
+          String.raw`\b(?:toilet|drains?|sewers?|manholes?|manhole covers?|gull(?:y|ies)|soil pipe)(?:'s|s)? ${WIDE_GAP}` +
+          String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up|coming back up|bubbling up|going over|lifting|about to (?:go over|overflow))\b`,
+        examples: [
+          "the toilet's overflowing",
+          "toilet is backing up",
+          "the loo is backing up",
+          "the manhole in the garden is overflowing",
+          "the drain outside is backing up into the garden",
+          "the loo's blocked and it's overflowing onto the floor",
+        ],
       },
       {
-        pattern: String.raw`\b(?:sewers?|manholes?|manhole covers?)(?:'s)? (?:[a-z0-9']+ ){0,4}?(?:overflowing|backing up|backed up|flooding|lifting|spilling)\b`,
-        examples: ["the manhole in the garden is overflowing"],
+        pattern:
+          String.raw`\b(?:dirty|brown|black|smelly|foul|waste|mucky|grey|poo|poop|filthy|stinking|sewer) water\b ${GAP}` +
+          String.raw`(?:coming|came|backing|backed|bubbling|rising|everywhere|all over|pouring|spilling|overflowing|flooding|going)\b`,
+        examples: ["dirty water is coming back up the toilet", "brown water is coming up"],
+      },
+      {
+        pattern: String.raw`\btoilet(?: water)? (?:[a-z']+ ){0,2}?(?:rising|coming up|going over)\b`,
+        examples: ["the toilet water keeps rising"],
       },
     ],
   },
@@ -195,30 +274,37 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           String.raw`\b(?:water|it)(?:'s)? ${GAP}` +
           String.raw`(?:coming|pouring|dripping|leaking|running|gushing|seeping|pissing|flowing|falling|streaming|raining|spraying) ` +
           String.raw`(?:down |in )?(?:through|from|out of|down|off) (?:the |my |our )?(?:kitchen |bathroom |hall |hallway |living room |bedroom )?` +
-          String.raw`(?:ceilings?|light fittings?|lights?|downlights?|electrics|sockets?|fuse ?box|flat upstairs|upstairs)\b`,
+          String.raw`(?:ceilings?|flat upstairs|upstairs)\b`,
         examples: [
           "water coming through the ceiling",
           "I don't know what to do, water is pouring through the ceiling",
-          "water's dripping from the light fitting",
           "it's pouring through the kitchen ceiling",
           "there's water coming from upstairs",
+          "there's water coming through the sealing in the kitchen",
+          "water's pawing through the kitchen ceiling",
         ],
       },
       {
         pattern:
-          String.raw`\bceilings?(?:'s)? (?:is |are |has |have |keeps |just |now |started )?(?:[a-z]+ )?` +
-          String.raw`(?:dripping|leaking|collapsing|collapsed|caving in|caved in|coming down|falling in|falling down|bulging|sagging|soaked|pouring|gushing|giving way)\b`,
+          String.raw`\bceilings?(?:'s)? (?:[a-z0-9']+ ){0,8}?` +
+          String.raw`(?:dripping|leaking|collapsing|collapsed|caving in|caved in|coming down|come down|falling in|falling down|bulging|bulge|bulges|sagging|soaked|pouring|gushing|giving way|full of water|about to (?:collapse|come down|give way|go|cave in))\b`,
         examples: [
           "the ceiling is dripping",
           "my bathroom ceiling's leaking",
           "the ceiling is collapsing",
           "the kitchen ceiling has caved in",
           "ceiling's bulging with water",
+          "the sealing is dripping really bad",
+          "there's a brown stain on the ceiling and now it's dripping",
         ],
       },
       {
-        pattern: String.raw`\b(?:leak|leaking|drip|dripping|water) (?:[a-z']+ ){0,5}?(?:in|from) (?:the |my |our )?ceiling\b`,
-        examples: ["there's a leak in the ceiling", "water dripping out of a crack in the ceiling"],
+        pattern: String.raw`\b(?:leak|leaking|drip|dripping|water|coming|pouring|running|seeping) (?:[a-z']+ ){0,5}?(?:in|from|through|into|out of) (?:the |my |our |a )?(?:[a-z]+ )?ceiling\b`,
+        examples: [
+          "there's a leak in the ceiling",
+          "water dripping out of a crack in the ceiling",
+          "the neighbours have a leak and it's coming through our ceiling",
+        ],
       },
     ],
   },
@@ -230,24 +316,28 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bburst(?:ed)? (?:water |mains |copper |heating |central heating |hot water |cold water |plastic )?` +
-          String.raw`(?:pipes?|mains?|hoses?|tanks?|cylinders?|radiators?)\b`,
+          String.raw`(?:pipes?|mains?|hoses?|tanks?|cylinders?|radiators?)\b|\ba burst in the (?:pipe|main|mains|tank|cylinder)\b`,
         examples: [
           "burst pipe",
           "Burst pipe.",
           "we've got a burst-pipe",
           "there's a burst water main outside",
+          "we've got a bursted pipe in the bathroom",
         ],
       },
       {
         pattern:
-          String.raw`\b(?:pipes?|water mains?|mains|tanks?|cylinders?|radiators?)(?:'s)? ${GAP}` +
-          String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart)\b`,
+          String.raw`\b(?:pipes?|pipework|water mains?|mains|main|tanks?|cylinders?|radiators?|hoses?|joints?|fittings?|valves?)(?:'s)? ${WIDE_GAP}` +
+          String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart|come off|came off)\b`,
         examples: [
           "the pipe's burst",
           "help my pipe has burst, what do I do",
           "a pipe under the sink just burst",
           "the pipes have split in the loft",
           "the water main has burst",
+          "the pipe in the loft has gone bust",
+          "the radiator valve snapped off and water is pumping out",
+          "the pipe's berst in the kitchen",
         ],
       },
       {
@@ -256,24 +346,66 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\bwater(?:'s)? ${GAP}` +
-          String.raw`(?:pouring|gushing|spraying|spurting|pissing|shooting|squirting|jetting|pumping|streaming|cascading|bursting)\b`,
+          String.raw`\bwater(?!(?:'s| is)? (?:pressure|bill|softener|rates?|company|board|meter)\b)(?:'s)? ${GAP}` +
+          `${V.escaping}|\\bwater(?:'s)? ${GAP}bursting\\b`,
         examples: [
           "water pouring everywhere",
           "water is gushing out from under the sink",
           "water's spraying all over the kitchen",
           "the water is literally spurting out",
+          "water's poring out of the pipe in the cellar",
         ],
       },
       {
-        pattern: String.raw`\b(?:pouring|gushing|spraying|spurting|pissing|shooting) (?:out )?(?:water|everywhere|all over)\b`,
-        examples: ["it's gushing everywhere", "the tap is spraying water"],
+        pattern: String.raw`\b${V.escaping} (?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)`,
+        examples: [
+          "it's gushing everywhere",
+          "the tap is spraying water",
+          "it's gushing out and I can't make it stop",
+          "it's pouring out faster than I can mop it up",
+          "it's streaming out of the wall",
+        ],
       },
       {
         pattern:
-          String.raw`\b(?:can't|cannot|can not|unable to) (?:stop|turn off|switch off|shut off) the water\b|` +
-          String.raw`\bwater (?:won't|will not|wont|doesn't|does not|isn't) stop(?:ping)?\b`,
-        examples: ["I can't stop the water", "the water won't stop"],
+          String.raw`\b(?:can't|cannot|can not|couldn't|unable to) (?:stop|turn off|switch off|shut off) the water\b|` +
+          String.raw`\bwater (?:won't|will not|wont|doesn't|does not|isn't) stop(?:ping)?\b|` +
+          String.raw`\bwater (?:just )?(?:keeps|is still|'s still|still) (?:coming|pouring|running|going|gushing)\b`,
+        examples: ["I can't stop the water", "the water won't stop", "the water keeps coming"],
+      },
+      {
+        pattern:
+          String.raw`\b(?:${V.escaping}|coming out|going everywhere|everywhere)\b (?:[a-z0-9']+ ){0,6}?(?:can't|cannot|can not|couldn't|won't|will not) (?:stop|turn|switch|shut|make it stop|get it to stop)\b|` +
+          String.raw`\b(?:can't|cannot|can not|couldn't|won't|will not|unable to) (?:find|stop|turn|switch|shut)\b (?:[a-z0-9']+ ){0,6}?(?:pouring|gushing|coming|everywhere|spraying|going everywhere)\b`,
+        examples: [
+          "it's coming out everywhere and I can't turn it off",
+          "water everywhere I can't stop it",
+          "I can't find the stop tap and it's pouring out",
+          "the stopcock won't turn and water's going everywhere",
+        ],
+      },
+      {
+        pattern: String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|gushing|pissing|spewing|spraying|dumping|pumping|water|coming out)\b (?:[a-z0-9']+ ){0,4}?${V.intensity}`,
+        examples: [
+          "the tank's leaking like mad, the carpet's sodden",
+          "the boiler is leaking like mad",
+          "the hot water cylinder is leaking everywhere",
+          "the water heater's leaking really badly",
+          "the boiler is leaking heavily",
+        ],
+      },
+      {
+        pattern:
+          String.raw`\b(?:leak|leaking|leaks|pouring|gushing|pissing)\b (?:[a-z0-9']+ ){0,3}?(?:like mad|like crazy|like hell|like a tap|like a river|heavily|massively|non ?stop|so fast|really fast)\b|` +
+          String.raw`\b(?:massive|huge|big|major|serious|terrible|enormous|bad) leak\b|` +
+          String.raw`\b(?:loads|lots|tons|gallons|buckets|masses) of water (?:coming|pouring|pumping|pissing|gushing|everywhere|all over)\b|` +
+          String.raw`\blike a (?:fountain|waterfall|geyser|fire hose|hose pipe)\b`,
+        examples: [
+          "it's leaking like mad",
+          "there's a massive leak from the boiler",
+          "there's loads of water coming out of the boiler",
+          "it's like a fountain under the sink",
+        ],
       },
     ],
   },
@@ -296,14 +428,22 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["there's water everywhere", "water all over the floor"],
       },
       {
-        pattern: String.raw`\b(?:inches|an inch|ankle deep|centimetres|cm) (?:deep )?(?:of )?water\b|\bunder ?water\b`,
-        examples: ["there's inches of water on the floor", "the cellar is under water"],
+        pattern: String.raw`\b(?:inches|an inch|ankle deep|centimetres|cm) (?:deep )?(?:of )?water\b|\bunder ?water\b|\b(?:ankle|knee|shin) deep\b`,
+        examples: [
+          "there's inches of water on the floor",
+          "the cellar is under water",
+          "water is ankle deep in the basement",
+        ],
       },
       {
         pattern:
           String.raw`\bwater (?:[a-z']+ ){0,2}?(?:coming|pouring|rushing|getting|flowing) in(?:to)? ` +
-          String.raw`(?:the |my |our )?(?:house|kitchen|flat|home|room|basement|cellar|hallway|hall|garage|living room)\b`,
-        examples: ["water is coming into the house"],
+          String.raw`(?:the |my |our )?(?:house|kitchen|flat|home|room|basement|cellar|hallway|hall|garage|living room)\b|\bwater(?:'s)? (?:[a-z']+ ){0,2}?coming in under\b`,
+        examples: ["water is coming into the house", "water's coming in under the back door"],
+      },
+      {
+        pattern: String.raw`\b(?:filling|filled|filling up) (?:up )?with water\b|\blike a (?:swimming pool|paddling pool|lake|river|pond)\b`,
+        examples: ["the cellar is filling up with water", "the kitchen's like a swimming pool"],
       },
     ],
   },
@@ -319,7 +459,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bno (?:running |mains |cold |tap )?water\b` +
-          String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through|coming in|on the|in the (?:ceiling|loft)))`,
+          String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through|coming in|on the|in the (?:ceiling|loft)|or anything|softener))`,
         examples: [
           "no water at all",
           "we've got no running water",
@@ -329,7 +469,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b(?:haven't|have not|don't have|do not have|hasn't|has not|ain't|without|not got|lost(?: all)?(?: our| my| the)?) ` +
-          String.raw`(?:got )?(?:any )?(?:running |mains |tap )?water\b(?! (?:pressure|damage|leak|on the))`,
+          String.raw`(?:got )?(?:any )?(?:running |mains |tap )?water\b(?! (?:pressure|damage|leak|on the|softener))`,
         examples: [
           "we haven't got any water",
           "we've been without water since this morning",
@@ -338,17 +478,81 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\bnothing(?:'s| is)? (?:coming|comes|came|running) (?:out )?(?:of|from) ` +
-          String.raw`(?:the |my |any |our )?(?:kitchen |bathroom |cold )?taps?\b`,
-        examples: ["nothing's coming out of the taps"],
+          String.raw`\bnothing(?:'s| is)? (?:coming|comes|came|running) (?:out )?(?:of|from|when) ` +
+          String.raw`(?:the |my |any |our |i )?(?:kitchen |bathroom |cold |turn (?:on )?the )?taps?\b`,
+        examples: ["nothing's coming out of the taps", "nothing comes out when i turn the tap"],
       },
       {
-        pattern: String.raw`\btaps? ${GAP}(?:nothing|no water) (?:is |'s )?(?:coming|comes|running) out\b|\btaps? (?:have |has |are |is )?(?:run dry|gone dry|dried up|stopped working)\b`,
+        pattern: String.raw`\btaps? ${GAP}(?:nothing|no water) (?:is |'s )?(?:coming|comes|running) out\b|\btaps? (?:have |has |are |is )?(?:run dry|gone dry|dried up)\b`,
         examples: ["the taps have nothing coming out", "all the taps have run dry"],
       },
       {
-        pattern: String.raw`\bwater(?: supply)?(?:'s| has| is)? (?:been |just |completely |totally )*(?:cut off|gone off|disappeared|stopped (?:working|coming|running))\b`,
-        examples: ["the water's been cut off", "our water supply has gone off"],
+        pattern: String.raw`\bwater(?: supply)?(?:'s| has| is)? (?:been |just |completely |totally |suddenly )*(?:cut off|gone off|disappeared|stopped (?:working|coming|running))\b|\bwater(?: supply)?(?:'s| has)? (?:just |suddenly |completely )stopped\b(?! (?:leaking|dripping|pouring|coming through))`,
+        examples: [
+          "the water's been cut off",
+          "our water supply has gone off",
+          "our water's just stopped",
+        ],
+      },
+    ],
+  },
+];
+
+/**
+ * When the signals are partial, the receptionist asks one short question
+ * instead of guessing; a yes takes the emergency path of `kind`. A clear
+ * emergency never waits for a question: these are only checked when no rule
+ * above fired.
+ */
+export interface SafetyQuestion {
+  /** The emergency a yes means. */
+  readonly kind: Exclude<EmergencyKind, "custom" | "no-water">;
+  /** Read to the caller as it is. */
+  readonly question: string;
+  /** Why we ask, in the owner's words (docs and the dashboard). */
+  readonly reason: string;
+  readonly cues: readonly EmergencyPhrase[];
+}
+
+export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
+  {
+    kind: "carbon-monoxide",
+    question: "Is a carbon monoxide alarm going off?",
+    reason: "an alarm is sounding but the caller did not say which",
+    cues: [
+      {
+        pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)? (?:[a-z']+ ){0,3}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going)\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
+        examples: ["an alarm is going off in the hall", "there's a detector beeping by the boiler"],
+      },
+    ],
+  },
+  {
+    kind: "gas-smell",
+    question: "Can you smell gas right now?",
+    reason: "a smell near a gas appliance",
+    cues: [
+      {
+        pattern: String.raw`\b(?:smell|smells|smelling|smelt|whiff|stink|stinks|odour|pong|fumes)\b (?:[a-z']+ ){0,5}?(?:gas|boiler|cooker|hob|oven|meter|gas fire|fire|heater|eggs?|sulphur)\b|\b(?:boiler|cooker|hob|oven|meter|fire|heater)(?:'s)? (?:[a-z']+ ){0,3}?(?:smells?|smelling|stinks?|giving off)\b`,
+        examples: ["there's a funny smell coming from the boiler", "the cooker smells a bit odd"],
+      },
+    ],
+  },
+  {
+    kind: "burst-pipe",
+    question: "Is water coming out right now that you can't stop?",
+    reason: "water with a place or a big source, but no sign of how much",
+    cues: [
+      {
+        pattern: String.raw`\b(?:${V.waterStores}|stopcock|main|mains|pipe|pipes)(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|coming out|spraying|running out|gushing)\b`,
+        examples: ["the boiler is leaking", "the cylinder's leaking in the airing cupboard"],
+      },
+      {
+        pattern: String.raw`\bwater (?:[a-z0-9']+ ){0,3}?(?:on|all over|across|over|under|through|in|coming out of|coming from|out of) (?:the |my |our )?(?:[a-z]+ )?(?:floor|floors|carpet|carpets|landing|hallway|hall|stairs|walls?|loft|airing cupboard|boiler|cylinder)\b`,
+        examples: ["there's water on the kitchen floor", "water's coming out of the boiler"],
+      },
+      {
+        pattern: String.raw`\b(?:it's|it is|its) (?:going|coming|running|spreading) (?:everywhere|all over)\b`,
+        examples: ["it's going everywhere"],
       },
     ],
   },
@@ -386,6 +590,7 @@ export const EMERGENCY_CONTEXT_RULES = {
     "couldn't",
     "shouldn't",
     "ain't",
+    "nothing's",
     "isnt",
     "dont",
     "doesnt",
@@ -414,6 +619,11 @@ export const EMERGENCY_CONTEXT_RULES = {
     "just",
     "only",
     "certain",
+    "make",
+    "mop",
+    "keep",
+    "cope",
+    "believe",
   ],
   /** "no" followed by these is an interjection ("no, the pipe has burst"), not a denial. */
   interjectionNoNextWords: [
@@ -483,5 +693,35 @@ export const EMERGENCY_CONTEXT_RULES = {
   /** ...unless it is happening again now: "we had a burst pipe last year and it's burst again". */
   recentMarkers: [
     String.raw`\b(?:again|now|still|right now|at the moment|currently|today|tonight|this (?:morning|afternoon|evening))\b`,
+  ],
+  /**
+   * A problem the caller says is over: "my neighbour fixed the burst pipe",
+   * "it was pouring through the ceiling but the roofer's sorted it". It raises
+   * no alarm, and the rest of what the caller wants (often a cancellation) is
+   * still heard. Looked for in the clause of the match and the two after it.
+   */
+  resolvedMarkers: [
+    String.raw`\b(?:been|got|was|were|is|are|it's|that's|all|now|finally|already) (?:all |now |been |properly |already )?(?:fixed|sorted|repaired|mended|cleared|resolved|capped off|capped|patched up|unblocked)\b`,
+    String.raw`\b(?:fixed|sorted|repaired|mended|cleared|tightened|capped|patched|unblocked) (?:it|them|that|the|this|our|my)\b(?! (?:for me|please|today|now))`,
+    String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|all dry|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
+    String.raw`\bno longer (?:leaking|dripping|flooding|coming|pouring|smell)\b|\b(?:stopped|stopped leaking|stopped dripping) now\b|\band it's stopped\b`,
+    String.raw`\b(?:engineer|plumber|gas man|gas board|water board|water company|roofer)(?:'s| has) (?:been|come|fixed|sorted)\b`,
+  ],
+  /** ...unless it is still going on: "they fixed it but it's leaking again". */
+  stillMarkers: [
+    String.raw`\b(?:still|again|keeps|won't stop|not stopping|getting worse|started again)\b`,
+  ],
+  /** Things that burst or flood that are not plumbing: "my tyre's burst", "flooded with work". */
+  notPlumbingMarkers: [
+    String.raw`\b(?:tyres?|tires?|balloons?|bubbles?|pond|ponds|blisters?|bin bags?|river|banks|appendix|ear ?drums?|bubble bath|into tears|laughing)\b`,
+    String.raw`\b(?:flooded|flooding|swamped) with (?:work|calls|orders|jobs|emails|requests|enquiries|people)\b`,
+  ],
+  /** An alarm chirping for a battery is a fault to fix, not carbon monoxide. */
+  deviceFaultMarkers: [
+    String.raw`\b(?:batter(?:y|ies)|chirp(?:s|ing)?|low battery|needs? (?:a new one|replacing|changing)|expired|end of life)\b`,
+  ],
+  /** Small amounts: these keep a partial signal from becoming a safety question. */
+  diminishers: [
+    String.raw`\b(?:a bit|a little|little bit|slightly|slight|tiny|small|slow|slowly|weeping|damp|condensation|a few drops|drip by drip|now and then|every so often)\b`,
   ],
 } as const;

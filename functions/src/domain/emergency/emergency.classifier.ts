@@ -1,3 +1,4 @@
+import { canonicaliseKeyTerms } from "../nlu/key-terms";
 import { escapeRegex, normaliseUtterance, splitClauses } from "../nlu/text-normaliser";
 import {
   CUSTOM_PHRASE_LABEL,
@@ -5,6 +6,7 @@ import {
   EMERGENCY_CONTEXT_RULES,
   EMERGENCY_RULES,
   EmergencyKind,
+  SAFETY_QUESTIONS,
 } from "./emergency-rules";
 
 export interface EmergencyDetection {
@@ -13,6 +15,21 @@ export interface EmergencyDetection {
   /** The caller's words that triggered the detection (normalised). */
   matched: string;
   safetyAdvice: string;
+}
+
+/** Partial signals: ask `question`; a yes is the emergency `kind`. */
+export interface SafetyCheck {
+  kind: EmergencyKind;
+  question: string;
+  /** The words that raised the question (normalised). */
+  matched: string;
+}
+
+export interface EmergencyAssessment {
+  /** A clear emergency: act now, never delayed by a question. */
+  detection: EmergencyDetection | null;
+  /** Set only when there is no clear emergency but the signals are partial. */
+  safetyCheck: SafetyCheck | null;
 }
 
 interface CompiledRule {
@@ -32,17 +49,31 @@ const COMPILED_RULES: readonly CompiledRule[] = EMERGENCY_RULES.map((rule) => ({
   patterns: rule.phrases.map((p) => new RegExp(p.pattern, "g")),
 }));
 
+const COMPILED_QUESTIONS = SAFETY_QUESTIONS.map((q) => ({
+  kind: q.kind,
+  question: q.question,
+  patterns: q.cues.map((c) => new RegExp(c.pattern, "g")),
+}));
+
+const RULE_BY_KIND = new Map(EMERGENCY_RULES.map((r) => [r.kind as EmergencyKind, r]));
+
 const anyOf = (sources: readonly string[]): RegExp => new RegExp(sources.join("|"));
 
-const NEGATION_CUES = new Set<string>(EMERGENCY_CONTEXT_RULES.negationCues);
-const NEGATION_EXEMPT_NEXT = new Set<string>(EMERGENCY_CONTEXT_RULES.negationExemptNextWords);
-const INTERJECTION_NO_NEXT = new Set<string>(EMERGENCY_CONTEXT_RULES.interjectionNoNextWords);
-const CONDITIONAL = anyOf(EMERGENCY_CONTEXT_RULES.conditionalMarkers);
-const UNCERTAIN_IF = anyOf(EMERGENCY_CONTEXT_RULES.uncertainIfMarkers);
-const SERVICE_QUESTION = anyOf(EMERGENCY_CONTEXT_RULES.serviceQuestionMarkers);
-const SPECIFIC_REFERENCE = anyOf(EMERGENCY_CONTEXT_RULES.specificReferenceMarkers);
-const HISTORIC = anyOf(EMERGENCY_CONTEXT_RULES.historicMarkers);
-const RECENT = anyOf(EMERGENCY_CONTEXT_RULES.recentMarkers);
+const C = EMERGENCY_CONTEXT_RULES;
+const NEGATION_CUES = new Set<string>(C.negationCues);
+const NEGATION_EXEMPT_NEXT = new Set<string>(C.negationExemptNextWords);
+const INTERJECTION_NO_NEXT = new Set<string>(C.interjectionNoNextWords);
+const CONDITIONAL = anyOf(C.conditionalMarkers);
+const UNCERTAIN_IF = anyOf(C.uncertainIfMarkers);
+const SERVICE_QUESTION = anyOf(C.serviceQuestionMarkers);
+const SPECIFIC_REFERENCE = anyOf(C.specificReferenceMarkers);
+const HISTORIC = anyOf(C.historicMarkers);
+const RECENT = anyOf(C.recentMarkers);
+const RESOLVED = new RegExp(C.resolvedMarkers.join("|"), "g");
+const STILL = anyOf([...C.stillMarkers, ...C.recentMarkers]);
+const NOT_PLUMBING = anyOf(C.notPlumbingMarkers);
+const DEVICE_FAULT = anyOf(C.deviceFaultMarkers);
+const DIMINISHER = anyOf(C.diminishers);
 
 /** Filler allowed between the words of a business's own phrase ("boiler [is] leaking"). */
 const CUSTOM_FILLER = "(?:(?:is|are|'s|has|have|keeps|been|just|started|really|badly|now) )*";
@@ -80,17 +111,36 @@ function hasNegation(tokens: readonly string[], from: number, to: number): boole
 }
 
 /**
+ * Whether the problem matched in clause `index` is over: a resolution marker
+ * in that clause or the two after it, and nothing in the matched clause
+ * (outside the resolution itself) saying it is still going on.
+ */
+function isResolved(clauses: readonly string[], index: number): boolean {
+  for (let j = index; j < Math.min(clauses.length, index + 3); j++) {
+    RESOLVED.lastIndex = 0;
+    if (!RESOLVED.test(clauses[j])) continue;
+    const rest = clauses[index].replace(RESOLVED, " ");
+    RESOLVED.lastIndex = 0;
+    return !STILL.test(rest);
+  }
+  return false;
+}
+
+/**
  * Whether a phrase found in a clause is a live report, rather than a denial
  * ("there's no gas smell"), a hypothetical ("what should I do if a pipe
- * bursts"), a question about the business ("do you deal with burst pipes?")
- * or history ("last year I had a burst pipe").
+ * bursts"), a question about the business ("do you deal with burst pipes?"),
+ * history ("last year I had a burst pipe"), a problem already fixed, or
+ * something that is not plumbing ("my tyre's burst").
  */
 function isLiveReport(
-  clause: string,
+  clauses: readonly string[],
+  index: number,
   start: number,
   end: number,
   negativeByNature: boolean,
 ): boolean {
+  const clause = clauses[index];
   const before = clause.slice(0, start);
   const beforeTokens = before.split(" ").filter((w) => w.length > 0);
   const matchTokens = clause
@@ -98,14 +148,16 @@ function isLiveReport(
     .split(" ")
     .filter((w) => w.length > 0);
   const tokens = [...beforeTokens, ...matchTokens];
-  const windowStart = beforeTokens.length - EMERGENCY_CONTEXT_RULES.negationWindowWords;
+  const windowStart = beforeTokens.length - C.negationWindowWords;
   const negationEnd = negativeByNature ? beforeTokens.length : tokens.length;
   if (hasNegation(tokens, windowStart, negationEnd)) return false;
 
   if (CONDITIONAL.test(before) && !UNCERTAIN_IF.test(before)) return false;
   if (SERVICE_QUESTION.test(clause) && !SPECIFIC_REFERENCE.test(clause)) return false;
   if (HISTORIC.test(clause) && !RECENT.test(clause)) return false;
-  return true;
+  if (NOT_PLUMBING.test(clause)) return false;
+  if (DEVICE_FAULT.test(clause)) return false;
+  return !isResolved(clauses, index);
 }
 
 function firstLiveMatch(
@@ -113,30 +165,30 @@ function firstLiveMatch(
   patterns: readonly RegExp[],
   negativeByNature: boolean,
 ): string | null {
-  for (const clause of clauses) {
+  for (let index = 0; index < clauses.length; index++) {
+    const clause = clauses[index];
     for (const pattern of patterns) {
       pattern.lastIndex = 0;
       for (const m of clause.matchAll(pattern)) {
         const start = m.index ?? 0;
-        if (isLiveReport(clause, start, start + m[0].length, negativeByNature)) return m[0];
+        if (isLiveReport(clauses, index, start, start + m[0].length, negativeByNature)) {
+          return m[0];
+        }
       }
     }
   }
   return null;
 }
 
-/**
- * Decides, deterministically, whether the caller is reporting an emergency.
- * Built-in rules are checked in priority order (gas first); a business's own
- * `extraPhrases` come last and are reported as kind "custom".
- */
-export function detectEmergency(
-  utterance: string,
-  extraPhrases: readonly string[] = [],
-): EmergencyDetection | null {
-  const clauses = splitClauses(normaliseUtterance(utterance));
-  if (clauses.length === 0) return null;
+/** Normalised clauses with key terms in their canonical spelling ("sealing" -> ceiling). */
+function clausesOf(utterance: string): string[] {
+  return splitClauses(canonicaliseKeyTerms(normaliseUtterance(utterance)));
+}
 
+function detectIn(
+  clauses: readonly string[],
+  extraPhrases: readonly string[],
+): EmergencyDetection | null {
   for (const rule of COMPILED_RULES) {
     const matched = firstLiveMatch(clauses, rule.patterns, rule.negativeByNature);
     if (matched !== null) {
@@ -157,4 +209,48 @@ export function detectEmergency(
     }
   }
   return null;
+}
+
+function safetyCheckIn(clauses: readonly string[]): SafetyCheck | null {
+  for (const q of COMPILED_QUESTIONS) {
+    const live = clauses.filter((c) => !DIMINISHER.test(c));
+    const matched = firstLiveMatch(live, q.patterns, false);
+    if (matched !== null) return { kind: q.kind, question: q.question, matched };
+  }
+  return null;
+}
+
+/**
+ * Decides, deterministically, whether the caller is reporting an emergency
+ * (built-in rules in priority order, gas first, then the business's own
+ * `extraPhrases` as kind "custom"), and, when not, whether the signals are
+ * partial enough to ask a safety question.
+ */
+export function assessEmergency(
+  utterance: string,
+  extraPhrases: readonly string[] = [],
+): EmergencyAssessment {
+  const clauses = clausesOf(utterance);
+  if (clauses.length === 0) return { detection: null, safetyCheck: null };
+  const detection = detectIn(clauses, extraPhrases);
+  if (detection !== null) return { detection, safetyCheck: null };
+  return { detection: null, safetyCheck: safetyCheckIn(clauses) };
+}
+
+export function detectEmergency(
+  utterance: string,
+  extraPhrases: readonly string[] = [],
+): EmergencyDetection | null {
+  return assessEmergency(utterance, extraPhrases).detection;
+}
+
+/** The detection a "yes" to a safety question stands for, in the caller's own words. */
+export function confirmedEmergency(check: SafetyCheck, words: string): EmergencyDetection {
+  const rule = RULE_BY_KIND.get(check.kind);
+  return {
+    kind: check.kind,
+    label: rule?.label ?? CUSTOM_PHRASE_LABEL,
+    matched: words,
+    safetyAdvice: rule?.safetyAdvice ?? CUSTOM_PHRASE_SAFETY_ADVICE,
+  };
 }

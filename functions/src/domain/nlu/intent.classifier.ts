@@ -1,4 +1,9 @@
-import { detectEmergency, EmergencyDetection } from "../emergency/emergency.classifier";
+import {
+  assessEmergency,
+  EmergencyDetection,
+  SafetyCheck,
+} from "../emergency/emergency.classifier";
+import { canonicaliseKeyTerms } from "./key-terms";
 import { PROBLEM_WORDS } from "./plumbing-vocabulary";
 import { normaliseUtterance } from "./text-normaliser";
 
@@ -9,6 +14,9 @@ export const INTENTS = [
   "question",
   "emergency",
   "human",
+  "callback",
+  "greeting",
+  "repeat",
   "unknown",
 ] as const;
 export type Intent = (typeof INTENTS)[number];
@@ -16,68 +24,159 @@ export type Intent = (typeof INTENTS)[number];
 export interface ClassifiedUtterance {
   intent: Intent;
   emergency: EmergencyDetection | null;
+  /** Set when the signals are partial: ask this before treating the call as an emergency. */
+  safetyCheck: SafetyCheck | null;
 }
 
 export interface ClassifyOptions {
   /** The business's own emergency phrases (Business.emergency.extraPhrases). */
   extraEmergencyPhrases?: readonly string[];
+  /** The owner's name, so "is Dave there" is a request for a person. */
+  ownerName?: string;
 }
 
 const re = (source: string): RegExp => new RegExp(source);
 
+const DAY = String.raw`(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|wed|thurs|fri|sat|sun|weekend|tomorrow|today|tonight|next week|this week|the week after|the (?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|tenth|twelfth|fourteenth|twentieth)|\d{1,2}(?:st|nd|rd|th)?)`;
+const TIME_WORD = String.raw`(?:${DAY}|morning|afternoon|evening|lunchtime|later|earlier|\d{1,2}(?: ?(?:am|pm|o'clock|thirty))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midday|then|that time|that day|another (?:day|time)|end of the (?:week|month))`;
+const BOOKING = String.raw`(?:appointment|booking|visit|slot|job|service|plumber|engineer|callout|call out|quote visit)`;
+
+/** Greetings with nothing else: the caller is checking someone is there. */
+const GREETING = re(
+  String.raw`^(?:(?:yeah|yes|oh|er|erm|um)\s+)*(?:hi|hello|hiya|hey|hey up|alright|ello|good (?:morning|afternoon|evening)|morning|afternoon|evening)(?:\s+(?:hi|hello|hiya|hey|there|yeah|yes|oh|er|um|again|mate|love))*\s*(?:(?:is (?:that|this)|am i through to) .{1,40}|can you hear me|who'?s this|who is this|who am i speaking to|anyone there|is anyone there)?\??$`,
+);
+/** "What?", "pardon": say the last thing again, it is not a failed turn. */
+const REPEAT = [
+  re(
+    String.raw`^(?:(?:er|um|oh)\s+)*(?:sorry|eh|what|pardon|you what|come again|huh)(?:\s+(?:sorry|eh|what|pardon|love|mate))*\??$`,
+  ),
+  re(
+    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b`,
+  ),
+];
+
 /** "I want a human": the caller must always be able to get out of the machine. */
 const HUMAN = [
   re(
-    String.raw`\b(?:speak|talk|chat|put me through|transfer me|connect me|through) (?:to|with) (?:a |an |the |someone |somebody )?(?:real |actual |live )?(?:human|person|people|someone|somebody|owner|manager|boss|dave|plumber|engineer|member of staff|staff|receptionist|operator|agent|representative|man|woman|guy|bloke)\b`,
+    String.raw`\b(?:speak|talk|chat|put me through|transfer me|connect me|through|have a word|pass me|put me) (?:to|with|over to) (?:a |an |the |someone |somebody )?(?:real |actual |live )?(?:human|person|people|someone|somebody|owner|manager|boss|plumber|engineer|member of staff|staff|receptionist|operator|agent|representative|man|woman|guy|bloke|him|her)\b`,
   ),
-  re(String.raw`\b(?:real|actual|live) (?:person|human|people|someone)\b|\bsomeone real\b`),
+  re(String.raw`\b(?:real|actual|live|proper) (?:person|human|people|someone)\b|\bsomeone real\b`),
   re(String.raw`\b(?:operator|agent|representative|human being|customer service)\b`),
   re(String.raw`^(?:a )?(?:human|person|someone)(?: please)?$`),
   re(String.raw`\b(?:put me through|transfer me|connect me)\b`),
   re(
-    String.raw`\b(?:not|don't want to talk to|hate) (?:a |an )?(?:robot|machine|computer|bot)\b|\bare you a (?:robot|machine|computer|bot)\b`,
+    String.raw`\b(?:not|don't want to talk to|not talking to|hate) (?:a |an |to a )?(?:robot|machine|computer|bot)\b|\bare you a (?:robot|machine|computer|bot)\b`,
+  ),
+  re(
+    String.raw`\b(?:anyone|anybody|someone|somebody) (?:i can |to |who can |there i can )?(?:actually )?(?:talk|speak) (?:to|with)\b|\b(?:someone|somebody) in (?:charge|the office)\b|\bget me (?:a |an )?(?:person|human|someone|somebody)\b`,
   ),
 ];
 
-const CANCEL = [
-  re(String.raw`\bcancel(?:l?ed|l?ing|lation)?\b`),
+/** A named person: the owner's own name is known; "speak to Sarah" names anyone. */
+function asksForNamedPerson(text: string, ownerName: string | undefined): boolean {
+  if (/\b(?:speak|talk) (?:to|with) (?!you\b|them\b|it\b|the (?:machine|robot))[a-z]+\b/.test(text))
+    return true;
+  // "is Sarah there": any one name.
+  if (
+    /^is (?!it\b|this\b|that\b|there\b|anyone\b|anybody\b|someone\b|everything\b)[a-z]+ (?:there|about|around|in|available)$/.test(
+      text,
+    )
+  )
+    return true;
+  const name = ownerName?.trim().toLowerCase().split(/\s+/)[0];
+  if (!name || !/^[a-z]+$/.test(name)) return false;
+  return new RegExp(
+    String.raw`^(?:is |can i (?:speak|talk) to |could (?:you|i) get |get |can (?:i|you) get |is that |put |pass me to |can i have )${name}\b|\b${name} (?:there|about|around|in|available|please)\b|\b(?:with|to|for) ${name}(?: please| for me)?$|\bget ${name} for me\b`,
+  ).test(text);
+}
+
+/** "Ring me back", "take a message": the caller wants a call later, not a transfer now. */
+const CALLBACK = [
   re(
-    String.raw`\b(?:don't|do not|no longer|won't|will not) (?:need|want|require) (?:you|the (?:plumber|visit|appointment|booking)|anyone|someone|somebody|an engineer)(?: to come)?(?: (?:out|round))?(?: (?:any ?more|after all|now))?\b`,
+    String.raw`\b(?:ring|call|phone|bell|buzz|text) (?:me|us) (?:back|later|tomorrow|when|on|after|about|this|tonight|in|at)\b|\b(?:ring|call|phone|bell) (?:me|us)$`,
   ),
-  re(String.raw`\bcall (?:it|the (?:visit|appointment|booking)) off\b`),
+  re(String.raw`\b(?:give|gimme) (?:me|us) a (?:ring|call|bell|buzz|phone)\b`),
+  re(String.raw`\bcall ?backs?\b|\bring ?back\b|\b(?:ring|call|phone)(?:ed|s)? (?:me |us )?back\b`),
+  re(String.raw`\bget back to (?:me|us)\b`),
+  re(String.raw`\b(?:leave|take|pass on|pass) (?:a |him a |her a )?message\b`),
+];
+
+const CANCEL = [
+  re(String.raw`\bcancel\b`),
+  re(
+    String.raw`\b(?:don't|do not|no longer|won't|will not|not) (?:need|want|require) (?:you|the (?:plumber|visit|appointment|booking|engineer|service)|anyone|someone|somebody|an engineer|it|the job|that)(?: to come)?(?: (?:out|round))?(?: (?:any ?more|after all|now))?\b`,
+  ),
+  re(
+    String.raw`\b(?:won't|will not|wont|not) be needing\b|\b(?:no longer|not|isn't|is not|aren't) (?:needed|required)\b`,
+  ),
+  re(
+    String.raw`\bcall (?:it|that|the (?:visit|appointment|booking|job)|off)\b(?: [a-z']+){0,3}? ?off\b|\bcall off\b`,
+  ),
+  re(
+    String.raw`\b(?:scrap|ditch|bin) it\b|\b(?:scrap|drop|ditch|forget|bin) (?:the |my |our |that |this |[a-z]+day's |tomorrow's |today's )(?:[a-z']+ )?${BOOKING}\b`,
+  ),
+  re(String.raw`\bdon't (?:bother|worry about) (?:coming|sending|with|about)\b|\bdon't bother$`),
+  re(
+    String.raw`\bno need (?:to come|for (?:the|a|you|anyone|someone)|for anyone|now|any ?more|to send|to bother)\b`,
+  ),
+  re(
+    String.raw`\b(?:don't|do not) have to come\b|\b(?:take|strike|cross) (?:me|us|it|that|[a-z]+day) off\b`,
+  ),
+  re(String.raw`\bknock (?:it|the [a-z]+|that) on the head\b`),
   re(String.raw`\b(?:sorted|fixed) it (?:myself|ourselves)\b`),
 ];
 
 const RESCHEDULE = [
   re(
-    String.raw`\b(?:re ?schedule|re ?book|re ?arrange|postpone|push (?:it|that|my appointment|the appointment) back|bring (?:it|that|my appointment|the appointment) forward)\b`,
+    String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|push (?:it|that|this|my [a-z]+|the [a-z]+) back|put (?:it|that|me|us|the [a-z]+) back|bring(?:ing)? (?:it|that|this|my [a-z]+|the [a-z]+) forward|bring forward)\b`,
   ),
   re(
-    String.raw`\b(?:move|change|switch|swap|shift) (?:my|the|our|that|this) (?:appointment|booking|visit|time|date|day|slot)\b`,
+    String.raw`\b(?:move|change|switch|swap|shift) (?:my|the|our|that|this) (?:appointment|booking|visit|time|date|day|slot|boiler service|service)\b`,
   ),
   re(String.raw`\bchange (?:the |my )?(?:time|date|day)\b`),
   re(
-    String.raw`\b(?:can't|cannot|can not|won't be able to|unable to) (?:make|do|be (?:in|there|home|at home|around)) (?:it|that|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|the appointment|then|that time|that day|the morning|the afternoon)\b`,
+    String.raw`\b(?:move|change|shift|switch|swap|put|make) (?:it|that|this|the [a-z]+|${DAY})(?: [a-z']+){0,2}? (?:to|till|until|for) (?:the |a )?(?:${TIME_WORD})\b`,
+  ),
+  re(String.raw`\bchange it\b.*\b(?:time|day|date)\b|\b(?:time|day|date)\b.*\bchange it\b`),
+  re(String.raw`\bmake it (?:the |a )?(?:${TIME_WORD})\b`),
+  re(String.raw`\bswap to\b|\bshift it\b|\bmove it\b`),
+  re(
+    String.raw`\b(?:can't|cannot|can not|won't be able to|unable to|won't|will not) (?:make|do|be (?:in|there|home|at home|around|about|available|free)) (?:it|that|on |monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|the appointment|then|that time|that day|the morning|the afternoon)`,
   ),
   re(String.raw`\b(?:another|a different|a later|an earlier|a new) (?:day|time|date|slot)\b`),
+  re(String.raw`\ba (?:day|week|couple of days|few days|bit|hour) (?:earlier|later)\b`),
+  re(String.raw`\binstead\b`),
+  re(String.raw`\brather than (?:${TIME_WORD})\b`),
+  re(
+    String.raw`\b(?:i've|i|we|we've|you've) (?:got you |got )?booked\b.*\b(?:can|could) (?:we|you|it) (?:do|be|make it|have|come)\b`,
+  ),
 ];
+/** "instead" moves a booking only when a time is in play: "a shower instead of a bath" is a new job. */
+const INSTEAD_WITH_TIME = re(
+  String.raw`\b${TIME_WORD}\b(?:.*\binstead\b)|\binstead\b.*\b${TIME_WORD}\b|\binstead of\b.*\b(?:${TIME_WORD})\b`,
+);
+/** "Cancel, not move it": a refused reschedule is not a reschedule. */
+const NOT_RESCHEDULE = re(String.raw`\bnot (?:move|moving|reschedule|rebook|change)\b`);
 
 /** Questions about the business, answered from its profile rather than by booking. */
 const QUESTION = [
   re(
-    String.raw`\b(?:opening|office|business|working) hours\b|\bwhat time do you (?:open|close|shut|finish|start)\b|\b(?:are|when are|when're) you open\b`,
+    String.raw`\b(?:opening|office|business|working) hours\b|\bwhat time do you (?:open|close|shut|finish|start)\b|\b(?:are|when are|when're) you open\b|\bhow late are you\b`,
   ),
   re(
-    String.raw`\bhow much\b|\bwhat (?:do|would|does) (?:you|it) (?:charge|cost)\b|\b(?:price|prices|pricing|cost|costs|rates?|call ?out (?:fee|charge)|charges?|fees?)\b`,
+    String.raw`\bhow much\b|\bwhat (?:do|would|does) (?:you|it) (?:charge|cost)\b|\b(?:price|prices|pricing|cost|costs|rates?|call ?out (?:fee|charge)|charges?|fees?|vat|bill|cheapest)\b`,
   ),
   re(
-    String.raw`\bdo you (?:cover|serve|work in|work around|come to|go to|go out to|do|deal with|fix|offer|take|accept|have|provide|install|fit|repair|service)\b`,
+    String.raw`\bdo you (?:cover|serve|work in|work around|come to|go to|go out to|do|deal with|fix|offer|take|accept|have|provide|install|fit|repair|service|give|charge)\b`,
   ),
   re(
-    String.raw`\bare you (?:gas safe|registered|qualified|insured|certified|accredited|open|local|based|a real|available|on)\b`,
+    String.raw`\bare you (?:gas safe|registered|qualified|insured|certified|accredited|open|local|based|a real|available|on|the)\b`,
   ),
-  re(String.raw`\bwhere are you\b|\bwhere(?:'s| is) your\b|\bwhat areas?\b|\bwhich areas?\b`),
+  re(
+    String.raw`\bwhere are you\b|\bwhere(?:'s| is) your\b|\bwhat areas?\b|\bwhich areas?\b|\bwhat brands?\b`,
+  ),
   re(String.raw`\bcan (?:i|we) pay\b|\b(?:card|cash|bank transfer|invoice)\b.*\?$`),
+  re(String.raw`\bhow (?:soon|long|quickly)\b|\bis the call ?out\b|\bcan you tell me\b`),
 ];
 
 /** An explicit request to book, or for someone to come out. */
@@ -87,18 +186,33 @@ const BOOK_REQUEST = [
     String.raw`\b(?:need|want|looking for|after|get|send|find) (?:a |an |some )?(?:plumber|engineer|heating engineer|gas engineer|tradesman|someone|somebody|quote|estimate|service|repair|visit|callout|call out)\b`,
   ),
   re(
-    String.raw`\b(?:someone|somebody|you|a plumber|an engineer) (?:to )?(?:come|pop|call) (?:out|round|over|and|by|to)\b|\bcome (?:out|round|over) and\b`,
+    String.raw`\b(?:someone|somebody|you|a plumber|an engineer) (?:to )?(?:come|pop|call) (?:out|round|over|and|by|to)\b|\bcome (?:out|round|over) and\b|\bcan you come\b`,
   ),
   re(
     String.raw`\b(?:need|want|like) (?:someone|somebody|you|a plumber|an engineer)? ?(?:to )?(?:fix|repair|unblock|look at|check|service|sort|replace|install|fit|take a look)\b`,
   ),
   re(
-    String.raw`\b(?:can|could|would) (?:you|someone|somebody) (?:please )?(?:fix|repair|unblock|look at|check|service|sort out|replace|install|fit|take a look|have a look)\b`,
+    String.raw`\b(?:can|could|would) (?:you|someone|somebody) (?:please )?(?:fix|repair|unblock|look at|check|service|sort out|replace|install|fit|take a look|have a look|reseal)\b`,
+  ),
+  re(
+    String.raw`\b(?:need|want|like|get) (?:the |my |our |a |an |it |them |some )?(?:[a-z]+ ){0,3}?(?:looked at|checked|fixed|replaced|seen to|sorted|serviced|fitted|fitting|doing|done|moved|redone|lagged|insulated|installed)\b`,
   ),
 ];
 
 const QUESTION_OPENER = re(
-  String.raw`^(?:what|when|where|which|who|how|why|do you|does|are you|is it|is there|can you tell|could you tell|i was wondering|just wondering|quick question)\b`,
+  String.raw`^(?:what|when|where|which|who|how|why|do you|does|are you|is it|is there|is a|is an|should i|should we|can you tell|could you tell|i was wondering|just wondering|quick question)\b`,
+);
+/** Asking what to do in a situation, not reporting one. */
+const ADVICE_QUESTION = re(
+  String.raw`^(?:what (?:should|do|would|happens|can)|should (?:i|we)|is (?:a|an|it) )|\bshould (?:i|we)\b`,
+);
+
+/**
+ * A problem the caller says is already over ("it's all been fixed now") is
+ * context, not a job: without a request alongside it there is nothing to book.
+ */
+const RESOLVED_ONLY = re(
+  String.raw`\b(?:been|got|was|were|is|it's|that's|all) (?:all |now |been |properly |already )?(?:fixed|sorted|repaired|mended|cleared|resolved)\b|\b(?:fine|okay|ok|all good|back on|over) now\b|\bit's (?:stopped|fine|over)\b|\b(?:fixed|sorted|repaired|cleared|tightened|mended) (?:it|the|that|them)\b|'s been out\b|\bemergency's over\b|\bany more the\b`,
 );
 
 /** At least one real word: otherwise it is noise, silence or a cough. */
@@ -116,6 +230,13 @@ function looksLikeLanguage(text: string): boolean {
   return wordish.length * 2 >= tokens.length;
 }
 
+function wantsReschedule(text: string): boolean {
+  if (NOT_RESCHEDULE.test(text)) return false;
+  return RESCHEDULE.some(
+    (p) => p.test(text) && (p.source !== String.raw`\binstead\b` || INSTEAD_WITH_TIME.test(text)),
+  );
+}
+
 /**
  * Works out what the caller wants from one utterance. The emergency check
  * comes first and wins outright; after that the order settles the common
@@ -127,28 +248,37 @@ export function classifyUtterance(
   utterance: string,
   options: ClassifyOptions = {},
 ): ClassifiedUtterance {
-  const emergency = detectEmergency(utterance, options.extraEmergencyPhrases ?? []);
-  if (emergency !== null) return { intent: "emergency", emergency };
+  const { detection: emergency, safetyCheck } = assessEmergency(
+    utterance,
+    options.extraEmergencyPhrases ?? [],
+  );
+  if (emergency !== null) return { intent: "emergency", emergency, safetyCheck: null };
 
-  const text = normaliseUtterance(utterance)
+  const text = canonicaliseKeyTerms(normaliseUtterance(utterance))
     .replace(/[.,;:!]+/g, " ")
     .replace(/\s+/g, " ")
     .trim();
-  if (!looksLikeLanguage(text)) return { intent: "unknown", emergency: null };
+  if (!looksLikeLanguage(text)) return { intent: "unknown", emergency: null, safetyCheck };
+  const bare = text.replace(/\?/g, "").trim();
 
   const intent = ((): Intent => {
-    if (anyMatch(HUMAN, text)) return "human";
-    const reschedule = anyMatch(RESCHEDULE, text);
-    if (reschedule) return "reschedule";
-    if (anyMatch(CANCEL, text)) return "cancel";
+    if (GREETING.test(bare)) return "greeting";
+    if (anyMatch(REPEAT, bare)) return "repeat";
+    if (anyMatch(CALLBACK, bare)) return "callback";
+    if (anyMatch(HUMAN, bare) || asksForNamedPerson(bare, options.ownerName)) return "human";
+    const cancel = anyMatch(CANCEL, text);
+    if (wantsReschedule(text)) return "reschedule";
+    if (cancel) return "cancel";
     const asksQuestion = anyMatch(QUESTION, text);
     const requestsBooking = anyMatch(BOOK_REQUEST, text);
+    if (ADVICE_QUESTION.test(bare) && !requestsBooking) return "question";
     if (requestsBooking && !(asksQuestion && QUESTION_OPENER.test(text))) return "book";
     if (asksQuestion) return "question";
+    if (RESOLVED_ONLY.test(text)) return "unknown";
     // A described, non-emergency problem is a job to book.
     if (PROBLEM_WORDS.test(text)) return "book";
     if (QUESTION_OPENER.test(text) || text.endsWith("?")) return "question";
     return "unknown";
   })();
-  return { intent, emergency: null };
+  return { intent, emergency: null, safetyCheck };
 }

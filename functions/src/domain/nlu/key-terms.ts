@@ -1,0 +1,241 @@
+import { distance } from "fastest-levenshtein";
+
+/**
+ * Speech recognisers mishear the very words that matter on a plumbing call:
+ * "sealing" for ceiling, "poring" for pouring, "council" for cancel,
+ * "berst" for burst. Before the emergency and intent rules run, key terms are
+ * put back into one spelling here, so each rule is written once, against the
+ * canonical word. Slot extraction keeps the caller's own words.
+ *
+ * Three kinds of evidence, strongest first:
+ * 1. word families and UK words listed explicitly (loo -> toilet);
+ * 2. homophones that are real words too, only in a context that makes them
+ *    the key term ("the sealing is dripping" but not "sealing the bath");
+ * 3. near-misses: a word that sounds like a key term (same sound key) and is
+ *    at most one edit away from it ("cancell", "reshedule", "floding").
+ */
+
+export interface KeyTerm {
+  /** The spelling the rules are written against. */
+  readonly canonical: string;
+  /** Other words that mean the same here, always replaced. */
+  readonly family?: readonly string[];
+  /**
+   * Real words a recogniser writes for this term. Replaced only when the
+   * `when` pattern matches the text around them (regex source; `_` marks the word).
+   */
+  readonly homophones?: readonly { readonly words: readonly string[]; readonly when: string }[];
+  /** Allow near-miss spellings (same sound, one edit away). */
+  readonly fuzzy?: boolean;
+}
+
+const DET = String.raw`(?:the|my|our|a|kitchen|bathroom|hall|hallway|landing|lounge|bedroom|living room|whole|their|his|her|your)`;
+
+export const KEY_TERMS: readonly KeyTerm[] = [
+  {
+    canonical: "ceiling",
+    family: ["ceilings", "seiling", "cieling", "celing", "sealin"],
+    homophones: [
+      {
+        words: ["sealing", "sealings"],
+        // "through the sealing", "the sealing is dripping"; never "sealing the bath" or "sealing around".
+        when: String.raw`(?:${DET}|through|from|in|down|off) _(?! (?:the|it|around|round|up|strip|tape|compound|job|kit|gun)\b)`,
+      },
+    ],
+    fuzzy: true,
+  },
+  {
+    canonical: "pouring",
+    family: ["poring", "pawing", "powering out", "pourin", "pooring"],
+    fuzzy: true,
+  },
+  { canonical: "burst", family: ["bursted", "berst", "burts"], fuzzy: true },
+  { canonical: "flooding", family: ["fludding"], fuzzy: true },
+  { canonical: "flooded", family: ["fluded"], fuzzy: true },
+  { canonical: "leaking", family: ["leeking", "leakin", "leacking"], fuzzy: true },
+  { canonical: "gushing", family: ["gushin"], fuzzy: true },
+  { canonical: "spraying", fuzzy: true },
+  { canonical: "overflowing", family: ["over flowing", "overflowin"], fuzzy: true },
+  { canonical: "sewage", family: ["sewerage", "sewidge", "sewege"], fuzzy: true },
+  {
+    canonical: "toilet",
+    family: ["loo", "loos", "bog", "wc", "lav", "lavatory", "toilets", "toylet"],
+  },
+  {
+    canonical: "cylinder",
+    family: ["cylinders", "cilinder", "silinder", "hot water tank", "hot water cylinder"],
+    fuzzy: true,
+  },
+  {
+    canonical: "stopcock",
+    family: ["stop cock", "stop tap", "stoptap", "stop valve", "stopcocks"],
+  },
+  { canonical: "boiler", family: ["boilers", "boyler", "bowler", "combi", "combi boiler"] },
+  { canonical: "monoxide", family: ["monoxyde", "mono oxide", "monoxid"], fuzzy: true },
+  { canonical: "gas", family: ["gass", "gasses"] },
+  {
+    canonical: "cancel",
+    family: [
+      "cancell",
+      "cansel",
+      "cancle",
+      "cancelled",
+      "canceled",
+      "cancelling",
+      "canceling",
+      "cancellation",
+    ],
+    homophones: [
+      {
+        words: ["council", "counsel", "consul", "cancer"],
+        // "can you council my appointment"; never "the council are digging up the road".
+        when: String.raw`(?<!(?:the|a|local|city|county|town) )_ (?:my|the|it|that|this|our|tomorrow's|friday's|monday's|tuesday's|wednesday's|thursday's|saturday's|sunday's|appointment|booking|visit|please)\b`,
+      },
+    ],
+    fuzzy: true,
+  },
+  {
+    canonical: "reschedule",
+    family: ["re schedule", "reshedule", "rescedule", "reschedual", "re shedule"],
+    fuzzy: true,
+  },
+  { canonical: "appointment", family: ["a point meant", "apointment", "appointmen"], fuzzy: true },
+];
+
+/** Canonical words never rewritten into one another by near-miss matching. */
+const PROTECTED = new Set([
+  "boring",
+  "looking",
+  "licking",
+  "lacking",
+  "locking",
+  "liking",
+  "seeing",
+  "sealing",
+  "council",
+  "flooring",
+  "floored",
+  "floors",
+  "pushing",
+  "rushing",
+  "praying",
+  "sewing",
+  "cancer",
+]);
+
+/**
+ * A rough sound key, in the spirit of Metaphone: the letters English spells
+ * one sound with become one letter, vowels after the first letter are
+ * dropped, and doubled letters collapse. Enough to tell "flooding" (FLTNK)
+ * from "flooring" (FLRNK) and to hear "cancel" in "cancell".
+ */
+export function soundKey(word: string): string {
+  let w = word.toLowerCase().replace(/[^a-z]/g, "");
+  if (w === "") return "";
+  w = w
+    .replace(/^kn|^gn|^pn/, "n")
+    .replace(/^wr/, "r")
+    .replace(/^x/, "s")
+    .replace(/^wh/, "w")
+    .replace(/ph/g, "f")
+    .replace(/sch/g, "sk")
+    .replace(/tch/g, "x")
+    .replace(/[cs]h/g, "x")
+    .replace(/th/g, "0")
+    .replace(/dg(?=[eiy])/g, "j")
+    .replace(/ck/g, "k")
+    .replace(/c(?=[eiy])/g, "s")
+    .replace(/c/g, "k")
+    .replace(/q/g, "k")
+    .replace(/x/g, "ks")
+    .replace(/z/g, "s")
+    .replace(/gh(?![aeiou])/g, "")
+    .replace(/g(?=[eiy])/g, "j")
+    .replace(/i?ng$/, "nk")
+    .replace(/d/g, "t")
+    .replace(/b/g, "p")
+    .replace(/v/g, "f");
+  const first = /[aeiou]/.test(w[0]) ? "a" : w[0];
+  const rest = w.slice(1).replace(/[aeiouyhw]/g, "");
+  return (first + rest).replace(/(.)\1+/g, "$1").toUpperCase();
+}
+
+interface CompiledHomophone {
+  words: ReadonlySet<string>;
+  canonical: string;
+  contexts: readonly RegExp[];
+}
+
+const FAMILY = new Map<string, string>();
+const MULTI_WORD: { pattern: RegExp; canonical: string }[] = [];
+const HOMOPHONES: CompiledHomophone[] = [];
+const FUZZY: { canonical: string; key: string }[] = [];
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+for (const term of KEY_TERMS) {
+  for (const variant of term.family ?? []) {
+    if (variant.includes(" ")) {
+      MULTI_WORD.push({
+        pattern: new RegExp(`\\b${escape(variant)}\\b`, "g"),
+        canonical: term.canonical,
+      });
+    } else {
+      FAMILY.set(variant, term.canonical);
+    }
+  }
+  for (const h of term.homophones ?? []) {
+    HOMOPHONES.push({
+      words: new Set(h.words),
+      canonical: term.canonical,
+      contexts: h.words.map((w) => new RegExp(h.when.replace("_", escape(w)))),
+    });
+  }
+  if (term.fuzzy) FUZZY.push({ canonical: term.canonical, key: soundKey(term.canonical) });
+}
+// Longer phrases first, so "hot water cylinder" wins over "hot water tank" style overlaps.
+MULTI_WORD.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
+const CANONICAL_WORDS = new Set(KEY_TERMS.map((t) => t.canonical));
+
+/** The key term a single word stands for, by near-miss matching; null when none. */
+export function nearMissOf(word: string): string | null {
+  if (word.length < 5 || CANONICAL_WORDS.has(word) || PROTECTED.has(word)) return null;
+  const key = soundKey(word);
+  for (const term of FUZZY) {
+    if (term.key === key && distance(word, term.canonical) <= 1) return term.canonical;
+  }
+  return null;
+}
+
+/**
+ * Rewrites key terms in normalised text (lower case, single spaces) into
+ * their canonical spelling. Punctuation and all other words are kept, so
+ * clause splitting and negation scopes still work on the result.
+ */
+export function canonicaliseKeyTerms(normalised: string): string {
+  let text = normalised;
+  for (const { pattern, canonical } of MULTI_WORD) text = text.replace(pattern, canonical);
+  const original = text;
+  return text.replace(/[a-z']+/g, (token: string, offset: number) => {
+    // "loo's blocked": the key term is the word before the 's.
+    const possessive = token.endsWith("'s") && token.length > 3;
+    const word = possessive ? token.slice(0, -2) : token;
+    const suffix = possessive ? "'s" : "";
+    const family = FAMILY.get(word);
+    if (family !== undefined) return family + suffix;
+    for (const h of HOMOPHONES) {
+      if (!h.words.has(word)) continue;
+      // Look at a window around this occurrence only.
+      const window = original.slice(Math.max(0, offset - 40), offset + word.length + 40);
+      const at = Math.min(offset, 40);
+      for (const context of h.contexts) {
+        for (const m of window.matchAll(new RegExp(context.source, "g"))) {
+          const start = m.index ?? 0;
+          if (start <= at && at < start + m[0].length) return h.canonical + suffix;
+        }
+      }
+    }
+    const near = nearMissOf(word);
+    return near === null ? token : near + suffix;
+  });
+}

@@ -1,0 +1,320 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EMERGENCY_KINDS } from "../domain/emergency/emergency-rules";
+import { classifyUtterance, Intent, INTENTS } from "../domain/nlu/intent.classifier";
+import { loadDemoTenant, NluDemoTenant } from "./nlu-cli";
+
+/**
+ * `npm run eval`: runs the labelled corpus (functions/test/corpus/utterances.tsv)
+ * through the deterministic classifier and prints, for the development and the
+ * held-out split, emergency recall, false alarms, accuracy per intent and the
+ * confusions. Exits non-zero when the development split misses the targets.
+ */
+
+export const CORPUS_PATH = path.resolve(__dirname, "../../../test/corpus/utterances.tsv");
+
+/** The targets the development split must meet; the held-out split is only reported. */
+export const TARGETS = {
+  /** Every emergency caught, outright or by the safety question. */
+  emergencyRecall: 1,
+  /** At most one false alarm in 200 non-emergency utterances. */
+  maxFalseAlarmRate: 1 / 200,
+  /** At least 97% of intents right. */
+  minIntentAccuracy: 0.97,
+} as const;
+
+/** One in five utterances, chosen by a hash of the text, is held out and never tuned on. */
+export const HELD_OUT_ONE_IN = 5;
+
+export type Split = "development" | "held-out";
+
+export interface CorpusItem {
+  line: number;
+  text: string;
+  intent: Intent;
+  /** The emergency kind, or null when the utterance is not an emergency. */
+  emergency: string | null;
+  notes: string;
+  split: Split;
+}
+
+export class CorpusError extends Error {}
+
+/** FNV-1a, so the split is stable across machines and runs. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export function splitOf(text: string): Split {
+  return fnv1a(text) % HELD_OUT_ONE_IN === 0 ? "held-out" : "development";
+}
+
+const KNOWN_INTENTS = new Set<string>(INTENTS);
+const KNOWN_KINDS = new Set<string>(EMERGENCY_KINDS);
+
+/** Parses the corpus; every bad line is reported with its number, and nothing is skipped silently. */
+export function parseCorpus(source: string): CorpusItem[] {
+  const items: CorpusItem[] = [];
+  const errors: string[] = [];
+  const seen = new Map<string, number>();
+  let headerSeen = false;
+  source.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    if (raw.trim() === "" || raw.startsWith("#")) return;
+    const cols = raw.split("\t");
+    if (!headerSeen) {
+      headerSeen = true;
+      if (cols[0] === "text") return;
+    }
+    if (cols.length < 3 || cols.length > 4) {
+      errors.push(`line ${line}: expected 3 or 4 tab-separated columns, got ${cols.length}`);
+      return;
+    }
+    const [text, intent, emergency, notes = ""] = cols.map((c) => c.trim());
+    if (text === "") errors.push(`line ${line}: empty text`);
+    if (!KNOWN_INTENTS.has(intent)) errors.push(`line ${line}: unknown intent "${intent}"`);
+    if (emergency !== "none" && !KNOWN_KINDS.has(emergency)) {
+      errors.push(`line ${line}: unknown emergency kind "${emergency}"`);
+    }
+    if ((intent === "emergency") !== (emergency !== "none")) {
+      errors.push(`line ${line}: intent "emergency" and an emergency kind go together`);
+    }
+    const earlier = seen.get(text);
+    if (earlier !== undefined) errors.push(`line ${line}: duplicate of line ${earlier}`);
+    seen.set(text, line);
+    items.push({
+      line,
+      text,
+      intent: intent as Intent,
+      emergency: emergency === "none" ? null : emergency,
+      notes,
+      split: splitOf(text),
+    });
+  });
+  if (errors.length > 0) throw new CorpusError(`corpus has errors:\n${errors.join("\n")}`);
+  return items;
+}
+
+export function loadCorpus(file: string = CORPUS_PATH): CorpusItem[] {
+  return parseCorpus(fs.readFileSync(file, "utf8"));
+}
+
+/** What the classifier said about one utterance, in the terms the corpus uses. */
+export interface Prediction {
+  intent: Intent;
+  emergencyKind: string | null;
+  /** The safety question's emergency kind, when the classifier was unsure. */
+  askKind: string | null;
+}
+
+export type Classifier = (text: string) => Prediction;
+
+export function ruleClassifier(tenant: NluDemoTenant): Classifier {
+  return (text) => {
+    const result = classifyUtterance(text, {
+      extraEmergencyPhrases: tenant.extraEmergencyPhrases,
+      ownerName: tenant.ownerName,
+    });
+    return {
+      intent: result.intent,
+      emergencyKind: result.emergency?.kind ?? null,
+      askKind: result.safetyCheck?.kind ?? null,
+    };
+  };
+}
+
+export interface Confusion {
+  line: number;
+  text: string;
+  expected: string;
+  got: string;
+}
+
+export interface SplitFigures {
+  split: Split;
+  total: number;
+  emergencies: number;
+  caughtOutright: number;
+  caughtByQuestion: number;
+  missed: number;
+  /** Emergencies caught (either way) whose kind differs from the label. */
+  wrongKind: number;
+  nonEmergencies: number;
+  falseAlarms: number;
+  /** Non-emergencies on which the safety question would be asked: a question, not an alarm. */
+  questionsAsked: number;
+  intentCorrect: number;
+  perIntent: Record<string, { correct: number; total: number }>;
+  confusions: Confusion[];
+}
+
+const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
+
+export function recallOf(f: SplitFigures): number {
+  return ratio(f.caughtOutright + f.caughtByQuestion, f.emergencies);
+}
+export function falseAlarmRateOf(f: SplitFigures): number {
+  return f.nonEmergencies === 0 ? 0 : f.falseAlarms / f.nonEmergencies;
+}
+export function accuracyOf(f: SplitFigures): number {
+  return ratio(f.intentCorrect, f.total);
+}
+
+/**
+ * An emergency counts as caught when it is flagged outright or when the safety
+ * question is asked (a "yes" takes the emergency path); its intent is then
+ * right. Any other utterance needs exactly its labelled intent.
+ */
+export function evaluate(
+  items: readonly CorpusItem[],
+  classify: Classifier,
+  split: Split,
+): SplitFigures {
+  const f: SplitFigures = {
+    split,
+    total: 0,
+    emergencies: 0,
+    caughtOutright: 0,
+    caughtByQuestion: 0,
+    missed: 0,
+    wrongKind: 0,
+    nonEmergencies: 0,
+    falseAlarms: 0,
+    questionsAsked: 0,
+    intentCorrect: 0,
+    perIntent: Object.fromEntries(INTENTS.map((i) => [i, { correct: 0, total: 0 }])),
+    confusions: [],
+  };
+  for (const item of items) {
+    if (item.split !== split) continue;
+    const p = classify(item.text);
+    f.total++;
+    f.perIntent[item.intent].total++;
+    const confusion = (expected: string, got: string): void => {
+      f.confusions.push({ line: item.line, text: item.text, expected, got });
+    };
+    if (item.emergency !== null) {
+      f.emergencies++;
+      const caughtKind = p.emergencyKind ?? p.askKind;
+      if (p.emergencyKind !== null) f.caughtOutright++;
+      else if (p.askKind !== null) f.caughtByQuestion++;
+      else {
+        f.missed++;
+        confusion(`emergency ${item.emergency}`, `${p.intent} (missed)`);
+        continue;
+      }
+      f.intentCorrect++;
+      f.perIntent[item.intent].correct++;
+      if (caughtKind !== item.emergency) {
+        f.wrongKind++;
+        confusion(
+          `emergency ${item.emergency}`,
+          `${p.emergencyKind ? "emergency" : "ask"} ${caughtKind}`,
+        );
+      }
+      continue;
+    }
+    f.nonEmergencies++;
+    if (p.emergencyKind !== null) {
+      f.falseAlarms++;
+      confusion(item.intent, `emergency ${p.emergencyKind} (false alarm)`);
+      continue;
+    }
+    if (p.askKind !== null) f.questionsAsked++;
+    if (p.intent === item.intent) {
+      f.intentCorrect++;
+      f.perIntent[item.intent].correct++;
+    } else {
+      confusion(item.intent, p.intent);
+    }
+  }
+  return f;
+}
+
+export function meetsTargets(f: SplitFigures): string[] {
+  const misses: string[] = [];
+  if (recallOf(f) < TARGETS.emergencyRecall)
+    misses.push(`emergency recall ${pct(recallOf(f))} < 100%`);
+  if (falseAlarmRateOf(f) > TARGETS.maxFalseAlarmRate) {
+    misses.push(`false alarms ${f.falseAlarms} of ${f.nonEmergencies} > 1 in 200`);
+  }
+  if (accuracyOf(f) < TARGETS.minIntentAccuracy) {
+    misses.push(`intent accuracy ${pct(accuracyOf(f))} < ${pct(TARGETS.minIntentAccuracy)}`);
+  }
+  return misses;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+export function formatFigures(f: SplitFigures): string {
+  const lines = [
+    `== ${f.split} split: ${f.total} utterances ==`,
+    `emergency recall     ${pct(recallOf(f))}  (${f.caughtOutright + f.caughtByQuestion} of ${f.emergencies}: ` +
+      `${f.caughtOutright} outright, ${f.caughtByQuestion} by the safety question, ${f.missed} missed; ` +
+      `${f.wrongKind} with another kind)`,
+    `false alarms         ${f.falseAlarms} of ${f.nonEmergencies} (${pct(falseAlarmRateOf(f))}); ` +
+      `safety question asked on ${f.questionsAsked} non-emergencies`,
+    `intent accuracy      ${pct(accuracyOf(f))}  (${f.intentCorrect} of ${f.total})`,
+    "per intent:",
+    ...Object.entries(f.perIntent)
+      .filter(([, v]) => v.total > 0)
+      .map(
+        ([intent, v]) =>
+          `  ${intent.padEnd(12)} ${String(v.correct).padStart(3)} of ${String(v.total).padStart(3)}  ${pct(ratio(v.correct, v.total))}`,
+      ),
+    `confusions (${f.confusions.length}):`,
+    ...f.confusions.map(
+      (c) => `  line ${c.line}: expected ${c.expected}, got ${c.got}: "${c.text}"`,
+    ),
+  ];
+  return lines.join("\n");
+}
+
+export interface EvalRun {
+  development: SplitFigures;
+  heldOut: SplitFigures;
+  misses: string[];
+}
+
+export function runEvaluation(items: readonly CorpusItem[], classify: Classifier): EvalRun {
+  const development = evaluate(items, classify, "development");
+  const heldOut = evaluate(items, classify, "held-out");
+  return { development, heldOut, misses: meetsTargets(development) };
+}
+
+function main(argv: readonly string[]): number {
+  if (argv.includes("--live")) {
+    console.error(
+      "--live (running the corpus through the language model) is not available in this build.",
+    );
+    return 2;
+  }
+  const items = loadCorpus();
+  const run = runEvaluation(items, ruleClassifier(loadDemoTenant()));
+  console.log(formatFigures(run.development));
+  console.log("");
+  console.log(formatFigures(run.heldOut));
+  console.log("");
+  if (run.misses.length > 0) {
+    console.log(`development split MISSES the targets: ${run.misses.join("; ")}`);
+    return 1;
+  }
+  console.log(
+    "development split meets the targets: every emergency caught, at most 1 false alarm in 200, at least 97% of intents right",
+  );
+  return 0;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 2;
+  }
+}
