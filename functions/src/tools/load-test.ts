@@ -120,6 +120,8 @@ export function callerNumbers(count: number, known: ReadonlySet<string>): string
 
 interface Tally {
   latencies: number[];
+  /** The same round trips by webhook: "incoming", "turn 1", ..., "status". */
+  byWebhook: Map<string, number[]>;
   requests: number;
   httpErrors: number;
   transportErrors: number;
@@ -134,7 +136,10 @@ function measured(inner: Transport, tally: Tally, counted: WeakSet<object>): Tra
     const started = performance.now();
     try {
       const response = await inner(request);
-      tally.latencies.push(performance.now() - started);
+      const elapsed = performance.now() - started;
+      tally.latencies.push(elapsed);
+      const webhook = webhookName(request.url);
+      tally.byWebhook.set(webhook, [...(tally.byWebhook.get(webhook) ?? []), elapsed]);
       if (response.status < 200 || response.status > 299) {
         tally.httpErrors += 1;
         note(tally, `HTTP ${response.status} from ${request.url}: ${response.body.slice(0, 200)}`);
@@ -147,6 +152,14 @@ function measured(inner: Transport, tally: Tally, counted: WeakSet<object>): Tra
       throw error;
     }
   };
+}
+
+/** "turn 2" for /voice/turn?...&step=2; the path's last part otherwise. */
+function webhookName(url: string): string {
+  const { pathname, searchParams } = new URL(url);
+  const name = pathname.split("/").pop() ?? pathname;
+  const step = searchParams.get("step");
+  return step ? `${name} ${step}` : name;
 }
 
 /** Keeps the first few distinct problems, with how often each came up. */
@@ -245,21 +258,22 @@ export async function runLoadTest(
     // Warm-up: a few booking calls to a second copy of the tenant, so the instance has loaded its
     // code and the emulator's JVM has compiled its query paths (production Firestore is always warm).
     await new FirestoreBusinessRepository(db).save({ ...seed.business, ...WARM_UP_BUSINESS });
-    const warmUps = await Promise.all(
-      warmUpNumbers.map(async (from, index) => {
-        const caller = loadCaller(callerProfile(index));
-        await simulateCall(
-          { ...base, to: WARM_UP_BUSINESS.phoneNumber, from },
-          { transport: fetchTransport(), caller: caller.caller, print: caller.print },
-        );
-        return caller.report();
-      }),
-    );
+    const warmUps: CallerReport[] = [];
+    for (const [index, from] of warmUpNumbers.entries()) {
+      // One after another: warming up is not the place to compete.
+      const caller = loadCaller(callerProfile(index));
+      await simulateCall(
+        { ...base, to: WARM_UP_BUSINESS.phoneNumber, from },
+        { transport: fetchTransport(), caller: caller.caller, print: caller.print },
+      );
+      warmUps.push(caller.report());
+    }
     const warmUpFailures = warmUps.flatMap((r) => r.failures);
     if (warmUpFailures.length > 0) log(`load: warm-up calls failed: ${warmUpFailures[0]}`);
 
     const tally: Tally = {
       latencies: [],
+      byWebhook: new Map(),
       requests: 0,
       httpErrors: 0,
       transportErrors: 0,
@@ -330,6 +344,11 @@ export async function runLoadTest(
       for (const line of instance.firstErrorLogs())
         note(tally, `${instance.target} logged: ${line}`);
     }
+    const perWebhook = [...tally.byWebhook].map(([name, samples]) => {
+      const s = summarise(samples);
+      return `${name} p50 ${Math.round(s.p50)} p95 ${Math.round(s.p95)} (${s.n})`;
+    });
+    log(`load: ms by webhook: ${perWebhook.join("; ")}`);
     if (tally.samples.size > 0) {
       const lines = [...tally.samples].map(([sample, times]) => `${times} x ${sample}`);
       log(`load: first problems:\n  ${lines.join("\n  ")}`);
