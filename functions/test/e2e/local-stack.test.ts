@@ -70,10 +70,19 @@ describe("the local stack (npm start)", () => {
     assert.equal(body.localId, "bristol-plumbing-owner");
   });
 
-  it("serves the dashboard page from the Hosting emulator", async () => {
+  it("serves the built dashboard, its manifest and service worker from the Hosting emulator", async () => {
     const response = await fetch("http://127.0.0.1:5002/");
     assert.equal(response.status, 200);
-    assert.match(await response.text(), /Bristol Plumbing dashboard/);
+    const page = await response.text();
+    assert.match(page, /<link rel="manifest" href="\/manifest.webmanifest"/);
+    const entry = /<script type="module"[^>]*src="(\/assets\/[^"]+\.js)"/.exec(page);
+    assert.ok(entry, "the page loads its built script");
+    assert.equal((await fetch(`http://127.0.0.1:5002${entry[1]}`)).status, 200);
+    const manifest = (await (await fetch("http://127.0.0.1:5002/manifest.webmanifest")).json()) as {
+      display: string;
+    };
+    assert.equal(manifest.display, "standalone");
+    assert.equal((await fetch("http://127.0.0.1:5002/sw.js")).status, 200);
   });
 
   describe("when Twilio calls the voice webhook", () => {

@@ -1,0 +1,125 @@
+/** What the screens show, as read from Firestore (see data.ts). */
+export interface Appointment {
+  id: string;
+  customerId: string;
+  customerName: string;
+  customerPhone: string;
+  address: string;
+  serviceId: string;
+  serviceName: string;
+  problem: string;
+  start: Date;
+  end: Date;
+  status: "booked" | "cancelled";
+  confirmation?: "not-requested" | "requested" | "confirmed";
+  source: string;
+  previousStart?: Date;
+  calendarState?: "pending" | "synced" | "error" | "not-connected";
+  updatedAt?: Date;
+  createdAt?: Date;
+}
+
+export interface Turn {
+  at: Date;
+  speaker: string;
+  text: string;
+  emergency?: boolean;
+}
+
+export interface Conversation {
+  id: string;
+  channel: "call" | "sms";
+  phone: string;
+  startedAt: Date;
+  updatedAt: Date;
+  emergency: boolean;
+  outcome?: string;
+  summary?: string;
+  problem?: string;
+  appointmentIds: string[];
+  turns: Turn[];
+  lastTurn?: Turn;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  phone: string;
+  address?: string;
+  propertyNotes?: string;
+  smsOptedOut: boolean;
+}
+
+export interface AttentionItem {
+  id: string;
+  kind: string;
+  to: string;
+  purpose: string;
+  reason: string;
+  at: Date;
+  acknowledged: boolean;
+}
+
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  body: string;
+  purpose: string;
+  status: string;
+  relatedId?: string;
+  createdAt: Date;
+}
+
+export interface OpeningPeriod {
+  open: string;
+  close: string;
+}
+
+export interface ServiceView {
+  id: string;
+  name: string;
+  durationMinutes: number;
+  bufferMinutes?: number;
+  keywords?: string[];
+  earliestStart?: string;
+  latestStart?: string;
+  allowedWeekdays?: number[];
+}
+
+/**
+ * The business document as the settings screen edits it. The server checks
+ * every change against the tenant schema and answers problems by path, so
+ * this view only needs the fields it shows.
+ */
+export interface BusinessView {
+  id: string;
+  name: string;
+  timeZone: string;
+  phoneNumber: string;
+  ownerName: string;
+  ownerMobile: string;
+  backupNumbers: string[];
+  greeting: string;
+  hours: Record<string, OpeningPeriod[]>;
+  services: ServiceView[];
+  booking: {
+    slotStepMinutes: number;
+    minLeadMinutes: number;
+    horizonDays: number;
+    offerCount: number;
+    defaultServiceId: string;
+    closedDates: string[];
+    maxJobsPerDay?: number;
+    sameDayCutoff?: string;
+    holdMinutes: number;
+    travel: unknown;
+  };
+  emergency: { extraPhrases: string[]; ringSeconds: number; callbackPromise: string };
+  notifications: {
+    ownerAlerts: Record<string, boolean>;
+    ownerQuietHours: { start: string; end: string } | null;
+    customerNight: { start: string; end: string } | null;
+    reminders: Array<{ id: string; minutesBefore: number }>;
+    templates: Record<string, string>;
+  };
+}

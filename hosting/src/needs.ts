@@ -1,0 +1,90 @@
+import type { LiveData } from "./data";
+import type { Conversation } from "./model";
+
+/**
+ * The "Needs you" queue: what the owner should act on, most urgent first.
+ * Emergencies nobody has marked handled, callbacks and messages, callers
+ * who hung up before booking, customers' texts, texts that failed, and a
+ * calendar that needs reconnecting.
+ */
+export type NeedKind = "emergency" | "callback" | "lead" | "text" | "failed-text" | "calendar";
+
+export interface Need {
+  id: string;
+  kind: NeedKind;
+  title: string;
+  detail: string;
+  at: Date;
+  phone?: string;
+  conversationId?: string;
+  attentionId?: string;
+}
+
+const ORDER: NeedKind[] = ["emergency", "calendar", "callback", "lead", "text", "failed-text"];
+
+export function conversationNeed(c: Conversation): NeedKind | null {
+  // A text thread needs the owner when the customer had the last word.
+  if (c.channel === "sms") return c.lastTurn?.speaker === "customer" ? "text" : null;
+  if (c.emergency) return "emergency";
+  if (c.outcome === "message-taken") return "callback";
+  if (
+    (c.outcome === "caller-hung-up" || c.outcome === "completed") &&
+    c.appointmentIds.length === 0 &&
+    c.problem
+  )
+    return "lead";
+  return null;
+}
+
+export function needsYou(
+  data: LiveData,
+  nameOf: (phone: string) => string,
+  calendarStatus?: string,
+): Need[] {
+  const needs: Need[] = [];
+  for (const c of data.conversations) {
+    if (data.handled[c.id]) continue;
+    const kind = conversationNeed(c);
+    if (!kind) continue;
+    const who = nameOf(c.phone);
+    const what = c.summary ?? c.problem ?? c.lastTurn?.text ?? "";
+    const titles: Record<string, string> = {
+      emergency: `Emergency: ${who}`,
+      callback: `Call back ${who}`,
+      lead: `${who} didn't book`,
+      text: `Text from ${who}`,
+    };
+    needs.push({
+      id: c.id,
+      kind,
+      title: titles[kind],
+      detail: what,
+      at: c.updatedAt,
+      phone: c.phone,
+      conversationId: c.id,
+    });
+  }
+  for (const a of data.attention) {
+    if (a.acknowledged || a.kind !== "sms-failed") continue;
+    needs.push({
+      id: a.id,
+      kind: "failed-text",
+      title: `Text to ${a.to} failed`,
+      detail: a.reason,
+      at: a.at,
+      attentionId: a.id,
+    });
+  }
+  if (calendarStatus === "needs-reconnect") {
+    needs.push({
+      id: "calendar",
+      kind: "calendar",
+      title: "Reconnect Google Calendar",
+      detail: "Bookings aren't reaching your calendar until you reconnect it in Settings.",
+      at: new Date(),
+    });
+  }
+  return needs.sort(
+    (x, y) => ORDER.indexOf(x.kind) - ORDER.indexOf(y.kind) || y.at.getTime() - x.at.getTime(),
+  );
+}
