@@ -173,10 +173,16 @@ describe("the safety question when the signals are partial", () => {
   it("turns a yes into the emergency the question was about, in the caller's words", () => {
     const check = assessEmergency("the boiler's leaking").safetyCheck;
     assert.ok(check);
-    const emergency = confirmedEmergency(check, "the boiler's leaking");
+    const emergency = confirmedEmergency(check.kind, "the boiler's leaking");
     assert.equal(emergency.kind, "burst-pipe");
     assert.equal(emergency.label, "Burst pipe or uncontrolled water");
     assert.match(emergency.safetyAdvice, /stopcock/);
     assert.equal(emergency.matched, "the boiler's leaking");
+  });
+
+  it("still escalates a yes whose kind it no longer knows, with the general water advice", () => {
+    const emergency = confirmedEmergency("retired-kind", "the tank's leaking");
+    assert.equal(emergency.kind, "custom");
+    assert.match(emergency.safetyAdvice, /stopcock/);
   });
 });

@@ -1,7 +1,11 @@
 import { Business, defaultService, greetingFor, serviceById } from "../business/business";
 import type { Customer } from "../customers/customer";
 import type { EmergencyDetection } from "../emergency/emergency.classifier";
-import { detectEmergency } from "../emergency/emergency.classifier";
+import {
+  assessEmergency,
+  confirmedEmergency,
+  SafetyCheck,
+} from "../emergency/emergency.classifier";
 import { classifyUtterance, Intent } from "../nlu/intent.classifier";
 import { extractSlots, parseYesNo } from "../nlu/slot-extractor";
 import { normalisePhoneNumber } from "../phone/phone-number";
@@ -22,7 +26,13 @@ import {
   continueChange,
   startChange,
 } from "./change-booking.dialogue";
-import { DialogueState, initialDialogueState, MessageReason, OfferedSlot } from "./dialogue-state";
+import {
+  DialogueState,
+  initialDialogueState,
+  MessageReason,
+  OfferedSlot,
+  PendingSafetyCheck,
+} from "./dialogue-state";
 import { looksLikeName, tidyName, withArticle } from "./spoken-words";
 import { chooseOffer, wantsOtherTimes } from "./offer-choice";
 
@@ -91,12 +101,27 @@ export function greet(ctx: TurnContext): { state: DialogueState; say: string[] }
 
 /**
  * One caller turn. The emergency check comes first, on every turn and at
- * any confidence, before anything else the caller is in the middle of.
+ * any confidence, before anything else the caller is in the middle of. When
+ * the signals are only partial, the safety question comes next.
  */
 export function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnContext): TurnDecision {
   const speech = (input.speech ?? "").trim();
-  const emergency = speech ? detectEmergency(speech, ctx.business.emergency.extraPhrases) : null;
-  if (emergency && !state.emergency) return escalateEmergency(state, emergency, speech, ctx);
+  const extraPhrases = ctx.business.emergency.extraPhrases;
+  const { detection: emergency, safetyCheck } = speech
+    ? assessEmergency(speech, extraPhrases)
+    : { detection: null, safetyCheck: null };
+  if (emergency && !state.emergency) {
+    // A clear emergency in the answer to a safety question is that emergency.
+    const words = state.safetyCheck ? `${state.safetyCheck.words} / ${speech}` : speech;
+    return escalateEmergency(leaveSafetyCheck(state), emergency, words, ctx);
+  }
+  if (state.stage === "safety-check" && state.safetyCheck) {
+    return answerSafetyCheck(state, state.safetyCheck, input, speech, ctx);
+  }
+  // Asked whatever the recogniser's confidence: a question costs a few seconds, a miss a ceiling.
+  if (safetyCheck && mayAsk(state, safetyCheck)) {
+    return askSafetyQuestion(state, safetyCheck, speech, ctx);
+  }
 
   const unusable =
     speech === "" || (input.confidence !== null && input.confidence < MIN_SPEECH_CONFIDENCE);
@@ -105,12 +130,38 @@ export function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnCont
       speech === "" ? "Sorry, I didn't hear anything." : "Sorry, I didn't quite catch that.";
     return notUnderstood(state, ctx, apology, null);
   }
+  return routeTurn(state, speech, ctx);
+}
 
+/** The rest of a turn, once no emergency or safety question stands in the way. */
+function routeTurn(state: DialogueState, speech: string, ctx: TurnContext): TurnDecision {
   const { intent } = classifyUtterance(speech, {
     extraEmergencyPhrases: ctx.business.emergency.extraPhrases,
+    ownerName: ctx.business.ownerName,
   });
   if (intent === "human" && state.stage !== "taking-message") {
     return decision({ ...state, stage: "transferring" }, transferToOwner(ctx), intent);
+  }
+  if (intent === "repeat") {
+    // "What?" is not a failed turn: say the last question again.
+    return decision(state, { type: "listen", say: [repeatPrompt(state, ctx)] }, intent);
+  }
+  // Moving or cancelling has its own message step, which keeps the reason.
+  if (
+    intent === "callback" &&
+    state.stage !== "taking-message" &&
+    !state.stage.startsWith("change-")
+  ) {
+    return decision(
+      { ...state, stage: "taking-message", messageReason: "callback", failedTurns: 0 },
+      {
+        type: "listen",
+        say: [
+          `Of course, ${ctx.business.ownerName} will call you back${spokenCallback(state, ctx)}. What would you like me to tell ${ctx.business.ownerName}?`,
+        ],
+      },
+      intent,
+    );
   }
 
   const next = { ...state, draft: { ...state.draft } };
@@ -162,6 +213,7 @@ export function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnCont
       );
     case "transferring":
     case "ended":
+    case "safety-check":
       return decision(next, { type: "hang-up", say: ["Thanks for calling. Goodbye."] }, intent);
   }
 }
@@ -279,6 +331,98 @@ export function emergencyUnanswered(state: DialogueState, ctx: TurnContext): Tur
   );
 }
 
+/** At most once per kind a call, never once an emergency is under way or the call is ending. */
+function mayAsk(state: DialogueState, check: SafetyCheck): boolean {
+  if (state.emergency) return false;
+  if (state.stage === "transferring" || state.stage === "ended") return false;
+  return !(state.safetyAsked ?? []).includes(check.kind);
+}
+
+function askSafetyQuestion(
+  state: DialogueState,
+  check: SafetyCheck,
+  speech: string,
+  ctx: TurnContext,
+): TurnDecision {
+  const { intent } = classifyUtterance(speech, {
+    extraEmergencyPhrases: ctx.business.emergency.extraPhrases,
+    ownerName: ctx.business.ownerName,
+  });
+  const pending: PendingSafetyCheck = {
+    kind: check.kind,
+    question: check.question,
+    words: speech,
+    resumeStage: state.stage,
+    unclearAnswers: 0,
+  };
+  return decision(
+    {
+      ...state,
+      stage: "safety-check",
+      safetyCheck: pending,
+      safetyAsked: [...(state.safetyAsked ?? []), check.kind],
+    },
+    { type: "listen", say: [check.question] },
+    intent,
+  );
+}
+
+/** Small amounts or a denial in an answer that has no plain yes or no in it. */
+const SAFE_ANSWER =
+  /\b(?:not|isn't|it's not|nothing|only|just a|small|slow|slowly|a bit|little|tiny|drips?|dripping|stopped|under control|turned it off|it's off|fine|ok|okay)\b/i;
+/** Answers we cannot read this many times are taken as a yes: in doubt, we escalate. */
+export const MAX_UNCLEAR_SAFETY_ANSWERS = 2;
+
+function answerSafetyCheck(
+  state: DialogueState,
+  pending: PendingSafetyCheck,
+  input: TurnInput,
+  speech: string,
+  ctx: TurnContext,
+): TurnDecision {
+  const { intent } = speech
+    ? classifyUtterance(speech, {
+        extraEmergencyPhrases: ctx.business.emergency.extraPhrases,
+        ownerName: ctx.business.ownerName,
+      })
+    : { intent: null };
+  const answer = speech ? parseYesNo(speech) : null;
+  const confirm = (): TurnDecision => {
+    const emergency = confirmedEmergency(pending.kind, pending.words);
+    const words = speech ? `${pending.words} / ${speech}` : pending.words;
+    return escalateEmergency(leaveSafetyCheck(state), emergency, words, ctx);
+  };
+  if (answer === "yes") return confirm();
+  if (answer === "no" || (speech && SAFE_ANSWER.test(speech))) {
+    const resumed: DialogueState = { ...leaveSafetyCheck(state), failedTurns: 0 };
+    const carried = routeTurn(resumed, pending.words, ctx);
+    const thanks = "Thanks, that's good to know.";
+    const outcome =
+      "say" in carried.outcome
+        ? { ...carried.outcome, say: [thanks, ...carried.outcome.say] }
+        : carried.outcome;
+    return { ...carried, outcome } as TurnDecision;
+  }
+  if (intent === "repeat") {
+    return decision(state, { type: "listen", say: [pending.question] }, intent);
+  }
+  const unclearAnswers = pending.unclearAnswers + 1;
+  if (unclearAnswers >= MAX_UNCLEAR_SAFETY_ANSWERS) return confirm();
+  const lead = input.speech === null || speech === "" ? "Sorry, I didn't hear you." : "Sorry,";
+  return decision(
+    { ...state, safetyCheck: { ...pending, unclearAnswers } },
+    { type: "listen", say: [`${lead} ${pending.question} Please say yes or no.`] },
+    intent,
+  );
+}
+
+/** Back to where the call was before the safety question, with the question settled. */
+function leaveSafetyCheck(state: DialogueState): DialogueState {
+  if (!state.safetyCheck) return state;
+  const { safetyCheck, ...rest } = state;
+  return { ...rest, stage: safetyCheck.resumeStage };
+}
+
 function escalateEmergency(
   state: DialogueState,
   emergency: EmergencyDetection,
@@ -327,7 +471,7 @@ function handleRequest(
       intent,
     );
   }
-  if (GREETING_ONLY.test(speech.trim())) {
+  if (intent === "greeting" || GREETING_ONLY.test(speech.trim())) {
     return decision(
       state,
       {
@@ -350,7 +494,6 @@ function handleRequest(
     case "emergency":
     case "human":
     case "callback":
-    case "greeting":
     case "repeat":
       if (slots.serviceId || slots.problem) return startBooking(state, speech, ctx, intent);
       if (state.stage === "anything-else" && parseYesNo(speech) === "yes") {
@@ -774,6 +917,8 @@ function repeatPrompt(state: DialogueState, ctx: TurnContext): string {
       return "What message would you like me to pass on?";
     case "anything-else":
       return "Is there anything else I can help with?";
+    case "safety-check":
+      return state.safetyCheck?.question ?? "How can I help?";
     case "change-choosing-time":
       return offersSentence(state.offers, ctx);
     default:

@@ -15,6 +15,8 @@ export type Stage =
   | "taking-message"
   | "transferring"
   | "ended"
+  // Asking the safety question before going on (call-dialogue.ts).
+  | "safety-check"
   // Moving or cancelling a booking (change-booking.dialogue.ts).
   | "change-verifying-name"
   | "change-verifying-postcode"
@@ -39,7 +41,20 @@ export interface OfferedSlot {
 
 /** Why the caller is leaving a message, so the owner's SMS can say so. */
 export type MessageReason =
-  "reschedule" | "cancel" | "question" | "owner-unavailable" | "misunderstood";
+  "reschedule" | "cancel" | "question" | "owner-unavailable" | "misunderstood" | "callback";
+
+/** A safety question waiting for its answer. */
+export interface PendingSafetyCheck {
+  /** The emergency a yes means. */
+  kind: string;
+  question: string;
+  /** What the caller said that raised it; carried on with after a no. */
+  words: string;
+  /** Where the call was, to go back to after a no. */
+  resumeStage: Stage;
+  /** Answers we could not read so far. */
+  unclearAnswers: number;
+}
 
 /**
  * An upcoming appointment as the caller may hear it read back: what and when,
@@ -84,6 +99,10 @@ export interface DialogueState {
   chosen?: OfferedSlot;
   messageReason?: MessageReason;
   emergency?: { kind: string; label: string; words: string };
+  /** The safety question being asked. */
+  safetyCheck?: PendingSafetyCheck;
+  /** Kinds already asked about on this call: each question is asked at most once. */
+  safetyAsked?: string[];
   appointmentId?: string;
   change?: BookingChange;
   /** When the caller would like the visit ("tomorrow morning"); offers honour it. */

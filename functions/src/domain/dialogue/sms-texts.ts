@@ -54,6 +54,7 @@ const REASON_TEXT: Record<MessageReason, string> = {
   question: "has a question",
   "owner-unavailable": "asked for you",
   misunderstood: "needs a call back",
+  callback: "asked you to call back",
 };
 
 export function ownerMessageText(details: {

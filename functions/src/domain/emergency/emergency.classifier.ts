@@ -55,8 +55,6 @@ const COMPILED_QUESTIONS = SAFETY_QUESTIONS.map((q) => ({
   patterns: q.cues.map((c) => new RegExp(c.pattern, "g")),
 }));
 
-const RULE_BY_KIND = new Map(EMERGENCY_RULES.map((r) => [r.kind as EmergencyKind, r]));
-
 const anyOf = (sources: readonly string[]): RegExp => new RegExp(sources.join("|"));
 
 const C = EMERGENCY_CONTEXT_RULES;
@@ -244,13 +242,20 @@ export function detectEmergency(
   return assessEmergency(utterance, extraPhrases).detection;
 }
 
-/** The detection a "yes" to a safety question stands for, in the caller's own words. */
-export function confirmedEmergency(check: SafetyCheck, words: string): EmergencyDetection {
-  const rule = RULE_BY_KIND.get(check.kind);
-  return {
-    kind: check.kind,
-    label: rule?.label ?? CUSTOM_PHRASE_LABEL,
-    matched: words,
-    safetyAdvice: rule?.safetyAdvice ?? CUSTOM_PHRASE_SAFETY_ADVICE,
-  };
+/**
+ * The detection a "yes" to a safety question stands for, in the caller's own
+ * words. `kind` comes back from stored call state, so an unknown one still
+ * escalates, with the general water advice.
+ */
+export function confirmedEmergency(kind: string, words: string): EmergencyDetection {
+  const rule = EMERGENCY_RULES.find((r) => r.kind === kind);
+  if (!rule) {
+    return {
+      kind: "custom",
+      label: CUSTOM_PHRASE_LABEL,
+      matched: words,
+      safetyAdvice: CUSTOM_PHRASE_SAFETY_ADVICE,
+    };
+  }
+  return { kind: rule.kind, label: rule.label, matched: words, safetyAdvice: rule.safetyAdvice };
 }
