@@ -200,6 +200,20 @@ export async function runLoadTest(
   let frontDoor: FrontDoor | undefined;
   const instances: FunctionInstance[] = [];
   const startedAt = performance.now();
+  /** The emulator and the instances while they start: stopping waits for them, to stop them too. */
+  let starting: Promise<unknown> | undefined;
+  const stopAll = async () => {
+    await starting;
+    for (const instance of instances) await instance.stop();
+    await frontDoor?.stop();
+    await firestore?.stop();
+  };
+  // The emulator runs in its own process group, out of reach of Ctrl-C: stop it on the way out.
+  const interrupted = (signal: NodeJS.Signals) => {
+    void stopAll().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     // The emulator (a JVM) and the instance start side by side: each takes seconds.
     const firestorePort = await freePort();
@@ -207,20 +221,22 @@ export async function runLoadTest(
     frontDoor = await startFrontDoor();
     const authToken = randomBytes(16).toString("hex");
     const env = instanceEnv(functionsDir, frontDoor.baseUrl, authToken, firestoreHost);
-    const [started, ...served] = await Promise.allSettled([
+    const starts = Promise.allSettled([
       startOfficialFirestore({
         projectId: PROJECT_ID,
         port: firestorePort,
         rulesPath: path.join(repoRoot, "firestore.rules"),
-      }),
+      }).then((running) => (firestore = running)),
       ...SERVED_FUNCTIONS.map((target) =>
-        startFunctionInstance({ target, source: functionsDir, env }),
+        startFunctionInstance({ target, source: functionsDir, env }).then((instance) =>
+          instances.push(instance),
+        ),
       ),
     ]);
-    for (const result of served) if (result.status === "fulfilled") instances.push(result.value);
-    if (started.status === "rejected") throw started.reason;
-    firestore = started.value;
-    for (const result of served) if (result.status === "rejected") throw result.reason;
+    starting = starts;
+    const failed = (await starts).find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
+    if (!firestore) throw new Error("the Firestore emulator did not start");
     for (const instance of instances) {
       const endpoint = exports[instance.target].__endpoint;
       frontDoor.route(instance.target, instance.port, declaredConcurrency(endpoint).value);
@@ -375,9 +391,9 @@ export async function runLoadTest(
       seconds: round((performance.now() - startedAt) / 1000),
     };
   } finally {
-    for (const instance of instances) await instance.stop();
-    await frontDoor?.stop();
-    await firestore?.stop();
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+    await stopAll();
   }
 }
 

@@ -63,22 +63,20 @@ export async function startOfficialFirestore(options: FirestoreOptions): Promise
   child.stderr.on("data", collect);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
+  const group = child.pid;
+  /** Stops the launcher and its JVM together, and waits until both are gone. */
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      return; // already gone
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-(child.pid as number), "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 5_000);
+    if (group === undefined || !signalGroup(group, "SIGTERM")) return;
     await exited;
-    clearTimeout(timer);
+    const deadline = Date.now() + 5_000;
+    // The JVM runs its shutdown hooks after the launcher has gone.
+    while (signalGroup(group, 0)) {
+      if (Date.now() > deadline) {
+        signalGroup(group, "SIGKILL");
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   };
 
   const host = `127.0.0.1:${port}`;
@@ -95,4 +93,14 @@ export async function startOfficialFirestore(options: FirestoreOptions): Promise
   }
   await stop();
   throw new Error(`The official Firestore emulator did not start on ${host}:\n${output}`);
+}
+
+/** Sends a signal to a whole process group; false once the group is gone. */
+function signalGroup(group: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-group, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
