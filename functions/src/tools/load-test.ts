@@ -67,6 +67,8 @@ export interface LoadReport {
   turnP95Ms: number;
   turnP99Ms: number;
   maxQueued: number;
+  /** Requests that waited for the instance at all. */
+  queuedRequests: number;
   baselineReadWriteP50Ms: number;
   concurrency: number;
   concurrencySource: Concurrency["source"];
@@ -380,6 +382,7 @@ export async function runLoadTest(
       turnP95Ms: round(turns.p95),
       turnP99Ms: round(turns.p99),
       maxQueued: Math.max(0, ...gates.map((g) => g.maxQueued)),
+      queuedRequests: gates.reduce((sum, g) => sum + g.queuedRequests, 0),
       baselineReadWriteP50Ms: round(baseline.p50),
       concurrency: concurrency.value,
       concurrencySource: concurrency.source,

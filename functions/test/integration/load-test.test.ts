@@ -38,6 +38,7 @@ describe("npm run load, the load test on the Functions Framework", function () {
       "turnP95Ms",
       "turnP99Ms",
       "maxQueued",
+      "queuedRequests",
       "baselineReadWriteP50Ms",
       "concurrency",
     ]) {
