@@ -11,6 +11,7 @@ import { CallDeps, handleCallTurn, startCall } from "../../src/app/handle-call";
 import type { Business } from "../../src/domain/business/business";
 import type { CallInstruction } from "../../src/domain/dialogue/call-instruction";
 import { createTestTenant } from "../support/firestore-tenant";
+import { onOfficialFirestore } from "../support/firestore-kind";
 import { ManualClock, RecordingLogger } from "../support/in-memory-outbox.store";
 
 // Wednesday 25 November 2026, 10:00 in Bristol (GMT).
@@ -174,6 +175,35 @@ describe("scheduling against Firestore", () => {
       );
       const winners = results.filter((r) => r.held.length === 1).length;
       assert.ok(winners <= 1, `${winners} callers hold the same time`);
+    });
+  });
+
+  describe("holds contended on the official emulator", function () {
+    const holds = () => new FirestoreHoldRepository(appFirestore());
+    const at = (minutes: number) => new Date(NOW.getTime() + minutes * MINUTE);
+    before(function () {
+      // The takeover relies on a lastUpdateTime precondition, which the embedded server ignores.
+      if (!onOfficialFirestore()) this.skip();
+    });
+
+    it("gives an expired hold to exactly one of many callers taking it over at once", async () => {
+      const businessId = `holds-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      await holds().hold(businessId, "gone", [{ start: at(180), end: at(195) }], NOW, at(5));
+      const later = at(6);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          holds().hold(
+            businessId,
+            `caller-${i}`,
+            [{ start: at(180), end: at(195) }],
+            later,
+            at(11),
+          ),
+        ),
+      );
+      assert.equal(results.filter((r) => r.held.length === 1).length, 1);
+      const live = await holds().listActive(businessId, NOW, at(24 * 60), later);
+      assert.equal(live.length, 1);
     });
   });
 

@@ -1,39 +1,45 @@
-import * as net from "node:net";
-import { startEmbeddedFirestore, EmbeddedFirestore } from "../../src/tools/embedded-firestore";
+import * as path from "node:path";
+import { FirestoreBackend, startBestFirestore } from "../../src/tools/firestore-backend";
 
 /**
- * Every suite talks to a real Firestore protocol server: the official emulator
- * when FIRESTORE_EMULATOR_HOST already points at one, otherwise the embedded
- * server started here on a free port.
+ * Every suite talks to a real Firestore protocol server: the one
+ * FIRESTORE_EMULATOR_HOST already points at, otherwise the best one this
+ * machine has (src/tools/firestore-backend.ts: the official emulator with
+ * firestore.rules loaded, the embedded server only as a last resort, never
+ * under FIRESTORE_BACKEND=official), on a free port. TEST_FIRESTORE_KIND says
+ * which, for the tests that state what each backend guarantees.
  */
 export const TEST_PROJECT_ID = "demo-bristol-plumbing";
+export const RULES_FILE = path.resolve(__dirname, "../../../../firestore.rules");
 
-let embedded: EmbeddedFirestore | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+let backend: FirestoreBackend | undefined;
 
 export const mochaHooks = {
-  async beforeAll(): Promise<void> {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(90_000);
     process.env.GCLOUD_PROJECT = TEST_PROJECT_ID;
-    if (!process.env.FIRESTORE_EMULATOR_HOST) {
-      embedded = await startEmbeddedFirestore(await freePort());
-      process.env.FIRESTORE_EMULATOR_HOST = embedded.host;
-      process.env.TEST_FIRESTORE_KIND = "embedded";
-    } else {
+    // Nothing here runs on Google Cloud: spare the client libraries the metadata-server probe.
+    process.env.METADATA_SERVER_DETECTION ??= "none";
+    if (process.env.FIRESTORE_EMULATOR_HOST) {
       process.env.TEST_FIRESTORE_KIND ??= "external";
+      return;
     }
+    const output: string[] = [];
+    backend = await startBestFirestore({
+      projectId: TEST_PROJECT_ID,
+      rulesPath: RULES_FILE,
+      log: (line) => output.push(line),
+    });
+    // Said once, where the suite's output starts; on the embedded server, with why.
+    console.log(`[tests] Firestore: ${backend.kind} at ${backend.host}`);
+    if (backend.kind === "embedded") {
+      console.warn(`[tests] ${output.filter((l) => /embedded/.test(l)).join("\n[tests] ")}`);
+    }
+    process.env.FIRESTORE_EMULATOR_HOST = backend.host;
+    process.env.TEST_FIRESTORE_KIND = backend.kind;
   },
-  afterAll(): void {
-    embedded?.stop();
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(30_000);
+    await backend?.stop();
   },
 };
