@@ -28,6 +28,7 @@ import {
 } from "./change-booking.dialogue";
 import {
   DialogueState,
+  DoneAction,
   initialDialogueState,
   MessageReason,
   OfferedSlot,
@@ -267,10 +268,16 @@ export function bookingConfirmed(
     ? ` I'll text a confirmation to the number ending ${lastDigits(state.draft.callbackNumber)}.`
     : "";
   // The caller's details carry over to another job on the same call; this job's do not.
-  const { name, address, callbackNumber } = state.draft;
+  const { name, address, callbackNumber, problem } = state.draft;
+  const service = serviceFor(state, ctx).name;
+  const booked: DoneAction = {
+    action: "booked",
+    appointmentId,
+    job: problem ? `${service}: ${problem}` : service,
+  };
   return decision(
     {
-      ...state,
+      ...withDone(state, booked),
       stage: "anything-else",
       appointmentId,
       failedTurns: 0,
@@ -516,7 +523,7 @@ function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext):
   const next = { ...state, stage: "anything-else" as const, failedTurns: 0 };
   if (/\b(open|opening|hours|close|shut|times?)\b/i.test(speech)) {
     return decision(
-      next,
+      withDone(next, { action: "answered", job: "opening hours" }),
       { type: "listen", say: [describeOpeningHours(ctx.business), follow] },
       "question",
     );
@@ -524,7 +531,7 @@ function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext):
   if (/\b(what (jobs|work|services)|what do you do|services)\b/i.test(speech)) {
     const names = ctx.business.services.map((s) => s.name.toLowerCase());
     return decision(
-      next,
+      withDone(next, { action: "answered", job: "what we do" }),
       {
         type: "listen",
         say: [`We can book ${joinWithAnd(names)}, and we handle emergencies.`, follow],
@@ -978,5 +985,13 @@ function joinWithAnd(items: readonly string[]): string {
 }
 
 function decision(state: DialogueState, outcome: TurnOutcome, intent: Intent | null): TurnDecision {
-  return { state, outcome, intent, emergency: null };
+  const recorded =
+    outcome.type === "leave-message"
+      ? withDone(state, { action: "message", reason: outcome.reason })
+      : state;
+  return { state: recorded, outcome, intent, emergency: null };
+}
+
+function withDone(state: DialogueState, done: DoneAction): DialogueState {
+  return { ...state, done: [...(state.done ?? []), done] };
 }

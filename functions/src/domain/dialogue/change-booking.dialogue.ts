@@ -6,7 +6,13 @@ import { extractSlots, parseOrdinalChoice, parseYesNo } from "../nlu/slot-extrac
 import type { Appointment } from "../scheduling/appointment";
 import { describeSlot, spokenTime } from "../scheduling/availability";
 import { parseTimePreference } from "../scheduling/time-preference";
-import type { BookingChange, DialogueState, OfferedSlot, UpcomingVisit } from "./dialogue-state";
+import type {
+  BookingChange,
+  DialogueState,
+  DoneAction,
+  OfferedSlot,
+  UpcomingVisit,
+} from "./dialogue-state";
 import { looksLikeName, tidyName, withArticle } from "./spoken-words";
 
 /**
@@ -205,7 +211,12 @@ export function bookingCancelled(
   ctx: ChangeContext,
 ): ChangeDecision {
   if (!cancelled) return bookingGone(state, ctx);
-  return decision(finished(state, cancelled.id), {
+  const done = {
+    action: "cancelled" as const,
+    appointmentId: cancelled.id,
+    job: cancelled.serviceName,
+  };
+  return decision(finished(state, cancelled.id, done), {
     type: "listen",
     say: [
       "That's cancelled. You'll get a text to confirm.",
@@ -219,7 +230,8 @@ export function bookingMoved(
   moved: Appointment,
   ctx: ChangeContext,
 ): ChangeDecision {
-  return decision(finished(state, moved.id), {
+  const done = { action: "moved" as const, appointmentId: moved.id, job: moved.serviceName };
+  return decision(finished(state, moved.id, done), {
     type: "listen",
     say: [
       `Done. Your ${moved.serviceName.toLowerCase()} is now on ${visitTime(moved.start, ctx)}. You'll get a text to confirm.`,
@@ -489,8 +501,14 @@ function keptAsItWas(state: DialogueState, said: string): ChangeStep {
 }
 
 /** The change is done: back to the main dialogue with the caller's own details only. */
-function finished(state: DialogueState, appointmentId: string): DialogueState {
-  return { ...leaveChange(state), stage: "anything-else", failedTurns: 0, appointmentId };
+function finished(state: DialogueState, appointmentId: string, done: DoneAction): DialogueState {
+  return {
+    ...leaveChange(state),
+    stage: "anything-else",
+    failedTurns: 0,
+    appointmentId,
+    done: [...(state.done ?? []), done],
+  };
 }
 
 function leaveChange(state: DialogueState): DialogueState {

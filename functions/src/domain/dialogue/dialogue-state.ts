@@ -43,6 +43,15 @@ export interface OfferedSlot {
 export type MessageReason =
   "reschedule" | "cancel" | "question" | "owner-unavailable" | "misunderstood" | "callback";
 
+/** Something the call got done, kept for the conversation's summary. */
+export interface DoneAction {
+  action: "booked" | "moved" | "cancelled" | "message" | "answered";
+  appointmentId?: string;
+  /** The job in the owner's words: the service, and the problem as the caller put it. */
+  job?: string;
+  reason?: MessageReason;
+}
+
 /** A safety question waiting for its answer. */
 export interface PendingSafetyCheck {
   /** The emergency a yes means. */
@@ -103,6 +112,8 @@ export interface DialogueState {
   safetyCheck?: PendingSafetyCheck;
   /** Kinds already asked about on this call: each question is asked at most once. */
   safetyAsked?: string[];
+  /** What the call has done so far, in order (bookings, moves, messages...). */
+  done?: DoneAction[];
   appointmentId?: string;
   change?: BookingChange;
   /** When the caller would like the visit ("tomorrow morning"); offers honour it. */
