@@ -87,6 +87,23 @@ const CALENDAR: Record<string, string> = {
   synced: "In your calendar",
   pending: "Calendar updating",
   error: "Calendar error",
+  "not-connected": "No calendar connected",
+};
+
+const TEXT_KIND: Record<string, string> = {
+  "booking-confirmation": "Confirmation",
+  "appointment-reminder": "Reminder",
+  "appointment-moved": "New-time text",
+  "appointment-cancelled": "Cancellation text",
+};
+
+const TEXT_STATUS: Record<string, string> = {
+  PENDING: "queued",
+  PROCESSING: "sending",
+  RETRY: "retrying",
+  SUCCESS: "sent",
+  SIMULATED: "sent (simulated)",
+  ERROR: "failed",
 };
 
 export function JobCard(props: {
@@ -132,8 +149,12 @@ export function JobCard(props: {
           )}
           {job.previousStart && <span class="pill">Moved</span>}
           {latestText && (
-            <span class="pill" title={latestText.body}>
-              Text {latestText.status === "PENDING" ? "queued" : latestText.status.toLowerCase()}
+            <span
+              class={`pill${latestText.status === "ERROR" ? " warn-pill" : ""}`}
+              title={latestText.body}
+            >
+              {TEXT_KIND[latestText.purpose] ?? "Text"}{" "}
+              {TEXT_STATUS[latestText.status] ?? latestText.status.toLowerCase()}
             </span>
           )}
         </p>

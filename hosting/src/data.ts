@@ -10,7 +10,7 @@ import {
   onSnapshot,
   orderBy,
   persistentLocalCache,
-  persistentSingleTabManager,
+  persistentMultipleTabManager,
   query,
   Timestamp,
   where,
@@ -38,7 +38,7 @@ let db: Firestore | undefined;
 export function firestore(app: FirebaseApp): Firestore {
   if (!db) {
     db = initializeFirestore(app, {
-      localCache: persistentLocalCache({ tabManager: persistentSingleTabManager(undefined) }),
+      localCache: persistentLocalCache({ tabManager: persistentMultipleTabManager() }),
     });
     if (isLocal) connectFirestoreEmulator(db, emulatorHost, EMULATOR_PORTS.firestore);
   }

@@ -22,13 +22,22 @@ export const EMULATOR_PORTS = { auth: 9099, firestore: 8080, functions: 5001 };
 let app: FirebaseApp | undefined;
 let auth: Auth | undefined;
 
+const CONFIG_KEY = "firebase-web-config";
+
+/** Hosting's config, remembered: offline, the same config finds the same stored session. */
 async function webConfig(): Promise<FirebaseOptions> {
   try {
     const response = await fetch("/__/firebase/init.json");
-    if (response.ok) return (await response.json()) as FirebaseOptions;
+    if (response.ok) {
+      const config = (await response.json()) as FirebaseOptions;
+      localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
+      return config;
+    }
   } catch {
-    // offline and never cached: fall through to the local demo project
+    // offline: use the config remembered from the last visit
   }
+  const remembered = localStorage.getItem(CONFIG_KEY);
+  if (remembered) return JSON.parse(remembered) as FirebaseOptions;
   return { projectId: "demo-bristol-plumbing", apiKey: "demo-api-key", authDomain: location.host };
 }
 

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import functionsTest from "firebase-functions-test";
 import { DateTime } from "luxon";
 import { FirestoreAppointmentRepository } from "../../src/adapters/firestore/appointment.repository";
+import { FirestoreBusinessRepository } from "../../src/adapters/firestore/business.repository";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
 import type { Business } from "../../src/domain/business/business";
@@ -373,6 +374,22 @@ describe("the dashboard's callable functions, against Firestore", function () {
       const [entry] = await auditOf(a);
       assert.equal(entry.before.greeting, a.greeting);
       assert.equal(entry.after.greeting, "Hello, {business} here.");
+    });
+
+    it("reaches the next call even on an instance that has the old settings cached", async () => {
+      const voiceInstance = new FirestoreBusinessRepository(appFirestore());
+      assert.equal((await voiceInstance.getById(a.id))?.greeting, a.greeting);
+      await call(
+        "updateSettings",
+        { businessId: a.id, settings: { greeting: "New words from {business}." } },
+        ownerOf(a),
+      );
+      // A call in progress keeps its settings; the next call (found by the number it dialled) reads afresh.
+      assert.equal((await voiceInstance.getById(a.id))?.greeting, a.greeting);
+      assert.equal(
+        (await voiceInstance.findByPhoneNumber(a.phoneNumber))?.greeting,
+        "New words from {business}.",
+      );
     });
 
     it("answers every invalid field by path and saves nothing", async () => {

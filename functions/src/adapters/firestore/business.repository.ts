@@ -14,15 +14,19 @@ export class FirestoreBusinessRepository implements BusinessDirectory {
     private readonly nowMs: () => number = Date.now,
   ) {}
 
+  /**
+   * A new call or text: always the saved settings (one read more per call,
+   * none per turn), so a change the owner just made applies to the next call.
+   */
   async findByPhoneNumber(e164: string): Promise<Business | null> {
     const route = await this.db.doc(paths.phoneRoute(e164)).get();
     const businessId = route.get("businessId");
-    return typeof businessId === "string" ? this.getById(businessId) : null;
+    return typeof businessId === "string" ? this.getById(businessId, { fresh: true }) : null;
   }
 
-  async getById(businessId: string): Promise<Business | null> {
+  async getById(businessId: string, options: { fresh?: boolean } = {}): Promise<Business | null> {
     const cached = this.cache.get(businessId);
-    if (cached && cached.expiresAt > this.nowMs()) return cached.business;
+    if (!options.fresh && cached && cached.expiresAt > this.nowMs()) return cached.business;
     const doc = await this.db.doc(paths.business(businessId)).get();
     if (!doc.exists) return null;
     // A malformed tenant config is a deployment error: fail loudly, naming the field.
