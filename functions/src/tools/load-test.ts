@@ -17,11 +17,11 @@ import * as deployed from "../index";
 import { bareReadWrite } from "./load/firestore-baseline";
 import { declaredConcurrency, type Concurrency } from "./load/declared-concurrency";
 import { startFrontDoor, type FrontDoor } from "./load/front-door";
-import { freePort, startFunctionInstance, type FunctionInstance } from "./load/function-instance";
-import { startOfficialFirestore, type RunningFirestore } from "./load/gcloud-firestore";
+import { startFunctionInstance, type FunctionInstance } from "./load/function-instance";
 import { summarise } from "./load/latency-stats";
 import { callerProfile, loadCaller, type CallerReport } from "./load/load-caller";
 import { overlappingPairs, type BookedSpan } from "./load/overlaps";
+import { freePort, startBestFirestore, type FirestoreBackend } from "./firestore-backend";
 import { DEFAULT_SEED_FILE, readSeedFile, seedDemoTenant } from "./seed";
 import { simulateCall } from "./simulator/call-session";
 import { SimulatorError } from "./simulator/errors";
@@ -198,24 +198,16 @@ export async function runLoadTest(
   const exports = deployed as unknown as Record<string, { __endpoint?: Record<string, unknown> }>;
   const concurrency = declaredConcurrency(exports.voice.__endpoint);
 
-  let firestore: RunningFirestore | undefined;
+  let firestore: FirestoreBackend | undefined;
   let frontDoor: FrontDoor | undefined;
   const instances: FunctionInstance[] = [];
   const startedAt = performance.now();
-  /** The emulator and the instances while they start: stopping waits for them, to stop them too. */
-  let starting: Promise<unknown> | undefined;
   const stopAll = async () => {
-    await starting;
     for (const instance of instances) await instance.stop();
     await frontDoor?.stop();
     await firestore?.stop();
   };
-  // The emulator runs in its own process group, out of reach of Ctrl-C: stop it on the way out.
-  const interrupted = (signal: NodeJS.Signals) => {
-    void stopAll().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-  };
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
+  // However this process ends, the emulator and the instances end with it (process-guard.ts).
   try {
     // The emulator (a JVM) and the instance start side by side: each takes seconds.
     const firestorePort = await freePort();
@@ -224,10 +216,12 @@ export async function runLoadTest(
     const authToken = randomBytes(16).toString("hex");
     const env = instanceEnv(functionsDir, frontDoor.baseUrl, authToken, firestoreHost);
     const starts = Promise.allSettled([
-      startOfficialFirestore({
+      // Only an official emulator: the embedded server isolates neither transactions nor batches.
+      startBestFirestore({
         projectId: PROJECT_ID,
         port: firestorePort,
         rulesPath: path.join(repoRoot, "firestore.rules"),
+        backend: "official",
       }).then((running) => (firestore = running)),
       ...SERVED_FUNCTIONS.map((target) =>
         startFunctionInstance({ target, source: functionsDir, env }).then((instance) =>
@@ -235,7 +229,6 @@ export async function runLoadTest(
         ),
       ),
     ]);
-    starting = starts;
     const failed = (await starts).find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
     if (!firestore) throw new Error("the Firestore emulator did not start");
@@ -394,8 +387,6 @@ export async function runLoadTest(
       seconds: round((performance.now() - startedAt) / 1000),
     };
   } finally {
-    process.off("SIGINT", interrupted);
-    process.off("SIGTERM", interrupted);
     await stopAll();
   }
 }

@@ -48,7 +48,7 @@ describe("npm run load, the load test on the Functions Framework", function () {
     assert.equal(report.errors, 0);
     assert.equal(report.booked, 3, "every caller booked");
     assert.equal(report.overlappingBookings, 0);
-    assert.equal(report.firestore, "official");
+    assert.match(String(report.firestore), /^official/, "an official Firestore emulator");
     // A booking call: incoming, four turns, the status callback.
     assert.ok((report.requests as number) >= 3 * 6, `requests: ${String(report.requests)}`);
     for (const key of ["turnP50Ms", "turnP99Ms", "baselineReadWriteP50Ms"]) {

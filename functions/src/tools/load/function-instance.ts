@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
+import { freePort } from "../firestore-backend";
+import { startGuarded } from "../process-guard";
 
 /**
  * One Cloud Run functions instance, locally: the Functions Framework (the
@@ -31,17 +32,6 @@ export interface FunctionInstanceOptions {
 
 const TAIL_LINES = 40;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 function functionsFrameworkMain(): string {
   // The package exports only its API; its CLI sits beside the entry point.
   return path.join(path.dirname(require.resolve("@google-cloud/functions-framework")), "main.js");
@@ -51,7 +41,8 @@ export async function startFunctionInstance(
   options: FunctionInstanceOptions,
 ): Promise<FunctionInstance> {
   const port = await freePort();
-  const child = spawn(
+  // Guarded: the instance never outlives this process, however it ends.
+  const guarded = startGuarded(
     process.execPath,
     [
       functionsFrameworkMain(),
@@ -69,9 +60,9 @@ export async function startFunctionInstance(
         FUNCTION_TARGET: options.target,
         FUNCTION_SIGNATURE_TYPE: "http",
       },
-      stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  const child = guarded.child;
   const tail: string[] = [];
   let errors = 0;
   const firstErrors: string[] = [];
@@ -93,18 +84,15 @@ export async function startFunctionInstance(
       }
     });
   };
-  watch(child.stdout, false);
-  watch(child.stderr, true);
+  if (child.stdout) watch(child.stdout, false);
+  if (child.stderr) watch(child.stderr, true);
 
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
-  );
   const ready = await Promise.race([
     waitForPort(port, options.startTimeoutMs ?? 20_000),
-    exited.then(() => false),
+    guarded.exited.then(() => false),
   ]);
   if (!ready) {
-    await stopChild(child, exited);
+    await guarded.stop();
     throw new Error(
       `The Functions Framework did not start "${options.target}" on port ${port}:\n${tail.join("\n")}`,
     );
@@ -115,7 +103,7 @@ export async function startFunctionInstance(
     stderrTail: () => [...tail],
     errorLogs: () => errors,
     firstErrorLogs: () => [...firstErrors],
-    stop: () => stopChild(child, exited),
+    stop: () => guarded.stop(),
   };
 }
 
@@ -134,12 +122,4 @@ async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
-  await exited;
-  clearTimeout(timer);
 }
