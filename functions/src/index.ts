@@ -11,6 +11,7 @@ export { smsStatusCallback } from "./triggers/http/sms-status.webhook";
 export { calendarOAuth } from "./triggers/http/calendar-oauth.webhook";
 export { syncAppointmentToCalendar } from "./triggers/firestore/calendar-sync.trigger";
 export { calendarSyncSweep } from "./triggers/scheduled/calendar-sync.schedule";
+export { conversationSummary } from "./triggers/firestore/conversation-summary.trigger";
 export { moveOptions } from "./triggers/callable/move-options.callable";
 export { moveAppointment } from "./triggers/callable/move-appointment.callable";
 export { cancelAppointment } from "./triggers/callable/cancel-appointment.callable";

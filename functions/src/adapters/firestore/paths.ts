@@ -20,6 +20,12 @@ export const paths = {
     `businesses/${businessId}/slotHolds/${granuleKey}`,
   conversation: (businessId: string, conversationId: string) =>
     `businesses/${businessId}/conversations/${conversationId}`,
+  /** A call's transcript turns, when stored one document each (ids sort in transcript order). */
+  conversationTurns: (businessId: string, conversationId: string) =>
+    `businesses/${businessId}/conversations/${conversationId}/turns`,
+  /** A conversation's summary, written once when it ends (same id as the conversation). */
+  conversationSummary: (businessId: string, conversationId: string) =>
+    `businesses/${businessId}/conversationSummaries/${conversationId}`,
   /** A customer number's SMS conversation (channel "sms"), beside the calls' conversations. */
   smsConversation: (businessId: string, e164: string) =>
     `businesses/${businessId}/conversations/sms-${e164}`,
