@@ -1,6 +1,7 @@
 import { FirestoreAppointmentRepository } from "./adapters/firestore/appointment.repository";
 import { FirestoreHoldRepository } from "./adapters/firestore/hold.repository";
 import { FirestoreBusinessRepository } from "./adapters/firestore/business.repository";
+import { FirestoreCallWriter } from "./adapters/firestore/call-writer";
 import { FirestoreConversationRepository } from "./adapters/firestore/conversation.repository";
 import { FirestoreCustomerRepository } from "./adapters/firestore/customer.repository";
 import { appFirestore } from "./adapters/firestore/firestore-client";
@@ -27,6 +28,7 @@ export function callDeps(): CallDeps {
       customers: new FirestoreCustomerRepository(db),
       appointments: new FirestoreAppointmentRepository(db),
       conversations: new FirestoreConversationRepository(db),
+      writer: new FirestoreCallWriter(db),
       outbox: new FirestoreOutboxRepository(db),
       clock: systemClock,
       logger: functionsLoggerAdapter,

@@ -1,5 +1,6 @@
 import type { Business } from "../domain/business/business";
-import type { OutboxPurpose } from "../domain/delivery/outbox-message";
+import type { NewOutboxMessage, OutboxPurpose } from "../domain/delivery/outbox-message";
+import type { NewScheduledSms } from "../domain/notifications/scheduled-sms";
 import { deferPastWindow } from "../domain/notifications/send-windows";
 import type { OutboxQueue } from "../ports/outbox.port";
 import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
@@ -23,38 +24,57 @@ export interface AlertOwnerDeps {
 }
 
 /**
- * A non-emergency alert to the owner: now, or when the business's quiet
- * hours end (the send-due-sms job sends it then). Emergencies never come
- * through here: they are texted at once, whatever the hour.
+ * Where a non-emergency owner alert goes: the outbox now, or the queue until
+ * the business's quiet hours end (the send-due-sms job sends it then).
+ * Emergencies never come through here: they are texted at once, whatever the hour.
  */
+export function ownerAlertDelivery(
+  business: Business,
+  alert: OwnerAlert,
+  now: Date,
+  canWait = true,
+): { outbox: NewOutboxMessage; dueAt: Date } | { scheduled: NewScheduledSms; dueAt: Date } {
+  const dueAt = deferPastWindow(now, business.notifications.ownerQuietHours, business.timeZone);
+  if (dueAt.getTime() <= now.getTime() || !canWait) {
+    return {
+      dueAt: now,
+      outbox: {
+        id: alert.outboxId,
+        businessId: business.id,
+        to: business.ownerMobile,
+        body: alert.body,
+        purpose: alert.purpose,
+        ...(alert.relatedId ? { relatedId: alert.relatedId } : {}),
+      },
+    };
+  }
+  return {
+    dueAt,
+    scheduled: {
+      outboxId: alert.outboxId,
+      businessId: business.id,
+      dueAt,
+      kind: "owner-alert",
+      purpose: alert.purpose,
+      to: business.ownerMobile,
+      body: alert.body,
+      appointmentId: alert.appointmentId ?? "",
+      appointmentStartMillis: alert.appointmentStartMillis ?? 0,
+    },
+  };
+}
+
+/** A non-emergency alert to the owner, queued now or held past quiet hours (ownerAlertDelivery). */
 export async function alertOwner(
   business: Business,
   alert: OwnerAlert,
   now: Date,
   deps: AlertOwnerDeps,
 ): Promise<{ outcome: string; dueAt: Date }> {
-  const dueAt = deferPastWindow(now, business.notifications.ownerQuietHours, business.timeZone);
-  if (dueAt.getTime() <= now.getTime() || !deps.scheduled) {
-    const outcome = await deps.outbox.enqueue({
-      id: alert.outboxId,
-      businessId: business.id,
-      to: business.ownerMobile,
-      body: alert.body,
-      purpose: alert.purpose,
-      ...(alert.relatedId ? { relatedId: alert.relatedId } : {}),
-    });
-    return { outcome, dueAt: now };
+  const delivery = ownerAlertDelivery(business, alert, now, Boolean(deps.scheduled));
+  if ("scheduled" in delivery) {
+    if (!deps.scheduled) throw new Error("an alert to hold needs the scheduled-SMS queue");
+    return { outcome: await deps.scheduled.schedule(delivery.scheduled), dueAt: delivery.dueAt };
   }
-  const outcome = await deps.scheduled.schedule({
-    outboxId: alert.outboxId,
-    businessId: business.id,
-    dueAt,
-    kind: "owner-alert",
-    purpose: alert.purpose,
-    to: business.ownerMobile,
-    body: alert.body,
-    appointmentId: alert.appointmentId ?? "",
-    appointmentStartMillis: alert.appointmentStartMillis ?? 0,
-  });
-  return { outcome, dueAt };
+  return { outcome: await deps.outbox.enqueue(delivery.outbox), dueAt: delivery.dueAt };
 }

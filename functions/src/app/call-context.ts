@@ -6,6 +6,7 @@ import type { AppointmentStore } from "../ports/appointment-store.port";
 import type { BusinessDirectory } from "../ports/business-directory.port";
 import type { CalendarBusySource } from "../ports/calendar-busy.port";
 import type { Clock } from "../ports/clock.port";
+import type { CallWriter, CallWrites } from "../ports/call-writes.port";
 import type { CallConversation, ConversationStore } from "../ports/conversation-store.port";
 import type { CustomerStore } from "../ports/customer-store.port";
 import type { HoldStore } from "../ports/hold-store.port";
@@ -21,6 +22,8 @@ export interface CallDeps {
   customers: CustomerStore;
   appointments: AppointmentStore;
   conversations: ConversationStore;
+  /** Commits what one webhook changed, in one round trip. */
+  writer: CallWriter;
   outbox: OutboxQueue;
   clock: Clock;
   logger: Logger;
@@ -61,6 +64,8 @@ export interface RunContext {
   ctx: TurnContext;
   step: number;
   deps: CallDeps;
+  /** What this webhook will write, committed together at the end. */
+  writes: CallWrites;
 }
 
 export function dialLeg(

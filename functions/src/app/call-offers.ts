@@ -11,30 +11,25 @@ import { availableSlots, BookedJob, BusyPeriod, Slot } from "../domain/schedulin
 import { activeHoldsOfOthers, holdSpan } from "../domain/scheduling/hold";
 import { byTime, OfferChoice, rankOffers } from "../domain/scheduling/offers";
 import type { CalendarBusy } from "../ports/calendar-busy.port";
-import { CallDeps, RunContext } from "./call-context";
+import { RunContext } from "./call-context";
 
 /** How long the owner's calendar may take before offering from Firestore alone. */
 export const CALENDAR_TIMEOUT_MS = 2_000;
-/** Candidates ranked per offer, to replace offers another caller holds first. */
-const SPARE_OFFERS = 4;
-/** Fresh looks at others' holds when every candidate was held by someone else first. */
-const HOLD_PASSES = 3;
-
 /**
  * Free times for the caller, honouring any time they asked for: business
  * hours minus booked jobs (with buffers and travel), the owner's calendar,
- * and other callers' holds; then held for this caller for a few minutes.
+ * and other callers' holds, read together in one round trip. The offers are
+ * held for this caller by the turn's own commit (run.writes.holds).
  */
 export async function findOffers(decision: TurnDecision, run: RunContext): Promise<OfferChoice> {
   const { business, ctx, deps, conversation } = run;
   const { state } = decision;
   const service = serviceFor(state, ctx);
   const horizonEnd = new Date(ctx.now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
-  // Declined offers are free for others now; a fresh search holds afresh.
-  if (state.offers.length > 0) await releaseHolds(deps, business.id, conversation.id);
-  const [appointments, calendar] = await Promise.all([
+  const [appointments, calendar, holds] = await Promise.all([
     deps.appointments.listBooked(business.id, ctx.now, horizonEnd),
     calendarBusy(run, horizonEnd),
+    othersHolds(run, horizonEnd),
   ]);
   const jobs: BookedJob[] = appointments.map((a) => ({
     start: a.start,
@@ -44,54 +39,41 @@ export async function findOffers(decision: TurnDecision, run: RunContext): Promi
   }));
   const declined = state.declinedStarts.map((s) => new Date(s));
   const lost = (state.lostStarts ?? []).map((s) => new Date(s));
-  const count = business.booking.offerCount;
-  const held: Slot[] = [];
-  const refused: Slot[] = [];
-  let fit: OfferChoice["fit"] = "any";
-  let unheld: Slot[] = [];
-  for (let pass = 1; pass <= HOLD_PASSES && held.length < count; pass++) {
-    // Read afresh each pass: callers ringing at the same moment may have just held times.
-    const holds = await othersHolds(run, horizonEnd);
-    // Best first, with spares for times another caller holds first.
-    const ranked = rankOffers(
-      availableSlots({
-        business,
-        service,
-        now: ctx.now,
-        busy: [...calendar, ...holds, ...refused],
-        jobs,
-        area: areaOf(state.draft.address),
-        exclude: [...declined, ...lost, ...held.map((s) => s.start)],
-      }),
-      {
-        count: count * SPARE_OFFERS,
-        timeZone: business.timeZone,
-        now: ctx.now,
-        avoid: [...declined, ...held.map((s) => s.start)],
-        preference: state.preference,
-      },
-    );
-    if (pass === 1) {
-      fit = ranked.fit;
-      unheld = ranked.slots.slice(0, count);
-    } else if (ranked.fit !== fit) {
-      break; // what is left no longer fits the caller's wish the way the first offers did
-    }
-    let next = 0;
-    let takenThisPass = 0;
-    while (held.length < count && next < ranked.slots.length) {
-      const batch = ranked.slots.slice(next, next + count - held.length);
-      next += batch.length;
-      const taken = await holdOffers(batch, service, run);
-      held.push(...batch.filter((s) => !taken.includes(s)));
-      refused.push(...taken);
-      takenThisPass += taken.length;
-    }
-    // Fewer free times than offers is not contention: look again only if others held ours.
-    if (takenThisPass === 0) break;
-  }
-  // Holds only steer: rather than "no free time", offer unheld times and let the locks decide.
-  return { fit, slots: byTime(held.length > 0 ? held : unheld) };
+  const ranked = rankOffers(
+    availableSlots({
+      business,
+      service,
+      now: ctx.now,
+      busy: [...calendar, ...holds],
+      jobs,
+      area: areaOf(state.draft.address),
+      exclude: [...declined, ...lost],
+    }),
+    {
+      count: business.booking.offerCount,
+      timeZone: business.timeZone,
+      now: ctx.now,
+      avoid: declined,
+      preference: state.preference,
+    },
+  );
+  // New offers replace what this caller held; declined times are free for others again.
+  run.writes.holds = {
+    holder: conversation.id,
+    hold: ranked.slots.map((s) => holdSpan(s, service)),
+    release: heldSpans(state, run),
+    expiresAt: new Date(ctx.now.getTime() + business.booking.holdMinutes * 60_000),
+    at: ctx.now,
+  };
+  return { fit: ranked.fit, slots: byTime(ranked.slots) };
+}
+
+/** What this caller holds now: the times last offered to them, with the job's clean-up. */
+export function heldSpans(state: TurnDecision["state"], run: Pick<RunContext, "ctx">): Slot[] {
+  const service = serviceFor(state, run.ctx);
+  return state.offers.map((o) =>
+    holdSpan({ start: new Date(o.start), end: new Date(o.end) }, service),
+  );
 }
 
 /**
@@ -122,7 +104,7 @@ async function calendarBusy(run: RunContext, to: Date): Promise<BusyPeriod[]> {
       callSid: conversation.id,
       reason: answer.reason,
     });
-    await noteCalendarFallback(run);
+    noteCalendarFallback(run);
   }
   return [];
 }
@@ -131,25 +113,18 @@ async function calendarBusy(run: RunContext, to: Date): Promise<BusyPeriod[]> {
  * Tells the owner, once a day, that offers were made without their calendar,
  * so they can check for clashes with personal events. Never blocks the call.
  */
-async function noteCalendarFallback(run: RunContext): Promise<void> {
-  const { deps, business, ctx } = run;
+function noteCalendarFallback(run: RunContext): void {
+  const { business, ctx } = run;
   const day = DateTime.fromJSDate(ctx.now, { zone: business.timeZone }).toISODate();
-  await deps.outbox
-    .enqueue({
-      id: `owner-calendar-unavailable-${day}`,
-      businessId: business.id,
-      to: business.ownerMobile,
-      body:
-        `${business.name}: your Google Calendar couldn't be reached, so today's call offers ` +
-        "used only the bookings made here. Check new bookings against your personal events.",
-      purpose: "owner-calendar-unavailable",
-    })
-    .catch((error: unknown) =>
-      deps.logger.error("availability.calendar-note-not-queued", {
-        businessId: business.id,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
+  run.writes.outbox.push({
+    id: `owner-calendar-unavailable-${day}`,
+    businessId: business.id,
+    to: business.ownerMobile,
+    body:
+      `${business.name}: your Google Calendar couldn't be reached, so today's call offers ` +
+      "used only the bookings made here. Check new bookings against your personal events.",
+    purpose: "owner-calendar-unavailable",
+  });
 }
 
 /** Other callers' live holds, as busy time; none if the hold store cannot be read. */
@@ -165,41 +140,8 @@ async function othersHolds(run: RunContext, to: Date): Promise<BusyPeriod[]> {
   }
 }
 
-/** Holds the offers for this caller; returns the ones someone else held first. */
-async function holdOffers(
-  slots: readonly Slot[],
-  service: ReturnType<typeof serviceFor>,
-  run: RunContext,
-): Promise<Slot[]> {
-  const { deps, business, ctx, conversation } = run;
-  if (!deps.holds || slots.length === 0) return [];
-  const expiresAt = new Date(ctx.now.getTime() + business.booking.holdMinutes * 60_000);
-  try {
-    const { refused } = await deps.holds.hold(
-      business.id,
-      conversation.id,
-      slots.map((s) => holdSpan(s, service)),
-      ctx.now,
-      expiresAt,
-    );
-    return slots.filter((s) => refused.some((r) => r.start.getTime() === s.start.getTime()));
-  } catch (error) {
-    // Holds only steer offers; the slot locks still decide every booking.
-    logHoldFailure(deps, business.id, conversation.id, "hold", error);
-    return [];
-  }
-}
-
-/** Frees this call's holds: after booking, on new offers, when the caller hangs up. */
-export async function releaseHolds(deps: CallDeps, businessId: string, callSid: string) {
-  if (!deps.holds) return;
-  await deps.holds
-    .releaseAll(businessId, callSid)
-    .catch((error: unknown) => logHoldFailure(deps, businessId, callSid, "release", error));
-}
-
 function logHoldFailure(
-  deps: CallDeps,
+  deps: RunContext["deps"],
   businessId: string,
   callSid: string,
   action: string,

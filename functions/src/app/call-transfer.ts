@@ -10,8 +10,10 @@ import {
   TurnContext,
 } from "../domain/dialogue/call-dialogue";
 import { emergencyUnansweredText } from "../domain/dialogue/sms-texts";
-import type { CallConversation } from "../ports/conversation-store.port";
+import type { NewOutboxMessage } from "../domain/delivery/outbox-message";
+import { ConversationChanges, noWrites } from "../ports/call-writes.port";
 import { CallAnswer, CallDeps, dialLeg, LOST_CALL, sayOf, spokenNumber } from "./call-context";
+import { turnKey } from "./call-turns";
 
 /** What the person being rung hears before they accept. */
 export async function whisperToCallee(
@@ -61,24 +63,35 @@ export async function handleDialResult(
   }
   const escalation = conversation.escalation;
   const now = deps.clock.now();
+  const outbox: NewOutboxMessage[] = [];
   const finish = async (
     instruction: CallInstruction,
-    changes: Partial<CallConversation>,
+    changes: Partial<ConversationChanges>,
     note: string,
   ) => {
-    await deps.conversations.save({
-      ...conversation,
-      ...changes,
-      updatedAt: now,
-      turns: [
-        ...conversation.turns,
-        { at: now, speaker: "system", text: note },
-        ...(sayOf(instruction).length
-          ? [{ at: now, speaker: "receptionist" as const, text: sayOf(instruction).join(" ") }]
-          : []),
-      ],
-      lastAnswer: { key, instruction },
-    });
+    const writes = noWrites(business.id, conversation.id);
+    writes.outbox.push(...outbox);
+    writes.conversation = { ...changes, updatedAt: now, lastAnswer: { key, instruction } };
+    const said = sayOf(instruction).join(" ");
+    writes.turns.push(
+      {
+        key: turnKey(conversation.turnCount, `2-${key}-0`),
+        at: now,
+        speaker: "system",
+        text: note,
+      },
+      ...(said
+        ? [
+            {
+              key: turnKey(conversation.turnCount, `2-${key}-1`),
+              at: now,
+              speaker: "receptionist" as const,
+              text: said,
+            },
+          ]
+        : []),
+    );
+    await deps.writer.commit(writes);
     return { business, instruction };
   };
 
@@ -112,7 +125,7 @@ export async function handleDialResult(
       now,
     };
     const decision = emergencyUnanswered(conversation.state, ctx);
-    await deps.outbox.enqueue({
+    outbox.push({
       id: `emergency-unanswered-${conversation.id}`,
       businessId: business.id,
       to: business.ownerMobile,

@@ -45,7 +45,9 @@ import {
 import type { InboundAnswer, InboundSms, InboundSmsLog } from "../ports/inbound-sms.port";
 import type { SmsConsentStore } from "../ports/sms-consent.port";
 import type { SmsConversations } from "../ports/sms-conversation.port";
-import { book, CallDeps, findOffers, RunContext } from "./handle-call";
+import { addBooking, CallDeps, findOffers, RunContext } from "./handle-call";
+import { turnKey } from "./call-turns";
+import { noWrites } from "../ports/call-writes.port";
 import { alertOwner } from "./alert-owner";
 import { chooseOffer } from "../domain/dialogue/offer-choice";
 
@@ -497,7 +499,15 @@ async function continueBooking(
     return answerAboutAppointment(sms, customer, { kind: "unclear" }, deps);
   }
   const ctx: TurnContext = { business, customer, callerPhone: call.callerPhone ?? phone, now };
-  const run: RunContext = { business, customer, conversation: call, ctx, step: 0, deps };
+  const run: RunContext = {
+    business,
+    customer,
+    conversation: call,
+    ctx,
+    step: 0,
+    deps,
+    writes: noWrites(business.id, call.id),
+  };
   let decision = stale(pending.state, business, now)
     ? refreshOffers(pending.state)
     : decideTurn(pending.state, { speech: sms.text, confidence: null }, ctx);
@@ -510,12 +520,32 @@ async function continueBooking(
       continue;
     }
     if (outcome.type === "book") {
-      const result = await book(decision, run);
+      // Committed at once, with the call's record of it: the reply depends on whether it landed.
+      const appointment = addBooking(decision, run);
+      run.writes.conversation = {
+        outcome: "booked",
+        appointmentIds: [...new Set([...call.appointmentIds, appointment.id])],
+        updatedAt: now,
+      };
+      run.writes.turns.push({
+        key: turnKey(call.turnCount, "8-sms"),
+        at: now,
+        speaker: "system",
+        text: "Booking finished by SMS.",
+      });
+      const result = await deps.writer.commit(run.writes);
+      run.writes = noWrites(business.id, call.id);
       if (result.outcome === "slot-taken") {
         decision = slotLost(decision.state);
         continue;
       }
-      appointmentId = result.appointment.id;
+      appointmentId = appointment.id;
+      deps.logger.info("booking.created", {
+        businessId: business.id,
+        callSid: call.id,
+        appointmentId,
+        channel: "sms",
+      });
       decision = bookingConfirmed(decision.state, appointmentId, ctx);
       // "Anything else?" is for a call; by text the booking is done.
       if (decision.outcome.type === "listen") say.push(decision.outcome.say[0]);
@@ -552,14 +582,12 @@ async function continueBooking(
     stillBooking ? { ...pending, state: decision.state } : null,
     now,
   );
-  if (appointmentId) {
-    await deps.conversations.save({
-      ...call,
-      outcome: "booked",
-      appointmentIds: [...new Set([...call.appointmentIds, appointmentId])],
-      updatedAt: now,
-      turns: [...call.turns, { at: now, speaker: "system", text: "Booking finished by SMS." }],
-    });
+  // Whatever else this text changed (new offers held for the customer). Holds only
+  // steer: if another caller held one of these times first, the offers stand unheld.
+  if (run.writes.holds || run.writes.outbox.length > 0) {
+    const result = await deps.writer.commit(run.writes);
+    if (result.outcome !== "committed")
+      await deps.writer.commit({ ...run.writes, holds: undefined });
   }
   return {
     reply: say.join(" "),

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { DateTime } from "luxon";
 import { FirestoreAppointmentRepository } from "../../src/adapters/firestore/appointment.repository";
+import { FirestoreCallWriter } from "../../src/adapters/firestore/call-writer";
 import { FirestoreBusinessRepository } from "../../src/adapters/firestore/business.repository";
 import { FirestoreConversationRepository } from "../../src/adapters/firestore/conversation.repository";
 import { FirestoreCustomerRepository } from "../../src/adapters/firestore/customer.repository";
@@ -10,6 +11,8 @@ import { FirestoreOutboxRepository } from "../../src/adapters/firestore/outbox.r
 import { CallDeps, handleCallTurn, startCall } from "../../src/app/handle-call";
 import type { Business } from "../../src/domain/business/business";
 import type { CallInstruction } from "../../src/domain/dialogue/call-instruction";
+import type { Slot } from "../../src/domain/scheduling/availability";
+import { noWrites } from "../../src/ports/call-writes.port";
 import { createTestTenant } from "../support/firestore-tenant";
 import { onOfficialFirestore } from "../support/firestore-kind";
 import { ManualClock, RecordingLogger } from "../support/in-memory-outbox.store";
@@ -37,6 +40,7 @@ function firestoreDeps(clock: ManualClock, withHolds: boolean): CallDeps {
     appointments: new FirestoreAppointmentRepository(db),
     conversations: new FirestoreConversationRepository(db),
     outbox: new FirestoreOutboxRepository(db, clock),
+    writer: new FirestoreCallWriter(db, () => clock.now()),
     clock,
     logger: new RecordingLogger(),
     ...(withHolds ? { holds: new FirestoreHoldRepository(db) } : {}),
@@ -100,11 +104,30 @@ describe("scheduling against Firestore", () => {
       businessId = `holds-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     });
 
-    it("refuses a span overlapping someone else's live hold, and holds the rest", async () => {
+    const writer = () => new FirestoreCallWriter(appFirestore(), () => NOW);
+    const hold = (
+      holder: string,
+      spans: Slot[],
+      now: Date,
+      expiresAt: Date,
+      release: Slot[] = [],
+    ) =>
+      writer().commit({
+        ...noWrites(businessId, holder),
+        holds: { holder, hold: spans, release, expiresAt, at: now },
+      });
+    const live = async (now = NOW) =>
+      (await holds().listActive(businessId, NOW, at(24 * 60), now)).map(
+        (h) => `${h.holder}@${(h.start.getTime() - NOW.getTime()) / MINUTE}`,
+      );
+
+    it("refuses offers overlapping someone else's live hold, and writes none of them", async () => {
       const expires = at(5);
-      await holds().hold(businessId, "alice", [{ start: at(180), end: at(240) }], NOW, expires);
-      const bob = await holds().hold(
-        businessId,
+      assert.equal(
+        (await hold("alice", [{ start: at(180), end: at(240) }], NOW, expires)).outcome,
+        "committed",
+      );
+      const bob = await hold(
         "bob",
         [
           { start: at(225), end: at(285) },
@@ -113,68 +136,42 @@ describe("scheduling against Firestore", () => {
         NOW,
         expires,
       );
-      assert.deepEqual(
-        bob.refused.map((s) => s.start),
-        [at(225)],
-      );
-      assert.deepEqual(
-        bob.held.map((s) => s.start),
-        [at(300)],
-      );
-      const live = await holds().listActive(businessId, NOW, at(24 * 60), NOW);
-      assert.deepEqual(
-        live.map((h) => `${h.holder}@${(h.start.getTime() - NOW.getTime()) / MINUTE}`),
-        ["alice@180", "bob@300"],
-        "bob's refused span left nothing behind",
-      );
+      assert.equal(bob.outcome, "holds-taken");
+      assert.deepEqual(await live(), ["alice@180"], "bob's refused offers left nothing behind");
     });
 
     it("ignores and takes over an expired hold", async () => {
-      await holds().hold(businessId, "alice", [{ start: at(180), end: at(240) }], NOW, at(5));
+      await hold("alice", [{ start: at(180), end: at(240) }], NOW, at(5));
       const later = at(6);
-      assert.deepEqual(await holds().listActive(businessId, NOW, at(24 * 60), later), []);
-      const bob = await holds().hold(
-        businessId,
-        "bob",
-        [{ start: at(180), end: at(240) }],
-        later,
-        at(11),
-      );
-      assert.equal(bob.held.length, 1);
-      const live = await holds().listActive(businessId, NOW, at(24 * 60), later);
-      assert.deepEqual(
-        live.map((h) => h.holder),
-        ["bob"],
-      );
+      assert.deepEqual(await live(later), []);
+      const bob = await hold("bob", [{ start: at(180), end: at(240) }], later, at(11));
+      assert.equal(bob.outcome, "committed");
+      assert.deepEqual(await live(later), ["bob@180"]);
     });
 
-    it("lets the same caller hold again, and releases only that caller's holds", async () => {
-      await holds().hold(businessId, "alice", [{ start: at(180), end: at(240) }], NOW, at(5));
-      const again = await holds().hold(
-        businessId,
-        "alice",
-        [{ start: at(180), end: at(240) }],
-        NOW,
-        at(5),
-      );
-      assert.equal(again.held.length, 1);
-      await holds().hold(businessId, "bob", [{ start: at(300), end: at(360) }], NOW, at(5));
-      await holds().releaseAll(businessId, "alice");
-      const live = await holds().listActive(businessId, NOW, at(24 * 60), NOW);
-      assert.deepEqual(
-        live.map((h) => h.holder),
-        ["bob"],
-      );
+    it("lets the same caller hold again, frees what they no longer hold, and releases only theirs", async () => {
+      await hold("alice", [{ start: at(180), end: at(240) }], NOW, at(5));
+      const again = await hold("alice", [{ start: at(400), end: at(460) }], NOW, at(5), [
+        { start: at(180), end: at(240) },
+      ]);
+      assert.equal(again.outcome, "committed");
+      assert.deepEqual(await live(), ["alice@400"], "the declined time is free again");
+      await hold("bob", [{ start: at(300), end: at(360) }], NOW, at(5));
+      await writer().commit({
+        ...noWrites(businessId, "alice"),
+        holds: { holder: "alice", releaseAll: true },
+      });
+      assert.deepEqual(await live(), ["bob@300"]);
     });
 
-    it("gives one of many simultaneous holders each granule", async () => {
+    it("gives exactly one of many simultaneous holders the time", async () => {
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          holds().hold(businessId, `caller-${i}`, [{ start: at(180), end: at(240) }], NOW, at(5)),
+          hold(`caller-${i}`, [{ start: at(180), end: at(240) }], NOW, at(5)),
         ),
       );
-      const winners = results.filter((r) => r.held.length === 1).length;
-      assert.ok(winners <= 1, `${winners} callers hold the same time`);
+      const winners = results.filter((r) => r.outcome === "committed").length;
+      assert.equal(winners, 1, `${winners} callers hold the same time`);
     });
   });
 

@@ -81,7 +81,16 @@ describe("the voice function, over HTTP, against Firestore", function () {
         .doc(paths.conversation(business.id, transcript.callSid))
         .get();
       assert.equal(conversation.get("outcome"), "booked");
-      assert.ok((conversation.get("turns") as unknown[]).length >= 8, "every turn is stored");
+      assert.equal(conversation.get("turns"), undefined, "the transcript is not on the document");
+      const turns = await appFirestore()
+        .collection(paths.conversationTurns(business.id, transcript.callSid))
+        .get();
+      assert.ok(turns.size >= 8, `every turn is stored (${turns.size})`);
+      assert.deepEqual(
+        turns.docs.slice(0, 3).map((d) => d.get("speaker")),
+        ["receptionist", "caller", "receptionist"],
+        "in call order",
+      );
     });
   });
 

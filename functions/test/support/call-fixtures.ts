@@ -23,10 +23,22 @@ import type {
 } from "../../src/ports/appointment-store.port";
 import type { BusinessDirectory } from "../../src/ports/business-directory.port";
 import type { Clock } from "../../src/ports/clock.port";
-import type { CallConversation, ConversationStore } from "../../src/ports/conversation-store.port";
+import type {
+  CallWriter,
+  CallWrites,
+  CallWritesResult,
+  ConversationChanges,
+  HoldChange,
+  KeyedTurn,
+} from "../../src/ports/call-writes.port";
+import {
+  CallConversation,
+  ConversationStore,
+  ConversationTurn,
+  outcomeOf,
+} from "../../src/ports/conversation-store.port";
 import type { CustomerDetails, CustomerStore } from "../../src/ports/customer-store.port";
 import type { OutboxQueue } from "../../src/ports/outbox.port";
-import type { Slot } from "../../src/domain/scheduling/availability";
 import type { SlotHold } from "../../src/domain/scheduling/hold";
 import type { HoldStore } from "../../src/ports/hold-store.port";
 import { ManualClock, RecordingLogger } from "./in-memory-outbox.store";
@@ -329,11 +341,13 @@ export class InMemoryAppointmentStore implements AppointmentStore {
 }
 
 /**
- * Conversations stored as copies, so a use case that forgets to save a
- * change loses it here just as it would in Firestore.
+ * Conversations stored as copies, so a use case that forgets to write a
+ * change loses it here just as it would in Firestore. Changes arrive through
+ * the call writer, field by field, as in Firestore.
  */
 export class InMemoryConversationStore implements ConversationStore {
   readonly conversations = new Map<string, CallConversation>();
+  private readonly transcripts = new Map<string, KeyedTurn[]>();
   saves = 0;
 
   async get(businessId: string, callSid: string): Promise<CallConversation | null> {
@@ -341,19 +355,47 @@ export class InMemoryConversationStore implements ConversationStore {
     return found ? structuredClone(found) : null;
   }
 
-  async create(conversation: CallConversation): Promise<"created" | "exists"> {
+  async create(conversation: CallConversation, turns: KeyedTurn[]): Promise<"created" | "exists"> {
     const key = `${conversation.businessId}/${conversation.id}`;
     if (this.conversations.has(key)) return "exists";
     this.conversations.set(key, structuredClone(conversation));
+    this.addTurns(key, turns);
     return "created";
   }
 
-  async save(conversation: CallConversation): Promise<void> {
-    this.saves += 1;
-    this.conversations.set(
-      `${conversation.businessId}/${conversation.id}`,
-      structuredClone(conversation),
+  async listTurns(businessId: string, callSid: string): Promise<ConversationTurn[]> {
+    return (this.transcripts.get(`${businessId}/${callSid}`) ?? [])
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map(({ key: _key, ...turn }) => structuredClone(turn));
+  }
+
+  /** The writer's part: Firestore's update() of these fields, and the turn documents. */
+  apply(
+    businessId: string,
+    callSid: string,
+    changes: ConversationChanges | undefined,
+    turns: KeyedTurn[],
+  ) {
+    const key = `${businessId}/${callSid}`;
+    const found = this.conversations.get(key);
+    if (changes) {
+      // Firestore's update() fails on a missing document too.
+      if (!found) throw new Error(`no conversation ${key}`);
+      this.saves += 1;
+      const defined = Object.fromEntries(
+        Object.entries(changes).filter(([, v]) => v !== undefined),
+      ) as Partial<CallConversation>;
+      const merged = { ...found, ...defined };
+      this.conversations.set(key, structuredClone({ ...merged, outcome: outcomeOf(merged) }));
+    }
+    this.addTurns(key, turns);
+  }
+
+  private addTurns(key: string, turns: KeyedTurn[]): void {
+    const transcript = (this.transcripts.get(key) ?? []).filter(
+      (t) => !turns.some((n) => n.key === t.key),
     );
+    this.transcripts.set(key, [...transcript, ...structuredClone(turns)]);
   }
 
   async markAccepted(businessId: string, callSid: string, leg: number): Promise<void> {
@@ -370,6 +412,51 @@ export class InMemoryConversationStore implements ConversationStore {
     const found = this.conversations.get(`${businessId}/${callSid}`);
     if (!found) throw new Error(`no conversation ${businessId}/${callSid}`);
     return structuredClone(found);
+  }
+
+  /** The transcript's texts in order, for assertions. */
+  transcript(businessId: string, callSid: string): ConversationTurn[] {
+    return (this.transcripts.get(`${businessId}/${callSid}`) ?? [])
+      .slice()
+      .sort((a, b) => a.key.localeCompare(b.key));
+  }
+}
+
+/**
+ * Applies a webhook's writes to the in-memory stores with the Firestore
+ * writer's rules: a booking whose time is taken writes nothing at all;
+ * messages and reminders stored already are kept as they are.
+ */
+export class InMemoryCallWriter implements CallWriter {
+  commits = 0;
+  failWith: Error | null = null;
+
+  constructor(private readonly deps: () => CallDeps) {}
+
+  async commit(writes: CallWrites): Promise<CallWritesResult> {
+    if (this.failWith) throw this.failWith;
+    const deps = this.deps();
+    const holds = deps.holds instanceof InMemoryHoldStore ? deps.holds : undefined;
+    if (writes.holds && holds?.conflicts(writes.businessId, writes.holds)) {
+      return { outcome: "holds-taken" };
+    }
+    if (writes.booking) {
+      const result = await deps.appointments.book(writes.booking.appointment);
+      if (result.outcome === "slot-taken") return { outcome: "slot-taken" };
+      await deps.customers.upsert(writes.businessId, writes.booking.customer);
+    }
+    this.commits += 1;
+    for (const message of writes.outbox) await deps.outbox.enqueue(message);
+    for (const item of writes.scheduled) {
+      if (!deps.scheduled) throw new Error("a held alert needs the scheduled-SMS queue");
+      await deps.scheduled.schedule(item);
+    }
+    if (writes.holds) holds?.apply(writes.businessId, writes.holds);
+    const conversations = deps.conversations;
+    if (conversations instanceof InMemoryConversationStore) {
+      conversations.apply(writes.businessId, writes.callSid, writes.conversation, writes.turns);
+    }
+    return { outcome: "committed" };
   }
 }
 
@@ -420,8 +507,18 @@ export function aCallWorld(
   const appointments = new InMemoryAppointmentStore();
   const conversations = new InMemoryConversationStore();
   const outbox = new InMemoryOutboxQueue();
+  const deps: CallDeps = {
+    businesses,
+    customers,
+    appointments,
+    conversations,
+    outbox,
+    clock,
+    logger,
+    writer: new InMemoryCallWriter(() => deps),
+  };
   return {
-    deps: { businesses, customers, appointments, conversations, outbox, clock, logger },
+    deps,
     business,
     clock,
     logger,
@@ -459,9 +556,9 @@ export function anAppointment(overrides: Partial<Appointment> = {}): Appointment
 }
 
 /**
- * Holds with the Firestore store's rule: one entry per 15-minute granule,
- * a span overlapping someone else's unexpired hold is refused, and an
- * expired hold is taken over.
+ * Holds with the Firestore store's rule: one entry per 15-minute granule; a
+ * change that would take a granule someone else holds, unexpired, is refused
+ * whole; our own or an expired hold is taken over.
  */
 export class InMemoryHoldStore implements HoldStore {
   private readonly granules = new Map<string, SlotHold>();
@@ -478,36 +575,45 @@ export class InMemoryHoldStore implements HoldStore {
     return [...live.values()];
   }
 
-  async hold(
-    businessId: string,
-    holder: string,
-    spans: readonly Slot[],
-    now: Date,
-    expiresAt: Date,
-  ): Promise<{ held: Slot[]; refused: Slot[] }> {
-    if (this.failWith) throw this.failWith;
-    const held: Slot[] = [];
-    const refused: Slot[] = [];
-    for (const span of spans) {
-      const keys = lockGranulesFor(span.start, span.end).map((g) => `${businessId}/${g}`);
-      const blocked = keys.some((k) => {
-        const h = this.granules.get(k);
-        return h !== undefined && h.holder !== holder && h.expiresAt.getTime() > now.getTime();
-      });
-      if (blocked) {
-        refused.push(span);
-        continue;
-      }
-      for (const k of keys) this.granules.set(k, { ...span, holder, expiresAt });
-      held.push(span);
-    }
-    return { held, refused };
+  /** Would this change take a granule another caller holds? */
+  conflicts(businessId: string, change: HoldChange): boolean {
+    if (!("hold" in change)) return false;
+    return change.hold.some((span) =>
+      lockGranulesFor(span.start, span.end).some((g) => {
+        const h = this.granules.get(`${businessId}/${g}`);
+        return (
+          h !== undefined &&
+          h.holder !== change.holder &&
+          h.expiresAt.getTime() > change.at.getTime()
+        );
+      }),
+    );
   }
 
-  async releaseAll(businessId: string, holder: string): Promise<void> {
-    if (this.failWith) throw this.failWith;
-    for (const [key, hold] of this.granules) {
-      if (key.startsWith(`${businessId}/`) && hold.holder === holder) this.granules.delete(key);
+  /** The writer's part, once conflicts() said no. */
+  apply(businessId: string, change: HoldChange): void {
+    if ("releaseAll" in change) {
+      for (const [key, hold] of this.granules) {
+        if (key.startsWith(`${businessId}/`) && hold.holder === change.holder)
+          this.granules.delete(key);
+      }
+      return;
+    }
+    const held = new Set<string>();
+    for (const span of change.hold) {
+      for (const g of lockGranulesFor(span.start, span.end)) {
+        held.add(g);
+        this.granules.set(`${businessId}/${g}`, {
+          ...span,
+          holder: change.holder,
+          expiresAt: change.expiresAt,
+        });
+      }
+    }
+    for (const span of change.release) {
+      for (const g of lockGranulesFor(span.start, span.end)) {
+        if (!held.has(g)) this.granules.delete(`${businessId}/${g}`);
+      }
     }
   }
 

@@ -171,8 +171,8 @@ describe("the call use case, moving and cancelling bookings", () => {
       await caller.say("Margaret Holloway");
       const answer = await caller.say("BS1 5JA");
       assert.match(answer, /can't find an upcoming booking under those details/);
-      const conversation = world.conversations.stored(world.business.id, "CA-other-2");
-      const everything = conversation.turns.map((t) => t.text).join(" ");
+      const transcript = world.conversations.transcript(world.business.id, "CA-other-2");
+      const everything = transcript.map((t) => t.text).join(" ");
       assert.doesNotMatch(everything, /Cotham|drain|Thursday|26 November/);
     });
   });

@@ -9,14 +9,9 @@ import {
   whisperToCallee,
 } from "../../src/app/handle-call";
 import type { CallInstruction } from "../../src/domain/dialogue/call-instruction";
+import type { CallWrites, CallWritesResult } from "../../src/ports/call-writes.port";
 import type { CallConversation } from "../../src/ports/conversation-store.port";
-import {
-  aCallWorld,
-  aCustomer,
-  CallWorld,
-  InMemoryConversationStore,
-  InMemoryOutboxQueue,
-} from "../support/call-fixtures";
+import { aCallWorld, aCustomer, CallWorld, InMemoryCallWriter } from "../support/call-fixtures";
 
 const NOW = new Date("2026-11-25T10:00:00Z");
 const CALLER = "+447700900999";
@@ -76,15 +71,15 @@ class Caller {
   }
 }
 
-/** Notes how many SMS were queued each time a conversation is saved. */
-class JournalingConversationStore extends InMemoryConversationStore {
-  readonly queuedAtSave: number[] = [];
-  constructor(private readonly outbox: InMemoryOutboxQueue) {
-    super();
-  }
-  override async save(conversation: CallConversation): Promise<void> {
-    this.queuedAtSave.push(this.outbox.messages.length);
-    await super.save(conversation);
+/** Notes what each commit carried: the texts it queued, and whether it saved the conversation. */
+class JournalingWriter extends InMemoryCallWriter {
+  readonly commitsSeen: { purposes: string[]; savesConversation: boolean }[] = [];
+  override async commit(writes: CallWrites): Promise<CallWritesResult> {
+    this.commitsSeen.push({
+      purposes: writes.outbox.map((m) => m.purpose),
+      savesConversation: writes.conversation !== undefined,
+    });
+    return super.commit(writes);
   }
 }
 
@@ -188,21 +183,22 @@ describe("handling a call", () => {
 
   describe("when the caller reports an emergency", () => {
     let world: CallWorld;
-    let conversations: JournalingConversationStore;
+    let writer: JournalingWriter;
     let caller: Caller;
     let instruction: CallInstruction;
     before(async () => {
       world = aCallWorld({ now: NOW, customers: [aCustomer()] });
-      conversations = new JournalingConversationStore(world.outbox);
-      world.deps.conversations = conversations;
-      world.conversations = conversations;
+      writer = new JournalingWriter(() => world.deps);
+      world.deps.writer = writer;
       caller = new Caller(world, sid(6), aCustomer().phone);
       await caller.ring();
       instruction = await caller.say("water is pouring through the ceiling");
     });
 
-    it("queues the owner alert before the dial instruction is answered", () => {
-      assert.deepEqual(conversations.queuedAtSave, [1]);
+    it("queues the owner alert with the turn's one commit, before the dial instruction is answered", () => {
+      assert.deepEqual(writer.commitsSeen, [
+        { purposes: ["owner-emergency-alert"], savesConversation: true },
+      ]);
       const [alert] = world.outbox.messages;
       assert.equal(alert.purpose, "owner-emergency-alert");
       assert.equal(alert.to, world.business.ownerMobile);
@@ -225,21 +221,27 @@ describe("handling a call", () => {
     });
   });
 
-  describe("when the owner alert cannot be queued during an emergency", () => {
+  describe("when the turn cannot be saved during an emergency", () => {
     it("still puts the caller through to the owner, and logs the failure", async () => {
       const world = aCallWorld({ now: NOW });
-      world.deps.outbox = {
-        enqueue: () => Promise.reject(new Error("Firestore unavailable")),
-      };
       const caller = new Caller(world, sid(60), CALLER);
       await caller.ring();
+      (world.deps.writer as InMemoryCallWriter).failWith = new Error("Firestore unavailable");
       const instruction = await caller.say("my pipe has burst and water is everywhere");
       assert.equal(instruction.kind, "dial");
       assert.equal(instruction.kind === "dial" && instruction.to, world.business.ownerMobile);
       assert.ok(
-        world.logger.lines.some((e) => e.event === "call.emergency-alert-not-queued"),
+        world.logger.lines.some((e) => e.event === "call.emergency-not-saved"),
         "the lost alert is logged",
       );
+    });
+
+    it("answers a non-emergency turn that cannot be saved with an error, not a false promise", async () => {
+      const world = aCallWorld({ now: NOW });
+      const caller = new Caller(world, sid(61), CALLER);
+      await caller.ring();
+      (world.deps.writer as InMemoryCallWriter).failWith = new Error("Firestore unavailable");
+      await assert.rejects(caller.say(ONE_BREATH), /Firestore unavailable/);
     });
   });
 
@@ -378,7 +380,32 @@ describe("handling a call", () => {
       const conversation = caller.conversation();
       assert.equal(conversation.endedAt?.toISOString(), "2026-11-25T10:00:45.000Z");
       assert.equal(conversation.outcome, "caller-hung-up");
-      assert.equal(conversation.state.stage, "ended");
+      assert.equal(conversation.endStatus, "completed");
+      assert.match(
+        world.conversations.transcript(world.business.id, sid(13)).at(-1)?.text ?? "",
+        /^Call ended \(completed\)/,
+      );
+    });
+
+    it("writes only that the call ended, so a turn saved at the same moment keeps its changes", async () => {
+      const world = aCallWorld({ now: NOW });
+      const caller = new Caller(world, sid(15));
+      await caller.ring();
+      await caller.say(ONE_BREATH);
+      await caller.say("the first one");
+      // The status callback read the conversation before the last turn booked, and writes after it.
+      const stale = await world.deps.conversations.get(world.business.id, sid(15));
+      await caller.say("yes please");
+      const conversations = Object.create(world.conversations) as typeof world.conversations;
+      conversations.get = async () => structuredClone(stale);
+      await recordCallEnded(
+        { businessId: world.business.id, callSid: sid(15), callStatus: "completed" },
+        { ...world.deps, conversations },
+      );
+      const conversation = caller.conversation();
+      assert.equal(conversation.outcome, "booked", "the hang-up did not overwrite the booking");
+      assert.equal(conversation.turnCount, 3);
+      assert.ok(conversation.endedAt);
     });
 
     it("keeps the outcome and end time of a call that ended already", async () => {

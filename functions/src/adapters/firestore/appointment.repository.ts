@@ -4,9 +4,7 @@ import {
   Appointment,
   AppointmentStatus,
   CalendarSync,
-  claimedSpanOf,
   ConfirmationState,
-  lockGranulesFor,
 } from "../../domain/scheduling/appointment";
 import type {
   AppointmentStore,
@@ -14,6 +12,7 @@ import type {
   RescheduleResult,
 } from "../../ports/appointment-store.port";
 import { isAlreadyExists, optionalDate, toDate } from "./converters";
+import { lockFields, lockRefs } from "./slot-locks";
 import { paths } from "./paths";
 
 /** Longest job we store; bounds the look-back when listing overlapping appointments. */
@@ -35,97 +34,33 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
   }
 
   /**
-   * Claims a lock document per granule of the appointment's time, in time
-   * order, each with create(), then stores the appointment. Of two
-   * overlapping bookings, whoever creates their earliest shared granule
-   * first wins, and the other stops there and releases what it claimed.
-   * Each create() is atomic on its own; this does not rely on batches or
-   * transactions being isolated (the embedded Firestore applies a failing
-   * batch partially).
+   * Claims the appointment's time and stores it in one commit: a batch that
+   * creates one lock document per granule and the appointment, so of two
+   * overlapping bookings exactly one succeeds, and an interrupted booking
+   * leaves nothing behind (the batch applies whole or not at all).
    */
   async book(appointment: Appointment): Promise<BookingResult> {
     const appointmentRef = this.db.doc(paths.appointment(appointment.businessId, appointment.id));
-    const span = claimedSpanOf(appointment);
-    const claimed = await this.claimTime(
-      appointment.businessId,
-      appointment.id,
-      span.start,
-      span.end,
-      appointment.createdAt,
-    );
-    if (!claimed) return { outcome: "slot-taken" };
+    const batch = this.db.batch();
+    for (const ref of lockRefs(this.db, appointment)) batch.create(ref, lockFields(appointment));
+    batch.create(appointmentRef, appointmentToFirestore(appointment));
     try {
-      await appointmentRef.create(toFirestore(appointment));
+      await batch.commit();
       return { outcome: "booked", appointment };
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
-      const existing = await appointmentRef.get();
-      return {
-        outcome: "already-booked",
-        appointment: appointmentFromFirestore(
-          existing.id,
-          appointment.businessId,
-          existing.data() ?? {},
-        ),
-      };
     }
-  }
-
-  /**
-   * Claims every granule of [start, end) for this appointment, in time order.
-   * On a clash, releases what this call claimed and returns false.
-   */
-  private async claimTime(
-    businessId: string,
-    appointmentId: string,
-    start: Date,
-    end: Date,
-    at: Date,
-  ): Promise<boolean> {
-    const claimed: string[] = [];
-    for (const granule of lockGranulesFor(start, end)) {
-      const outcome = await this.claimGranule(businessId, appointmentId, granule, at);
-      if (outcome === "taken") {
-        // Only what this call created: granules it already held (its current time, when moving) stay.
-        await this.release(businessId, appointmentId, claimed);
-        return false;
-      }
-      if (outcome === "created") claimed.push(granule);
-    }
-    return true;
-  }
-
-  /** "held" when this appointment holds it already: a retried booking, or its own time when moving. */
-  private async claimGranule(
-    businessId: string,
-    appointmentId: string,
-    granule: string,
-    at: Date,
-  ): Promise<"created" | "held" | "taken"> {
-    const lockRef = this.db.doc(paths.slotLock(businessId, granule));
-    try {
-      await lockRef.create({ appointmentId, createdAt: Timestamp.fromDate(at) });
-      return "created";
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-      const holder = (await lockRef.get()).get("appointmentId");
-      return holder === appointmentId ? "held" : "taken";
-    }
-  }
-
-  /** Deletes the locks of these granules that this appointment holds, and no others. */
-  private async release(
-    businessId: string,
-    appointmentId: string,
-    granules: readonly string[],
-  ): Promise<void> {
-    await Promise.all(
-      granules.map(async (granule) => {
-        const lockRef = this.db.doc(paths.slotLock(businessId, granule));
-        const lock = await lockRef.get();
-        if (lock.get("appointmentId") === appointmentId) await lockRef.delete();
-      }),
-    );
+    // A retry of a booking that landed finds its appointment; otherwise a lock was someone else's.
+    const existing = await appointmentRef.get();
+    if (!existing.exists) return { outcome: "slot-taken" };
+    return {
+      outcome: "already-booked",
+      appointment: appointmentFromFirestore(
+        existing.id,
+        appointment.businessId,
+        existing.data() ?? {},
+      ),
+    };
   }
 
   async listUpcomingForCustomer(
@@ -145,6 +80,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
       .filter((a) => a.status === "booked");
   }
 
+  /** In one transaction: the appointment is marked cancelled and the locks it holds are deleted. */
   async cancel(
     businessId: string,
     appointmentId: string,
@@ -152,26 +88,35 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
     at: Date,
   ): Promise<Appointment | null> {
     const ref = this.db.doc(paths.appointment(businessId, appointmentId));
-    const current = await this.get(businessId, appointmentId);
-    if (!current) return null;
-    if (current.status === "cancelled") return current;
-    await ref.update({
-      status: "cancelled",
-      cancelledAt: Timestamp.fromDate(at),
-      cancelReason: reason,
-      updatedAt: Timestamp.fromDate(at),
+    return this.db.runTransaction(async (tx) => {
+      const doc = await tx.get(ref);
+      if (!doc.exists) return null;
+      const current = appointmentFromFirestore(doc.id, businessId, doc.data() ?? {});
+      if (current.status === "cancelled") return current;
+      const locks = lockRefs(this.db, current);
+      const held = await tx.getAll(...locks);
+      tx.update(ref, {
+        status: "cancelled",
+        cancelledAt: Timestamp.fromDate(at),
+        cancelReason: reason,
+        updatedAt: Timestamp.fromDate(at),
+      });
+      for (const lock of held) if (lock.get("appointmentId") === appointmentId) tx.delete(lock.ref);
+      return {
+        ...current,
+        status: "cancelled" as const,
+        cancelledAt: at,
+        cancelReason: reason,
+        updatedAt: at,
+      };
     });
-    const span = claimedSpanOf(current);
-    await this.release(businessId, appointmentId, lockGranulesFor(span.start, span.end));
-    return {
-      ...current,
-      status: "cancelled",
-      cancelledAt: at,
-      cancelReason: reason,
-      updatedAt: at,
-    };
   }
 
+  /**
+   * In one transaction: reads the appointment and the locks of its old and
+   * new time, claims the new granules it does not hold yet, moves it, and
+   * frees the old granules the new time does not cover.
+   */
   async reschedule(
     businessId: string,
     appointmentId: string,
@@ -180,38 +125,50 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
     at: Date,
     reason = "",
   ): Promise<RescheduleResult> {
-    const current = await this.get(businessId, appointmentId);
-    if (!current || current.status === "cancelled") return { outcome: "not-found" };
-    if (current.start.getTime() === start.getTime() && current.end.getTime() === end.getTime()) {
-      return { outcome: "rescheduled", appointment: current };
-    }
-    // Granules it already holds count as its own, so a move that overlaps its old time works.
-    const oldSpan = claimedSpanOf(current);
-    const newSpan = claimedSpanOf({ start, end, bufferMinutes: current.bufferMinutes });
-    if (!(await this.claimTime(businessId, appointmentId, newSpan.start, newSpan.end, at)))
-      return { outcome: "slot-taken" };
-    await this.db.doc(paths.appointment(businessId, appointmentId)).update({
-      start: Timestamp.fromDate(start),
-      end: Timestamp.fromDate(end),
-      previousStart: Timestamp.fromDate(current.start),
-      // Always written, so a later move without a reason does not inherit an old one.
-      rescheduleReason: reason,
-      updatedAt: Timestamp.fromDate(at),
-    });
-    const kept = new Set(lockGranulesFor(newSpan.start, newSpan.end));
-    const freed = lockGranulesFor(oldSpan.start, oldSpan.end).filter((g) => !kept.has(g));
-    await this.release(businessId, appointmentId, freed);
-    return {
-      outcome: "rescheduled",
-      appointment: {
-        ...current,
-        start,
-        end,
-        previousStart: current.start,
+    const ref = this.db.doc(paths.appointment(businessId, appointmentId));
+    return this.db.runTransaction(async (tx): Promise<RescheduleResult> => {
+      const doc = await tx.get(ref);
+      if (!doc.exists) return { outcome: "not-found" };
+      const current = appointmentFromFirestore(doc.id, businessId, doc.data() ?? {});
+      if (current.status === "cancelled") return { outcome: "not-found" };
+      if (current.start.getTime() === start.getTime() && current.end.getTime() === end.getTime()) {
+        return { outcome: "rescheduled", appointment: current };
+      }
+      const moved = { ...current, start, end };
+      const newLocks = lockRefs(this.db, moved);
+      const kept = new Set(newLocks.map((r) => r.path));
+      const oldLocks = lockRefs(this.db, current).filter((r) => !kept.has(r.path));
+      const snapshots = await tx.getAll(...newLocks, ...oldLocks);
+      const byPath = new Map(snapshots.map((s) => [s.ref.path, s]));
+      for (const lock of newLocks) {
+        const holder: unknown = byPath.get(lock.path)?.get("appointmentId");
+        if (holder !== undefined && holder !== appointmentId) return { outcome: "slot-taken" };
+      }
+      for (const lock of newLocks) {
+        if (!byPath.get(lock.path)?.exists)
+          tx.create(lock, lockFields({ id: appointmentId, createdAt: at }));
+      }
+      tx.update(ref, {
+        start: Timestamp.fromDate(start),
+        end: Timestamp.fromDate(end),
+        previousStart: Timestamp.fromDate(current.start),
+        // Always written, so a later move without a reason does not inherit an old one.
         rescheduleReason: reason,
-        updatedAt: at,
-      },
-    };
+        updatedAt: Timestamp.fromDate(at),
+      });
+      for (const lock of oldLocks) {
+        if (byPath.get(lock.path)?.get("appointmentId") === appointmentId) tx.delete(lock);
+      }
+      return {
+        outcome: "rescheduled",
+        appointment: {
+          ...moved,
+          previousStart: current.start,
+          rescheduleReason: reason,
+          updatedAt: at,
+        },
+      };
+    });
   }
 
   async annotate(
@@ -233,7 +190,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
   }
 }
 
-function toFirestore(a: Appointment): Record<string, unknown> {
+export function appointmentToFirestore(a: Appointment): Record<string, unknown> {
   return {
     customerId: a.customerId,
     customerName: a.customerName,

@@ -1,17 +1,22 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
-import type {
+import type { Customer } from "../../domain/customers/customer";
+import type { KeyedTurn } from "../../ports/call-writes.port";
+import {
   CallConversation,
   ConversationStore,
   ConversationTurn,
+  outcomeOf,
 } from "../../ports/conversation-store.port";
+import { turnFields } from "./call-writer";
 import { isAlreadyExists, optionalDate, toDate } from "./converters";
 import { paths } from "./paths";
 
 /**
- * A call's conversation is one document: state, turns and the last answer.
- * Each turn costs one read and one write of it.
+ * A call's conversation is one small document (state, outcome, the last
+ * answer), read once per webhook; its transcript is a subcollection of turn
+ * documents, written with each turn and never read on the call's path.
  */
 export class FirestoreConversationRepository implements ConversationStore {
   constructor(private readonly db: Firestore) {}
@@ -21,11 +26,20 @@ export class FirestoreConversationRepository implements ConversationStore {
     return doc.exists ? fromFirestore(doc.id, businessId, doc.data() ?? {}) : null;
   }
 
-  async create(conversation: CallConversation): Promise<"created" | "exists"> {
+  async create(conversation: CallConversation, turns: KeyedTurn[]): Promise<"created" | "exists"> {
+    const batch = this.db.batch();
+    batch.create(
+      this.db.doc(paths.conversation(conversation.businessId, conversation.id)),
+      toFirestore(conversation),
+    );
+    for (const turn of turns) {
+      batch.set(
+        this.db.doc(paths.callTurn(conversation.businessId, conversation.id, turn.key)),
+        turnFields(turn),
+      );
+    }
     try {
-      await this.db
-        .doc(paths.conversation(conversation.businessId, conversation.id))
-        .create(toFirestore(conversation));
+      await batch.commit();
       return "created";
     } catch (error) {
       if (isAlreadyExists(error)) return "exists";
@@ -33,10 +47,14 @@ export class FirestoreConversationRepository implements ConversationStore {
     }
   }
 
-  async save(conversation: CallConversation): Promise<void> {
-    await this.db
-      .doc(paths.conversation(conversation.businessId, conversation.id))
-      .set(toFirestore(conversation));
+  async listTurns(businessId: string, callSid: string): Promise<ConversationTurn[]> {
+    const snapshot = await this.db.collection(paths.conversationTurns(businessId, callSid)).get();
+    return snapshot.docs
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((doc) => {
+        const data = doc.data();
+        return { ...(data as ConversationTurn), at: toDate(data.at) };
+      });
   }
 
   async markAccepted(businessId: string, callSid: string, leg: number): Promise<void> {
@@ -51,13 +69,13 @@ function toFirestore(c: CallConversation): Record<string, unknown> {
     channel: c.channel,
     callerPhone: c.callerPhone,
     customerId: c.customerId ?? null,
+    customer: c.customer ? customerSnapshot(c.customer) : null,
     startedAt: Timestamp.fromDate(c.startedAt),
     updatedAt: Timestamp.fromDate(c.updatedAt),
     endedAt: c.endedAt ? Timestamp.fromDate(c.endedAt) : null,
     // Dialogue state and the last answer are plain JSON by design.
     state: JSON.parse(JSON.stringify(c.state)) as unknown,
     lastAnswer: c.lastAnswer ? (JSON.parse(JSON.stringify(c.lastAnswer)) as unknown) : null,
-    turns: c.turns.map((t) => ({ ...stripUndefined(t), at: Timestamp.fromDate(t.at) })),
     turnCount: c.turnCount,
     emergency: c.emergency,
     outcome: c.outcome ?? null,
@@ -66,12 +84,35 @@ function toFirestore(c: CallConversation): Record<string, unknown> {
   };
 }
 
+/** What a call needs to know of a known customer, kept on the conversation. */
+function customerSnapshot(c: Customer): Record<string, unknown> {
+  return {
+    id: c.id,
+    name: c.name,
+    phone: c.phone,
+    ...(c.address ? { address: c.address } : {}),
+    ...(c.propertyNotes ? { propertyNotes: c.propertyNotes } : {}),
+    ...(c.smsOptedOut ? { smsOptedOut: true } : {}),
+  };
+}
+
+const customerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  phone: z.string(),
+  address: z.string().optional(),
+  propertyNotes: z.string().optional(),
+  smsOptedOut: z.boolean().optional(),
+});
+
 const storedSchema = z.object({
   callerPhone: z.string().nullable(),
   customerId: z.string().nullable().optional(),
+  customer: customerSchema.nullable().optional(),
   turnCount: z.number().int(),
   emergency: z.boolean(),
   outcome: z.string().nullable().optional(),
+  endStatus: z.string().optional(),
   appointmentIds: z.array(z.string()).default([]),
 });
 
@@ -81,27 +122,29 @@ function fromFirestore(
   data: Record<string, unknown>,
 ): CallConversation {
   const base = storedSchema.parse(data);
-  const turns = Array.isArray(data.turns) ? (data.turns as Record<string, unknown>[]) : [];
+  const startedAt = toDate(data.startedAt);
   return {
     id,
     businessId,
     channel: "call",
     callerPhone: base.callerPhone,
     customerId: base.customerId ?? undefined,
-    startedAt: toDate(data.startedAt),
+    ...(base.customer
+      ? { customer: { ...base.customer, businessId, createdAt: startedAt, updatedAt: startedAt } }
+      : {}),
+    startedAt,
     updatedAt: toDate(data.updatedAt),
     endedAt: optionalDate(data.endedAt),
+    ...(base.endStatus ? { endStatus: base.endStatus } : {}),
     state: data.state as CallConversation["state"],
     lastAnswer: (data.lastAnswer ?? undefined) as CallConversation["lastAnswer"],
-    turns: turns.map((t) => ({ ...(t as unknown as ConversationTurn), at: toDate(t.at) })),
     turnCount: base.turnCount,
     emergency: base.emergency,
-    outcome: (base.outcome ?? undefined) as CallConversation["outcome"],
+    outcome: outcomeOf({
+      outcome: (base.outcome ?? undefined) as CallConversation["outcome"],
+      endStatus: base.endStatus,
+    }),
     escalation: (data.escalation ?? undefined) as CallConversation["escalation"],
     appointmentIds: base.appointmentIds,
   };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -45,15 +45,7 @@ export class FirestoreCustomerRepository implements CustomerStore, SmsConsentSto
   async upsert(businessId: string, details: CustomerDetails): Promise<Customer> {
     const ref = this.db.doc(paths.customer(businessId, details.phone));
     const now = this.now();
-    const fields = {
-      name: details.name,
-      phone: details.phone,
-      ...(details.address ? { address: details.address } : {}),
-      // Normalised for findByPostcodeAndName; null when the address has no full postcode.
-      ...(details.address ? { postcodeKey: postcodeKey(details.address) } : {}),
-      ...(details.propertyNotes ? { propertyNotes: details.propertyNotes } : {}),
-      updatedAt: Timestamp.fromDate(now),
-    };
+    const fields = customerDetailFields(details, now);
     try {
       await ref.create({ ...fields, createdAt: Timestamp.fromDate(now) });
       return { id: ref.id, businessId, ...details, createdAt: now, updatedAt: now };
@@ -95,6 +87,19 @@ export class FirestoreCustomerRepository implements CustomerStore, SmsConsentSto
     const stored = await ref.get();
     return fromFirestore(stored.id, businessId, stored.data() ?? {});
   }
+}
+
+/** The fields an upsert writes (merged into the customer document): the details given and updatedAt. */
+export function customerDetailFields(details: CustomerDetails, now: Date): Record<string, unknown> {
+  return {
+    name: details.name,
+    phone: details.phone,
+    ...(details.address ? { address: details.address } : {}),
+    // Normalised for findByPostcodeAndName; null when the address has no full postcode.
+    ...(details.address ? { postcodeKey: postcodeKey(details.address) } : {}),
+    ...(details.propertyNotes ? { propertyNotes: details.propertyNotes } : {}),
+    updatedAt: Timestamp.fromDate(now),
+  };
 }
 
 function fromFirestore(id: string, businessId: string, data: Record<string, unknown>): Customer {

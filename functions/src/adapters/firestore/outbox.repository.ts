@@ -101,20 +101,7 @@ export class FirestoreOutboxRepository
     const now = Timestamp.fromDate(this.clock.now());
     const ref = this.db.doc(paths.outboxMessage(message.businessId, message.id));
     try {
-      await ref.create(
-        defined({
-          businessId: message.businessId,
-          to: message.to,
-          body: message.body,
-          purpose: message.purpose,
-          relatedId: message.relatedId,
-          from: message.from,
-          status: "PENDING",
-          attempts: 0,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
+      await ref.create(newOutboxFields(message, now));
       return "queued";
     } catch (error) {
       if (isAlreadyExists(error)) return "already-queued";
@@ -295,4 +282,23 @@ function outcomeFields(outcome: DeliveryOutcome): Record<string, unknown> {
         leaseExpiresAt: FieldValue.delete(),
       };
   }
+}
+
+/** A new message as stored: PENDING, no attempts yet. */
+export function newOutboxFields(
+  message: NewOutboxMessage,
+  now: Timestamp,
+): Record<string, unknown> {
+  return defined({
+    businessId: message.businessId,
+    to: message.to,
+    body: message.body,
+    purpose: message.purpose,
+    relatedId: message.relatedId,
+    from: message.from,
+    status: "PENDING",
+    attempts: 0,
+    createdAt: now,
+    updatedAt: now,
+  });
 }

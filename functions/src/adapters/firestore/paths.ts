@@ -20,9 +20,12 @@ export const paths = {
     `businesses/${businessId}/slotHolds/${granuleKey}`,
   conversation: (businessId: string, conversationId: string) =>
     `businesses/${businessId}/conversations/${conversationId}`,
-  /** A call's transcript turns, when stored one document each (ids sort in transcript order). */
+  /** A call's transcript, one document per turn (ids sort in transcript order), so the
+   * conversation document stays small. */
   conversationTurns: (businessId: string, conversationId: string) =>
     `businesses/${businessId}/conversations/${conversationId}/turns`,
+  callTurn: (businessId: string, callSid: string, key: string) =>
+    `businesses/${businessId}/conversations/${callSid}/turns/${key}`,
   /** A conversation's summary, written once when it ends (same id as the conversation). */
   conversationSummary: (businessId: string, conversationId: string) =>
     `businesses/${businessId}/conversationSummaries/${conversationId}`,

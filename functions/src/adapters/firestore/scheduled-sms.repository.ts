@@ -42,12 +42,7 @@ export class FirestoreScheduledSmsRepository implements ScheduledSmsQueue {
   async schedule(item: NewScheduledSms): Promise<"scheduled" | "already-scheduled"> {
     const ref = this.db.doc(paths.scheduledSmsItem(scheduledSmsId(item.businessId, item.outboxId)));
     const at = Timestamp.fromDate(this.now());
-    const fields = {
-      ...definedFields(item),
-      dueAt: Timestamp.fromDate(item.dueAt),
-      status: "waiting",
-      updatedAt: at,
-    };
+    const fields = waitingFields(item, at);
     try {
       await ref.create({ ...fields, createdAt: at });
       return "scheduled";
@@ -107,4 +102,14 @@ export class FirestoreScheduledSmsRepository implements ScheduledSmsQueue {
 /** Firestore refuses undefined values unless told to ignore them. */
 function definedFields(item: NewScheduledSms): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
+}
+
+/** A text waiting for its time, as stored (createdAt added on create). */
+export function waitingFields(item: NewScheduledSms, at: Timestamp): Record<string, unknown> {
+  return {
+    ...definedFields(item),
+    dueAt: Timestamp.fromDate(item.dueAt),
+    status: "waiting",
+    updatedAt: at,
+  };
 }
