@@ -126,7 +126,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
     reason = "",
   ): Promise<RescheduleResult> {
     const ref = this.db.doc(paths.appointment(businessId, appointmentId));
-    return this.db.runTransaction(async (tx): Promise<RescheduleResult> => {
+    const moving = this.db.runTransaction(async (tx): Promise<RescheduleResult> => {
       const doc = await tx.get(ref);
       if (!doc.exists) return { outcome: "not-found" };
       const current = appointmentFromFirestore(doc.id, businessId, doc.data() ?? {});
@@ -168,6 +168,11 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
           updatedAt: at,
         },
       };
+    });
+    // A lock created between our read and our commit: another booking got there first.
+    return moving.catch((error: unknown): RescheduleResult => {
+      if (isAlreadyExists(error)) return { outcome: "slot-taken" };
+      throw error;
     });
   }
 
