@@ -1,4 +1,4 @@
-import { defineSecret, defineString } from "firebase-functions/params";
+import { defineInt, defineSecret, defineString } from "firebase-functions/params";
 
 /**
  * Every deployment setting. Values are read with .value() only at run time
@@ -55,4 +55,15 @@ export const dashboardBaseUrl = defineString("DASHBOARD_BASE_URL", {
   description:
     "Public URL of the owner dashboard, e.g. https://my-project.web.app; calendar events and owner SMS link to it.",
   default: "",
+});
+
+/**
+ * Warm instances kept for the voice function (0 by default). One costs money
+ * every hour; it spares the first caller after a quiet spell a cold start
+ * (docs/deployment.md says when it is worth it).
+ */
+export const voiceMinInstances = defineInt("VOICE_MIN_INSTANCES", {
+  description:
+    "Instances of the voice function kept warm; 0 (default) scales to zero, 1 avoids cold starts on calls.",
+  default: 0,
 });

@@ -2,9 +2,9 @@ import { CallableRequest, HttpsError, onCall } from "firebase-functions/v2/https
 import type { z } from "zod";
 import { ActionRefused, authorize, DashboardDeps } from "../../app/dashboard-actions";
 import { dashboardDeps } from "../../bootstrap";
-import { REGION } from "../../params";
 import type { DashboardActor } from "../../ports/dashboard.port";
 import type { DashboardAction } from "../../shared/access";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 type Run<I, R> = (actor: DashboardActor, input: I, deps: DashboardDeps) => Promise<R>;
 
@@ -53,7 +53,7 @@ export function dashboardCallable<S extends z.ZodType<{ businessId: string }>, R
   schema: S,
   run: Run<z.output<S>, R>,
 ) {
-  return onCall({ region: REGION, memory: "256MiB", timeoutSeconds: 30 }, (request) =>
+  return onCall({ ...FUNCTION_OPTIONS.dashboard }, (request) =>
     runDashboardAction(action, schema, run, request, dashboardDeps()),
   );
 }

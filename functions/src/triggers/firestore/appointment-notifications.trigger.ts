@@ -8,8 +8,8 @@ import { FirestoreScheduledSmsRepository } from "../../adapters/firestore/schedu
 import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
 import { notifyAppointmentChange } from "../../app/notify-appointment-change";
 import type { Appointment } from "../../domain/scheduling/appointment";
-import { REGION } from "../../params";
 import { systemClock } from "../../ports/clock.port";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 /** The appointment a snapshot holds; null when there is none (or it is not one we can read). */
 export function appointmentFromSnapshot(
@@ -35,7 +35,11 @@ export function appointmentFromSnapshot(
  * so a retried or redelivered event stores nothing twice.
  */
 export const appointmentNotifications = onDocumentWritten(
-  { document: "businesses/{businessId}/appointments/{appointmentId}", region: REGION, retry: true },
+  {
+    ...FUNCTION_OPTIONS.appointmentNotifications,
+    document: "businesses/{businessId}/appointments/{appointmentId}",
+    retry: true,
+  },
   async (event) => {
     const { businessId, appointmentId } = event.params;
     const db = appFirestore();

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { syncAppointmentChange } from "../../app/sync-appointment-to-calendar";
 import { CALENDAR_SECRETS, calendarRuntime } from "../../calendar.bootstrap";
 import type { CalendarFacts } from "../../domain/calendar/calendar-sync.rules";
-import { REGION } from "../../params";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 const instant = z.instanceof(Timestamp).transform((t) => t.toMillis());
 
@@ -38,8 +38,8 @@ function factsOf(data: Record<string, unknown> | undefined): CalendarFacts | und
  */
 export const syncAppointmentToCalendar = onDocumentWritten(
   {
+    ...FUNCTION_OPTIONS.syncAppointmentToCalendar,
     document: "businesses/{businessId}/appointments/{appointmentId}",
-    region: REGION,
     retry: true,
     secrets: CALENDAR_SECRETS,
   },

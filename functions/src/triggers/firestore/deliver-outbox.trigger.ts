@@ -7,13 +7,13 @@ import { TwilioSmsSender } from "../../adapters/twilio/twilio-sms.sender";
 import { deliverOutboxMessage as deliver } from "../../app/deliver-outbox-message";
 import {
   publicWebhookBaseUrl,
-  REGION,
   twilioAccountSid,
   twilioApiBaseUrl,
   twilioAuthToken,
 } from "../../params";
 import { systemClock } from "../../ports/clock.port";
 import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 /** Deployed name of the HTTP function receiving Twilio's SMS status callbacks. */
 export const SMS_STATUS_CALLBACK_FUNCTION = "smsStatusCallback";
@@ -51,8 +51,8 @@ function statusCallbackUrl(): string | undefined {
  */
 export const deliverOutboxMessage = onDocumentCreated(
   {
+    ...FUNCTION_OPTIONS.deliverOutboxMessage,
     document: "businesses/{businessId}/outbox/{messageId}",
-    region: REGION,
     retry: true,
     secrets: [twilioAuthToken],
   },

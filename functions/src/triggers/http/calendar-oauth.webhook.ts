@@ -2,8 +2,8 @@ import { onRequest } from "firebase-functions/v2/https";
 import { FirebaseIdTokenVerifier } from "../../adapters/calendar/firebase-id-token.verifier";
 import { authorizationUrl, exchangeCode, revokeGrant } from "../../adapters/calendar/google-oauth";
 import { CALENDAR_SECRETS, calendarRuntime } from "../../calendar.bootstrap";
-import { REGION } from "../../params";
 import { handleCalendarOAuthRequest } from "./calendar-oauth.handler";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 const verifier = new FirebaseIdTokenVerifier();
 
@@ -13,7 +13,7 @@ const verifier = new FirebaseIdTokenVerifier();
  * CORS is open because the dashboard calls it with a bearer token, never cookies.
  */
 export const calendarOAuth = onRequest(
-  { region: REGION, secrets: CALENDAR_SECRETS, cors: true, timeoutSeconds: 30, memory: "256MiB" },
+  { ...FUNCTION_OPTIONS.calendarOAuth, secrets: CALENDAR_SECRETS, cors: true },
   async (req, res) => {
     const runtime = calendarRuntime();
     const answer = await handleCalendarOAuthRequest(

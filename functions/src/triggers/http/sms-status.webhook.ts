@@ -3,16 +3,17 @@ import { appFirestore } from "../../adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
 import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
 import { logSmsStatusFailed } from "../../logs";
-import { publicWebhookBaseUrl, REGION, twilioAuthToken } from "../../params";
+import { publicWebhookBaseUrl, twilioAuthToken } from "../../params";
 import { systemClock } from "../../ports/clock.port";
 import { handleSmsStatusRequest } from "./sms-status-webhook.handler";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 /**
  * Twilio's SMS status callbacks: POST {PUBLIC_WEBHOOK_BASE_URL}/smsStatusCallback/{businessId}/{messageId},
  * the StatusCallback the outbox trigger gives with every message it sends.
  */
 export const smsStatusCallback = onRequest(
-  { region: REGION, secrets: [twilioAuthToken], timeoutSeconds: 30, memory: "256MiB" },
+  { ...FUNCTION_OPTIONS.smsStatusCallback, secrets: [twilioAuthToken] },
   async (req, res) => {
     const repository = new FirestoreOutboxRepository(appFirestore());
     try {

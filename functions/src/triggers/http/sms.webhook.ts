@@ -1,8 +1,9 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { CALENDAR_SECRETS } from "../../calendar.bootstrap";
 import { smsDeps } from "../../bootstrap";
-import { publicWebhookBaseUrl, REGION, twilioAuthToken } from "../../params";
+import { publicWebhookBaseUrl, twilioAuthToken } from "../../params";
 import { handleSmsRequest } from "./sms-webhook.handler";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 /**
  * Twilio Messaging "A message comes in": POST {PUBLIC_WEBHOOK_BASE_URL}/sms/incoming.
@@ -11,12 +12,9 @@ import { handleSmsRequest } from "./sms-webhook.handler";
  */
 export const sms = onRequest(
   {
-    region: REGION,
+    ...FUNCTION_OPTIONS.sms,
     // The calendar secrets: offers subtract the owner's Google Calendar busy time.
     secrets: [twilioAuthToken, ...CALENDAR_SECRETS],
-    // Twilio waits 15 s at most; the handler answers within its own deadline well before that.
-    timeoutSeconds: 30,
-    memory: "256MiB",
   },
   async (req, res) => {
     const answer = await handleSmsRequest(

@@ -1,8 +1,9 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { CALENDAR_SECRETS } from "../../calendar.bootstrap";
 import { callDeps } from "../../bootstrap";
-import { publicWebhookBaseUrl, REGION, twilioAuthToken } from "../../params";
+import { publicWebhookBaseUrl, twilioAuthToken } from "../../params";
 import { handleVoiceRequest } from "./voice-webhook.handler";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 /**
  * Twilio voice webhooks: POST {PUBLIC_WEBHOOK_BASE_URL}/voice/incoming for
@@ -11,12 +12,9 @@ import { handleVoiceRequest } from "./voice-webhook.handler";
  */
 export const voice = onRequest(
   {
-    region: REGION,
+    ...FUNCTION_OPTIONS.voice,
     // The calendar secrets: offers subtract the owner's Google Calendar busy time.
     secrets: [twilioAuthToken, ...CALENDAR_SECRETS],
-    // Twilio waits 15 s at most; the handler answers within its own deadline well before that.
-    timeoutSeconds: 30,
-    memory: "256MiB",
   },
   async (req, res) => {
     const answer = await handleVoiceRequest(

@@ -2,7 +2,7 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import { runCalendarSweep } from "../../app/calendar-sweep";
 import { CALENDAR_SECRETS, calendarRuntime } from "../../calendar.bootstrap";
 import { CALENDAR_SWEEP_INTERVAL_MINUTES } from "../../domain/calendar/calendar-sync.rules";
-import { REGION } from "../../params";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 /**
  * Every 15 minutes: retries appointment syncs the trigger could not finish
@@ -11,10 +11,9 @@ import { REGION } from "../../params";
  */
 export const calendarSyncSweep = onSchedule(
   {
+    ...FUNCTION_OPTIONS.calendarSyncSweep,
     schedule: `every ${CALENDAR_SWEEP_INTERVAL_MINUTES} minutes`,
-    region: REGION,
     secrets: CALENDAR_SECRETS,
-    timeoutSeconds: 300,
   },
   async () => {
     const runtime = calendarRuntime();

@@ -6,8 +6,8 @@ import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repos
 import { FirestoreScheduledSmsRepository } from "../../adapters/firestore/scheduled-sms.repository";
 import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
 import { sendDueSms as run } from "../../app/send-due-sms";
-import { REGION } from "../../params";
 import { systemClock } from "../../ports/clock.port";
+import { FUNCTION_OPTIONS } from "../../function-options";
 
 /**
  * Every five minutes: reminders and held-back texts that are due (see
@@ -15,7 +15,7 @@ import { systemClock } from "../../ports/clock.port";
  * under its deterministic outbox id, stored once.
  */
 export const sendDueSms = onSchedule(
-  { schedule: "every 5 minutes", region: REGION, timeZone: "Etc/UTC" },
+  { ...FUNCTION_OPTIONS.sendDueSms, schedule: "every 5 minutes", timeZone: "Etc/UTC" },
   async () => {
     const db = appFirestore();
     const outbox = new FirestoreOutboxRepository(db);
