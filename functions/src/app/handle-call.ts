@@ -68,13 +68,7 @@ export async function startCall(
     return { business: null, instruction: UNKNOWN_NUMBER };
   }
   const callerPhone = normaliseCaller(input.from, business);
-  // One round trip: a retried webhook's conversation and the caller's record, together.
-  const [existing, found] = await Promise.all([
-    deps.conversations.get(business.id, input.callSid),
-    callerPhone ? deps.customers.findByPhone(business.id, callerPhone) : null,
-  ]);
-  if (existing?.lastAnswer) return { business, instruction: existing.lastAnswer.instruction };
-
+  const found = callerPhone ? await deps.customers.findByPhone(business.id, callerPhone) : null;
   // A number known only from an SMS opt-out has no name: nobody to greet back.
   const customer = found?.name ? found : null;
   const now = deps.clock.now();
@@ -95,9 +89,14 @@ export async function startCall(
     emergency: false,
     appointmentIds: [],
   };
-  await deps.conversations.create(conversation, [
+  const created = await deps.conversations.create(conversation, [
     { key: turnKey(0, 1), at: now, speaker: "receptionist", text: say.join(" ") },
   ]);
+  if (created === "exists") {
+    // Twilio retried the webhook: answer what the first delivery answered.
+    const existing = await deps.conversations.get(business.id, input.callSid);
+    return { business, instruction: existing?.lastAnswer?.instruction ?? instruction };
+  }
   deps.logger.info("call.started", {
     businessId: business.id,
     callSid: input.callSid,

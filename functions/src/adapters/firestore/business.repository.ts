@@ -3,11 +3,16 @@ import { Business, businessSchema } from "../../domain/business/business";
 import type { BusinessDirectory } from "../../ports/business-directory.port";
 import { paths } from "./paths";
 
-/** Tenant config changes rarely; a short cache saves a read on every call turn. */
+/**
+ * Tenant config and number routes change rarely; a short cache saves a read
+ * on every webhook. A settings change takes effect within this long.
+ */
 const CACHE_TTL_MS = 60_000;
 
 export class FirestoreBusinessRepository implements BusinessDirectory {
   private readonly cache = new Map<string, { business: Business; expiresAt: number }>();
+  /** Called number -> business: a call's first webhook finds its tenant without a read. */
+  private readonly routes = new Map<string, { businessId: string; expiresAt: number }>();
 
   constructor(
     private readonly db: Firestore,
@@ -17,11 +22,18 @@ export class FirestoreBusinessRepository implements BusinessDirectory {
   /**
    * A new call or text: always the saved settings (one read more per call,
    * none per turn), so a change the owner just made applies to the next call.
+   * Which business a number belongs to hardly ever changes, so that is cached.
    */
   async findByPhoneNumber(e164: string): Promise<Business | null> {
+    const cached = this.routes.get(e164);
+    if (cached && cached.expiresAt > this.nowMs()) {
+      return this.getById(cached.businessId, { fresh: true });
+    }
     const route = await this.db.doc(paths.phoneRoute(e164)).get();
     const businessId = route.get("businessId");
-    return typeof businessId === "string" ? this.getById(businessId, { fresh: true }) : null;
+    if (typeof businessId !== "string") return null;
+    this.routes.set(e164, { businessId, expiresAt: this.nowMs() + CACHE_TTL_MS });
+    return this.getById(businessId, { fresh: true });
   }
 
   async getById(businessId: string, options: { fresh?: boolean } = {}): Promise<Business | null> {
@@ -42,5 +54,6 @@ export class FirestoreBusinessRepository implements BusinessDirectory {
     batch.set(this.db.doc(paths.phoneRoute(business.phoneNumber)), { businessId: business.id });
     await batch.commit();
     this.cache.delete(business.id);
+    this.routes.delete(business.phoneNumber);
   }
 }
