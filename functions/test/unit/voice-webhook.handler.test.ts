@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import type { Business } from "../../src/domain/business/business";
+import type { CallWrites, CallWritesResult } from "../../src/ports/call-writes.port";
 import type { CallConversation } from "../../src/ports/conversation-store.port";
 import {
   handleVoiceRequest,
@@ -11,6 +12,7 @@ import {
   aCallWorld,
   CallWorld,
   InMemoryBusinessDirectory,
+  InMemoryCallWriter,
   InMemoryConversationStore,
 } from "../support/call-fixtures";
 
@@ -69,6 +71,33 @@ class SilentConversationStore extends InMemoryConversationStore {
 class BrokenConversationStore extends InMemoryConversationStore {
   override async get(): Promise<CallConversation | null> {
     throw new Error("DEADLINE_EXCEEDED from Firestore");
+  }
+}
+
+/** A promise the test settles when it chooses. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** Reads the conversation only once the test opens the gate. */
+class GatedConversationStore extends InMemoryConversationStore {
+  readonly reads = gate();
+  override async get(businessId: string, callSid: string): Promise<CallConversation | null> {
+    await this.reads.opened;
+    return super.get(businessId, callSid);
+  }
+}
+
+/** Commits only once the test opens the gate; says when a commit has started. */
+class GatedWriter extends InMemoryCallWriter {
+  readonly release = gate();
+  readonly started = gate();
+  override async commit(writes: CallWrites): Promise<CallWritesResult> {
+    this.started.open();
+    await this.release.opened;
+    return super.commit(writes);
   }
 }
 
@@ -219,6 +248,53 @@ describe("the voice webhook", () => {
       assert.ok(elapsed < 150 + 50, `answered after ${elapsed} ms`);
       assert.match(answer.body, /0800 111 999/);
       assert.match(answer.body, /<Hangup\/><\/Response>$/);
+    });
+  });
+
+  describe("when the work outlives the deadline", () => {
+    it("answers the fallback, and the late work writes nothing after it", async () => {
+      const conversations = new GatedConversationStore();
+      world.deps.conversations = conversations;
+      world.conversations = conversations;
+      conversations.reads.open();
+      await handleVoiceRequest(signedPost("/incoming", incoming(world)), config(world));
+      const before = conversations.stored(world.business.id, CALL_SID);
+      const slow = new GatedConversationStore();
+      slow.conversations.set(`${world.business.id}/${CALL_SID}`, before);
+      world.deps.conversations = slow;
+      const answer = await handleVoiceRequest(
+        signedPost("/turn?b=bristol-plumbing&step=1", {
+          CallSid: CALL_SID,
+          SpeechResult: "Hi, this is Sarah Jones at 12 Park Street, Bristol BS1 5HX, my tap drips",
+        }),
+        config(world, 150),
+      );
+      assert.match(answer.body, /having trouble on my side/);
+      // The read the turn was waiting for comes back after the answer went.
+      slow.reads.open();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(slow.stored(world.business.id, CALL_SID).turnCount, 0, "no turn was saved");
+      assert.deepEqual(world.outbox.messages, []);
+    });
+
+    it("waits for a commit already on its way, and answers what it saved", async () => {
+      await handleVoiceRequest(signedPost("/incoming", incoming(world)), config(world));
+      const writer = new GatedWriter(() => world.deps);
+      world.deps.writer = writer;
+      const answering = handleVoiceRequest(
+        signedPost("/turn?b=bristol-plumbing&step=1", {
+          CallSid: CALL_SID,
+          SpeechResult: "Hi, this is Sarah Jones at 12 Park Street, Bristol BS1 5HX, my tap drips",
+        }),
+        config(world, 1000),
+      );
+      await writer.started.opened;
+      // Past the route's deadline (1000 ms less 200 kept for the fallback), inside its grace.
+      await new Promise((resolve) => setTimeout(resolve, 850));
+      writer.release.open();
+      const answer = await answering;
+      assert.match(answer.body, /<Gather /, answer.body);
+      assert.equal(world.conversations.stored(world.business.id, CALL_SID).turnCount, 1);
     });
   });
 

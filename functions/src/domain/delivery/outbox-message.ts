@@ -36,6 +36,8 @@ export const OUTBOX_PURPOSES = [
   "appointment-cancelled",
   /** A call dropped mid-booking: asks the caller to finish it by text (docs/sms.md). */
   "booking-follow-up",
+  /** A reply to a customer's text that took longer than Twilio waits for its answer. */
+  "sms-reply",
 ] as const;
 export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
 

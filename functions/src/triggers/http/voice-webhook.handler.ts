@@ -10,6 +10,7 @@ import {
   startCall,
   whisperToCallee,
 } from "../../app/handle-call";
+import { WebhookDeadline } from "../../app/webhook-deadline";
 import { speechHintsFor } from "../../domain/dialogue/speech-hints";
 import {
   checkTwilioRequest,
@@ -92,9 +93,13 @@ export async function handleVoiceRequest(
   // The fallback's own lookup comes out of the deadline, not on top of it.
   const lookupMs = Math.min(FALLBACK_LOOKUP_MS, Math.floor(deadlineMs / 5));
   try {
-    const answer = await withDeadline(
-      route(pathname, query, params, config),
+    const answer = await answerInTime(
+      pathname,
+      query,
+      params,
+      config,
       deadlineMs - lookupMs,
+      lookupMs,
     );
     if (answer === "not-found") return plain(404, `No voice route ${pathname}.`);
     if (answer === "empty")
@@ -116,6 +121,34 @@ export async function handleVoiceRequest(
     });
     return xml(await fallbackTwiml(query.b, config, lookupMs));
   }
+}
+
+/**
+ * Runs the route within its deadline. At the deadline no new write starts
+ * (WebhookDeadline), so the work left behind after the fallback answer is
+ * only reads; a commit already on its way is given `graceMs` to land, and
+ * if it does the caller hears the real answer. The status callback has no
+ * caller waiting and is always run to the end.
+ */
+async function answerInTime(
+  pathname: string,
+  query: Record<string, string>,
+  params: Record<string, string>,
+  config: VoiceConfig,
+  ms: number,
+  graceMs: number,
+): Promise<CallAnswer | "not-found" | "empty" | "timeout"> {
+  if (pathname === "/status") return route(pathname, query, params, config);
+  const deadline = new WebhookDeadline();
+  const work = route(pathname, query, params, { ...config, deps: deadline.guard(config.deps) });
+  const answer = await withDeadline(work, ms);
+  if (answer !== "timeout") return answer;
+  deadline.expire();
+  if (!deadline.inFlight) return "timeout";
+  return withDeadline(
+    work.catch(() => "timeout" as const),
+    graceMs,
+  );
 }
 
 async function route(
