@@ -15,6 +15,7 @@ import { handleVoiceRequest } from "../src/triggers/http/voice-webhook.handler";
 import { createTestTenant } from "../test/support/firestore-tenant";
 import { FirestoreRoundTripCounter, RoundTripCount } from "../test/support/firestore-round-trips";
 import { benchAvailability } from "./availability.bench";
+import { benchModuleLoad } from "./module-load.bench";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
 const WARMUP_CALLS = 5;
@@ -255,6 +256,7 @@ async function main(): Promise<void> {
     );
   });
   for (const line of benchAvailability()) console.log(line);
+  for (const line of benchModuleLoad()) console.log(line);
   for (const line of await benchBooking(business.id)) console.log(line);
   stop();
 }
