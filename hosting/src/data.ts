@@ -151,7 +151,11 @@ function summaryText(value: unknown): string | undefined {
   const v = value as Record<string, unknown>;
   for (const key of ["text", "headline", "short"])
     if (typeof v[key] === "string") return v[key] as string;
-  return undefined;
+  // The call summariser's structured summary: the job, then what the owner should do next.
+  const parts = [v.job, v.ownerAction].filter(
+    (p): p is string => typeof p === "string" && p !== "",
+  );
+  return parts.length > 0 ? parts.join(" · ") : undefined;
 }
 
 /** Subscribes to everything the screens show; one listener per collection. */

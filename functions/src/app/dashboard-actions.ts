@@ -57,8 +57,14 @@ export class ActionRefused extends Error {
   }
 }
 
-/** The rescheduleReason / cancelReason of a change made from the dashboard. */
-export const DASHBOARD_REASON_PREFIX = "the business, from the dashboard";
+/**
+ * The rescheduleReason, and the start of the cancelReason, of a change made
+ * from the dashboard: who made it. The owner is not texted about their own changes.
+ */
+export function dashboardReason(role: DashboardActor["role"]): string {
+  return role === "owner" ? OWNER_DASHBOARD_REASON : "staff, from the dashboard";
+}
+export const OWNER_DASHBOARD_REASON = "the owner, from the dashboard";
 
 const claimsSchema = z.object({
   businessId: z.string().min(1),
@@ -232,7 +238,7 @@ export async function moveAppointment(
     slot.start,
     slot.end,
     now,
-    `${DASHBOARD_REASON_PREFIX} (${actor.role})`,
+    dashboardReason(actor.role),
   );
   if (result.outcome === "not-found") throw new ActionRefused("not-found", "no such appointment");
   if (result.outcome === "slot-taken") {
@@ -264,7 +270,7 @@ export async function cancelAppointment(
   if (!appointment) throw new ActionRefused("not-found", "no such appointment");
   // Cancelling twice is not an error, and records nothing new.
   if (appointment.status === "cancelled") return { cancelled: true };
-  const reason = `${DASHBOARD_REASON_PREFIX}: ${input.reason}`;
+  const reason = `${dashboardReason(actor.role)}: ${input.reason}`;
   await deps.appointments.cancel(actor.businessId, appointment.id, reason, deps.clock.now());
   await audit(
     deps,

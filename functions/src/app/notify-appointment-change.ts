@@ -20,6 +20,7 @@ import type { Appointment } from "../domain/scheduling/appointment";
 import type { BusinessDirectory } from "../ports/business-directory.port";
 import { alertOwner as alertOwnerRespectingQuietHours } from "./alert-owner";
 import { SMS_CANCEL_REASON, SMS_RESCHEDULE_REASON } from "./handle-inbound-sms";
+import { OWNER_DASHBOARD_REASON } from "./dashboard-actions";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
@@ -120,7 +121,9 @@ async function onCreated(appointment: Appointment, run: Run): Promise<void> {
 
 async function onCancelled(appointment: Appointment, run: Run): Promise<void> {
   const { business, now } = run;
-  if (business.notifications.ownerAlerts.cancellation) {
+  // The owner who cancelled it on the dashboard needs no text about it.
+  const byOwner = appointment.cancelReason?.startsWith(OWNER_DASHBOARD_REASON) === true;
+  if (business.notifications.ownerAlerts.cancellation && !byOwner) {
     await alertOwner(
       notificationIds.ownerCancelled(appointment.id),
       "owner-cancellation",
@@ -167,7 +170,8 @@ async function onMoved(appointment: Appointment, from: Date, run: Run): Promise<
   const touchesSoon =
     isTodayOrTomorrow(from, now, business.timeZone) ||
     isTodayOrTomorrow(appointment.start, now, business.timeZone);
-  if (business.notifications.ownerAlerts.scheduleChange && touchesSoon) {
+  const byOwner = appointment.rescheduleReason === OWNER_DASHBOARD_REASON;
+  if (business.notifications.ownerAlerts.scheduleChange && touchesSoon && !byOwner) {
     await alertOwner(
       notificationIds.ownerMoved(appointment.id, startMillis, changeMillis),
       "owner-schedule-change",

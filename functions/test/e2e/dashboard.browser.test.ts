@@ -119,7 +119,7 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     const { code, transcript } = await callFromScript(
       [
         "Hi, my kitchen tap is dripping",
-        "My name is Priya Shah",
+        "My name is Jamal Reid",
         "5 Elm Lane, Bristol BS6 5AA",
         "the first one",
         "yes",
@@ -129,10 +129,10 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     );
     assert.equal(code, 0);
     // The customer document has her name by now; the inbox shows it as it arrives.
-    await page.locator(".convo", { hasText: "Priya Shah" }).first().waitFor({ timeout: 20_000 });
+    await page.locator(".convo", { hasText: "Jamal Reid" }).first().waitFor({ timeout: 20_000 });
     await shot("inbox-live");
     await axe("Calls and messages");
-    await page.locator(".convo", { hasText: "Priya Shah" }).first().click();
+    await page.locator(".convo", { hasText: "Jamal Reid" }).first().click();
     await page.getByRole("heading", { name: "Transcript" }).waitFor();
     await page.locator(".transcript .turn", { hasText: "kitchen tap" }).first().waitFor();
     await shot("conversation");
@@ -145,7 +145,7 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     await page.goto(`${DASHBOARD}#/schedule`);
     await page.getByRole("button", { name: "Week" }).click();
     await page
-      .locator("article.job", { hasText: "Priya Shah" })
+      .locator("article.job", { hasText: "Jamal Reid" })
       .first()
       .waitFor({ timeout: 20_000 });
     await shot("schedule-week");

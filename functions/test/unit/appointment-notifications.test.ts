@@ -1,3 +1,4 @@
+import { dashboardReason } from "../../src/app/dashboard-actions";
 import { strict as assert } from "node:assert";
 import { notifyAppointmentChange, type NotifyDeps } from "../../src/app/notify-appointment-change";
 import { SMS_CANCEL_REASON, SMS_RESCHEDULE_REASON } from "../../src/app/handle-inbound-sms";
@@ -185,6 +186,21 @@ describe("notifying an appointment change", () => {
       assert.equal(w.outbox.byPurpose("owner-cancellation").length, 1);
     });
 
+    it("texts the customer but not the owner who cancelled it on the dashboard", async () => {
+      const w = aWorld("2026-11-25T12:00:00Z");
+      const booked = anAppointment();
+      const cancelled = {
+        ...booked,
+        status: "cancelled" as const,
+        cancelReason: `${dashboardReason("owner")}: customer rang`,
+      };
+
+      await notifyAppointmentChange(write(booked, cancelled), w.notifyDeps);
+
+      assert.equal(w.outbox.byPurpose("appointment-cancelled").length, 1);
+      assert.equal(w.outbox.byPurpose("owner-cancellation").length, 0);
+    });
+
     it("holds the customer's confirmation until their night ends", async () => {
       const w = aWorld("2026-11-25T21:00:00Z");
       const booked = anAppointment();
@@ -246,6 +262,23 @@ describe("notifying an appointment change", () => {
         1,
         "the owner still hears of it",
       );
+    });
+
+    it("texts the customer but not the owner who moved it on the dashboard; staff's moves reach the owner", async () => {
+      const w = aWorld("2026-11-26T12:00:00Z");
+      const byOwner = {
+        ...moved("2026-12-02T14:00:00Z", "2026-11-26T12:00:00Z"),
+        rescheduleReason: dashboardReason("owner"),
+      };
+      await notifyAppointmentChange(write(from, byOwner), w.notifyDeps);
+      assert.equal(w.outbox.byPurpose("appointment-moved").length, 1);
+      assert.equal(w.outbox.byPurpose("owner-schedule-change").length, 0);
+
+      const byStaff = { ...byOwner, rescheduleReason: dashboardReason("staff") };
+      const other = aWorld("2026-11-26T12:00:00Z");
+      await notifyAppointmentChange(write(from, byStaff), other.notifyDeps);
+      assert.equal(other.outbox.byPurpose("appointment-moved").length, 1);
+      assert.equal(other.outbox.byPurpose("owner-schedule-change").length, 1);
     });
 
     it("does not alert the owner about a move between two days next week", async () => {

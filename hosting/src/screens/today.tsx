@@ -15,7 +15,7 @@ const NEED_LABEL: Record<Need["kind"], string> = {
 };
 
 export function Today() {
-  const { data, timeZone, nameOf, calendarStatus } = useCtx();
+  const { data, timeZone, nameOf, calendarStatus, online } = useCtx();
   const sheets = useJobSheets();
   const today = localDate(new Date(), timeZone);
   const tomorrow = addDays(today, 1);
@@ -27,7 +27,7 @@ export function Today() {
   return (
     <>
       <h1 tabIndex={-1}>Today</h1>
-      {!data.ready && (
+      {!data.ready && online && (
         <p class="muted" role="status">
           Loading…
         </p>
@@ -47,13 +47,13 @@ export function Today() {
         )}
       </section>
       {[
-        ["Today", today],
-        ["Tomorrow", tomorrow],
+        ["Jobs today", today],
+        ["Jobs tomorrow", tomorrow],
       ].map(([label, day]) => {
         const jobs = jobsOn(day);
         return (
-          <section aria-labelledby={`jobs-${label}`} key={day}>
-            <h2 id={`jobs-${label}`}>
+          <section aria-labelledby={`jobs-${day}`} key={day}>
+            <h2 id={`jobs-${day}`}>
               {label} <span class="muted small">{dayName(day)}</span>{" "}
               <span class="count">{jobs.length}</span>
             </h2>
