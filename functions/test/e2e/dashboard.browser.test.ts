@@ -212,6 +212,21 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     }
   });
 
+  it("finds a customer by part of their address and shows their property notes and timeline", async () => {
+    await page.goto(`${DASHBOARD}#/customers`);
+    await page.getByLabel("Search customers").fill("cotham");
+    assert.equal(await page.locator(".list > li").count(), 1);
+    await page.getByRole("link", { name: /Margaret Holloway/ }).click();
+    await page.getByRole("heading", { name: "Margaret Holloway", level: 1 }).waitFor();
+    await page
+      .getByText(/stopcock/i)
+      .first()
+      .waitFor();
+    await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    await shot("customer");
+    await axe("Customer page");
+  });
+
   it("opens read-only from the phone's cache when offline, and refuses changes visibly", async () => {
     await page.goto(`${DASHBOARD}#/today`);
     await page.locator("article.job").first().waitFor();

@@ -1,4 +1,4 @@
-import { addDays, localDate, shortDay } from "../format";
+import { addDays, dayMonth, localDate, shortDay } from "../format";
 import { useCtx } from "../signed-in";
 
 /** Weekly counts from the last eight weeks of calls and bookings, with small bar charts. */
@@ -64,26 +64,22 @@ export function Insights() {
                 this week · {total} in {WEEKS} weeks
               </span>
             </h2>
-            <svg
-              viewBox={`0 0 ${WEEKS * 20} 48`}
+            <div
+              class="bars"
               role="img"
-              aria-label={`${label} per week: ${weeks.map((w) => `${shortDay(w.start)} ${w[key]}`).join(", ")}`}
+              aria-label={`${label} per week, oldest first: ${weeks.map((w) => `week of ${shortDay(w.start)} ${w[key]}`).join(", ")}`}
             >
-              {weeks.map((w, i) => {
-                const h = Math.round((w[key] / max) * 40);
-                return (
-                  <rect
-                    key={w.start}
-                    x={i * 20 + 3}
-                    y={44 - h}
-                    width="14"
-                    height={Math.max(h, 1)}
-                    rx="2"
+              {weeks.map((w, i) => (
+                <div class="bar-col" key={w.start}>
+                  <span class="bar-value">{w[key] || ""}</span>
+                  <span
                     class={i === weeks.length - 1 ? "bar now" : "bar"}
+                    style={{ height: `${Math.max(3, Math.round((w[key] / max) * 80))}%` }}
                   />
-                );
-              })}
-            </svg>
+                  <span class="bar-label">{dayMonth(w.start)}</span>
+                </div>
+              ))}
+            </div>
           </section>
         );
       })}
