@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { appFirestore } from "../adapters/firestore/firestore-client";
 import { FirestoreBusinessRepository } from "../adapters/firestore/business.repository";
 import * as deployed from "../index";
-import { bareReadWrite } from "./load/firestore-baseline";
+import { bareReadWrite, bareReadWriteAtOnce } from "./load/firestore-baseline";
 import { declaredConcurrency, type Concurrency } from "./load/declared-concurrency";
 import { startFrontDoor, type FrontDoor } from "./load/front-door";
 import { startFunctionInstance, type FunctionInstance } from "./load/function-instance";
@@ -70,6 +70,8 @@ export interface LoadReport {
   /** Requests that waited for the instance at all. */
   queuedRequests: number;
   baselineReadWriteP50Ms: number;
+  /** The same, with as many at once as there were calls: the emulator's own floor at this load. */
+  baselineAtConcurrencyP50Ms: number;
   concurrency: number;
   concurrencySource: Concurrency["source"];
   toldBooked: number;
@@ -343,6 +345,7 @@ export async function runLoadTest(
     for (const [a, b] of overlaps.slice(0, 3)) note(tally, `double booking: ${a} and ${b}`);
 
     const baseline = summarise(await bareReadWrite(db, BASELINE_SAMPLES));
+    const baselineAtOnce = summarise(await bareReadWriteAtOnce(db, options.calls, 3));
     const turns = summarise(tally.latencies);
     const gates = Object.values(frontDoor.stats());
     const errors =
@@ -377,6 +380,7 @@ export async function runLoadTest(
       maxQueued: Math.max(0, ...gates.map((g) => g.maxQueued)),
       queuedRequests: gates.reduce((sum, g) => sum + g.queuedRequests, 0),
       baselineReadWriteP50Ms: round(baseline.p50),
+      baselineAtConcurrencyP50Ms: round(baselineAtOnce.p50),
       concurrency: concurrency.value,
       concurrencySource: concurrency.source,
       toldBooked,

@@ -40,6 +40,7 @@ describe("npm run load, the load test on the Functions Framework", function () {
       "maxQueued",
       "queuedRequests",
       "baselineReadWriteP50Ms",
+      "baselineAtConcurrencyP50Ms",
       "concurrency",
     ]) {
       assert.ok(field in report, `the report has ${field}`);
