@@ -15,7 +15,7 @@ import {
   Timestamp,
   where,
 } from "firebase/firestore";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { mayRead, type DashboardClaims } from "@shared/access";
 import { EMULATOR_PORTS, emulatorHost, isLocal } from "./firebase";
 import type {
@@ -51,6 +51,11 @@ export interface LiveData {
   conversations: Conversation[];
   customers: Customer[];
   attention: AttentionItem[];
+  /** Conversation id -> its summary (written when a call ends). */
+  summaries: Record<
+    string,
+    { text?: string; ownerAction?: string; urgency?: Conversation["urgency"] }
+  >;
   /** Conversation id -> handled. */
   handled: Record<string, boolean>;
   /** Appointment id -> done. */
@@ -69,6 +74,7 @@ const EMPTY: LiveData = {
   conversations: [],
   customers: [],
   attention: [],
+  summaries: {},
   handled: {},
   done: {},
   outbox: [],
@@ -173,6 +179,7 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
       ["conversations", true],
       ["customers", true],
       ["attention", true],
+      ["summaries", true],
       ["inbox", true],
       ["jobs", true],
       ["outbox", mayRead("outbox", claims.role)],
@@ -271,6 +278,31 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
         fail("attention"),
       ),
       onSnapshot(
+        query(collection(store, `${base}/conversationSummaries`), where("createdAt", ">=", since)),
+        meta,
+        (s) =>
+          update("summaries", s.metadata.fromCache, {
+            summaries: Object.fromEntries(
+              s.docs.map((x) => {
+                const d = x.data();
+                const urgency = d.urgency as Conversation["urgency"];
+                return [
+                  x.id,
+                  {
+                    text: typeof d.text === "string" ? d.text : undefined,
+                    ownerAction:
+                      typeof d.summary?.ownerAction === "string"
+                        ? d.summary.ownerAction
+                        : undefined,
+                    urgency,
+                  },
+                ];
+              }),
+            ),
+          }),
+        fail("summaries"),
+      ),
+      onSnapshot(
         collection(store, `${base}/inbox`),
         meta,
         (s) =>
@@ -315,7 +347,19 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
     }
     return () => stops.forEach((stop) => stop());
   }, [app, claims.businessId, claims.role]);
-  return data;
+  // Each conversation with its summary, once the call has ended and been summarised.
+  return useMemo(
+    () => ({
+      ...data,
+      conversations: data.conversations.map((c) => {
+        const s = data.summaries[c.id];
+        return s
+          ? { ...c, summary: s.text ?? c.summary, ownerAction: s.ownerAction, urgency: s.urgency }
+          : c;
+      }),
+    }),
+    [data],
+  );
 }
 
 /** A conversation's transcript: the turns subcollection, or the turns array of older documents. */

@@ -35,6 +35,9 @@ export interface Conversation {
   emergency: boolean;
   outcome?: string;
   summary?: string;
+  /** What the owner should do next, from the call's summary. */
+  ownerAction?: string;
+  urgency?: "emergency" | "high" | "normal";
   problem?: string;
   appointmentIds: string[];
   turns: Turn[];

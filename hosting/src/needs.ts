@@ -47,7 +47,7 @@ export function needsYou(
     const kind = conversationNeed(c);
     if (!kind) continue;
     const who = nameOf(c.phone);
-    const what = c.summary ?? c.problem ?? c.lastTurn?.text ?? "";
+    const what = c.ownerAction ?? c.summary ?? c.problem ?? c.lastTurn?.text ?? "";
     const titles: Record<string, string> = {
       emergency: `Emergency: ${who}`,
       callback: `Call back ${who}`,

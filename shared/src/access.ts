@@ -28,6 +28,7 @@ export const READ_ACCESS = {
   customers: BOTH,
   conversations: BOTH,
   "conversations/turns": BOTH,
+  conversationSummaries: BOTH,
   attention: BOTH,
   inbox: BOTH,
   outbox: OWNER,

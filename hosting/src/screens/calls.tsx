@@ -119,6 +119,7 @@ function ConversationRow({ c }: { c: Conversation }) {
         <span class="tags">
           <span class="pill">{c.channel === "sms" ? "Text" : "Call"}</span>
           {c.emergency && <span class="pill danger-pill">Emergency</span>}
+          {!c.emergency && c.urgency === "high" && <span class="pill warn-pill">Urgent</span>}
           {c.outcome && <span class="pill">{OUTCOME[c.outcome] ?? c.outcome}</span>}
           {handled && <span class="pill ok-pill">Handled</span>}
         </span>
@@ -154,6 +155,11 @@ function ConversationPage({ conversation: c }: { conversation: Conversation }) {
         <section class="card">
           <h2>Summary</h2>
           <p>{c.summary ?? c.problem}</p>
+          {c.ownerAction && (
+            <p>
+              <strong>Next:</strong> {c.ownerAction}
+            </p>
+          )}
           {booked.map((a) => (
             <p key={a.id}>
               Booked: {a.serviceName}, {when(a.start, timeZone)}
