@@ -1,7 +1,7 @@
 /**
- * The times a caller is offered: business hours minus booked jobs (with
- * buffers and travel), the owner's calendar and other callers' holds, then
- * held for this caller. Part of the call use cases (handle-call.ts).
+ * The times anyone is offered, on a call or by text: business hours minus
+ * booked jobs (with buffers and travel), the owner's calendar and other
+ * callers' holds, then held for them.
  */
 import { DateTime } from "luxon";
 import { serviceFor, TurnDecision } from "../domain/dialogue/call-dialogue";
@@ -10,62 +10,122 @@ import { areaOf } from "../domain/scheduling/area";
 import { availableSlots, BookedJob, BusyPeriod, Slot } from "../domain/scheduling/availability";
 import { activeHoldsOfOthers, holdSpan } from "../domain/scheduling/hold";
 import { byTime, OfferChoice, rankOffers } from "../domain/scheduling/offers";
+import type { Business, Service } from "../domain/business/business";
+import type { NewOutboxMessage } from "../domain/delivery/outbox-message";
+import type { TimePreference } from "../domain/scheduling/time-preference";
 import type { CalendarBusy } from "../ports/calendar-busy.port";
-import { RunContext } from "./call-context";
+import type { HoldChange } from "../ports/call-writes.port";
+import { CallDeps, RunContext } from "./call-context";
 
 /** How long the owner's calendar may take before offering from Firestore alone. */
 export const CALENDAR_TIMEOUT_MS = 2_000;
+/** What a search for free times needs to know, whatever the channel. */
+export interface FreeTimesRequest {
+  business: Business;
+  service: Service;
+  now: Date;
+  /** Who the offers are held for: a CallSid, or an SMS conversation. */
+  holder: string;
+  preference?: TimePreference;
+  /** Times turned down, and times lost to another booking: not offered again. */
+  declined: Date[];
+  lost?: Date[];
+  /** Where the job is, for travel between areas. */
+  address?: string;
+  /** An appointment being moved: its own time does not block it. */
+  movingAppointmentId?: string;
+  /** What the holder held before: released, except what is offered again. */
+  heldBefore: Slot[];
+}
+
+export interface FreeTimes {
+  choice: OfferChoice;
+  /** The new offers held for the holder (commit with the rest of the webhook's writes). */
+  holds: HoldChange;
+  /** Texts to queue with them: the owner told once a day that the calendar was out of reach. */
+  outbox: NewOutboxMessage[];
+}
+
+export type FreeTimesDeps = Pick<CallDeps, "appointments" | "calendarBusy" | "holds" | "logger">;
+
 /**
- * Free times for the caller, honouring any time they asked for: business
- * hours minus booked jobs (with buffers and travel), the owner's calendar,
- * and other callers' holds, read together in one round trip. The offers are
- * held for this caller by the turn's own commit (run.writes.holds).
+ * The one offers path of every channel: business hours minus booked jobs
+ * (with buffers and travel), the owner's Google Calendar and other callers'
+ * holds, read together in one round trip, ranked by the caller's wish.
  */
-export async function findOffers(decision: TurnDecision, run: RunContext): Promise<OfferChoice> {
-  const { business, ctx, deps, conversation } = run;
-  const { state } = decision;
-  const service = serviceFor(state, ctx);
-  const horizonEnd = new Date(ctx.now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
+export async function findFreeTimes(
+  request: FreeTimesRequest,
+  deps: FreeTimesDeps,
+): Promise<FreeTimes> {
+  const { business, service, now } = request;
+  const horizonEnd = new Date(now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
+  const outbox: NewOutboxMessage[] = [];
   const [appointments, calendar, holds] = await Promise.all([
-    deps.appointments.listBooked(business.id, ctx.now, horizonEnd),
-    calendarBusy(run, horizonEnd),
-    othersHolds(run, horizonEnd),
+    deps.appointments.listBooked(business.id, now, horizonEnd),
+    calendarBusy(request, horizonEnd, deps, outbox),
+    othersHolds(request, horizonEnd, deps),
   ]);
-  const jobs: BookedJob[] = appointments.map((a) => ({
-    start: a.start,
-    end: a.end,
-    bufferMinutes: serviceById(business, a.serviceId)?.bufferMinutes ?? 0,
-    area: areaOf(a.address),
-  }));
-  const declined = state.declinedStarts.map((s) => new Date(s));
-  const lost = (state.lostStarts ?? []).map((s) => new Date(s));
+  const jobs: BookedJob[] = appointments
+    .filter((a) => a.id !== request.movingAppointmentId)
+    .map((a) => ({
+      start: a.start,
+      end: a.end,
+      bufferMinutes: serviceById(business, a.serviceId)?.bufferMinutes ?? 0,
+      area: areaOf(a.address),
+    }));
   const ranked = rankOffers(
     availableSlots({
       business,
       service,
-      now: ctx.now,
+      now,
       busy: [...calendar, ...holds],
       jobs,
-      area: areaOf(state.draft.address),
-      exclude: [...declined, ...lost],
+      area: areaOf(request.address),
+      exclude: [...request.declined, ...(request.lost ?? [])],
     }),
     {
       count: business.booking.offerCount,
       timeZone: business.timeZone,
-      now: ctx.now,
-      avoid: declined,
-      preference: state.preference,
+      now,
+      avoid: request.declined,
+      preference: request.preference,
     },
   );
-  // New offers replace what this caller held; declined times are free for others again.
-  run.writes.holds = {
-    holder: conversation.id,
-    hold: ranked.slots.map((s) => holdSpan(s, service)),
-    release: heldSpans(state, run),
-    expiresAt: new Date(ctx.now.getTime() + business.booking.holdMinutes * 60_000),
-    at: ctx.now,
+  return {
+    choice: { fit: ranked.fit, slots: byTime(ranked.slots) },
+    // New offers replace what the holder held; declined times are free for others again.
+    holds: {
+      holder: request.holder,
+      hold: ranked.slots.map((s) => holdSpan(s, service)),
+      release: request.heldBefore,
+      expiresAt: new Date(now.getTime() + business.booking.holdMinutes * 60_000),
+      at: now,
+    },
+    outbox,
   };
-  return { fit: ranked.fit, slots: byTime(ranked.slots) };
+}
+
+/** A call's offers: findFreeTimes for the caller's request, held with the turn's own commit. */
+export async function findOffers(decision: TurnDecision, run: RunContext): Promise<OfferChoice> {
+  const { state } = decision;
+  const found = await findFreeTimes(
+    {
+      business: run.business,
+      service: serviceFor(state, run.ctx),
+      now: run.ctx.now,
+      holder: run.conversation.id,
+      preference: state.preference,
+      declined: state.declinedStarts.map((s) => new Date(s)),
+      lost: (state.lostStarts ?? []).map((s) => new Date(s)),
+      address: state.draft.address,
+      movingAppointmentId: state.change?.visitId,
+      heldBefore: heldSpans(state, run),
+    },
+    run.deps,
+  );
+  run.writes.holds = found.holds;
+  run.writes.outbox.push(...found.outbox);
+  return found.choice;
 }
 
 /** What this caller holds now: the times last offered to them, with the job's clean-up. */
@@ -78,10 +138,15 @@ export function heldSpans(state: TurnDecision["state"], run: Pick<RunContext, "c
 
 /**
  * The owner's calendar busy time, or none when it is not connected, fails,
- * or takes longer than CALENDAR_TIMEOUT_MS: the call never waits on it.
+ * or takes longer than CALENDAR_TIMEOUT_MS: the caller never waits on it.
  */
-async function calendarBusy(run: RunContext, to: Date): Promise<BusyPeriod[]> {
-  const { deps, business, ctx, conversation } = run;
+async function calendarBusy(
+  request: FreeTimesRequest,
+  to: Date,
+  deps: FreeTimesDeps,
+  outbox: NewOutboxMessage[],
+): Promise<BusyPeriod[]> {
+  const { business, now } = request;
   if (!deps.calendarBusy) return [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<CalendarBusy>((resolve) => {
@@ -91,7 +156,7 @@ async function calendarBusy(run: RunContext, to: Date): Promise<BusyPeriod[]> {
     );
   });
   const asked = deps.calendarBusy
-    .busyBetween(business.id, ctx.now, to)
+    .busyBetween(business.id, now, to)
     .catch((error: unknown): CalendarBusy => ({
       status: "unavailable",
       reason: error instanceof Error ? error.message : String(error),
@@ -101,22 +166,21 @@ async function calendarBusy(run: RunContext, to: Date): Promise<BusyPeriod[]> {
   if (answer.status === "unavailable") {
     deps.logger.warn("availability.calendar-fallback", {
       businessId: business.id,
-      callSid: conversation.id,
+      callSid: request.holder,
       reason: answer.reason,
     });
-    noteCalendarFallback(run);
+    outbox.push(calendarFallbackNote(business, now));
   }
   return [];
 }
 
 /**
  * Tells the owner, once a day, that offers were made without their calendar,
- * so they can check for clashes with personal events. Never blocks the call.
+ * so they can check for clashes with personal events.
  */
-function noteCalendarFallback(run: RunContext): void {
-  const { business, ctx } = run;
-  const day = DateTime.fromJSDate(ctx.now, { zone: business.timeZone }).toISODate();
-  run.writes.outbox.push({
+function calendarFallbackNote(business: Business, now: Date): NewOutboxMessage {
+  const day = DateTime.fromJSDate(now, { zone: business.timeZone }).toISODate();
+  return {
     id: `owner-calendar-unavailable-${day}`,
     businessId: business.id,
     to: business.ownerMobile,
@@ -124,33 +188,27 @@ function noteCalendarFallback(run: RunContext): void {
       `${business.name}: your Google Calendar couldn't be reached, so today's call offers ` +
       "used only the bookings made here. Check new bookings against your personal events.",
     purpose: "owner-calendar-unavailable",
-  });
+  };
 }
 
 /** Other callers' live holds, as busy time; none if the hold store cannot be read. */
-async function othersHolds(run: RunContext, to: Date): Promise<BusyPeriod[]> {
-  const { deps, business, ctx, conversation } = run;
+async function othersHolds(
+  request: FreeTimesRequest,
+  to: Date,
+  deps: FreeTimesDeps,
+): Promise<BusyPeriod[]> {
+  const { business, now, holder } = request;
   if (!deps.holds) return [];
   try {
-    const holds = await deps.holds.listActive(business.id, ctx.now, to, ctx.now);
-    return activeHoldsOfOthers(holds, conversation.id, ctx.now);
+    const holds = await deps.holds.listActive(business.id, now, to, now);
+    return activeHoldsOfOthers(holds, holder, now);
   } catch (error) {
-    logHoldFailure(deps, business.id, conversation.id, "list", error);
+    deps.logger.warn("availability.hold-failed", {
+      businessId: business.id,
+      callSid: holder,
+      action: "list",
+      error: error instanceof Error ? error.message : String(error),
+    });
     return [];
   }
-}
-
-function logHoldFailure(
-  deps: RunContext["deps"],
-  businessId: string,
-  callSid: string,
-  action: string,
-  error: unknown,
-): void {
-  deps.logger.warn("availability.hold-failed", {
-    businessId,
-    callSid,
-    action,
-    error: error instanceof Error ? error.message : String(error),
-  });
 }

@@ -14,7 +14,6 @@ import { detectEmergency } from "../domain/emergency/emergency.classifier";
 import { parseYesNo } from "../domain/nlu/slot-extractor";
 import { normalisePhoneNumber } from "../domain/phone/phone-number";
 import type { Appointment } from "../domain/scheduling/appointment";
-import { availableSlots, spreadOffers } from "../domain/scheduling/availability";
 import { parseReply, SmsReply } from "../domain/sms/reply-parser";
 import {
   alreadyCancelledText,
@@ -46,6 +45,8 @@ import type { InboundAnswer, InboundSms, InboundSmsLog } from "../ports/inbound-
 import type { SmsConsentStore } from "../ports/sms-consent.port";
 import type { SmsConversations } from "../ports/sms-conversation.port";
 import { addBooking, CallDeps, findOffers, RunContext } from "./handle-call";
+import { findFreeTimes } from "./call-offers";
+import { parseTimePreference } from "../domain/scheduling/time-preference";
 import { turnKey } from "./call-turns";
 import { noWrites } from "../ports/call-writes.port";
 import { alertOwner } from "./alert-owner";
@@ -294,7 +295,15 @@ async function offerNewTimes(
   deps: InboundSmsDeps,
 ): Promise<InboundAnswer> {
   const { business, phone, now } = sms;
-  const offers = await freeTimesFor(appointment, business, now, declinedStarts, preference, deps);
+  const offers = await freeTimesFor(
+    appointment,
+    business,
+    now,
+    declinedStarts,
+    preference,
+    phone,
+    deps,
+  );
   if (offers.length === 0) {
     await deps.sms.setPending(business.id, phone, null, now);
     await queueOwnerMessage(
@@ -327,12 +336,12 @@ async function offerNewTimes(
   };
 }
 
-const DAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-
 /**
- * Free times for the appointment's service and length, from the booked
- * appointments (the one being moved does not block itself). A day the
- * customer asked for ("Friday", "next week") is offered first when it has room.
+ * Free times to move the appointment to, through the one offers path
+ * (findFreeTimes): booked jobs (the one being moved does not block itself),
+ * the owner's Google Calendar, travel and other callers' holds, ranked by
+ * any time the customer asked for ("Friday", "next week"). They are held
+ * for this customer's SMS conversation like a caller's offers.
  */
 async function freeTimesFor(
   appointment: Appointment,
@@ -340,6 +349,7 @@ async function freeTimesFor(
   now: Date,
   declinedStarts: string[],
   preference: string | undefined,
+  phone: string,
   deps: InboundSmsDeps,
 ): Promise<OfferedSlot[]> {
   const minutes = Math.round((appointment.end.getTime() - appointment.start.getTime()) / 60_000);
@@ -350,39 +360,36 @@ async function freeTimesFor(
     name: appointment.serviceName,
     durationMinutes: minutes,
   };
-  const horizonEnd = new Date(now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
-  const busy = (await deps.appointments.listBooked(business.id, now, horizonEnd)).filter(
-    (a) => a.id !== appointment.id,
-  );
-  const declined = declinedStarts.map((s) => new Date(s));
-  const slots = [
-    ...availableSlots({
+  const holder = smsHolder(phone);
+  const found = await findFreeTimes(
+    {
       business,
       service,
       now,
-      busy,
-      exclude: [appointment.start, ...declined],
-    }),
-  ];
-  const count = business.booking.offerCount;
-  const wantedDay = preference ? DAY_NAMES.findIndex((d) => preference.includes(d)) + 1 : 0;
-  let chosen = wantedDay
-    ? spreadOffers(
-        slots.filter((s) => localWeekday(s.start, business.timeZone) === wantedDay),
-        count,
-        business.timeZone,
-      )
-    : [];
-  if (chosen.length === 0) chosen = spreadOffers(slots, count, business.timeZone, declined);
-  return chosen.map((s) => ({
+      holder,
+      preference:
+        (preference && parseTimePreference(preference, now, business.timeZone)) || undefined,
+      // Its current time is no move at all.
+      declined: [appointment.start, ...declinedStarts.map((s) => new Date(s))],
+      address: appointment.address,
+      movingAppointmentId: appointment.id,
+      heldBefore: [],
+    },
+    deps,
+  );
+  const writes = { ...noWrites(business.id, holder), holds: found.holds, outbox: found.outbox };
+  // Holds only steer: if another caller held one of these times first, offer them unheld.
+  const held = await deps.writer.commit(writes);
+  if (held.outcome !== "committed") await deps.writer.commit({ ...writes, holds: undefined });
+  return found.choice.slots.map((s) => ({
     start: s.start.toISOString(),
     end: new Date(s.start.getTime() + minutes * 60_000).toISOString(),
   }));
 }
 
-function localWeekday(at: Date, timeZone: string): number {
-  const day = new Intl.DateTimeFormat("en-GB", { weekday: "long", timeZone }).format(at);
-  return DAY_NAMES.indexOf(day.toLowerCase()) + 1;
+/** Whose offers these are in the holds: a customer's SMS conversation. */
+function smsHolder(phone: string): string {
+  return `sms-${phone}`;
 }
 
 /**

@@ -9,7 +9,7 @@ import type {
 } from "../../src/ports/inbound-sms.port";
 import type { SmsConsentStore } from "../../src/ports/sms-consent.port";
 import type { SmsConversations } from "../../src/ports/sms-conversation.port";
-import { aCallWorld, CallWorld, InMemoryCustomerStore } from "./call-fixtures";
+import { aCallWorld, CallWorld, InMemoryCallWriter, InMemoryCustomerStore } from "./call-fixtures";
 
 /** SMS conversations in memory: turns in order, and the pending continuation. */
 export class InMemorySmsConversations implements SmsConversations {
@@ -118,10 +118,15 @@ export function anSmsWorld(options: Parameters<typeof aCallWorld>[0]): SmsWorld 
   const inbound = new InMemoryInboundSmsLog();
   const consent = new InMemorySmsConsent(world.customers);
   const deps = { ...world.deps, smsConversations: sms };
+  const smsDeps = { ...deps, consent, inbound, sms };
+  // One writer for both, applying to the stores the text handler uses.
+  const writer = new InMemoryCallWriter(() => smsDeps);
+  deps.writer = writer;
+  smsDeps.writer = writer;
   return {
     ...world,
     deps,
-    smsDeps: { ...deps, consent, inbound, sms },
+    smsDeps,
     sms,
     inbound,
     consent,

@@ -7,7 +7,7 @@ import {
 } from "../../src/app/handle-inbound-sms";
 import { followUpMessageId } from "../../src/app/dropped-call-follow-up";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
-import { aCustomer } from "../support/call-fixtures";
+import { aCustomer, InMemoryHoldStore } from "../support/call-fixtures";
 import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
 
 /** Wednesday 25 November 2026, 10:00 in Bristol. */
@@ -316,6 +316,53 @@ describe("a customer's text", () => {
         world.outbox.messages.length,
         0,
         "the appointment-change trigger texts about moves",
+      );
+    });
+
+    it("never offers time busy in the owner's calendar or held by another caller", async () => {
+      const offersIn = (w: SmsWorld) => {
+        const p = w.sms.pending.get(`${w.business.id}/${TOM.phone}`);
+        return p?.kind === "reschedule" ? p.offers : [];
+      };
+      const plain = aWorld();
+      plain.appointments.add(anAppointment());
+      await text(plain, "3");
+      const [first, second] = offersIn(plain);
+
+      const world = aWorld();
+      world.appointments.add(anAppointment());
+      // The owner's calendar is busy over the first time a plain search offers...
+      world.smsDeps.calendarBusy = {
+        busyBetween: async () => ({
+          status: "ok" as const,
+          busy: [{ start: new Date(first.start), end: new Date(first.end) }],
+        }),
+      };
+      // ...and a caller on the phone right now holds the second.
+      const holds = new InMemoryHoldStore();
+      world.deps.holds = holds;
+      world.smsDeps.holds = holds;
+      holds.apply(world.business.id, {
+        holder: "CA-someone-on-the-phone",
+        hold: [{ start: new Date(second.start), end: new Date(second.end) }],
+        release: [],
+        expiresAt: new Date(NOW.getTime() + 5 * 60_000),
+        at: NOW,
+      });
+      const offer = await text(world, "3");
+      assert.equal(offer.outcome, "reschedule-offered");
+      const offered = offersIn(world);
+      assert.equal(offered.length, 3);
+      for (const o of offered) {
+        for (const blocked of [first, second]) {
+          const overlaps = o.start < blocked.end && blocked.start < o.end;
+          assert.ok(!overlaps, `${o.start} overlaps ${blocked.start}`);
+        }
+      }
+      // And the customer's new offers are held for them, as a caller's are.
+      assert.equal(
+        holds.holderOf(world.business.id, offered[0].start.slice(0, 16) + "Z"),
+        `sms-${TOM.phone}`,
       );
     });
 
