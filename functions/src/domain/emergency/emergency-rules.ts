@@ -147,8 +147,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern:
-          String.raw`\b(?:carbon monoxide|co2?|c o) (?:alarm|detector|monitor|sensor|thing|box)(?:s|'s)? ${GAP}` +
-          String.raw`(?:going off|gone off|went off|goes off|go off|keeps going|beeping|beeps|bleeping|sounding|ringing|screaming|screeching|alarming|triggered|flashing red|going(?! (?:to|for|out|up|down)\b))`,
+          String.raw`\b(?:carbon monoxide|co2?|c o) (?:alarm|detector|monitor|sensor|thing|box)(?:s|'s)? ${WIDE_GAP}` +
+          String.raw`(?:going off|gone off|went off|goes off|go off|keeps going|beeping|beeps|bleeping|sounding|ringing|screaming|screeching|alarming|triggered|flashing red|going (?:mental|crazy|mad|nuts|berserk|haywire)|going(?! (?:to|for|out|up|down)\b))`,
         examples: [
           "the CO alarm is going off",
           "my carbon monoxide alarm keeps going off",
@@ -156,6 +156,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "the carbon monoxide detector has gone off",
           "the carbon monoxide thing is going off",
           "the boiler's making us feel sick and the co alarm is going",
+          "the co alarm in the kitchen is going mental",
         ],
       },
       {
@@ -199,8 +200,14 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["the electrics are wet", "the light in the bathroom is full of water"],
       },
       {
-        pattern: String.raw`\bwater\b.*\bsparking\b|\bsparking\b.*\bwater\b`,
-        examples: ["there's water by the plug and it's sparking"],
+        pattern:
+          String.raw`\bwater\b.*\b(?:sparking|sparks|fused|shorted|short circuited|tripped|tripping|blown|blew)\b|` +
+          String.raw`\b(?:sparking|sparks|fused|shorted|tripped|tripping|blown|blew)\b.*\bwater\b`,
+        examples: [
+          "there's water by the plug and it's sparking",
+          "water's come through and the lights have blown",
+          "the electrics have tripped and there's water coming through",
+        ],
       },
     ],
   },
@@ -240,7 +247,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b(?:toilet|drains?|sewers?|manholes?|manhole covers?|gull(?:y|ies)|soil pipe)(?:'s|s)? ${WIDE_GAP}` +
-          String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up|coming back up|bubbling up|going over|lifting|about to (?:go over|overflow))\b`,
+          String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up|coming back up|bubbling up|going over|lifting|lifted|popped|come off|about to (?:go over|overflow))\b`,
         examples: [
           "the toilet's overflowing",
           "toilet is backing up",
@@ -259,6 +266,10 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern: String.raw`\btoilet(?: water)? (?:[a-z']+ ){0,2}?(?:rising|coming up|going over)\b`,
         examples: ["the toilet water keeps rising"],
+      },
+      {
+        pattern: String.raw`\b(?:comes?|coming|came|bubbles?|bubbling) (?:back )?up (?:in|through|into|out of) (?:the |our |my )?(?:bath|shower|sink|plughole|plug hole|drain|drains)\b`,
+        examples: ["every time we flush it comes up in the bath"],
       },
     ],
   },
@@ -287,7 +298,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bceilings?(?:'s)? (?:[a-z0-9']+ ){0,8}?` +
-          String.raw`(?:dripping|leaking|collapsing|collapsed|caving in|caved in|coming down|come down|falling in|falling down|bulging|bulge|bulges|sagging|soaked|pouring|gushing|giving way|full of water|about to (?:collapse|come down|give way|go|cave in))\b`,
+          String.raw`(?:dripping|leaking|collapsing|collapsed|caving in|caved in|coming down|come down|falling in|falling down|bulging|bulge|bulges|sagging|soaked|soggy|sodden|drip|drips|pouring|gushing|giving way|full of water|about to (?:collapse|come down|give way|go|cave in))\b`,
         examples: [
           "the ceiling is dripping",
           "my bathroom ceiling's leaking",
@@ -339,6 +350,10 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "the radiator valve snapped off and water is pumping out",
           "the pipe's berst in the kitchen",
         ],
+      },
+      {
+        pattern: String.raw`\b(?:water )?(?:main|mains|tank|cylinder)(?:'s| has| have)? (?:just )?gone\b(?! (?:cold|quiet|off\b))`,
+        examples: ["there's a main gone in the road", "the tank's gone in the loft"],
       },
       {
         pattern: String.raw`\b(?:has|have|just|it's|is) (?:just )?burst\b`,
@@ -396,10 +411,10 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:leak|leaking|leaks|pouring|gushing|pissing)\b (?:[a-z0-9']+ ){0,3}?(?:like mad|like crazy|like hell|like a tap|like a river|heavily|massively|non ?stop|so fast|really fast)\b|` +
+          String.raw`\b(?:leak|leaking|leaks|pouring|gushing|pissing|coming out|pouring out)\b (?:[a-z0-9']+ ){0,3}?(?:like mad|like crazy|like hell|like a tap|like a river|like a sieve|heavily|massively|non ?stop|so fast|really fast|too fast|faster than)\b|` +
           String.raw`\b(?:massive|huge|big|major|serious|terrible|enormous|bad) leak\b|` +
           String.raw`\b(?:loads|lots|tons|gallons|buckets|masses) of water (?:coming|pouring|pumping|pissing|gushing|everywhere|all over)\b|` +
-          String.raw`\blike a (?:fountain|waterfall|geyser|fire hose|hose pipe)\b`,
+          String.raw`\blike a (?:fountain|waterfall|geyser|fire hose|hose pipe|hose|sieve|torrent)\b|\ba torrent of water\b`,
         examples: [
           "it's leaking like mad",
           "there's a massive leak from the boiler",
@@ -428,7 +443,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["there's water everywhere", "water all over the floor"],
       },
       {
-        pattern: String.raw`\b(?:inches|an inch|ankle deep|centimetres|cm) (?:deep )?(?:of )?water\b|\bunder ?water\b|\b(?:ankle|knee|shin) deep\b`,
+        pattern: String.raw`\b(?:inches|an inch|ankle deep|centimetres|cm) (?:deep )?(?:of )?water\b|\bunder ?water\b|\b(?:ankle|knee|shin) deep\b|\bup to (?:my|our|your|the|his|her) (?:ankles|knees|shins)\b`,
         examples: [
           "there's inches of water on the floor",
           "the cellar is under water",
@@ -442,8 +457,14 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["water is coming into the house", "water's coming in under the back door"],
       },
       {
-        pattern: String.raw`\b(?:filling|filled|filling up) (?:up )?with water\b|\blike a (?:swimming pool|paddling pool|lake|river|pond)\b`,
-        examples: ["the cellar is filling up with water", "the kitchen's like a swimming pool"],
+        pattern:
+          String.raw`\b(?:filling|filled|filling up) (?:up )?with water\b|\blike a (?:swimming pool|paddling pool|lake|river|pond)\b|` +
+          String.raw`\b(?:cellar|basement|kitchen|room|house|garage|hall|hallway|flat|bathroom|utility)(?:'s| is| has)? (?:[a-z]+ )?(?:filling|filled) up\b`,
+        examples: [
+          "the cellar is filling up with water",
+          "the kitchen's like a swimming pool",
+          "our cellar is filling up",
+        ],
       },
     ],
   },
@@ -703,7 +724,7 @@ export const EMERGENCY_CONTEXT_RULES = {
   resolvedMarkers: [
     String.raw`\b(?:been|got|was|were|is|are|it's|that's|all|now|finally|already) (?:all |now |been |properly |already )?(?:fixed|sorted|repaired|mended|cleared|resolved|capped off|capped|patched up|unblocked)\b`,
     String.raw`\b(?:fixed|sorted|repaired|mended|cleared|tightened|capped|patched|unblocked) (?:it|them|that|the|this|our|my)\b(?! (?:for me|please|today|now))`,
-    String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|all dry|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
+    String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
     String.raw`\bno longer (?:leaking|dripping|flooding|coming|pouring|smell)\b|\b(?:stopped|stopped leaking|stopped dripping) now\b|\band it's stopped\b`,
     String.raw`\b(?:engineer|plumber|gas man|gas board|water board|water company|roofer)(?:'s| has) (?:been|come|fixed|sorted)\b`,
   ],
@@ -713,8 +734,8 @@ export const EMERGENCY_CONTEXT_RULES = {
   ],
   /** Things that burst or flood that are not plumbing: "my tyre's burst", "flooded with work". */
   notPlumbingMarkers: [
-    String.raw`\b(?:tyres?|tires?|balloons?|bubbles?|pond|ponds|blisters?|bin bags?|river|banks|appendix|ear ?drums?|bubble bath|into tears|laughing)\b`,
-    String.raw`\b(?:flooded|flooding|swamped) with (?:work|calls|orders|jobs|emails|requests|enquiries|people)\b`,
+    String.raw`\b(?:tyres?|tires?|balloons?|soap bubbles|bubble wrap|pond|ponds|blisters?|bin bags?|river|banks|appendix|ear ?drums?|bubble bath|into tears|laughing)\b`,
+    String.raw`\b(?:flooded|flooding|swamped)(?: out)? with (?:work|calls|orders|jobs|emails|requests|enquiries|people)\b`,
   ],
   /** An alarm chirping for a battery is a fault to fix, not carbon monoxide. */
   deviceFaultMarkers: [

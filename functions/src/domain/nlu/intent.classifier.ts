@@ -37,7 +37,7 @@ export interface ClassifyOptions {
 
 const re = (source: string): RegExp => new RegExp(source);
 
-const DAY = String.raw`(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|wed|thurs|fri|sat|sun|weekend|tomorrow|today|tonight|next week|this week|the week after|the (?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|tenth|twelfth|fourteenth|twentieth)|\d{1,2}(?:st|nd|rd|th)?)`;
+const DAY = String.raw`(?:(?:next |this |on )(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|wed|thurs|fri|sat|sun|weekend|tomorrow|today|tonight|next week|this week|the week after|the (?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|tenth|twelfth|fourteenth|twentieth)|\d{1,2}(?:st|nd|rd|th)?)`;
 const TIME_WORD = String.raw`(?:${DAY}|morning|afternoon|evening|lunchtime|later|earlier|\d{1,2}(?: ?(?:am|pm|o'clock|thirty))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midday|then|that time|that day|another (?:day|time)|end of the (?:week|month))`;
 const BOOKING = String.raw`(?:appointment|booking|visit|slot|job|service|plumber|engineer|callout|call out|quote visit)`;
 
@@ -61,6 +61,9 @@ const HUMAN = [
     String.raw`\b(?:speak|talk|chat|put me through|transfer me|connect me|through|have a word|pass me|put me) (?:to|with|over to) (?:a |an |the |someone |somebody )?(?:real |actual |live )?(?:human|person|people|someone|somebody|owner|manager|boss|plumber|engineer|member of staff|staff|receptionist|operator|agent|representative|man|woman|guy|bloke|him|her)\b`,
   ),
   re(String.raw`\b(?:real|actual|live|proper) (?:person|human|people|someone)\b|\bsomeone real\b`),
+  re(
+    String.raw`\bget hold of (?:someone|somebody|a person|a human|the owner|the boss|anyone|anybody|the office)\b`,
+  ),
   re(String.raw`\b(?:operator|agent|representative|human being|customer service)\b`),
   re(String.raw`^(?:a )?(?:human|person|someone)(?: please)?$`),
   re(String.raw`\b(?:put me through|transfer me|connect me)\b`),
@@ -86,7 +89,7 @@ function asksForNamedPerson(text: string, ownerName: string | undefined): boolea
   const name = ownerName?.trim().toLowerCase().split(/\s+/)[0];
   if (!name || !/^[a-z]+$/.test(name)) return false;
   return new RegExp(
-    String.raw`^(?:is |can i (?:speak|talk) to |could (?:you|i) get |get |can (?:i|you) get |is that |put |pass me to |can i have )${name}\b|\b${name} (?:there|about|around|in|available|please)\b|\b(?:with|to|for) ${name}(?: please| for me)?$|\bget ${name} for me\b`,
+    String.raw`^(?:is |can i (?:speak|talk) to |could (?:you|i) get |get |can (?:i|you) get |is that |put |pass me to |can i have )${name}\b|\b${name} (?:there|about|around|in|available|please)\b|\b(?:with|to|for) ${name}(?: please| for me)?$|\bget ${name} for me\b|\bget hold of ${name}\b`,
   ).test(text);
 }
 
@@ -123,6 +126,10 @@ const CANCEL = [
     String.raw`\b(?:don't|do not) have to come\b|\b(?:take|strike|cross) (?:me|us|it|that|[a-z]+day) off\b`,
   ),
   re(String.raw`\bknock (?:it|the [a-z]+|that) on the head\b`),
+  re(String.raw`\bcall (?:[a-z']+ ){1,3}off\b`),
+  re(
+    String.raw`\bgive it a miss\b|\b(?:won't|will not|not) (?:be )?go(?:ing)? ahead\b|\bhold off\b|\bleave it (?:for now|then)\b`,
+  ),
   re(String.raw`\b(?:sorted|fixed) it (?:myself|ourselves)\b`),
 ];
 
@@ -177,6 +184,7 @@ const QUESTION = [
   ),
   re(String.raw`\bcan (?:i|we) pay\b|\b(?:card|cash|bank transfer|invoice)\b.*\?$`),
   re(String.raw`\bhow (?:soon|long|quickly)\b|\bis the call ?out\b|\bcan you tell me\b`),
+  re(String.raw`\b(?:invoice|receipt)\b`),
 ];
 
 /** An explicit request to book, or for someone to come out. */
@@ -204,7 +212,7 @@ const QUESTION_OPENER = re(
 );
 /** Asking what to do in a situation, not reporting one. */
 const ADVICE_QUESTION = re(
-  String.raw`^(?:what (?:should|do|would|happens|can)|should (?:i|we)|is (?:a|an|it) )|\bshould (?:i|we)\b`,
+  String.raw`^(?:what (?:should|do|would|happens|can)|should (?:i|we)|is (?:a|an|it) |if\b)|\bshould (?:i|we)\b|\bwhat (?:do|should|can) (?:i|we) do\b`,
 );
 
 /**
@@ -212,7 +220,7 @@ const ADVICE_QUESTION = re(
  * context, not a job: without a request alongside it there is nothing to book.
  */
 const RESOLVED_ONLY = re(
-  String.raw`\b(?:been|got|was|were|is|it's|that's|all) (?:all |now |been |properly |already )?(?:fixed|sorted|repaired|mended|cleared|resolved)\b|\b(?:fine|okay|ok|all good|back on|over) now\b|\bit's (?:stopped|fine|over)\b|\b(?:fixed|sorted|repaired|cleared|tightened|mended) (?:it|the|that|them)\b|'s been out\b|\bemergency's over\b|\bany more the\b`,
+  String.raw`\b(?:been|got|was|were|is|it's|that's|all) (?:all |now |been |properly |already )?(?:fixed|sorted|repaired|mended|cleared|resolved)\b|\b(?:fine|okay|ok|all good|back on|over|dry) now\b|\bit's (?:stopped|fine|over)\b|\b(?:fixed|sorted|repaired|cleared|tightened|mended) (?:it|the|that|them)\b|'s been out\b|\bemergency's over\b|\bany more the\b`,
 );
 
 /** At least one real word: otherwise it is noise, silence or a cough. */

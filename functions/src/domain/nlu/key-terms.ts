@@ -99,6 +99,20 @@ export const KEY_TERMS: readonly KeyTerm[] = [
     family: ["re schedule", "reshedule", "rescedule", "reschedual", "re shedule"],
     fuzzy: true,
   },
+  {
+    canonical: "through",
+    family: ["thru", "thro"],
+    homophones: [
+      {
+        words: ["threw"],
+        // "pouring threw the ceiling"; never "I threw a towel on it".
+        when: String.raw`_ (?:the|my|our|a) (?:[a-z]+ )?(?:ceiling|floor|wall|roof|light|lights|kitchen|bathroom|house|door)\b`,
+      },
+    ],
+  },
+  // UK speech drops the "of": "coming out the socket", "nothing comes out the taps".
+  { canonical: "out of the", family: ["out the", "outta the", "out o the", "out of de"] },
+  { canonical: "there's", family: ["theres", "there is"] },
   { canonical: "appointment", family: ["a point meant", "apointment", "appointmen"], fuzzy: true },
 ];
 
