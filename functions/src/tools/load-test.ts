@@ -69,6 +69,8 @@ export interface LoadReport {
   maxQueued: number;
   /** Requests that waited for the instance at all. */
   queuedRequests: number;
+  /** CPU the instance spent per webhook answered (user + system), ms; null off Linux. */
+  instanceCpuMsPerRequest: number | null;
   baselineReadWriteP50Ms: number;
   /** The same, with as many at once as there were calls: the emulator's own floor at this load. */
   baselineAtConcurrencyP50Ms: number;
@@ -284,6 +286,7 @@ export async function runLoadTest(
     const warmUpFailures = warmUps.flatMap((r) => r.failures);
     if (warmUpFailures.length > 0) log(`load: warm-up calls failed: ${warmUpFailures[0]}`);
 
+    const cpuBefore = instances.map((instance) => instance.cpuMs());
     const tally: Tally = {
       latencies: [],
       byWebhook: new Map(),
@@ -320,6 +323,11 @@ export async function runLoadTest(
     );
 
     // Every business's bookings, the warm-up tenant's too: a double booking anywhere counts.
+    const cpuUsed = instances.reduce((sum, instance, i) => {
+      const after = instance.cpuMs();
+      const before = cpuBefore[i];
+      return after === undefined || before === undefined ? Number.NaN : sum + after - before;
+    }, 0);
     const appointments = await db
       .collectionGroup("appointments")
       .where("status", "==", "booked")
@@ -379,6 +387,8 @@ export async function runLoadTest(
       turnP99Ms: round(turns.p99),
       maxQueued: Math.max(0, ...gates.map((g) => g.maxQueued)),
       queuedRequests: gates.reduce((sum, g) => sum + g.queuedRequests, 0),
+      instanceCpuMsPerRequest:
+        Number.isFinite(cpuUsed) && tally.requests > 0 ? round(cpuUsed / tally.requests) : null,
       baselineReadWriteP50Ms: round(baseline.p50),
       baselineAtConcurrencyP50Ms: round(baselineAtOnce.p50),
       concurrency: concurrency.value,

@@ -39,6 +39,7 @@ describe("npm run load, the load test on the Functions Framework", function () {
       "turnP99Ms",
       "maxQueued",
       "queuedRequests",
+      "instanceCpuMsPerRequest",
       "baselineReadWriteP50Ms",
       "baselineAtConcurrencyP50Ms",
       "concurrency",

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { freePort } from "../firestore-backend";
@@ -17,6 +18,8 @@ export interface FunctionInstance {
   errorLogs(): number;
   /** The first few of them, word for word. */
   firstErrorLogs(): string[];
+  /** CPU time the instance has used so far, in ms; undefined where /proc cannot tell. */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -103,6 +106,7 @@ export async function startFunctionInstance(
     stderrTail: () => [...tail],
     errorLogs: () => errors,
     firstErrorLogs: () => [...firstErrors],
+    cpuMs: () => (child.pid === undefined ? undefined : groupCpuMs(child.pid)),
     stop: () => guarded.stop(),
   };
 }
@@ -122,4 +126,34 @@ async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
+}
+
+/** Linux's clock ticks per second for /proc times (USER_HZ), 100 on every common build. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * User plus system CPU time of every process in a process group (the guard
+ * leads the instance's group), read from /proc; undefined off Linux.
+ */
+export function groupCpuMs(group: number): number | undefined {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  let ticks = 0;
+  for (const pid of entries) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // After "pid (comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) !== group) continue;
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
