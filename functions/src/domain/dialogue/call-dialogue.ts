@@ -35,7 +35,7 @@ import {
   PendingSafetyCheck,
 } from "./dialogue-state";
 import { looksLikeName, tidyName, withArticle } from "./spoken-words";
-import { chooseOffer, wantsOtherTimes } from "./offer-choice";
+import { asksForOtherTimes, chooseOffer, offerBesideChosen, wantsOtherTimes } from "./offer-choice";
 
 /** After this many unusable turns in a row the caller is offered a person. */
 export const MAX_FAILED_TURNS = 3;
@@ -641,6 +641,11 @@ function handleDetail(
   const before = JSON.stringify(state.draft);
   mergeDetails(state, speech, ctx);
   const draft = state.draft;
+  // "Sam Patel, 12 Oak Road, Bristol BS6 5AB": the name comes before the address.
+  if (state.asking === "name" && !draft.name) {
+    const lead = nameBeforeDetails(speech);
+    if (lead) draft.name = tidyName(lead);
+  }
   const gotNothingNew = JSON.stringify(draft) === before;
   // A bare answer to the question we asked ("Sarah Jones", "12 Park Street") fills that detail.
   if (gotNothingNew) {
@@ -665,6 +670,15 @@ function handleDetail(
     return notUnderstood(state, ctx, "Sorry, I didn't get that.", intent);
   }
   return continueCollecting({ ...state, failedTurns: 0 }, ctx, intent);
+}
+
+/** The words before the first comma or digit, when they read as a name. */
+function nameBeforeDetails(speech: string): string | null {
+  const lead = speech
+    .split(/[,\d]/)[0]
+    .replace(/^(it's|it is|this is|i'm|i am|name's|my name's|my name is)\s+/i, "")
+    .trim();
+  return lead && lead !== speech.trim() && looksLikeName(lead) ? lead : null;
 }
 
 function handleAddressCheck(
@@ -698,6 +712,21 @@ function handleSlotChoice(
   intent: Intent,
   ctx: TurnContext,
 ): TurnDecision {
+  const zone = ctx.business.timeZone;
+  const preference = parseTimePreference(speech, ctx.now, zone);
+  // "Anything on Thursday morning instead?" asks for new times, even when an offer fits.
+  if (preference && asksForOtherTimes(speech) && !samePreference(preference, state.preference)) {
+    return decision(
+      {
+        ...state,
+        preference,
+        declinedStarts: [...state.declinedStarts, ...state.offers.map((o) => o.start)],
+        failedTurns: 0,
+      },
+      { type: "find-slots", say: ["Let me have a look."] },
+      intent,
+    );
+  }
   // Only a time we offered can be chosen; anything else is a wish to look again.
   const index = chooseOffer(speech, state.offers, {
     now: ctx.now,
@@ -711,9 +740,7 @@ function handleSlotChoice(
       intent,
     );
   }
-  // "Have you got anything Thursday afternoon?" A wish that two offers fit is an unclear choice.
-  const zone = ctx.business.timeZone;
-  const preference = parseTimePreference(speech, ctx.now, zone);
+  // "Thursday afternoon?" A wish that two offers fit is an unclear choice.
   const offersFitting = preference
     ? state.offers.filter((o) => fitsPreference(new Date(o.start), preference, zone)).length
     : 0;
@@ -751,6 +778,32 @@ function handleBookingConfirmation(
   ctx: TurnContext,
 ): TurnDecision {
   const answer = parseYesNo(speech);
+  // "Actually the earlier one": another of the offered times, read back afresh.
+  const index =
+    (state.chosen && offerBesideChosen(speech, state.offers, state.chosen)) ??
+    chooseOffer(speech, state.offers, { now: ctx.now, timeZone: ctx.business.timeZone });
+  const other = index !== null ? state.offers[index] : undefined;
+  if (other && other.start !== state.chosen?.start && answer !== "yes") {
+    return decision(
+      { ...state, chosen: other, failedTurns: 0 },
+      { type: "listen", say: [readBack({ ...state, chosen: other }, ctx)] },
+      intent,
+    );
+  }
+  // "Yes, but can it be Friday?" names another time: that is not a yes to this one.
+  const preference = parseTimePreference(speech, ctx.now, ctx.business.timeZone);
+  const chosenStart = state.chosen ? new Date(state.chosen.start) : undefined;
+  if (
+    preference &&
+    chosenStart &&
+    !fitsPreference(chosenStart, preference, ctx.business.timeZone)
+  ) {
+    return decision(
+      { ...state, preference, chosen: undefined, stage: "choosing-slot", failedTurns: 0 },
+      { type: "find-slots", say: ["Let me have a look."] },
+      intent,
+    );
+  }
   if (answer === "yes" && state.chosen) {
     return decision(state, { type: "book", slot: state.chosen }, intent);
   }

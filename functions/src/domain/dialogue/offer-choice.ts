@@ -89,3 +89,38 @@ export function wantsOtherTimes(speech: string): boolean {
     )
   );
 }
+
+/**
+ * A question for other times rather than a pick among the offers: "anything
+ * on Thursday morning instead?", "have you got Friday?", "what about next week?".
+ */
+export function asksForOtherTimes(speech: string): boolean {
+  return (
+    wantsOtherTimes(speech) ||
+    /\b(instead|anything|any time|have you got|have you anything|do you have|is there|what about|how about|any chance)\b/i.test(
+      speech,
+    )
+  );
+}
+
+/**
+ * "The earlier one", "something later": at the read-back, the offer just
+ * before or just after the one chosen; null when none is, or nothing relative was said.
+ */
+export function offerBesideChosen(
+  speech: string,
+  offers: readonly OfferedSlot[],
+  chosen: OfferedSlot,
+): number | null {
+  const direction = /\b(earlier|sooner|before that)\b/i.test(speech)
+    ? -1
+    : /\b(later|after that)\b/i.test(speech)
+      ? 1
+      : 0;
+  if (direction === 0) return null;
+  const byStart = offers
+    .map((offer, index) => ({ offer, index }))
+    .sort((a, b) => a.offer.start.localeCompare(b.offer.start));
+  const at = byStart.findIndex((o) => o.offer.start === chosen.start);
+  return byStart[at + direction]?.index ?? null;
+}

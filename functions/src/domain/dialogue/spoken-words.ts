@@ -2,8 +2,32 @@
 
 /** A bare answer that could be a name: letters only, at most four words. */
 export function looksLikeName(text: string): boolean {
-  return /^[\p{L}'’ .-]{2,60}$/u.test(text.trim()) && text.trim().split(/\s+/).length <= 4;
+  const words = text
+    .trim()
+    .toLowerCase()
+    .replace(/[.,]+$/, "")
+    .split(/\s+/);
+  return (
+    /^[\p{L}'’ .-]{2,60}$/u.test(text.trim()) &&
+    words.length <= 4 &&
+    !words.some((w) => NOT_NAME_WORDS.has(w))
+  );
 }
+
+/**
+ * Words no name is made of: an answer with one of them ("the first one",
+ * "yes please", "tomorrow morning") is an answer to something else.
+ */
+const NOT_NAME_WORDS = new Set([
+  ...["the", "a", "an", "one", "ones", "it", "that", "this", "those", "them", "is", "was", "be"],
+  ...["first", "second", "third", "last", "earlier", "later", "other", "another", "next"],
+  ...["yes", "yeah", "yep", "no", "nope", "ok", "okay", "fine", "sure", "please", "thanks"],
+  ...["thank", "you", "sorry", "what", "pardon", "hello", "hi", "hiya", "morning", "afternoon"],
+  ...["evening", "today", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday"],
+  ...["saturday", "sunday", "week", "am", "pm", "o'clock", "time", "book", "cancel", "can"],
+  ...["could", "would", "do", "don't", "i", "i'm", "my", "me", "we", "for", "to", "at", "on"],
+  ...["in", "of", "and", "or", "not", "any", "anything", "instead", "actually", "just"],
+]);
 
 /** "sarah jones." -> "Sarah Jones" */
 export function tidyName(text: string): string {
