@@ -81,7 +81,7 @@ const WIDE_GAP = String.raw`(?:[a-z0-9']+ ){0,5}?`;
  */
 export const EMERGENCY_VOCABULARY = {
   /** What water reaching is dangerous. */
-  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|plugs|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|spotlights?|spot lights?|downlights?|light pull|wiring|wires|cables?|extension leads?|cooker switch)`,
+  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b)|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|spotlights?|spot lights?|downlights?|light pull|wiring|wires|cables?|extension leads?|cooker switch)`,
   /** Water on the move. */
   waterMoving: String.raw`(?:water|leak|leaking|leaks|dripping|drips|pouring|running|seeping|pissing|gushing|spraying|trickling|coming through)`,
   /** Big stores of water whose leak can empty a tank into the house. */
@@ -453,8 +453,13 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bwater (?:[a-z']+ ){0,2}?(?:coming|pouring|rushing|getting|flowing) in(?:to)? ` +
-          String.raw`(?:the |my |our )?(?:house|kitchen|flat|home|room|basement|cellar|hallway|hall|garage|living room)\b|\bwater(?:'s)? (?:[a-z']+ ){0,2}?coming in under\b`,
-        examples: ["water is coming into the house", "water's coming in under the back door"],
+          String.raw`(?:the |my |our )?(?:house|kitchen|flat|home|room|basement|cellar|hallway|hall|garage|living room)\b|\bwater(?:'s)? (?:[a-z']+ ){0,2}?coming in under\b|` +
+          String.raw`\b(?:water|it)(?:'s| is)? (?:[a-z']+ ){0,2}?(?:coming|pouring|running|flowing|cascading) down (?:the )?(?:stairs|staircase|landing)\b`,
+        examples: [
+          "water is coming into the house",
+          "water's coming in under the back door",
+          "it's coming down the stairs",
+        ],
       },
       {
         pattern:
@@ -490,7 +495,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b(?:haven't|have not|don't have|do not have|hasn't|has not|ain't|without|not got|lost(?: all)?(?: our| my| the)?) ` +
-          String.raw`(?:got )?(?:any )?(?:running |mains |tap )?water\b(?! (?:pressure|damage|leak|on the|softener))`,
+          String.raw`(?:got |had )?(?:any )?(?:running |mains |tap )?water\b(?! (?:pressure|damage|leak|on the|softener))`,
         examples: [
           "we haven't got any water",
           "we've been without water since this morning",
@@ -727,6 +732,7 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
     String.raw`\bno longer (?:leaking|dripping|flooding|coming|pouring|smell)\b|\b(?:stopped|stopped leaking|stopped dripping) now\b|\band it's stopped\b`,
     String.raw`\b(?:engineer|plumber|gas man|gas board|water board|water company|roofer)(?:'s| has) (?:been|come|fixed|sorted)\b`,
+    String.raw`\b(?:said|says|told us|told me) (?:it was|it's|it is|everything's|everything is|everything was) (?:fine|ok|okay|safe|all right|nothing)\b`,
   ],
   /** ...unless it is still going on: "they fixed it but it's leaking again". */
   stillMarkers: [

@@ -43,7 +43,7 @@ const BOOKING = String.raw`(?:appointment|booking|visit|slot|job|service|plumber
 
 /** Greetings with nothing else: the caller is checking someone is there. */
 const GREETING = re(
-  String.raw`^(?:(?:yeah|yes|oh|er|erm|um)\s+)*(?:hi|hello|hiya|hey|hey up|alright|ello|good (?:morning|afternoon|evening)|morning|afternoon|evening)(?:\s+(?:hi|hello|hiya|hey|there|yeah|yes|oh|er|um|again|mate|love))*\s*(?:(?:is (?:that|this)|am i through to) .{1,40}|can you hear me|who'?s this|who is this|who am i speaking to|anyone there|is anyone there)?\??$`,
+  String.raw`^(?:(?:yeah|yes|oh|er|erm|um)\s+)*(?:hi|hello|hiya|hey|hey up|alright|ello|good (?:morning|afternoon|evening)|morning|afternoon|evening)(?:\s+(?:hi|hello|hiya|hey|there|yeah|yes|oh|er|um|again|mate|love|good (?:morning|afternoon|evening)|morning|afternoon|evening))*\s*(?:(?:is (?:that|this)|am i through to) .{1,40}|can you hear me|who'?s this|who is this|who am i speaking to|anyone there|is anyone there)?\??$`,
 );
 /** "What?", "pardon": say the last thing again, it is not a failed turn. */
 const REPEAT = [
