@@ -138,7 +138,7 @@ function conversationOf(id: string, d: DocumentData): Conversation {
     emergency: d.emergency === true,
     outcome: typeof d.outcome === "string" ? d.outcome : undefined,
     summary: typeof d.summary === "string" ? d.summary : summaryText(d.summary),
-    problem: typeof d.state?.draft?.problem === "string" ? d.state.draft.problem : undefined,
+    problem: problemOf(d.state),
     appointmentIds: Array.isArray(d.appointmentIds) ? d.appointmentIds.map(String) : [],
     turns,
     lastTurn: lastTurn
@@ -149,6 +149,14 @@ function conversationOf(id: string, d: DocumentData): Conversation {
         }
       : undefined,
   };
+}
+
+/** What the call was about while it has no summary yet: the job it got done, or the problem so far. */
+function problemOf(state: DocumentData | undefined): string | undefined {
+  const done = Array.isArray(state?.done) ? (state.done as DocumentData[]) : [];
+  const job = [...done].reverse().find((a) => typeof a.job === "string")?.job as string | undefined;
+  if (job) return job;
+  return typeof state?.draft?.problem === "string" ? state.draft.problem : undefined;
 }
 
 /** A structured summary ({text} or {headline}) from the call summariser, when there is one. */

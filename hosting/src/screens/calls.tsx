@@ -107,7 +107,8 @@ function ConversationRow({ c }: { c: Conversation }) {
     c.summary ??
     c.problem ??
     c.lastTurn?.text ??
-    (c.turns.find((t) => t.speaker === "caller")?.text || "No words captured");
+    (c.turns.find((t) => t.speaker === "caller")?.text ||
+      (c.outcome ? "No words captured" : "Call in progress"));
   return (
     <li class={`card convo${c.emergency ? " urgent" : ""}`}>
       <a class="convo-link" href={`#/calls/${encodeURIComponent(c.id)}`}>
