@@ -475,9 +475,19 @@ describe("the call dialogue", () => {
       assert.match(call.spoken, /Monday to Friday, 7:30 am to 7 pm; closed Saturday and Sunday/);
     });
 
-    it("passes other questions to the owner rather than making up an answer", () => {
+    it("answers from the business profile what it holds", () => {
       const call = new Call();
       const d = call.say("do you take payment by card?");
+      assert.equal(d.outcome.type, "listen");
+      assert.match(
+        d.outcome.type === "listen" ? d.outcome.say[0] : "",
+        /card, cash or bank transfer/,
+      );
+    });
+
+    it("passes other questions to the owner rather than making up an answer", () => {
+      const call = new Call();
+      const d = call.say("can you recommend a good electrician?");
       assert.equal(d.outcome.type, "leave-message");
       assert.equal(d.outcome.type === "leave-message" && d.outcome.reason, "question");
     });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { businessProfileSchema, EMPTY_PROFILE } from "./business-profile";
 import { LOCK_GRANULE_MINUTES } from "../scheduling/appointment";
 import {
   defaultNotificationPolicy,
@@ -136,6 +137,8 @@ export const businessSchema = z.object({
     callbackPromise: "within 30 minutes",
   }),
   notifications: notificationPolicySchema.default(defaultNotificationPolicy),
+  /** Fees, prices, areas, payment, accreditations: what callers may be told (business-profile.ts). */
+  profile: businessProfileSchema.default(EMPTY_PROFILE),
 });
 export type Business = z.infer<typeof businessSchema>;
 

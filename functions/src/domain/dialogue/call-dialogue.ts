@@ -18,6 +18,7 @@ import {
   samePreference,
 } from "../scheduling/time-preference";
 import { describeOpeningHours } from "./opening-hours";
+import { answerFromProfile } from "./profile-answers";
 import {
   ChangeBookingOutcome,
   ChangeStep,
@@ -521,7 +522,16 @@ const GREETING_ONLY =
 function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext): TurnDecision {
   const follow = "Is there anything else? I can book a visit for you too.";
   const next = { ...state, stage: "anything-else" as const, failedTurns: 0 };
-  if (/\b(open|opening|hours|close|shut|times?)\b/i.test(speech)) {
+  // Fees, prices, areas, payment, accreditations: from the business's profile, as stored.
+  const fromProfile = answerFromProfile(speech, ctx.business);
+  if (fromProfile?.say) {
+    return decision(
+      withDone(next, { action: "answered", job: fromProfile.topic }),
+      { type: "listen", say: [fromProfile.say, follow] },
+      "question",
+    );
+  }
+  if (!fromProfile && /\b(open|opening|hours|close|shut|times?)\b/i.test(speech)) {
     return decision(
       withDone(next, { action: "answered", job: "opening hours" }),
       { type: "listen", say: [describeOpeningHours(ctx.business), follow] },
