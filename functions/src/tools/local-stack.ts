@@ -1,24 +1,34 @@
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import { stripVTControlCharacters } from "node:util";
 import { App, getApps, initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore, Firestore } from "firebase-admin/firestore";
-import { EmbeddedFirestore, startEmbeddedFirestore } from "./embedded-firestore";
-import { dumpFirestore, FirestoreDump, restoreFirestore } from "./firestore-dump";
+import type { EmbeddedFirestore } from "./embedded-firestore";
+import {
+  BACKEND_SUMMARY,
+  FirestoreBackend,
+  FirestoreBackendKind,
+  startBestFirestore,
+} from "./firestore-backend";
+import {
+  EmulatedFunction,
+  firestoreRegistrationsOf,
+  registerFirestoreTriggers,
+} from "./firestore-trigger-registration";
 import { seedDemoTenant, seedOwnerLogin, SeedSummary } from "./seed";
 import { findRepoRoot, parseEnvFile } from "./simulator/local-config";
 import { firestoreTriggersOf, TriggerRelay } from "./trigger-relay";
 
 /**
  * `npm start`: the whole product on this machine, offline. Firestore (the
- * official emulator when installed, otherwise the embedded server), the
- * Functions, Auth and Hosting emulators, the demo tenant seeded, and Firestore
- * triggers delivered by the relay when Firestore is the embedded server.
+ * official emulator wherever it can run, the embedded server only as a last
+ * resort: see firestore-backend.ts), the Functions, Auth and Hosting emulators,
+ * the demo tenant seeded, and Firestore triggers delivered to the Functions
+ * emulator by the official emulator itself (or by the relay, on the embedded server).
  *
  *   npm start                 fresh data every start (re-seeded)
  *   npm start -- --keep       keep data across restarts (emulator-data/runtime/)
@@ -26,14 +36,16 @@ import { firestoreTriggersOf, TriggerRelay } from "./trigger-relay";
  *
  * Data. Without --keep, Firestore and Auth start empty and the demo tenant is
  * seeded (emulator-data/seed/bristol-plumbing.json); nothing is saved on exit.
- * With --keep, on Ctrl-C the Auth (and official Firestore) data is exported to
- * emulator-data/runtime/firebase-export/ and the embedded Firestore's documents
- * to emulator-data/runtime/firestore.json; the next --keep start loads them and
- * skips the Firestore seed (the owner login is refreshed either way). Delete
- * emulator-data/runtime/ to start over. Seeding never fires triggers.
+ * With --keep, on Ctrl-C the Auth data is exported to
+ * emulator-data/runtime/firebase-export/ and Firestore's to
+ * emulator-data/runtime/firestore/; the next --keep start loads them and skips
+ * the Firestore seed (the owner login is refreshed either way). Delete
+ * emulator-data/runtime/ to start over. Seeding never fires triggers: they are
+ * registered (or the relay started) after it.
  *
- * Triggers. The relay loads functions/lib/src/index.js once, at start: after
- * changing trigger code, rebuild and restart (HTTP functions reload by themselves).
+ * Triggers. Registered once, at start, from what the Functions emulator loaded:
+ * after adding or changing a trigger's definition, restart (code changes inside a
+ * function reload by themselves; the embedded server's relay needs a restart for those too).
  */
 
 export const PROJECT_ID = "demo-bristol-plumbing";
@@ -109,17 +121,6 @@ function ensureLocalConfig(root: string): void {
   }
 }
 
-/** The official emulator needs Java and the jar firebase-tools downloads; neither is fetched here. */
-function officialFirestoreJar(): string | undefined {
-  const dir = path.join(os.homedir(), ".cache", "firebase", "emulators");
-  const jar = fs.existsSync(dir)
-    ? fs.readdirSync(dir).find((f) => /^cloud-firestore-emulator-v.*\.jar$/.test(f))
-    : undefined;
-  if (!jar) return undefined;
-  const java = spawnSync("java", ["-version"], { stdio: "ignore" });
-  return java.status === 0 ? path.join(dir, jar) : undefined;
-}
-
 /**
  * The stack's own app, named so the default app stays free for the functions
  * module the trigger relay loads into this process (it configures that one itself).
@@ -146,19 +147,33 @@ function isNoise(line: string): boolean {
   );
 }
 
-/** In embedded mode the CLI's "ignored" is wrong: the relay delivers those triggers. */
-function explain(line: string, kind: "official" | "embedded"): string {
+/**
+ * The CLI calls Firestore triggers "ignored" because it did not start Firestore
+ * itself; the stack registers them with the Firestore it started (or relays them).
+ */
+function explain(line: string, kind: FirestoreBackendKind): string {
   const ignored = /functions\[([^\]]+)\]: function ignored because the firestore emulator/.exec(
     line,
   );
-  return kind === "embedded" && ignored
-    ? `i  functions[${ignored[1]}]: Firestore trigger, delivered by the stack's trigger relay.`
-    : line;
+  if (!ignored) return line;
+  const by =
+    kind === "embedded"
+      ? "delivered by the stack's trigger relay"
+      : "delivered by the Firestore emulator (registered by the stack)";
+  return `i  functions[${ignored[1]}]: Firestore trigger, ${by}.`;
+}
+
+/**
+ * The Java emulator logs every refused request with a stack trace; by default
+ * show only what says something went wrong with a trigger delivery or the server.
+ */
+function firestoreLineWorthShowing(line: string): boolean {
+  return /^SEVERE:|publishing .*event|Exception in thread/.test(line);
 }
 
 function pipeLines(
   stream: NodeJS.ReadableStream,
-  kind: "official" | "embedded",
+  kind: FirestoreBackendKind,
   verbose: boolean,
   seen: string[],
 ): void {
@@ -220,6 +235,18 @@ function loadFunctionsEnv(root: string): void {
   process.env.FUNCTIONS_EMULATOR = "true";
 }
 
+/** The official emulator delivers Firestore triggers to the Functions emulator once told about them. */
+async function registerTriggers(firestoreHost: string): Promise<string[]> {
+  const body = (await getJson(`http://${HOST}:${PORTS.functions}/backends`)) as {
+    backends?: Array<{ functionTriggers?: EmulatedFunction[] }>;
+  };
+  const registrations = firestoreRegistrationsOf(
+    (body.backends ?? []).flatMap((b) => b.functionTriggers ?? []),
+  );
+  await registerFirestoreTriggers(firestoreHost, PROJECT_ID, registrations);
+  return registrations.map((r) => r.name);
+}
+
 function startRelay(root: string, firestore: EmbeddedFirestore): TriggerRelay | undefined {
   const entry = path.join(root, "functions", "lib", "src", "index.js");
   if (!fs.existsSync(entry)) {
@@ -256,7 +283,7 @@ function startRelay(root: string, firestore: EmbeddedFirestore): TriggerRelay | 
 }
 
 function banner(
-  kind: "official" | "embedded",
+  kind: FirestoreBackendKind,
   functions: string[],
   owner: SeedSummary["owner"],
   options: Options,
@@ -267,7 +294,7 @@ function banner(
     line,
     " Bristol Plumbing — local stack",
     line,
-    ` Firestore   ${HOST}:${PORTS.firestore}  (${kind === "official" ? "official emulator" : "embedded server; triggers via the relay"})`,
+    ` Firestore   ${HOST}:${PORTS.firestore}  (${BACKEND_SUMMARY[kind]})`,
     ` Functions   ${functionsBase}/<name>   loaded: ${fnList}`,
     ` Auth        ${HOST}:${PORTS.auth}`,
     ` Dashboard   http://${HOST}:${PORTS.hosting}/`,
@@ -300,10 +327,9 @@ async function main(): Promise<void> {
 
   const runtimeDir = path.join(root, "emulator-data", "runtime");
   const firebaseExportDir = path.join(runtimeDir, "firebase-export");
-  const firestoreDumpFile = path.join(runtimeDir, "firestore.json");
-  const kind = officialFirestoreJar() ? "official" : "embedded";
+  const firestoreDataDir = path.join(runtimeDir, "firestore");
 
-  let embedded: EmbeddedFirestore | undefined;
+  let firestore: FirestoreBackend | undefined;
   let relay: TriggerRelay | undefined;
   let child: ChildProcess | undefined;
   let childExited = false;
@@ -315,18 +341,6 @@ async function main(): Promise<void> {
     stopping = true;
     say("stopping…");
     await relay?.stop();
-    if (options.keep && embedded && db) {
-      try {
-        const dump = await dumpFirestore(embedded.server, db, PROJECT_ID);
-        fs.mkdirSync(runtimeDir, { recursive: true });
-        fs.writeFileSync(firestoreDumpFile, JSON.stringify(dump));
-        say(
-          `saved ${dump.documents.length} Firestore documents to ${path.relative(root, firestoreDumpFile)}`,
-        );
-      } catch (error) {
-        say(`could not save Firestore data: ${String(error)}`);
-      }
-    }
     if (child && !childExited) {
       const exited = new Promise<void>((resolve) => child?.once("exit", () => resolve()));
       child.kill("SIGINT");
@@ -337,13 +351,14 @@ async function main(): Promise<void> {
     // Function workers the CLI started must not outlive it.
     killGroup(child, "SIGKILL");
     await db?.terminate().catch(() => undefined);
-    embedded?.stop();
+    // Last, once nothing writes any more: with --keep this saves Firestore's data.
+    await firestore?.stop();
     say("stopped.");
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
-  // If this process dies some other way, take the emulators with it.
+  // If this process dies some other way, take the emulators with it (Firestore guards itself).
   process.on("exit", () => {
     if (child && !childExited) killGroup(child, "SIGKILL");
   });
@@ -354,30 +369,44 @@ async function main(): Promise<void> {
     process.env.FIRESTORE_EMULATOR_HOST = `${HOST}:${PORTS.firestore}`;
     process.env.FIREBASE_AUTH_EMULATOR_HOST = `${HOST}:${PORTS.auth}`;
     process.env.GCLOUD_PROJECT = PROJECT_ID;
-    db = getFirestore(adminApp());
 
-    let restored = false;
-    if (kind === "embedded") {
-      try {
-        embedded = await startEmbeddedFirestore(PORTS.firestore);
-      } catch (error) {
-        throw new Error(
-          `cannot start Firestore on port ${PORTS.firestore} (${String(error)}). ` +
-            "Is another local stack or emulator running?",
-        );
-      }
-      say(`Firestore: embedded server on ${embedded.host} (no Java emulator installed)`);
-      if (options.keep && fs.existsSync(firestoreDumpFile)) {
-        const dump = JSON.parse(fs.readFileSync(firestoreDumpFile, "utf8")) as FirestoreDump;
-        say(`restored ${await restoreFirestore(db, dump)} Firestore documents (--keep)`);
-        restored = true;
-      }
-      if (!restored) await seedDemoTenant(db);
-    } else {
-      say("Firestore: official emulator (Java)");
+    const firestoreLines: string[] = [];
+    try {
+      firestore = await startBestFirestore({
+        projectId: PROJECT_ID,
+        port: PORTS.firestore,
+        rulesPath: path.join(root, "firestore.rules"),
+        functionsEmulatorHost: `${HOST}:${PORTS.functions}`,
+        ...(options.keep ? { importDir: firestoreDataDir, exportDir: firestoreDataDir } : {}),
+        log: (line) => {
+          firestoreLines.push(line);
+          if (options.verbose || firestoreLineWorthShowing(line))
+            console.log(`[firestore] ${line}`);
+        },
+      });
+    } catch (error) {
+      throw new Error(
+        `cannot start Firestore on port ${PORTS.firestore}: ${error instanceof Error ? error.message : String(error)}\n` +
+          "Is another local stack or emulator running?",
+      );
     }
+    const kind = firestore.kind;
+    say(`Firestore: ${BACKEND_SUMMARY[kind]}`);
+    if (kind === "embedded") {
+      // Why there is no official emulator, so it can be fixed (docs/local-development.md).
+      for (const line of firestoreLines.filter((l) => /no official Firestore emulator/.test(l))) {
+        say(line);
+      }
+      say(
+        "the embedded server is a last resort: see docs/local-development.md for what it does not guarantee",
+      );
+    }
+    db = getFirestore(adminApp());
+    if (firestore.imported)
+      say(`Firestore data loaded from ${path.relative(root, firestoreDataDir)} (--keep)`);
+    else await seedDemoTenant(db);
 
-    const only = ["functions", "auth", "hosting", ...(kind === "official" ? ["firestore"] : [])];
+    const only = ["functions", "auth", "hosting"];
     const args = [
       require.resolve("firebase-tools/lib/bin/firebase.js", { paths: [root] }),
       "emulators:start",
@@ -394,7 +423,7 @@ async function main(): Promise<void> {
     say(`starting emulators: ${only.join(", ")}`);
     child = spawn(process.execPath, args, {
       cwd: root,
-      env: childEnv(kind),
+      env: childEnv(),
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so Ctrl-C reaches it once, from here, and the group can be cleaned up.
       detached: true,
@@ -434,25 +463,17 @@ async function main(): Promise<void> {
       () => childExited,
     );
 
-    if (kind === "official") {
-      const hasData = (await db.doc(`businesses/bristol-plumbing`).get()).exists;
-      if (!hasData || !options.keep) {
-        // Seeding is setup, not product activity: no triggers fire for it (as with the embedded server).
-        await fetch(`http://${HOST}:${PORTS.hub}/functions/disableBackgroundTriggers`, {
-          method: "PUT",
-        });
-        try {
-          await seedDemoTenant(db);
-        } finally {
-          await fetch(`http://${HOST}:${PORTS.hub}/functions/enableBackgroundTriggers`, {
-            method: "PUT",
-          });
-        }
-      }
+    // Only now, after seeding: seeding is setup, not product activity, and fires no triggers.
+    if (firestore.embedded) {
+      relay = startRelay(root, firestore.embedded);
+    } else {
+      const registered = await registerTriggers(firestore.host);
+      say(
+        `Firestore triggers delivered by the emulator to the Functions emulator: ${registered.join(", ") || "none"}`,
+      );
     }
     // The owner login lives in the Auth emulator, restored or not; seeding it again is harmless.
     const owner = await seedOwnerLogin(getAuth(adminApp()));
-    if (embedded) relay = startRelay(root, embedded);
 
     console.log(banner(kind, functions, owner, options));
     say(`up in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
@@ -464,11 +485,9 @@ async function main(): Promise<void> {
   }
 }
 
-/** Function workers inherit this environment: in embedded mode it is how they reach Firestore. */
-function childEnv(kind: "official" | "embedded"): NodeJS.ProcessEnv {
+/** Function workers inherit this environment: it is how they reach the stack's Firestore. */
+function childEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  // The official emulator is started by the CLI, which points the workers at it itself.
-  if (kind === "official") delete env.FIRESTORE_EMULATOR_HOST;
   delete env.FIREBASE_AUTH_EMULATOR_HOST;
   return env;
 }

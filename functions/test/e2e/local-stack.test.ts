@@ -1,10 +1,12 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Timestamp } from "firebase-admin/firestore";
 import twilio from "twilio";
 import { FirestoreOutboxRepository } from "../../src/adapters/firestore/outbox.repository";
 import { paths } from "../../src/adapters/firestore/paths";
 import { parseEnvFile } from "../../src/tools/simulator/local-config";
+import { onOfficialFirestore } from "../support/firestore-kind";
 import { LocalStack } from "../support/local-stack.harness";
 import { localStack } from "./stack.fixture";
 
@@ -37,6 +39,12 @@ describe("the local stack (npm start)", () => {
     const exported = Object.keys(require("../../src/index") as object).sort();
     assert.ok(exported.includes("voice") && exported.includes("sms"), exported.join(", "));
     assert.deepEqual([...functions].sort(), exported);
+  });
+
+  it("runs the same Firestore as the suite, and says which", function () {
+    const said = /\[stack\] Firestore: (.*)/.exec(stack.output())?.[1] ?? "";
+    if (onOfficialFirestore()) assert.match(said, /^official Cloud Firestore emulator/);
+    else assert.match(said, /^embedded Node server, LAST RESORT/);
   });
 
   it("serves the seeded Bristol Plumbing tenant from its Firestore", async () => {
@@ -147,6 +155,100 @@ describe("the local stack (npm start)", () => {
       }
       assert.equal(status, "SIMULATED", stack.output());
       assert.match(stack.output(), /simulated SMS/);
+    });
+  });
+
+  describe("when documents are written, on the official emulator", () => {
+    before(function () {
+      // On the embedded server the relay runs triggers in the stack's own process
+      // (test/integration/trigger-relay.test.ts counts those deliveries).
+      if (!onOfficialFirestore()) this.skip();
+    });
+
+    /** Executions the Functions emulator began and finished, per function, so far. */
+    function executions(): { begun: Map<string, number>; finished: number } {
+      const begun = new Map<string, number>();
+      let finished = 0;
+      for (const line of stack.output().split("\n")) {
+        const started = /Beginning execution of "europe-west2-(\w+)"/.exec(line);
+        if (started) begun.set(started[1], (begun.get(started[1]) ?? 0) + 1);
+        if (/Finished "europe-west2-\w+" in/.test(line)) finished++;
+      }
+      return { begun, finished };
+    }
+
+    /** Waits until every execution begun has finished and none began for a while. */
+    async function quiet(): Promise<Map<string, number>> {
+      let last = "";
+      let stableSince = Date.now();
+      for (;;) {
+        const { begun, finished } = executions();
+        const total = [...begun.values()].reduce((a, b) => a + b, 0);
+        const now = JSON.stringify([...begun.entries()]);
+        if (now !== last || total !== finished) {
+          last = now;
+          stableSince = Date.now();
+        } else if (Date.now() - stableSince > 2_500) {
+          return begun;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    it("delivers each write to each matching trigger exactly once, retry: true functions included", async function () {
+      this.timeout(90_000);
+      const db = stack.firestore();
+      const before = await quiet();
+      const run = Date.now().toString(36);
+
+      // deliverOutboxMessage (onDocumentCreated, retry: true): 3 single creates and a batch of 2.
+      const outbox = new FirestoreOutboxRepository(db);
+      const message = (n: number) => ({
+        id: `count-${run}-${n}`,
+        businessId: "bristol-plumbing",
+        to: "+447700900123",
+        body: `Delivery count ${n}`,
+        purpose: "booking-confirmation" as const,
+      });
+      for (const n of [1, 2, 3]) assert.equal(await outbox.enqueue(message(n)), "queued");
+      const batch = db.batch();
+      const now = Timestamp.now();
+      for (const n of [4, 5]) {
+        // The fields enqueue() writes, for two messages committed together.
+        const { id, ...fields } = message(n);
+        batch.create(db.doc(paths.outboxMessage("bristol-plumbing", id)), {
+          ...fields,
+          status: "PENDING",
+          attempts: 0,
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+      await batch.commit();
+
+      // appointmentNotifications and syncAppointmentToCalendar (onDocumentWritten, retry: true):
+      // a create, an update and a delete, in a business of their own.
+      const appointment = db.doc(`businesses/count-${run}/appointments/a1`);
+      await appointment.set({ note: "not an appointment either function acts on" });
+      await appointment.update({ note: "changed" });
+      await appointment.delete();
+
+      const after = await quiet();
+      const delta = (fn: string) => (after.get(fn) ?? 0) - (before.get(fn) ?? 0);
+      assert.deepEqual(
+        {
+          deliverOutboxMessage: delta("deliverOutboxMessage"),
+          appointmentNotifications: delta("appointmentNotifications"),
+          syncAppointmentToCalendar: delta("syncAppointmentToCalendar"),
+        },
+        { deliverOutboxMessage: 5, appointmentNotifications: 3, syncAppointmentToCalendar: 3 },
+      );
+      for (const n of [1, 2, 3, 4, 5]) {
+        const status = (
+          await db.doc(paths.outboxMessage("bristol-plumbing", message(n).id)).get()
+        ).get("status");
+        assert.equal(status, "SIMULATED", `message ${n}`);
+      }
     });
   });
 });
