@@ -49,7 +49,7 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
       );
     }
     stack = await localStack();
-    if (/Firestore: embedded server/.test(stack.output())) {
+    if (/\[stack\] Firestore: embedded/.test(stack.output())) {
       // The web SDK speaks to Firestore over WebChannel, which only the official emulator serves.
       console.log(
         "      skipped: the local stack runs the embedded Firestore, which browsers cannot use",
