@@ -168,7 +168,9 @@ function explain(line: string, kind: FirestoreBackendKind): string {
  * show only what says something went wrong with a trigger delivery or the server.
  */
 function firestoreLineWorthShowing(line: string): boolean {
-  return /^SEVERE:|publishing .*event|Exception in thread|^(exported|imported|could not) /.test(line);
+  return /^SEVERE:|publishing .*event|Exception in thread|^(exported|imported|could not) /.test(
+    line,
+  );
 }
 
 function pipeLines(
