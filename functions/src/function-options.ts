@@ -91,6 +91,8 @@ export const FUNCTION_OPTIONS = {
     concurrency: 1,
     maxInstances: 1,
   },
+  // Every 15 minutes, a few reads per business whose digest time has come; one run at a time.
+  dailyDigest: { ...background, timeoutSeconds: 300, concurrency: 1, maxInstances: 1 },
   calendarSyncSweep: {
     ...background,
     memory: "512MiB",

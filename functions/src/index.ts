@@ -19,3 +19,4 @@ export { markJobDone } from "./triggers/callable/mark-job-done.callable";
 export { setConversationHandled } from "./triggers/callable/set-conversation-handled.callable";
 export { acknowledgeAttention } from "./triggers/callable/acknowledge-attention.callable";
 export { updateSettings } from "./triggers/callable/update-settings.callable";
+export { dailyDigest } from "./triggers/scheduled/daily-digest.schedule";

@@ -184,7 +184,7 @@ async function defer(
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, settling every one. */
-async function pool<T, R>(
+export async function pool<T, R>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<R>,

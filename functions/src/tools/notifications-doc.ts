@@ -43,6 +43,7 @@ export function renderNotificationDefaults(): string {
       ([name, on]) => `| \`ownerAlerts.${name}\` | ${on ? "on" : "off"} |`,
     ),
     `| \`ownerQuietHours\` | ${window(policy.ownerQuietHours)} (local time) |`,
+    `| \`digestTime\` | ${policy.digestTime ?? "off"} (local time) |`,
     `| \`customerNight\` | ${window(policy.customerNight)} (local time) |`,
     ...policy.reminders.map(
       (r) => `| reminder \`${r.id}\` | ${r.minutesBefore} minutes before the start |`,

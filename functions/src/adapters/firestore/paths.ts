@@ -27,6 +27,7 @@ export const paths = {
   callTurn: (businessId: string, callSid: string, key: string) =>
     `businesses/${businessId}/conversations/${callSid}/turns/${key}`,
   /** A conversation's summary, written once when it ends (same id as the conversation). */
+  conversationSummaries: (businessId: string) => `businesses/${businessId}/conversationSummaries`,
   conversationSummary: (businessId: string, conversationId: string) =>
     `businesses/${businessId}/conversationSummaries/${conversationId}`,
   /** A customer number's SMS conversation (channel "sms"), beside the calls' conversations. */

@@ -31,6 +31,8 @@ export const OUTBOX_PURPOSES = [
   "owner-lost-lead",
   "owner-cancellation",
   "owner-schedule-change",
+  /** Once a day, the conversations that need the owner (daily-digest.ts). */
+  "owner-daily-digest",
   "appointment-reminder",
   "appointment-moved",
   "appointment-cancelled",

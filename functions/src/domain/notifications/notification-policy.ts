@@ -88,6 +88,12 @@ export const notificationPolicySchema = z.object({
     .default({ newBooking: true, cancellation: true, scheduleChange: true, lostLead: true }),
   /** Non-emergency owner alerts due in here wait until it ends; null: no quiet hours. */
   ownerQuietHours: dailyWindowSchema.nullable().default({ start: "21:00", end: "07:00" }),
+  /**
+   * When the owner gets the day's digest of conversations that need them
+   * (daily-digest.ts); null: no digest. It goes at this time even in quiet hours:
+   * the owner chose it.
+   */
+  digestTime: clockTime.nullable().default("18:00"),
   /** No customer text is sent in here; see planReminder for where a reminder goes instead. */
   customerNight: dailyWindowSchema.nullable().default({ start: "20:30", end: "08:00" }),
   reminders: z
