@@ -66,6 +66,8 @@ export interface RunContext {
   deps: CallDeps;
   /** What this webhook will write, committed together at the end. */
   writes: CallWrites;
+  /** How often callers ringing at the same moment held this turn's offers first. */
+  contention?: number;
 }
 
 export function dialLeg(

@@ -9,13 +9,16 @@ import { serviceById } from "../domain/business/business";
 import { areaOf } from "../domain/scheduling/area";
 import { availableSlots, BookedJob, BusyPeriod, Slot } from "../domain/scheduling/availability";
 import { activeHoldsOfOthers, holdSpan } from "../domain/scheduling/hold";
-import { byTime, OfferChoice, rankOffers } from "../domain/scheduling/offers";
+import { byTime, OfferChoice, rankOffers, spreadAmongCallers } from "../domain/scheduling/offers";
 import type { Business, Service } from "../domain/business/business";
 import type { NewOutboxMessage } from "../domain/delivery/outbox-message";
 import type { TimePreference } from "../domain/scheduling/time-preference";
 import type { CalendarBusy } from "../ports/calendar-busy.port";
 import type { HoldChange } from "../ports/call-writes.port";
 import { CallDeps, RunContext } from "./call-context";
+
+/** Candidates per offer a caller chooses among after losing offers to simultaneous callers. */
+const CONTENDED_POOL = 4;
 
 /** How long the owner's calendar may take before offering from Firestore alone. */
 export const CALENDAR_TIMEOUT_MS = 2_000;
@@ -36,12 +39,17 @@ export interface FreeTimesRequest {
   movingAppointmentId?: string;
   /** What the holder held before: released, except what is offered again. */
   heldBefore: Slot[];
+  /** How many times others ringing at the same moment held this holder's offers first. */
+  contention?: number;
 }
 
 export interface FreeTimes {
   choice: OfferChoice;
-  /** The new offers held for the holder (commit with the rest of the webhook's writes). */
-  holds: HoldChange;
+  /**
+   * The new offers held for the holder (commit with the rest of the webhook's
+   * writes); none without a hold store, or when others' holds could not be read.
+   */
+  holds?: HoldChange;
   /** Texts to queue with them: the owner told once a day that the calendar was out of reach. */
   outbox: NewOutboxMessage[];
 }
@@ -78,29 +86,40 @@ export async function findFreeTimes(
       business,
       service,
       now,
-      busy: [...calendar, ...holds],
+      busy: [...calendar, ...(holds ?? [])],
       jobs,
       area: areaOf(request.address),
       exclude: [...request.declined, ...(request.lost ?? [])],
     }),
     {
-      count: business.booking.offerCount,
+      count: business.booking.offerCount * (request.contention ? CONTENDED_POOL : 1),
       timeZone: business.timeZone,
       now,
       avoid: request.declined,
       preference: request.preference,
     },
   );
+  const offered = request.contention
+    ? spreadAmongCallers(
+        ranked.slots,
+        business.booking.offerCount,
+        `${request.holder}/${request.contention}`,
+      )
+    : ranked.slots;
   return {
-    choice: { fit: ranked.fit, slots: byTime(ranked.slots) },
+    choice: { fit: ranked.fit, slots: byTime(offered) },
     // New offers replace what the holder held; declined times are free for others again.
-    holds: {
-      holder: request.holder,
-      hold: ranked.slots.map((s) => holdSpan(s, service)),
-      release: request.heldBefore,
-      expiresAt: new Date(now.getTime() + business.booking.holdMinutes * 60_000),
-      at: now,
-    },
+    ...(holds === null
+      ? {}
+      : {
+          holds: {
+            holder: request.holder,
+            hold: offered.map((s) => holdSpan(s, service)),
+            release: request.heldBefore,
+            expiresAt: new Date(now.getTime() + business.booking.holdMinutes * 60_000),
+            at: now,
+          },
+        }),
     outbox,
   };
 }
@@ -120,10 +139,11 @@ export async function findOffers(decision: TurnDecision, run: RunContext): Promi
       address: state.draft.address,
       movingAppointmentId: state.change?.visitId,
       heldBefore: heldSpans(state, run),
+      contention: run.contention,
     },
     run.deps,
   );
-  run.writes.holds = found.holds;
+  if (found.holds) run.writes.holds = found.holds;
   run.writes.outbox.push(...found.outbox);
   return found.choice;
 }
@@ -191,14 +211,17 @@ function calendarFallbackNote(business: Business, now: Date): NewOutboxMessage {
   };
 }
 
-/** Other callers' live holds, as busy time; none if the hold store cannot be read. */
+/**
+ * Other callers' live holds, as busy time; null without a hold store or when
+ * it cannot be read (then offers are made unheld: holds only steer).
+ */
 async function othersHolds(
   request: FreeTimesRequest,
   to: Date,
   deps: FreeTimesDeps,
-): Promise<BusyPeriod[]> {
+): Promise<BusyPeriod[] | null> {
   const { business, now, holder } = request;
-  if (!deps.holds) return [];
+  if (!deps.holds) return null;
   try {
     const holds = await deps.holds.listActive(business.id, now, to, now);
     return activeHoldsOfOthers(holds, holder, now);
@@ -209,6 +232,6 @@ async function othersHolds(
       action: "list",
       error: error instanceof Error ? error.message : String(error),
     });
-    return [];
+    return null;
   }
 }

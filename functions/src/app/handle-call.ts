@@ -221,7 +221,13 @@ async function afterLostRace(
     return { ...settled, writes: { ...stripTurnWrites(settled.writes), holds: undefined } };
   }
   const next = lost === "slot-taken" ? slotLost(from.decision.state) : from.decision;
-  return carryOut(next, { ...run, conversation: from.conversation, writes: from.writes });
+  return carryOut(next, {
+    ...run,
+    conversation: from.conversation,
+    writes: from.writes,
+    // Lost offers: look among more of the best times, so simultaneous callers spread out.
+    ...(lost === "holds-taken" ? { contention: attempt } : {}),
+  });
 }
 
 /** The writes without the conversation and transcript, which the turn adds again. */

@@ -85,3 +85,17 @@ function spreadWithin(
   }
   return chosen;
 }
+
+/**
+ * For a caller who lost their offers to others ringing at the same moment:
+ * `count` of the ranked candidates, starting at a place that differs from
+ * caller to caller (a hash of `seed`), so simultaneous callers stop reaching
+ * for the same times in the same order. Still among the best free times.
+ */
+export function spreadAmongCallers(ranked: readonly Slot[], count: number, seed: string): Slot[] {
+  const room = Math.max(1, ranked.length - count + 1);
+  let hash = 0;
+  for (const char of seed) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  const start = hash % room;
+  return ranked.slice(start, start + count);
+}
