@@ -58,8 +58,16 @@ export class FirestoreCallWriter implements CallWriter {
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
     }
+    // First a plain read: when another caller or booking holds the time (the usual case
+    // under load), say so without a transaction, whose locks would queue the crowd.
+    const toCreate = this.createdBy(writes);
+    const seen = await this.db.getAll(...toCreate);
+    const taken = conflictIn(
+      writes,
+      new Map(seen.filter((d) => d.exists).map((d) => [d.ref.path, d])),
+    );
+    if (taken) return { outcome: taken };
     return this.db.runTransaction(async (tx) => {
-      const toCreate = this.createdBy(writes);
       const snapshots = toCreate.length > 0 ? await tx.getAll(...toCreate) : [];
       const existing = new Map<string, DocumentSnapshot>();
       for (const snapshot of snapshots)
