@@ -35,6 +35,7 @@ export function Settings(props: {
             <Hours b={b} />
             <Services b={b} />
             <Booking b={b} />
+            <Travel b={b} />
             <Templates b={b} />
             <Alerts b={b} />
             <Ladder b={b} />
@@ -79,7 +80,7 @@ function Section<T>(props: {
     try {
       await act(app, "updateSettings", {
         businessId: claims.businessId,
-        settings: { [props.setting]: draft },
+        settings: { [props.setting]: withoutEmpty(draft) },
       });
       setDirty(false);
       setStatus("Saved. The next call uses it.");
@@ -136,6 +137,11 @@ function Section<T>(props: {
       </form>
     </details>
   );
+}
+
+/** Fields left empty are left out (JSON drops undefined), so "no limit" reaches the server as absent, not null. */
+function withoutEmpty<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function label(path: string): string {
@@ -359,6 +365,81 @@ function Booking({ b }: { b: BusinessView }) {
           </Field>
         </div>
       )}
+    </Section>
+  );
+}
+
+interface TravelPolicy {
+  zones: Array<{ name: string; districts: string[]; minutes: number }>;
+  defaultMinutes: number;
+}
+
+function Travel({ b }: { b: BusinessView }) {
+  return (
+    <Section
+      title="Travel areas"
+      setting="booking"
+      value={b.booking}
+      note="Postcode districts (like BS6) grouped into areas. Jobs in one area need no travel time between them; between areas the longer time counts."
+    >
+      {(draft, set) => {
+        const travel = (draft.travel ?? { zones: [], defaultMinutes: 0 }) as TravelPolicy;
+        const setTravel = (next: TravelPolicy) => set({ ...draft, travel: next });
+        const setZone = (i: number, patch: Partial<TravelPolicy["zones"][number]>) =>
+          setTravel({
+            ...travel,
+            zones: travel.zones.map((z, j) => (j === i ? { ...z, ...patch } : z)),
+          });
+        return (
+          <div class="stack">
+            {travel.zones.map((zone, i) => (
+              <fieldset class="service-row" key={i}>
+                <legend>{zone.name || `Area ${i + 1}`}</legend>
+                <div class="grid-2">
+                  <Field label="Name">{text(zone.name, (v) => setZone(i, { name: v }))}</Field>
+                  <Field label="Travel minutes">
+                    {num(zone.minutes, (v) => setZone(i, { minutes: v ?? 0 }))}
+                  </Field>
+                </div>
+                <Field label="Districts, comma-separated">
+                  {text(zone.districts.join(", "), (v) =>
+                    setZone(i, {
+                      districts: v
+                        .split(",")
+                        .map((d) => d.trim().toUpperCase())
+                        .filter(Boolean),
+                    }),
+                  )}
+                </Field>
+                <button
+                  type="button"
+                  class="button plain danger-text"
+                  onClick={() =>
+                    setTravel({ ...travel, zones: travel.zones.filter((_, j) => j !== i) })
+                  }
+                >
+                  Remove {zone.name || "area"}
+                </button>
+              </fieldset>
+            ))}
+            <button
+              type="button"
+              class="button plain"
+              onClick={() =>
+                setTravel({
+                  ...travel,
+                  zones: [...travel.zones, { name: "", districts: [], minutes: 15 }],
+                })
+              }
+            >
+              Add an area
+            </button>
+            <Field label="Travel minutes for anywhere else">
+              {num(travel.defaultMinutes, (v) => setTravel({ ...travel, defaultMinutes: v ?? 0 }))}
+            </Field>
+          </div>
+        );
+      }}
     </Section>
   );
 }
