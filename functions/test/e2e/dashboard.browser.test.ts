@@ -205,9 +205,9 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     // A rule the tenant schema refuses is shown by field, and nothing is saved.
     await page.getByText("Booking rules", { exact: true }).click();
     const rules = page.locator("details[open]", { hasText: "Booking rules" });
-    await rules.getByLabel("Time slots every (minutes)").fill("20");
+    await rules.getByLabel("Times offered per call").fill("9");
     await rules.getByRole("button", { name: "Save" }).click();
-    await rules.getByText(/multiple of 15 minutes/).waitFor({ timeout: 20_000 });
+    await rules.getByText(/offerCount: .*5/).waitFor({ timeout: 20_000 });
     await shot("settings-refused");
     // Travel areas save through the same schema.
     await page.getByText("Travel areas", { exact: true }).click();
@@ -217,7 +217,7 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     await travel.getByText("Saved. The next call uses it.").waitFor({ timeout: 20_000 });
     const saved = await stack.firestore().doc(paths.business(BUSINESS)).get();
     assert.equal((saved.get("booking.travel.zones") as Array<{ minutes: number }>)[0].minutes, 20);
-    assert.equal(saved.get("booking.slotStepMinutes"), 30);
+    assert.equal(saved.get("booking.offerCount"), 3);
     const { stdout } = await callFromScript(["no thanks"], ["--from", "+447700900778"]);
     assert.match(stdout, /Hello, you're through to Bristol Plumbing\. How can we help today\?/);
   });
