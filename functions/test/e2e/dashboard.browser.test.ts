@@ -207,7 +207,7 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     const rules = page.locator("details[open]", { hasText: "Booking rules" });
     await rules.getByLabel("Times offered per call").fill("9");
     await rules.getByRole("button", { name: "Save" }).click();
-    await rules.getByText(/offerCount: .*5/).waitFor({ timeout: 20_000 });
+    await rules.getByText(/Times offered per call: .*5/).waitFor({ timeout: 20_000 });
     await shot("settings-refused");
     // Travel areas save through the same schema.
     await page.getByText("Travel areas", { exact: true }).click();

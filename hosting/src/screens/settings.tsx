@@ -87,7 +87,7 @@ function Section<T>(props: {
     } catch (e) {
       if (e instanceof ActionError) {
         setProblems(e.problems);
-        setStatus(e.problems.length ? "Not saved: fix the fields marked below." : e.message);
+        setStatus(e.problems.length ? "Not saved: see the problems above." : e.message);
       } else setStatus("Not saved. Try again.");
     } finally {
       setBusy(false);
@@ -144,7 +144,30 @@ function withoutEmpty<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** The words the form uses for the fields the server names by path. */
+const FIELD_WORDS: Record<string, string> = {
+  slotStepMinutes: "Time slots every",
+  minLeadMinutes: "Earliest booking",
+  horizonDays: "Book up to",
+  offerCount: "Times offered per call",
+  maxJobsPerDay: "Most jobs a day",
+  sameDayCutoff: "No same-day bookings after",
+  closedDates: "Closed dates",
+  durationMinutes: "Minutes",
+  bufferMinutes: "Buffer minutes",
+  ringSeconds: "Ring each phone",
+  callbackPromise: "Call-back promise",
+  ownerMobile: "Mobile",
+  backupNumbers: "Backup numbers",
+};
+
 function label(path: string): string {
+  const last =
+    path
+      .split(".")
+      .filter((p) => !/^\d+$/.test(p))
+      .pop() ?? "";
+  if (FIELD_WORDS[last] && !path.startsWith("services.")) return FIELD_WORDS[last];
   return path
     .replace(/^hours\.(\d)/, (_, d: string) => `Hours, ${WEEKDAYS[Number(d) - 1]}`)
     .replace(/^services\.(\d+)/, (_, i: string) => `Service ${Number(i) + 1}`)
