@@ -67,3 +67,16 @@ export const voiceMinInstances = defineInt("VOICE_MIN_INSTANCES", {
     "Instances of the voice function kept warm; 0 (default) scales to zero, 1 avoids cold starts on calls.",
   default: 0,
 });
+
+/**
+ * Anthropic API key for the language model that reads unclear caller turns.
+ * Unset or empty: every flow runs on the rules alone. Read with .value() at
+ * run time only; the SDK itself is loaded on first use.
+ */
+export const anthropicApiKey = defineSecret("ANTHROPIC_API_KEY");
+
+export const anthropicBaseUrl = defineString("ANTHROPIC_BASE_URL", {
+  description:
+    "Override of https://api.anthropic.com for the Messages API; empty in production, a local server in tests.",
+  default: "",
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { businessProfileSchema, EMPTY_PROFILE } from "./business-profile";
+import { defaultLanguageModelSettings, languageModelSettingsSchema } from "../nlu/model-reading";
 import { LOCK_GRANULE_MINUTES } from "../scheduling/appointment";
 import {
   defaultNotificationPolicy,
@@ -137,6 +138,8 @@ export const businessSchema = z.object({
     callbackPromise: "within 30 minutes",
   }),
   notifications: notificationPolicySchema.default(defaultNotificationPolicy),
+  /** The language model that reads unclear turns, when a key is set (nlu/model-reading.ts). */
+  languageModel: languageModelSettingsSchema.default(defaultLanguageModelSettings),
   /** Fees, prices, areas, payment, accreditations: what callers may be told (business-profile.ts). */
   profile: businessProfileSchema.default(EMPTY_PROFILE),
 });
