@@ -1,0 +1,55 @@
+import type { Business } from "../domain/business/business";
+import type { Stage } from "../domain/dialogue/dialogue-state";
+import {
+  type MergedReading,
+  mergeModelReading,
+  type RulesReading,
+} from "../domain/nlu/model-reading";
+import type { LanguageModel } from "../ports/language-model.port";
+import type { Logger } from "../ports/logger.port";
+
+/** A turn this long may carry more than the rules read from it. */
+export const LONG_TURN_WORDS = 25;
+
+/** Whether a turn is worth a second reading: never when the rules found an emergency. */
+export function wantsSecondReading(utterance: string, rules: RulesReading): boolean {
+  if (rules.emergencyKind !== null) return false; // A clear emergency is never delayed.
+  if (rules.intent === "unknown") return true;
+  return utterance.trim().split(/\s+/).length >= LONG_TURN_WORDS;
+}
+
+/**
+ * The rules' reading of a turn, with the model's second opinion merged in
+ * when the rules were unsure (no intent) or the turn was long. Any failure of
+ * the model leaves the rules' reading exactly as it was. Not yet called from
+ * the call turn (app/handle-call.ts); docs/decisions.md says so.
+ */
+export async function secondReading(
+  input: { business: Business; stage: Stage; utterance: string; rules: RulesReading },
+  deps: { model: LanguageModel; logger: Logger },
+): Promise<MergedReading> {
+  const { business, rules } = input;
+  if (!wantsSecondReading(input.utterance, rules)) return mergeModelReading(rules, null);
+  const answer = await deps.model.read({
+    utterance: input.utterance,
+    stage: input.stage,
+    offeredSlotIds: rules.offeredSlotIds,
+    serviceIds: business.services.map((s) => s.id),
+    settings: business.languageModel,
+  });
+  if (answer.status === "unavailable") {
+    deps.logger.info("model.unavailable", {
+      businessId: business.id,
+      reason: answer.reason,
+      latencyMs: answer.latencyMs,
+    });
+    return mergeModelReading(rules, null);
+  }
+  const merged = mergeModelReading(rules, answer.reading);
+  deps.logger.info("model.read", {
+    businessId: business.id,
+    latencyMs: answer.latencyMs,
+    added: merged.modelAdded.join(","),
+  });
+  return merged;
+}
