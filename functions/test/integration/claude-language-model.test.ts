@@ -178,6 +178,13 @@ describe("Claude as a second reader of caller speech (real SDK, local Messages A
     it("makes no request with no key or when the tenant switched it off", async () => {
       const keyless = new ClaudeLanguageModel({ apiKey: () => "", baseURL: server.baseURL });
       expectUnavailable(await keyless.read(aRequest()), "no-key");
+      const unreadable = new ClaudeLanguageModel({
+        apiKey: () => {
+          throw new Error("secret not bound to this function");
+        },
+        baseURL: server.baseURL,
+      });
+      expectUnavailable(await unreadable.read(aRequest()), "no-key");
       const settings = { ...defaultLanguageModelSettings(), enabled: false };
       expectUnavailable(await model.read(aRequest({ settings })), "disabled");
       assert.equal(server.requests.length, 0);

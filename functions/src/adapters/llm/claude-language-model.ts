@@ -71,7 +71,7 @@ export class ClaudeLanguageModel implements LanguageModel {
       latencyMs: this.nowMs() - started,
     });
     if (!request.settings.enabled) return unavailable("disabled");
-    if (this.options.apiKey().trim() === "") return unavailable("no-key");
+    if (!this.hasKey()) return unavailable("no-key");
 
     const budgetMs = Math.min(request.settings.budgetMs, 2500);
     const abort = new AbortController();
@@ -91,6 +91,15 @@ export class ClaudeLanguageModel implements LanguageModel {
     } finally {
       clearTimeout(timer);
       abort.abort(); // Nothing runs on after the answer.
+    }
+  }
+
+  /** A missing or unreadable key means no model, never an error on the caller's turn. */
+  private hasKey(): boolean {
+    try {
+      return this.options.apiKey().trim() !== "";
+    } catch {
+      return false;
     }
   }
 
