@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import { ClaudeLanguageModel, SYSTEM_PROMPT } from "../../src/adapters/llm/claude-language-model";
 import {
   defaultLanguageModelSettings,
@@ -58,6 +59,15 @@ describe("Claude as a second reader of caller speech (real SDK, local Messages A
     assert.equal(result.status, "unavailable", JSON.stringify(result));
     if (result.status === "unavailable") assert.equal(result.reason, reason);
   };
+
+  it("does not load the SDK when its module is loaded (cold starts pay for every import)", () => {
+    const script =
+      "require(process.argv[1]);" +
+      "const loaded = Object.keys(require.cache).filter((k) => k.includes('@anthropic-ai'));" +
+      "process.stdout.write(String(loaded.length));";
+    const adapter = require.resolve("../../src/adapters/llm/claude-language-model");
+    assert.equal(execFileSync(process.execPath, ["-e", script, adapter]).toString(), "0");
+  });
 
   describe("with golden replies", () => {
     it("returns the validated reading, choosing an offered time", async () => {
