@@ -7,7 +7,7 @@ import { defineConfig, type Plugin } from "vite";
  * hosting.public serves (the Hosting emulator locally). Static files
  * (manifest, icons) come from hosting/static.
  */
-const shared = fileURLToPath(new URL("../shared/src", import.meta.url));
+const shared = fileURLToPath(new URL("./shared/src", import.meta.url));
 
 /**
  * Writes sw.js with the list of files this build emitted, so the service

