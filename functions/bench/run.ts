@@ -13,6 +13,8 @@ import { DEMO_ACCOUNT_SID, newSid } from "../src/tools/simulator/twilio-params";
 import { handleVoiceRequest } from "../src/triggers/http/voice-webhook.handler";
 import { createTestTenant } from "../test/support/firestore-tenant";
 import { FirestoreRoundTripCounter, RoundTripCount } from "../test/support/firestore-round-trips";
+import { bareReadWrite } from "../src/tools/load/firestore-baseline";
+import { summarise } from "../src/tools/load/latency-stats";
 import { benchAvailability } from "./availability.bench";
 import { benchModuleLoad } from "./module-load.bench";
 
@@ -39,20 +41,6 @@ const SCRIPT = [
   "yes please",
   "no thanks, that's all",
 ];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    n: sorted.length,
-  };
-}
 
 let counter: FirestoreRoundTripCounter;
 
@@ -103,19 +91,6 @@ async function bookingCall(businessId: string, to: string, caller: number): Prom
   return turns;
 }
 
-async function bareReadWrite(iterations: number): Promise<number[]> {
-  const ref = appFirestore().collection("bench").doc("baseline");
-  await ref.set({ n: 0 });
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const started = performance.now();
-    const snapshot = await ref.get();
-    await ref.set({ n: (snapshot.get("n") as number) + 1, at: new Date() });
-    samples.push(performance.now() - started);
-  }
-  return samples;
-}
-
 /**
  * The booking's claim: one batch creating a lock per 15-minute granule and
  * the appointment. Beside it, one bare create() of a single document.
@@ -154,8 +129,8 @@ async function benchBooking(businessId: string): Promise<string[]> {
     await appFirestore().collection("bench-creates").doc(`c-${Date.now()}-${i}`).create({ i });
     bareCreate.push(performance.now() - createStarted);
   }
-  const b = summary(booking);
-  const c = summary(bareCreate);
+  const b = summarise(booking);
+  const c = summarise(bareCreate);
   return [
     `Booking a 90-minute job (one commit: its granule locks + the appointment; ${bookingTrips} round trip), ${b.n} bookings:`,
     `  p50 ${b.p50.toFixed(2)} ms   p95 ${b.p95.toFixed(2)} ms`,
@@ -216,11 +191,11 @@ async function main(): Promise<void> {
   }
   const callTurns = byKind.slice(1, 1 + SCRIPT.length).flat();
   counter.take();
-  const baseline = await bareReadWrite(callTurns.length);
+  const baseline = await bareReadWrite(appFirestore(), callTurns.length);
   const baselineTrips = counter.take();
 
-  const turns = summary(callTurns.map((t) => t.ms));
-  const bare = summary(baseline);
+  const turns = summarise(callTurns.map((t) => t.ms));
+  const bare = summarise(baseline);
   const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
   console.log(`Firestore: ${firestoreKind} at ${firestoreAt}, round trips counted on the wire`);
   console.log(
@@ -236,9 +211,9 @@ async function main(): Promise<void> {
     "  per webhook (round trips and requests: most seen in one webhook; target is p95 / baseline p95):",
   );
   byKind.forEach((samples, k) => {
-    const s = summary(samples.map((t) => t.ms));
-    const trips = summary(samples.map((t) => t.trips.roundTrips));
-    const requests = summary(samples.map((t) => t.trips.requests));
+    const s = summarise(samples.map((t) => t.ms));
+    const trips = summarise(samples.map((t) => t.trips.roundTrips));
+    const requests = summarise(samples.map((t) => t.trips.requests));
     const kind = TURN_KINDS[k];
     console.log(
       `    ${kind.name.padEnd(26)} p50 ${fmt(s.p50).padStart(9)}   p95 ${fmt(s.p95).padStart(9)}` +
