@@ -35,7 +35,7 @@ import {
   OfferedSlot,
   PendingSafetyCheck,
 } from "./dialogue-state";
-import { looksLikeName, tidyName, withArticle } from "./spoken-words";
+import { joinWithAnd, looksLikeName, tidyName, withArticle } from "./spoken-words";
 import { asksForOtherTimes, chooseOffer, offerBesideChosen, wantsOtherTimes } from "./offer-choice";
 
 /** After this many unusable turns in a row the caller is offered a person. */
@@ -1002,7 +1002,7 @@ function repeatPrompt(state: DialogueState, ctx: TurnContext): string {
 function offersSentence(offers: readonly OfferedSlot[], ctx: TurnContext): string {
   const spoken = offers.map((o) => describeSlot(new Date(o.start), ctx.now, ctx.business.timeZone));
   if (spoken.length === 1) return `The next free time is ${spoken[0]}. Would that suit you?`;
-  return `I can offer ${joinWithOr(spoken)}. Which would suit you best? Or I can look for other times.`;
+  return `I can offer ${offersWithOr(spoken)}. Which would suit you best? Or I can look for other times.`;
 }
 
 function readBack(state: DialogueState, ctx: TurnContext): string {
@@ -1035,16 +1035,11 @@ function spokenCallback(state: DialogueState, ctx: TurnContext): string {
   return number ? ` on the number ending ${lastDigits(number)}` : "";
 }
 
-function joinWithOr(items: readonly string[]): string {
+/** Offers are long phrases with commas of their own: "today at 1 pm; or tomorrow at 8 am". */
+function offersWithOr(items: readonly string[]): string {
   return items.length <= 1
     ? items.join("")
     : `${items.slice(0, -1).join("; ")}; or ${items[items.length - 1]}`;
-}
-
-function joinWithAnd(items: readonly string[]): string {
-  return items.length <= 1
-    ? items.join("")
-    : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 function decision(state: DialogueState, outcome: TurnOutcome, intent: Intent | null): TurnDecision {

@@ -1,5 +1,6 @@
 import type { Business } from "../business/business";
 import type { BusinessProfile, Price } from "../business/business-profile";
+import { joinWithAnd, joinWithOr } from "./spoken-words";
 
 /**
  * Answers a caller's question about the business from its profile, with the
@@ -112,14 +113,4 @@ export function money(amount: number, profile: BusinessProfile): string {
 function mentions(speech: string, phrase: string): boolean {
   const escaped = phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`\\b${escaped}\\b`, "i").test(speech);
-}
-
-function joinWithAnd(items: readonly string[]): string {
-  return items.length <= 1
-    ? items.join("")
-    : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
-}
-
-function joinWithOr(items: readonly string[]): string {
-  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
 }
