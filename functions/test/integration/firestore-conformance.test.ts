@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { FieldValue, Firestore, Timestamp } from "firebase-admin/firestore";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
-import { isAlreadyExists, isFailedPrecondition } from "../../src/adapters/firestore/converters";
+import { isAlreadyExists } from "../../src/adapters/firestore/converters";
 import { FirestoreBackend, startBestFirestore } from "../../src/tools/firestore-backend";
 import { firestoreClientAt, onOfficialFirestore } from "../support/firestore-kind";
 import { TEST_PROJECT_ID } from "../support/root-hooks";
@@ -167,6 +167,13 @@ async function staleUpdateApplied(db: Firestore): Promise<boolean> {
     if (isFailedPrecondition(error)) return false;
     throw error;
   }
+}
+
+/** A write's precondition (lastUpdateTime) no longer held: someone wrote first. */
+function isFailedPrecondition(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // gRPC status 9 is FAILED_PRECONDITION; 5 (NOT_FOUND) when the document has gone since.
+  return code === 9 || code === 5 || code === "failed-precondition" || code === "not-found";
 }
 
 describe("Firestore behaviours the product relies on", () => {

@@ -17,10 +17,3 @@ export function isAlreadyExists(error: unknown): boolean {
   // gRPC status 6 is ALREADY_EXISTS; some client paths surface the name instead.
   return code === 6 || code === "already-exists" || code === "ALREADY_EXISTS";
 }
-
-/** A write's precondition (exists, lastUpdateTime) no longer held: someone wrote first. */
-export function isFailedPrecondition(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  // gRPC status 9 is FAILED_PRECONDITION; 5 (NOT_FOUND) when the document has gone since.
-  return code === 9 || code === 5 || code === "failed-precondition" || code === "not-found";
-}
