@@ -62,16 +62,10 @@ export class FirestoreCallWriter implements CallWriter {
     // under load), say so without a transaction, whose locks would queue the crowd.
     const toCreate = this.createdBy(writes);
     const seen = await this.db.getAll(...toCreate);
-    const taken = conflictIn(
-      writes,
-      new Map(seen.filter((d) => d.exists).map((d) => [d.ref.path, d])),
-    );
+    const taken = conflictIn(writes, existingByPath(seen));
     if (taken) return { outcome: taken };
     return this.db.runTransaction(async (tx) => {
-      const snapshots = toCreate.length > 0 ? await tx.getAll(...toCreate) : [];
-      const existing = new Map<string, DocumentSnapshot>();
-      for (const snapshot of snapshots)
-        if (snapshot.exists) existing.set(snapshot.ref.path, snapshot);
+      const existing = existingByPath(toCreate.length > 0 ? await tx.getAll(...toCreate) : []);
       const verdict = conflictIn(writes, existing);
       if (verdict) return { outcome: verdict };
       this.apply(tx, writes, existing, releaseAll);
@@ -169,6 +163,11 @@ export class FirestoreCallWriter implements CallWriter {
       sink.set(this.db.doc(paths.callTurn(b, writes.callSid, turn.key)), turnFields(turn));
     }
   }
+}
+
+/** The documents that exist, by path. */
+function existingByPath(snapshots: readonly DocumentSnapshot[]): Map<string, DocumentSnapshot> {
+  return new Map(snapshots.filter((d) => d.exists).map((d) => [d.ref.path, d]));
 }
 
 /**
