@@ -95,6 +95,8 @@ const LOCAL_SECRETS: Record<string, () => string> = {
   GOOGLE_OAUTH_CLIENT_SECRET: () => "local-unused",
   CALENDAR_TOKEN_KEY: () => crypto.randomBytes(32).toString("base64"),
 };
+/** The secrets `npm start` writes to functions/.secret.local when they are missing. */
+export const LOCAL_SECRET_NAMES = Object.keys(LOCAL_SECRETS);
 
 /** Local settings the Functions emulator reads; created or completed when missing, never overwritten. */
 function ensureLocalConfig(root: string): void {
