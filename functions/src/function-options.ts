@@ -52,6 +52,11 @@ export const FUNCTION_OPTIONS = {
     minInstances: voiceMinInstances,
   },
   sms: webhook,
+  voiceFallback: {
+    ...webhook,
+    // Only runs when the voice function fails: a few instances, and no warm one to pay for.
+    maxInstances: 3,
+  },
   smsStatusCallback: {
     ...webhook,
     // Status callbacks arrive in bursts after each text but never block a person.

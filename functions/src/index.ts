@@ -3,6 +3,7 @@
  * deployed name. Keep this file a manifest; the code lives in triggers/.
  */
 export { voice } from "./triggers/http/voice.webhook";
+export { voiceFallback } from "./triggers/http/voice-fallback.webhook";
 export { sms } from "./triggers/http/sms.webhook";
 export { deliverOutboxMessage } from "./triggers/firestore/deliver-outbox.trigger";
 export { appointmentNotifications } from "./triggers/firestore/appointment-notifications.trigger";

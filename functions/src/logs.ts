@@ -143,3 +143,23 @@ export function logSmsHistoryFailed(logger: Logger, ref: OutboxLogRef & { error:
     error: redactPhones(ref.error),
   });
 }
+
+/**
+ * The voice fallback answered (Twilio's fallback URL: the voice webhook failed
+ * or timed out for this call). Logged as an error: each one is a caller who
+ * did not reach the receptionist.
+ */
+export function logVoiceFallback(
+  logger: Logger,
+  fields: {
+    businessId?: string;
+    callSid: string;
+    stage: "answered" | "voicemail";
+    /** Who was texted: "owner", "operator", "nobody" (no number), "failed", "simulated", "none" (no message left). */
+    outcome: string;
+    latencyMs: number;
+    errorCode?: string;
+  },
+): void {
+  logger.error("voice.fallback", { ...fields });
+}

@@ -80,3 +80,14 @@ export const anthropicBaseUrl = defineString("ANTHROPIC_BASE_URL", {
     "Override of https://api.anthropic.com for the Messages API; empty in production, a local server in tests.",
   default: "",
 });
+
+/**
+ * Who the voice fallback texts when it cannot read the called business (the
+ * operator on call), in E.164. Empty: the caller still hears the apology and
+ * can leave a message, but nobody is texted (docs/runbooks/on-call.md).
+ */
+export const fallbackAlertNumber = defineString("FALLBACK_ALERT_NUMBER", {
+  description:
+    "Mobile (E.164) texted by the voice fallback when the called business cannot be read; empty: nobody.",
+  default: "",
+});

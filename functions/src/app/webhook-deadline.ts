@@ -69,3 +69,16 @@ export class WebhookDeadline {
     };
   }
 }
+
+/** The work's result, or "timeout" once `ms` have passed; the work itself carries on. */
+export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

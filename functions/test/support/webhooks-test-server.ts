@@ -4,9 +4,10 @@ import type { AddressInfo } from "node:net";
 import { smsStatusCallback } from "../../src/triggers/http/sms-status.webhook";
 import { sms } from "../../src/triggers/http/sms.webhook";
 import { voice } from "../../src/triggers/http/voice.webhook";
+import { voiceFallback } from "../../src/triggers/http/voice-fallback.webhook";
 
 /**
- * Serves the `voice`, `sms` and `smsStatusCallback` functions over real HTTP on one base URL, as
+ * Serves the `voice`, `sms`, `smsStatusCallback` and `voiceFallback` functions over real HTTP on one base URL, as
  * the Functions runtime mounts them (each sees the path after its name), and
  * points their params at this server: a call and the texts after it share a
  * PUBLIC_WEBHOOK_BASE_URL, as in production.
@@ -30,7 +31,7 @@ export async function startWebhooksTestServer(
     }),
   );
   type Args = Parameters<typeof voice>;
-  for (const [name, fn] of Object.entries({ voice, sms, smsStatusCallback })) {
+  for (const [name, fn] of Object.entries({ voice, sms, smsStatusCallback, voiceFallback })) {
     app.use(`/${name}`, (req, res) => {
       void fn(req as unknown as Args[0], res as unknown as Args[1]);
     });

@@ -101,3 +101,30 @@ export function renderApology(lines: readonly string[]): string {
   response.hangup();
   return response.toString();
 }
+
+/**
+ * The voice fallback's answer: what to say, then (when `recordActionUrl` is
+ * given) a recorded message posted there. A caller who says nothing hears
+ * the goodbye instead (Twilio skips the action when nothing was recorded).
+ */
+export function renderVoicemailPrompt(
+  lines: readonly string[],
+  recordActionUrl: string | null,
+): string {
+  const Response = VoiceResponse();
+  const response = new Response();
+  for (const line of lines) response.say(VOICE, line);
+  if (recordActionUrl) {
+    response.record({
+      action: recordActionUrl,
+      method: "POST",
+      maxLength: 120,
+      timeout: 5,
+      playBeep: true,
+      finishOnKey: "#",
+    });
+    response.say(VOICE, "I didn't hear a message. Please call back later. Goodbye.");
+  }
+  response.hangup();
+  return response.toString();
+}

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { isSignedByTwilio } from "../../adapters/twilio/twilio-signature";
 
+export { withDeadline } from "../../app/webhook-deadline";
+
 /** What an HTTP function answers; the thin trigger writes it to the response. */
 export interface HttpAnswer {
   status: number;
@@ -72,19 +74,6 @@ function stringParams(body: unknown): Record<string, string> | null {
 export function malformed(error: z.ZodError, what = "Twilio request"): HttpAnswer {
   const problems = error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
   return plain(400, `Malformed ${what}: ${problems.join("; ")}`);
-}
-
-/** The work's result, or "timeout" once `ms` have passed; the work itself carries on. */
-export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function plain(status: number, body: string): HttpAnswer {
