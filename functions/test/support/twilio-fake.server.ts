@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 
 /**
  * A local HTTP server speaking the part of Twilio's REST API the product uses
- * (Messages: create, fetch, list by recipient), so the real twilio client can
+ * (Messages: create, fetch, list by recipient; IncomingPhoneNumbers: list by
+ * number, fetch, update), so the real twilio client can
  * be pointed at it. It records every request and can fail on demand.
  */
 
@@ -28,6 +29,40 @@ export interface FakeMessage {
   status_callback: string | null;
   date_created: string;
 }
+
+/** The webhook settings of an IncomingPhoneNumber, as Twilio's JSON names them. */
+export interface NumberConfig {
+  voice_url: string | null;
+  voice_method: string;
+  voice_fallback_url: string | null;
+  voice_fallback_method: string;
+  status_callback: string | null;
+  status_callback_method: string;
+  sms_url: string | null;
+  sms_method: string;
+  voice_application_sid: string | null;
+  sms_application_sid: string | null;
+}
+
+export interface FakePhoneNumber extends NumberConfig {
+  sid: string;
+  phone_number: string;
+  friendly_name: string;
+}
+
+/** Form fields of an IncomingPhoneNumber update, and the JSON field each sets. */
+const NUMBER_FORM_FIELDS: Record<string, keyof NumberConfig> = {
+  VoiceUrl: "voice_url",
+  VoiceMethod: "voice_method",
+  VoiceFallbackUrl: "voice_fallback_url",
+  VoiceFallbackMethod: "voice_fallback_method",
+  StatusCallback: "status_callback",
+  StatusCallbackMethod: "status_callback_method",
+  SmsUrl: "sms_url",
+  SmsMethod: "sms_method",
+  VoiceApplicationSid: "voice_application_sid",
+  SmsApplicationSid: "sms_application_sid",
+};
 
 /** What the next request(s) get instead of a normal answer. */
 export type Fault =
@@ -69,6 +104,7 @@ function twilioError(status: number, code: number | undefined, message: string) 
 export class TwilioFakeServer {
   readonly requests: RecordedRequest[] = [];
   private readonly messages = new Map<string, FakeMessage>();
+  private readonly numbers = new Map<string, FakePhoneNumber>();
   private readonly faults: Fault[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: http.Server | undefined;
@@ -109,6 +145,43 @@ export class TwilioFakeServer {
     return [...this.messages.values()];
   }
 
+  /**
+   * Puts a number in the account, as the console leaves a newly bought one
+   * (Twilio's demo voice URL, nothing else) unless `config` says otherwise.
+   */
+  addPhoneNumber(phoneNumber: string, config: Partial<NumberConfig> = {}): FakePhoneNumber {
+    const number: FakePhoneNumber = {
+      sid: `PN${randomBytes(16).toString("hex")}`,
+      phone_number: phoneNumber,
+      friendly_name: phoneNumber,
+      voice_url: "https://demo.twilio.com/welcome/voice/",
+      voice_method: "POST",
+      voice_fallback_url: null,
+      voice_fallback_method: "POST",
+      status_callback: null,
+      status_callback_method: "POST",
+      sms_url: "https://demo.twilio.com/welcome/sms/reply",
+      sms_method: "POST",
+      voice_application_sid: null,
+      sms_application_sid: null,
+      ...config,
+    };
+    this.numbers.set(number.sid, number);
+    return number;
+  }
+
+  /** The account's numbers as they are now. */
+  phoneNumbers(): FakePhoneNumber[] {
+    return [...this.numbers.values()].map((n) => ({ ...n }));
+  }
+
+  /** Requests that tried to change a number's configuration. */
+  numberUpdates(): RecordedRequest[] {
+    return this.requests.filter(
+      (r) => r.method === "POST" && /\/IncomingPhoneNumbers\/PN[0-9a-f]{32}\.json$/.test(r.path),
+    );
+  }
+
   /** Requests that tried to create a message (accepted or not). */
   sendRequests(): RecordedRequest[] {
     return this.requests.filter((r) => r.method === "POST" && r.path.endsWith("/Messages.json"));
@@ -118,6 +191,7 @@ export class TwilioFakeServer {
     this.requests.length = 0;
     this.faults.length = 0;
     this.messages.clear();
+    this.numbers.clear();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -159,6 +233,9 @@ export class TwilioFakeServer {
 
   private route(method: string, url: URL, form: Record<string, string>): Answer {
     const accountSid = this.options.accountSid;
+    if (url.pathname.startsWith(`${API_PREFIX}${accountSid}/IncomingPhoneNumbers`)) {
+      return this.routeNumbers(method, url, form);
+    }
     const base = `${API_PREFIX}${accountSid}/Messages`;
     if (method === "POST" && url.pathname === `${base}.json`) {
       return this.createMessage(form);
@@ -188,6 +265,62 @@ export class TwilioFakeServer {
     return {
       status: 404,
       body: twilioError(404, 20404, `The requested resource ${url.pathname} was not found`),
+    };
+  }
+
+  /** IncomingPhoneNumbers: list (filtered by PhoneNumber), fetch and update one. */
+  private routeNumbers(method: string, url: URL, form: Record<string, string>): Answer {
+    const base = `${API_PREFIX}${this.options.accountSid}/IncomingPhoneNumbers`;
+    if (method === "GET" && url.pathname === `${base}.json`) {
+      const wanted = url.searchParams.get("PhoneNumber");
+      const numbers = [...this.numbers.values()].filter(
+        (n) => !wanted || n.phone_number === wanted,
+      );
+      return ok(200, {
+        incoming_phone_numbers: numbers.map((n) => this.numberResource(n)),
+        end: Math.max(numbers.length - 1, 0),
+        first_page_uri: `${base}.json?PageSize=50&Page=0`,
+        next_page_uri: null,
+        page: 0,
+        page_size: 50,
+        previous_page_uri: null,
+        start: 0,
+        uri: `${url.pathname}${url.search}`,
+      });
+    }
+    const single = url.pathname.match(new RegExp(`^${base}/(PN[0-9a-f]{32})\\.json$`));
+    const number = single ? this.numbers.get(single[1]) : undefined;
+    if (number && method === "GET") return ok(200, this.numberResource(number));
+    if (number && method === "POST") {
+      for (const [field, key] of Object.entries(NUMBER_FORM_FIELDS)) {
+        const value = form[field];
+        if (value === undefined) continue;
+        if (/Url$|^StatusCallback$/.test(field) && value !== "" && !/^https?:\/\//.test(value)) {
+          return {
+            status: 400,
+            body: twilioError(400, 21502, `${field} is not valid: ${value}`),
+          };
+        }
+        (number as unknown as Record<string, string | null>)[key] = value === "" ? null : value;
+      }
+      return ok(200, this.numberResource(number));
+    }
+    return {
+      status: 404,
+      body: twilioError(404, 20404, `The requested resource ${url.pathname} was not found`),
+    };
+  }
+
+  /** Twilio's JSON IncomingPhoneNumber resource. */
+  private numberResource(n: FakePhoneNumber) {
+    return {
+      account_sid: this.options.accountSid,
+      api_version: "2010-04-01",
+      capabilities: { voice: true, sms: true, mms: false, fax: false },
+      date_created: "Mon, 01 Jun 2026 09:00:00 +0000",
+      date_updated: "Mon, 01 Jun 2026 09:00:00 +0000",
+      ...n,
+      uri: `${API_PREFIX}${this.options.accountSid}/IncomingPhoneNumbers/${n.sid}.json`,
     };
   }
 
