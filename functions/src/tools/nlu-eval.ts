@@ -13,6 +13,12 @@ import { loadDemoTenant, NluDemoTenant } from "./nlu-cli";
 
 export const CORPUS_PATH = path.resolve(__dirname, "../../../test/corpus/utterances.tsv");
 
+/**
+ * A second corpus written from the kinds of failure alone, before any of it was run through
+ * the rules: every line is held out whatever its hash, and the rules are never tuned on it.
+ */
+export const FRESH_CORPUS_PATH = path.resolve(__dirname, "../../../test/corpus/held-out.tsv");
+
 /** The targets the development split must meet; the held-out split is only reported. */
 export const TARGETS = {
   /** Every emergency caught, outright or by the safety question. */
@@ -26,7 +32,7 @@ export const TARGETS = {
 /** One in five utterances, chosen by a hash of the text, is held out and never tuned on. */
 export const HELD_OUT_ONE_IN = 5;
 
-export type Split = "development" | "held-out";
+export type Split = "development" | "held-out" | "fresh held-out";
 
 export interface CorpusItem {
   line: number;
@@ -57,8 +63,11 @@ export function splitOf(text: string): Split {
 const KNOWN_INTENTS = new Set<string>(INTENTS);
 const KNOWN_KINDS = new Set<string>(EMERGENCY_KINDS);
 
-/** Parses the corpus; every bad line is reported with its number, and nothing is skipped silently. */
-export function parseCorpus(source: string): CorpusItem[] {
+/**
+ * Parses the corpus; every bad line is reported with its number, and nothing is skipped silently.
+ * Each line's split comes from its hash unless `split` fixes it for the whole file.
+ */
+export function parseCorpus(source: string, split?: Split): CorpusItem[] {
   const items: CorpusItem[] = [];
   const errors: string[] = [];
   const seen = new Map<string, number>();
@@ -93,7 +102,7 @@ export function parseCorpus(source: string): CorpusItem[] {
       intent: intent as Intent,
       emergency: emergency === "none" ? null : emergency,
       notes,
-      split: splitOf(text),
+      split: split ?? splitOf(text),
     });
   });
   if (errors.length > 0) throw new CorpusError(`corpus has errors:\n${errors.join("\n")}`);
@@ -102,6 +111,24 @@ export function parseCorpus(source: string): CorpusItem[] {
 
 export function loadCorpus(file: string = CORPUS_PATH): CorpusItem[] {
   return parseCorpus(fs.readFileSync(file, "utf8"));
+}
+
+/**
+ * The fresh held-out corpus. A line that repeats one of `others` (after the same lower-casing
+ * and spacing the classifier applies) is an error: it would not be unseen.
+ */
+export function loadFreshCorpus(
+  others: readonly CorpusItem[],
+  file: string = FRESH_CORPUS_PATH,
+): CorpusItem[] {
+  const items = parseCorpus(fs.readFileSync(file, "utf8"), "fresh held-out");
+  const key = (text: string): string => text.toLowerCase().replace(/\s+/g, " ").trim();
+  const known = new Map(others.map((o) => [key(o.text), o.line]));
+  const repeats = items
+    .filter((i) => known.has(key(i.text)))
+    .map((i) => `line ${i.line}: repeats line ${known.get(key(i.text))} of the development corpus`);
+  if (repeats.length > 0) throw new CorpusError(`fresh corpus has errors:\n${repeats.join("\n")}`);
+  return items;
 }
 
 /** What the classifier said about one utterance, in the terms the corpus uses. */
@@ -278,13 +305,16 @@ export function formatFigures(f: SplitFigures): string {
 export interface EvalRun {
   development: SplitFigures;
   heldOut: SplitFigures;
+  /** The fresh held-out corpus: the best guide to sentences the rules were not written for. */
+  fresh: SplitFigures;
   misses: string[];
 }
 
 export function runEvaluation(items: readonly CorpusItem[], classify: Classifier): EvalRun {
   const development = evaluate(items, classify, "development");
   const heldOut = evaluate(items, classify, "held-out");
-  return { development, heldOut, misses: meetsTargets(development) };
+  const fresh = evaluate(items, classify, "fresh held-out");
+  return { development, heldOut, fresh, misses: meetsTargets(development) };
 }
 
 function main(argv: readonly string[]): number {
@@ -294,11 +324,14 @@ function main(argv: readonly string[]): number {
     );
     return 2;
   }
-  const items = loadCorpus();
+  const dev = loadCorpus();
+  const items = [...dev, ...loadFreshCorpus(dev)];
   const run = runEvaluation(items, ruleClassifier(loadDemoTenant()));
   console.log(formatFigures(run.development));
   console.log("");
   console.log(formatFigures(run.heldOut));
+  console.log("");
+  console.log(formatFigures(run.fresh));
   console.log("");
   if (run.misses.length > 0) {
     console.log(`development split MISSES the targets: ${run.misses.join("; ")}`);
