@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { detectEmergency } from "../../src/domain/emergency/emergency.classifier";
+import { assessEmergency, detectEmergency } from "../../src/domain/emergency/emergency.classifier";
 import {
   EMERGENCY_KINDS,
   EMERGENCY_RULES,
@@ -10,6 +10,14 @@ import {
 type Case = readonly [utterance: string, kind: EmergencyKind];
 
 const EMERGENCIES: readonly Case[] = [
+  // Generalisations: families, any subject, any preposition
+  ["water's coming through the downlighters in the lounge", "water-on-electrics"],
+  ["the cold water tank's overflowing and won't stop", "burst-pipe"],
+  ["something's split under the sink and it's pouring", "burst-pipe"],
+  ["waste's coming up out of the toilet", "sewage-backup"],
+  ["it's porin through the bedroom ceiling", "water-through-ceiling"],
+  ["the pipe's burse in the bathroom", "burst-pipe"],
+  ["we've got no water coming through", "no-water"],
   // Burst pipes and uncontrolled water
   ["pipe's burst", "burst-pipe"],
   ["burst pipe", "burst-pipe"],
@@ -84,6 +92,10 @@ const EMERGENCIES: readonly Case[] = [
 ];
 
 const NOT_EMERGENCIES: readonly string[] = [
+  "the flooding's sorted now the water company came so no need to come",
+  "the toilet overflowing has sorted itself so you can call it off",
+  "we had a flood in march can someone check the pipes",
+  "it's pouring with rain and the gutter's overflowing",
   "",
   "   ",
   "it's not urgent, just a drip",
@@ -119,6 +131,26 @@ const NOT_EMERGENCIES: readonly string[] = [
   "the water isn't pouring through the ceiling any more",
   "hello",
 ];
+
+describe("emergency classifier: small amounts", () => {
+  it("asks the water question, rather than alarming, for a leak said to be small", () => {
+    const a = assessEmergency("the bath's leaking into the ceiling a tiny bit");
+    assert.equal(a.detection, null);
+    assert.equal(a.safetyCheck?.kind, "burst-pipe");
+  });
+
+  it("still alarms when a word says how bad it is, or when water reaches electrics", () => {
+    assert.equal(
+      assessEmergency("it started slowly but now it's pouring through the ceiling like mad")
+        .detection?.kind,
+      "water-through-ceiling",
+    );
+    assert.equal(
+      assessEmergency("there's a little bit of water dripping onto the fuse box").detection?.kind,
+      "water-on-electrics",
+    );
+  });
+});
 
 describe("emergency classifier", () => {
   describe("when the caller reports an emergency", () => {

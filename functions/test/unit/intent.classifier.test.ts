@@ -17,6 +17,7 @@ const TABLE: Readonly<Record<Intent, readonly string[]>> = {
     "my kitchen sink is blocked",
     "Hi, this is Sarah Jones at 14 Cotham Road BS6 6DR, my kitchen tap is dripping",
     "I'd like to book a boiler service, how much is it",
+    "there's a damp patch on the ceiling from an old leak that's dried out",
   ],
   reschedule: [
     "can I move my appointment",
@@ -26,6 +27,9 @@ const TABLE: Readonly<Record<Intent, readonly string[]>> = {
     "can we push it back to next week",
     "I'd like to cancel and rebook for a different day",
     "is there a later time available",
+    "i need to push back my appointment by a week",
+    "could you bring the visit forward to tomorrow",
+    "could we put it off till next week",
   ],
   cancel: [
     "cancel my appointment",
@@ -34,6 +38,8 @@ const TABLE: Readonly<Record<Intent, readonly string[]>> = {
     "we sorted it ourselves so you can call it off",
     "I no longer need the plumber",
     "Cancel.",
+    "don't come tomorrow",
+    "the flooding's sorted now the water company came so no need to come",
   ],
   question: [
     "what are your opening hours",
@@ -57,10 +63,13 @@ const TABLE: Readonly<Record<Intent, readonly string[]>> = {
     "I don't want to talk to a robot",
     "human please",
     "can I talk to an actual human being",
+    "is the owner around",
+    "can i talk to your boss please",
+    "can i speak to whoever's in charge",
   ],
   callback: ["can Dave ring me back", "could someone call me back please"],
   greeting: ["hello", "hi there"],
-  repeat: ["what?", "sorry, can you say that again"],
+  repeat: ["what?", "sorry, can you say that again", "what's that", "pardon me"],
   unknown: ["", "   ", "asdf qwrtp zzxv", "hmm", "uh", "banana", "...", "12345"],
   emergency: [
     "my pipe has burst",

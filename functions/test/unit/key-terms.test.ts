@@ -85,6 +85,19 @@ describe("key terms as a speech recogniser mishears them", () => {
       }
     });
 
+    it("hears a consonant the recogniser dropped, a dropped g and a misheard past tense", () => {
+      assert.equal(nearMissOf("burse"), "burst");
+      assert.equal(nearMissOf("porin"), "pouring");
+      assert.equal(nearMissOf("leakin"), "leaking");
+      assert.equal(nearMissOf("birsted"), "burst");
+    });
+
+    it("never swaps one consonant for another, or turns a base form's past tense into it", () => {
+      assert.equal(nearMissOf("leaving"), null);
+      assert.equal(nearMissOf("purring"), null);
+      assert.equal(nearMissOf("flooded"), null);
+    });
+
     it("leaves short words alone, where one edit is too much", () => {
       assert.equal(nearMissOf("bust"), null);
       assert.equal(nearMissOf("gap"), null);

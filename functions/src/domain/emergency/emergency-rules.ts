@@ -40,6 +40,13 @@ export interface EmergencyRule {
    * or "haven't" inside the matched words does not cancel it.
    */
   readonly negativeByNature?: boolean;
+  /**
+   * True when a small amount in the same breath ("leaking into the ceiling a
+   * tiny bit") makes it a question rather than an emergency, unless an
+   * intensity word says otherwise. Never set where a drop is dangerous (gas,
+   * electrics, sewage).
+   */
+  readonly diminishable?: boolean;
 }
 
 /** The free 24-hour UK line for gas leaks and carbon monoxide. */
@@ -81,13 +88,13 @@ const WIDE_GAP = String.raw`(?:[a-z0-9']+ ){0,5}?`;
  */
 export const EMERGENCY_VOCABULARY = {
   /** What water reaching is dangerous. */
-  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b)|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|spotlights?|spot lights?|downlights?|light pull|wiring|wires|cables?|extension leads?|cooker switch)`,
+  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b)|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|(?:spot|down|flood|strip) ?light(?:er)?s?|light pull|lamp ?shades?|lamps?|ceiling roses?|(?:light )?bulbs?|fuses|meter (?:box|cupboard)|wiring|wires|cables?|extension leads?|cooker switch|immersion switch|telly|tv|television|extractor fan)`,
   /** Water on the move. */
   waterMoving: String.raw`(?:water|leak|leaking|leaks|dripping|drips|pouring|running|seeping|pissing|gushing|spraying|trickling|coming through)`,
   /** Big stores of water whose leak can empty a tank into the house. */
   waterStores: String.raw`(?:boiler|cylinder|tank|water tank|cold water tank|water heater|immersion(?: heater| tank)?|header tank|radiator)`,
   /** How badly: "leaking like mad", "pouring", "sodden". */
-  intensity: String.raw`(?:like mad|like crazy|like hell|like a tap|like a river|badly|really bad|so bad|heavily|everywhere|all over(?: the place| the floor)?|loads|a lot|lots|massively|non ?stop|fast|so quick(?:ly)?|really quick(?:ly)?|soaked|sodden|drenched|won't stop|will not stop|not stopping|can't stop it|won't turn off)`,
+  intensity: String.raw`(?:like (?:mad|crazy|hell|a tap|a river|a sieve|nobody's business|billy ?o)|badly|(?:really|so|quite|very|pretty) bad|bad|heavily|everywhere|all over(?: the place| the floor)?|loads|a lot|lots|so much|too much|massively|non ?stop|fast|faster than|so quick(?:ly)?|really quick(?:ly)?|soaked|sodden|drenched|swimming|something (?:terrible|awful|chronic)|won't stop|will not stop|not stopping|can't stop it|won't turn off)`,
   /** A verb of water escaping, on its own ("it's gushing out"). */
   escaping: String.raw`(?:gushing|pouring|spraying|spurting|pissing|shooting|streaming|spewing|pumping|squirting|jetting|cascading|bubbling|welling)`,
 };
@@ -196,8 +203,12 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b${V.electrics} (?:[a-z0-9']+ ){0,5}?(?:are |is )?(?:wet|soaked|full of water|sparking|live and wet|under water)\b`,
-        examples: ["the electrics are wet", "the light in the bathroom is full of water"],
+        pattern: String.raw`\b${V.electrics}(?:'s)? (?:[a-z0-9']+ ){0,5}?(?:are |is )?(?:wet|soaked|soaking|sopping|full of water|sparking|live and wet|under water|got water)\b`,
+        examples: [
+          "the electrics are wet",
+          "the light in the bathroom is full of water",
+          "the electric meter's got water pouring on it",
+        ],
       },
       {
         pattern:
@@ -260,22 +271,31 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b(?:dirty|brown|black|smelly|foul|waste|mucky|grey|poo|poop|filthy|stinking|sewer) water\b ${GAP}` +
-          String.raw`(?:coming|came|backing|backed|bubbling|rising|everywhere|all over|pouring|spilling|overflowing|flooding|going)\b`,
-        examples: ["dirty water is coming back up the toilet", "brown water is coming up"],
+          String.raw`(?:coming|came|backing|backed|bubbling|rising|everywhere|all over|pouring|spilling|overflowing|flooding|going)\b|` +
+          String.raw`\b(?:filling|filled|fills|full) (?:back )?(?:up )?(?:with|of) (?:dirty|brown|black|smelly|foul|waste|mucky|poo|filthy|stinking|sewer) water\b`,
+        examples: [
+          "dirty water is coming back up the toilet",
+          "brown water is coming up",
+          "the sink is filling back up with black water",
+        ],
       },
       {
         pattern: String.raw`\btoilet(?: water)? (?:[a-z']+ ){0,2}?(?:rising|coming up|going over)\b`,
         examples: ["the toilet water keeps rising"],
       },
       {
-        pattern: String.raw`\b(?:comes?|coming|came|bubbles?|bubbling) (?:back )?up (?:in|through|into|out of) (?:the |our |my )?(?:bath|shower|sink|plughole|plug hole|drain|drains)\b`,
-        examples: ["every time we flush it comes up in the bath"],
+        pattern: String.raw`\b(?:comes?|coming|came|bubbles?|bubbling|welling|rising|spilling|gushing|pouring) (?:back )?up (?:out of |through |into |in |from )?(?:the |our |my )?(?:bath|shower(?: tray)?|sink|plug ?holes?|drains?|toilet|manhole|gull(?:y|ies))\b`,
+        examples: [
+          "every time we flush it comes up in the bath",
+          "waste's coming up out of the toilet",
+        ],
       },
     ],
   },
   {
     kind: "water-through-ceiling",
     label: "Water coming through the ceiling",
+    diminishable: true,
     safetyAdvice:
       "Please keep everyone out from under that part of the ceiling in case it comes down. " +
       `${KEEP_AWAY_FROM_ELECTRICS} ${WATER_SHUT_OFF}`,
@@ -322,18 +342,22 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
   {
     kind: "burst-pipe",
     label: "Burst pipe or uncontrolled water",
+    diminishable: true,
     safetyAdvice: `${WATER_SHUT_OFF} ${KEEP_AWAY_FROM_ELECTRICS}`,
     phrases: [
       {
         pattern:
-          String.raw`\bburst(?:ed)? (?:water |mains |copper |heating |central heating |hot water |cold water |plastic )?` +
-          String.raw`(?:pipes?|mains?|hoses?|tanks?|cylinders?|radiators?)\b|\ba burst in the (?:pipe|main|mains|tank|cylinder)\b`,
+          String.raw`\b(?:burst(?:ed)?|bust(?:ed)?|split) (?:water |mains |supply |copper |heating |central heating |hot water |cold water |plastic |waste )?` +
+          String.raw`(?:pipes?|mains?|hoses?|tanks?|cylinders?|radiators?)\b|\ba (?:burst|split) in the (?:pipe|main|mains|tank|cylinder)\b|` +
+          String.raw`\b(?:something|summat)(?:'s| has| is)? (?:just )?(?:burst|bust|split|exploded|blown|gone bang|come apart)\b`,
         examples: [
           "burst pipe",
           "Burst pipe.",
           "we've got a burst-pipe",
           "there's a burst water main outside",
           "we've got a bursted pipe in the bathroom",
+          "there's a bust water pipe in the kitchen",
+          "something's split under the sink and it's pouring",
         ],
       },
       {
@@ -372,9 +396,12 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b${V.escaping} (?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)`,
+        pattern:
+          String.raw`\b${V.escaping} (?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)|` +
+          String.raw`\b(?:it|water|that)(?:'s| is| was)? (?:just |absolutely |literally |really |still |now )*${V.escaping}$`,
         examples: [
           "it's gushing everywhere",
+          "something's split and it's pouring",
           "the tap is spraying water",
           "it's gushing out and I can't make it stop",
           "it's pouring out faster than I can mop it up",
@@ -400,7 +427,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|gushing|pissing|spewing|spraying|dumping|pumping|water|coming out)\b (?:[a-z0-9']+ ){0,4}?${V.intensity}`,
+        pattern: String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|gushing|pissing|spewing|spraying|dumping|pumping|chucking|water|coming out|overflowing|overflowed|spilling|running over)\b (?:[a-z0-9']+ ){0,4}?${V.intensity}`,
         examples: [
           "the tank's leaking like mad, the carpet's sodden",
           "the boiler is leaking like mad",
@@ -427,6 +454,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
   {
     kind: "flooding",
     label: "Flooding",
+    diminishable: true,
     safetyAdvice: `${WATER_SHUT_OFF} ${KEEP_AWAY_FROM_ELECTRICS} Move valuables and electrical items off the floor if it is safe.`,
     phrases: [
       {
@@ -485,7 +513,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bno (?:running |mains |cold |tap )?water\b` +
-          String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through|coming in|on the|in the (?:ceiling|loft)|or anything|softener))`,
+          String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through (?:the |my |our )?(?:ceiling|roof|walls?|floor|lights?|loft)|coming in|on the|in the (?:ceiling|loft)|or anything|softener))`,
         examples: [
           "no water at all",
           "we've got no running water",
@@ -715,6 +743,7 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\ba (?:while|long time|few (?:years|months|weeks)) (?:ago|back)\b`,
     String.raw`\bback in (?:19|20)\d\d\b`,
     String.raw`\b(?:previously|in the past|used to|once had)\b`,
+    String.raw`\b(?:in|back in|during) (?:january|february|march|april|may|june|july|august|september|october|november|december)\b`,
   ],
   /** ...unless it is happening again now: "we had a burst pipe last year and it's burst again". */
   recentMarkers: [
@@ -727,7 +756,8 @@ export const EMERGENCY_CONTEXT_RULES = {
    * still heard. Looked for in the clause of the match and the two after it.
    */
   resolvedMarkers: [
-    String.raw`\b(?:been|got|was|were|is|are|it's|that's|all|now|finally|already) (?:all |now |been |properly |already )?(?:fixed|sorted|repaired|mended|cleared|resolved|capped off|capped|patched up|unblocked)\b`,
+    String.raw`(?:\b(?:been|got|was|were|is|are|it's|that's|all|now|finally|already)|[a-z]'s) (?:all |now |been |properly |already )*(?:fixed|sorted|repaired|mended|cleared|resolved|capped off|capped|patched up|unblocked)(?: now)?\b`,
+    String.raw`\b(?:sorted|fixed|cleared|stopped|unblocked|sealed|dried) (?:itself|themselves|by itself|on its own)\b`,
     String.raw`\b(?:fixed|sorted|repaired|mended|cleared|tightened|capped|patched|unblocked) (?:it|them|that|the|this|our|my)\b(?! (?:for me|please|today|now))`,
     String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
     String.raw`\bno longer (?:leaking|dripping|flooding|coming|pouring|smell)\b|\b(?:stopped|stopped leaking|stopped dripping) now\b|\band it's stopped\b`,

@@ -5,6 +5,7 @@ import {
   CUSTOM_PHRASE_SAFETY_ADVICE,
   EMERGENCY_CONTEXT_RULES,
   EMERGENCY_RULES,
+  EMERGENCY_VOCABULARY,
   EmergencyKind,
   SAFETY_QUESTIONS,
 } from "./emergency-rules";
@@ -37,6 +38,7 @@ interface CompiledRule {
   label: string;
   safetyAdvice: string;
   negativeByNature: boolean;
+  diminishable: boolean;
   patterns: RegExp[];
 }
 
@@ -46,6 +48,7 @@ const COMPILED_RULES: readonly CompiledRule[] = EMERGENCY_RULES.map((rule) => ({
   label: rule.label,
   safetyAdvice: rule.safetyAdvice,
   negativeByNature: rule.negativeByNature === true,
+  diminishable: rule.diminishable === true,
   patterns: rule.phrases.map((p) => new RegExp(p.pattern, "g")),
 }));
 
@@ -72,6 +75,14 @@ const STILL = anyOf([...C.stillMarkers, ...C.recentMarkers]);
 const NOT_PLUMBING = anyOf(C.notPlumbingMarkers);
 const DEVICE_FAULT = anyOf(C.deviceFaultMarkers);
 const DIMINISHER = anyOf(C.diminishers);
+const INTENSITY = new RegExp(String.raw`\b${EMERGENCY_VOCABULARY.intensity}\b`);
+/** The question a water report in small amounts gets instead of an alarm. */
+const WATER_QUESTION = COMPILED_QUESTIONS.find((q) => q.kind === "burst-pipe");
+
+/** "a tiny bit", "slowly", and no word saying how bad: a small amount. */
+function isDiminished(clause: string): boolean {
+  return DIMINISHER.test(clause) && !INTENSITY.test(clause);
+}
 
 /** Filler allowed between the words of a business's own phrase ("boiler [is] leaking"). */
 const CUSTOM_FILLER = "(?:(?:is|are|'s|has|have|keeps|been|just|started|really|badly|now) )*";
@@ -188,7 +199,9 @@ function detectIn(
   extraPhrases: readonly string[],
 ): EmergencyDetection | null {
   for (const rule of COMPILED_RULES) {
-    const matched = firstLiveMatch(clauses, rule.patterns, rule.negativeByNature);
+    // Blanked rather than dropped, so "fixed" two clauses on still finds its clause.
+    const live = rule.diminishable ? clauses.map((c) => (isDiminished(c) ? "" : c)) : clauses;
+    const matched = firstLiveMatch(live, rule.patterns, rule.negativeByNature);
     if (matched !== null) {
       return { kind: rule.kind, label: rule.label, matched, safetyAdvice: rule.safetyAdvice };
     }
@@ -210,10 +223,20 @@ function detectIn(
 }
 
 function safetyCheckIn(clauses: readonly string[]): SafetyCheck | null {
+  const live = clauses.filter((c) => !DIMINISHER.test(c));
   for (const q of COMPILED_QUESTIONS) {
-    const live = clauses.filter((c) => !DIMINISHER.test(c));
     const matched = firstLiveMatch(live, q.patterns, false);
     if (matched !== null) return { kind: q.kind, question: q.question, matched };
+  }
+  // A water emergency said in small amounts ("leaking into the ceiling a tiny
+  // bit"): not an alarm, but worth the one question.
+  const diminished = clauses.map((c) => (isDiminished(c) ? c : ""));
+  for (const rule of COMPILED_RULES) {
+    if (!rule.diminishable || WATER_QUESTION === undefined) continue;
+    const matched = firstLiveMatch(diminished, rule.patterns, rule.negativeByNature);
+    if (matched !== null) {
+      return { kind: WATER_QUESTION.kind, question: WATER_QUESTION.question, matched };
+    }
   }
   return null;
 }

@@ -3,6 +3,7 @@ import {
   EmergencyDetection,
   SafetyCheck,
 } from "../emergency/emergency.classifier";
+import { EMERGENCY_CONTEXT_RULES } from "../emergency/emergency-rules";
 import { canonicaliseKeyTerms } from "./key-terms";
 import { PROBLEM_WORDS } from "./plumbing-vocabulary";
 import { normaliseUtterance } from "./text-normaliser";
@@ -48,7 +49,7 @@ const GREETING = re(
 /** "What?", "pardon": say the last thing again, it is not a failed turn. */
 const REPEAT = [
   re(
-    String.raw`^(?:(?:er|um|oh)\s+)*(?:sorry|eh|what|pardon|you what|come again|huh)(?:\s+(?:sorry|eh|what|pardon|love|mate))*\??$`,
+    String.raw`^(?:(?:er|um|oh|ay|eh|ah|sorry)\s+)*(?:sorry|eh|what|pardon|you what|come again|huh|what(?:'s| was| is) (?:that|it)(?: you (?:just )?said| again)?)(?:\s+(?:sorry|eh|what|pardon|love|mate|me|again|please|then))*\??$`,
   ),
   re(
     String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b`,
@@ -58,7 +59,7 @@ const REPEAT = [
 /** "I want a human": the caller must always be able to get out of the machine. */
 const HUMAN = [
   re(
-    String.raw`\b(?:speak|talk|chat|put me through|transfer me|connect me|through|have a word|pass me|put me) (?:to|with|over to) (?:a |an |the |someone |somebody )?(?:real |actual |live )?(?:human|person|people|someone|somebody|owner|manager|boss|plumber|engineer|member of staff|staff|receptionist|operator|agent|representative|man|woman|guy|bloke|him|her)\b`,
+    String.raw`\b(?:speak|talk|chat|put me through|transfer me|connect me|through|have a word|pass me|put me) (?:to|with|over to) (?:a |an |the |your |someone |somebody |one of (?:the|your) )?(?:real |actual |live )?(?:human|person|people|someone|somebody|owner|manager|boss|plumber|engineer|member of staff|staff|receptionist|operator|agent|representative|man|woman|guy|bloke|him|her)\b`,
   ),
   re(String.raw`\b(?:real|actual|live|proper) (?:person|human|people|someone)\b|\bsomeone real\b`),
   re(
@@ -71,13 +72,20 @@ const HUMAN = [
     String.raw`\b(?:not|don't want to talk to|not talking to|hate) (?:a |an |to a )?(?:robot|machine|computer|bot)\b|\bare you a (?:robot|machine|computer|bot)\b`,
   ),
   re(
-    String.raw`\b(?:anyone|anybody|someone|somebody) (?:i can |to |who can |there i can )?(?:actually )?(?:talk|speak) (?:to|with)\b|\b(?:someone|somebody) in (?:charge|the office)\b|\bget me (?:a |an )?(?:person|human|someone|somebody)\b`,
+    String.raw`\b(?:anyone|anybody|someone|somebody) (?:i can |to |who can |there i can )?(?:actually )?(?:talk|speak) (?:to|with)\b|\b(?:someone|somebody|whoever(?:'s| is)?) in (?:charge|the office)\b|\bget me (?:a |an )?(?:person|human|someone|somebody)\b`,
   ),
 ];
 
 /** A named person: the owner's own name is known; "speak to Sarah" names anyone. */
 function asksForNamedPerson(text: string, ownerName: string | undefined): boolean {
   if (/\b(?:speak|talk) (?:to|with) (?!you\b|them\b|it\b|the (?:machine|robot))[a-z]+\b/.test(text))
+    return true;
+  // "is the owner around": a role.
+  if (
+    /^is (?:the |your )?(?:owner|boss|manager|gaffer|governor|guvnor|plumber|engineer|office) (?:there|about|around|in|available)\b/.test(
+      text,
+    )
+  )
     return true;
   // "is Sarah there": any one name.
   if (
@@ -120,6 +128,9 @@ const CANCEL = [
   ),
   re(String.raw`\bdon't (?:bother|worry about) (?:coming|sending|with|about)\b|\bdon't bother$`),
   re(
+    String.raw`\b(?:don't|do not|no need to) (?:come|send (?:anyone|someone|somebody|the [a-z]+))(?: (?:out|round|over))?(?: (?:${DAY}|any ?more|now|after all|then))*(?: (?:please|thanks|thank you|mate|love))?$`,
+  ),
+  re(
     String.raw`\bno need (?:to come|for (?:the|a|you|anyone|someone)|for anyone|now|any ?more|to send|to bother)\b`,
   ),
   re(
@@ -135,7 +146,7 @@ const CANCEL = [
 
 const RESCHEDULE = [
   re(
-    String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|push (?:it|that|this|my [a-z]+|the [a-z]+) back|put (?:it|that|me|us|the [a-z]+) back|bring(?:ing)? (?:it|that|this|my [a-z]+|the [a-z]+) forward|bring forward)\b`,
+    String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:push|put|knock|move)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
   ),
   re(
     String.raw`\b(?:move|change|switch|swap|shift) (?:my|the|our|that|this) (?:appointment|booking|visit|time|date|day|slot|boiler service|service)\b`,
@@ -220,8 +231,14 @@ const ADVICE_QUESTION = re(
  * context, not a job: without a request alongside it there is nothing to book.
  */
 const RESOLVED_ONLY = re(
-  String.raw`\b(?:been|got|was|were|is|it's|that's|all) (?:all |now |been |properly |already )?(?:fixed|sorted|repaired|mended|cleared|resolved)\b|\b(?:fine|okay|ok|all good|back on|over|dry) now\b|\bit's (?:stopped|fine|over)\b|\b(?:fixed|sorted|repaired|cleared|tightened|mended) (?:it|the|that|them)\b|'s been out\b|\bemergency's over\b|\bany more the\b`,
+  [
+    ...EMERGENCY_CONTEXT_RULES.resolvedMarkers,
+    String.raw`\bit's stopped\b|'s been out\b|\bemergency's over\b|\bany more the\b`,
+  ].join("|"),
 );
+
+/** What a fixed problem leaves behind is a job: "a damp patch from an old leak that's dried out". */
+const AFTERMATH = re(String.raw`\b(?:damp|stains?|patch|damage|damaged|marks?|mould|mold)\b`);
 
 /** At least one real word: otherwise it is noise, silence or a cough. */
 const HAS_WORD = /[a-z]{2,}/;
@@ -282,7 +299,7 @@ export function classifyUtterance(
     if (ADVICE_QUESTION.test(bare) && !requestsBooking) return "question";
     if (requestsBooking && !(asksQuestion && QUESTION_OPENER.test(text))) return "book";
     if (asksQuestion) return "question";
-    if (RESOLVED_ONLY.test(text)) return "unknown";
+    if (RESOLVED_ONLY.test(text) && !AFTERMATH.test(text)) return "unknown";
     // A described, non-emergency problem is a job to book.
     if (PROBLEM_WORDS.test(text)) return "book";
     if (QUESTION_OPENER.test(text) || text.endsWith("?")) return "question";

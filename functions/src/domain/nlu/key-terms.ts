@@ -211,12 +211,49 @@ for (const term of KEY_TERMS) {
 MULTI_WORD.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
 const CANONICAL_WORDS = new Set(KEY_TERMS.map((t) => t.canonical));
 
-/** The key term a single word stands for, by near-miss matching; null when none. */
-export function nearMissOf(word: string): string | null {
-  if (word.length < 5 || CANONICAL_WORDS.has(word) || PROTECTED.has(word)) return null;
+/** Whether one sound key is the other with a single letter added (never swapped). */
+function oneLetterMore(longer: string, shorter: string): boolean {
+  if (longer.length !== shorter.length + 1) return false;
+  for (let i = 0; i < longer.length; i++) {
+    if (longer.slice(0, i) + longer.slice(i + 1) === shorter) return true;
+  }
+  return false;
+}
+
+/** Whether two sound keys are the same sound, or one has a consonant the other dropped. */
+function soundsAlike(a: string, b: string): boolean {
+  return a === b || oneLetterMore(a, b) || oneLetterMore(b, a);
+}
+
+function nearMissOfStem(word: string): string | null {
   const key = soundKey(word);
   for (const term of FUZZY) {
-    if (term.key === key && distance(word, term.canonical) <= 1) return term.canonical;
+    if (distance(word, term.canonical) <= 1 && soundsAlike(key, term.key)) return term.canonical;
+  }
+  return null;
+}
+
+/**
+ * The key term a single word stands for, by near-miss matching; null when none.
+ * A near miss is one edit from the key term and sounds the same, or has lost or
+ * gained one consonant ("burse" for burst), never a consonant swapped for
+ * another ("leaving" is not leaking). A dropped g ("porin") and a past tense
+ * put on a misheard word ("birsted") are heard through.
+ */
+export function nearMissOf(word: string): string | null {
+  if (word.length < 5 || CANONICAL_WORDS.has(word) || PROTECTED.has(word)) return null;
+  const direct = nearMissOfStem(word);
+  if (direct !== null) return direct;
+  if (word.endsWith("in")) {
+    const withG = `${word}g`;
+    if (CANONICAL_WORDS.has(withG)) return withG;
+    return FAMILY.get(withG) ?? nearMissOfStem(withG);
+  }
+  if (word.endsWith("ed") && word.length >= 6) {
+    const stem = word.slice(0, -2);
+    const near = CANONICAL_WORDS.has(stem) ? stem : nearMissOfStem(stem);
+    // Only a base form takes a past tense: "birsted" is burst, "flooded" stays itself.
+    if (near !== null && !/(?:ing|ed)$/.test(near)) return near;
   }
   return null;
 }
