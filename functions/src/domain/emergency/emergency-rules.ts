@@ -90,7 +90,7 @@ export const EMERGENCY_VOCABULARY = {
   /** What water reaching is dangerous. */
   electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b)|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|(?:spot|down|flood|strip) ?light(?:er)?s?|light pull|lamp ?shades?|lamps?|ceiling roses?|(?:light )?bulbs?|fuses|meter (?:box|cupboard)|wiring|wires|cables?|extension leads?|cooker switch|immersion switch|telly|tv|television|extractor fan)`,
   /** Water on the move. */
-  waterMoving: String.raw`(?:water|leak|leaking|leaks|dripping|drips|pouring|running|seeping|pissing|gushing|spraying|trickling|coming through)`,
+  waterMoving: String.raw`(?:water|leak|leaking|leaks|drip|dripping|drips|pouring|running|seeping|pissing|gushing|spraying|trickling|coming through)`,
   /** Big stores of water whose leak can empty a tank into the house. */
   waterStores: String.raw`(?:boiler|cylinder|tank|water tank|cold water tank|water heater|immersion(?: heater| tank)?|header tank|radiator)`,
   /** How badly: "leaking like mad", "pouring", "sodden". */
@@ -257,7 +257,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:toilet|drains?|sewers?|manholes?|manhole covers?|gull(?:y|ies)|soil pipe)(?:'s|s)? ${WIDE_GAP}` +
+          String.raw`\b(?:toilet|drains?|sewers?|manholes?|manhole covers?|gull(?:y|ies)|soil pipe|septic tank|cess ?pit|cess ?pool)(?:'s|s)? ${WIDE_GAP}` +
           String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up|coming back up|bubbling up|going over|lifting|lifted|popped|come off|about to (?:go over|overflow))\b`,
         examples: [
           "the toilet's overflowing",
@@ -362,7 +362,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:pipes?|pipework|water mains?|mains|main|tanks?|cylinders?|radiators?|hoses?|joints?|fittings?|valves?)(?:'s)? ${WIDE_GAP}` +
+          String.raw`\b(?:pipes?|pipework|water mains?|mains|main|tanks?|cylinders?|radiators?|hoses?|joints?|fittings?|valves?|taps?)(?:'s)? ${WIDE_GAP}` +
           String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart|come off|came off)\b`,
         examples: [
           "the pipe's burst",
@@ -427,9 +427,13 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|gushing|pissing|spewing|spraying|dumping|pumping|chucking|water|coming out|overflowing|overflowed|spilling|running over)\b (?:[a-z0-9']+ ){0,4}?${V.intensity}`,
+        pattern:
+          String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|gushing|pissing|spewing|spraying|dumping|pumping|chucking|water|coming out|overflowing|overflowed|spilling|running over)\b (?:[a-z0-9']+ ){0,4}?${V.intensity}|` +
+          String.raw`\b(?:leak|leaks|water) (?:coming |pouring |running )?(?:from|out of) (?:the |my |our )?${V.waterStores}\b (?:[a-z0-9']+ ){0,6}?${V.intensity}|` +
+          String.raw`\btaps? (?:is |'s |has |have |are )?(?:stuck|jammed) (?:on|open)\b|\btaps? (?:won't|will not|wont) (?:turn|switch|shut) off\b`,
         examples: [
           "the tank's leaking like mad, the carpet's sodden",
+          "there's a leak from the cylinder and the landing carpet's soaked",
           "the boiler is leaking like mad",
           "the hot water cylinder is leaking everywhere",
           "the water heater's leaking really badly",
@@ -498,6 +502,10 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "the kitchen's like a swimming pool",
           "our cellar is filling up",
         ],
+      },
+      {
+        pattern: String.raw`\b(?:sink|bath|basin|shower(?: tray)?|washing machine|dishwasher)(?:'s| is| has)? (?:[a-z]+ )?(?:overflowing|overflowed|spilling over|running over)\b(?! (?:pipe|hole))`,
+        examples: ["the sink's overflowing because the tap's stuck on", "the bath has overflowed"],
       },
     ],
   },
@@ -705,6 +713,8 @@ export const EMERGENCY_CONTEXT_RULES = {
   /** A conditional before the match makes it hypothetical: "what should I do if a pipe bursts". */
   conditionalMarkers: [
     String.raw`\bif\b`,
+    String.raw`\bbefore\b`,
+    String.raw`\bmake sure\b|\bprevent\b|\bstop (?:them|it|the [a-z]+) (?:from )?$`,
     String.raw`\bin case\b`,
     String.raw`\bin the event\b`,
     String.raw`\bwhenever\b`,
@@ -758,6 +768,7 @@ export const EMERGENCY_CONTEXT_RULES = {
   resolvedMarkers: [
     String.raw`(?:\b(?:been|got|was|were|is|are|it's|that's|all|now|finally|already)|[a-z]'s) (?:all |now |been |properly |already )*(?:fixed|sorted|repaired|mended|cleared|resolved|capped off|capped|patched up|unblocked)(?: now)?\b`,
     String.raw`\b(?:sorted|fixed|cleared|stopped|unblocked|sealed|dried) (?:itself|themselves|by itself|on its own)\b`,
+    String.raw`\b(?:mopped|cleaned|cleared|dried|wiped|soaked) (?:it |them |that |everything |the [a-z]+ )?up\b`,
     String.raw`\b(?:fixed|sorted|repaired|mended|cleared|tightened|capped|patched|unblocked) (?:it|them|that|the|this|our|my)\b(?! (?:for me|please|today|now))`,
     String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
     String.raw`\bno longer (?:leaking|dripping|flooding|coming|pouring|smell)\b|\b(?:stopped|stopped leaking|stopped dripping) now\b|\band it's stopped\b`,

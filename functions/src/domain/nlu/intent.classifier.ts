@@ -52,7 +52,7 @@ const REPEAT = [
     String.raw`^(?:(?:er|um|oh|ay|eh|ah|sorry)\s+)*(?:sorry|eh|what|pardon|you what|come again|huh|what(?:'s| was| is) (?:that|it)(?: you (?:just )?said| again)?)(?:\s+(?:sorry|eh|what|pardon|love|mate|me|again|please|then))*\??$`,
   ),
   re(
-    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b`,
+    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b`,
   ),
 ];
 
@@ -164,6 +164,9 @@ const RESCHEDULE = [
   re(String.raw`\b(?:another|a different|a later|an earlier|a new) (?:day|time|date|slot)\b`),
   re(String.raw`\ba (?:day|week|couple of days|few days|bit|hour) (?:earlier|later)\b`),
   re(String.raw`\binstead\b`),
+  re(
+    String.raw`\b(?:${DAY}|slot|time|appointment|booking|date|visit)\b.*\b(?:doesn't|does not|won't|will not|no longer|isn't going to|not going to) (?:work|suit)\b`,
+  ),
   re(String.raw`\brather than (?:${TIME_WORD})\b`),
   re(
     String.raw`\b(?:i've|i|we|we've|you've) (?:got you |got )?booked\b.*\b(?:can|could) (?:we|you|it) (?:do|be|make it|have|come)\b`,
