@@ -21,6 +21,7 @@ import {
   publicWebhookBaseUrl,
 } from "./params";
 import { systemClock } from "./ports/clock.port";
+import { degradationReporterOn } from "./degradation.bootstrap";
 
 /**
  * The real Google Calendar adapters, built from params at run time (never at
@@ -103,6 +104,7 @@ export function calendarRuntime(): CalendarRuntime {
       clock: systemClock,
       logger,
       dashboardBaseUrl: dashboard,
+      degradation: degradationReporterOn(db),
     },
   };
   runtime = { key, value };

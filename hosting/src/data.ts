@@ -280,6 +280,7 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
                 reason: String(d.reason ?? ""),
                 at: toDate(d.at) ?? new Date(0),
                 acknowledged: Boolean(d.acknowledgedAt),
+                title: typeof d.title === "string" ? d.title : undefined,
               };
             }),
           }),

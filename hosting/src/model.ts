@@ -61,6 +61,8 @@ export interface AttentionItem {
   reason: string;
   at: Date;
   acknowledged: boolean;
+  /** A receptionist degradation's own title ("Texts are failing"). */
+  title?: string;
 }
 
 export interface OutboxMessage {

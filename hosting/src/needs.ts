@@ -5,9 +5,11 @@ import type { Conversation } from "./model";
  * The "Needs you" queue: what the owner should act on, most urgent first.
  * Emergencies nobody has marked handled, callbacks and messages, callers
  * who hung up before booking, customers' texts, texts that failed, and a
- * calendar that needs reconnecting.
+ * calendar that needs reconnecting, and the receptionist itself degraded
+ * (calendar unreachable, texts failing, the language model not answering).
  */
-export type NeedKind = "emergency" | "callback" | "lead" | "text" | "failed-text" | "calendar";
+export type NeedKind =
+  "emergency" | "callback" | "lead" | "text" | "failed-text" | "calendar" | "degraded";
 
 export interface Need {
   id: string;
@@ -20,7 +22,15 @@ export interface Need {
   attentionId?: string;
 }
 
-const ORDER: NeedKind[] = ["emergency", "calendar", "callback", "lead", "text", "failed-text"];
+const ORDER: NeedKind[] = [
+  "emergency",
+  "degraded",
+  "calendar",
+  "callback",
+  "lead",
+  "text",
+  "failed-text",
+];
 
 export function conversationNeed(c: Conversation): NeedKind | null {
   // A text thread needs the owner when the customer had the last word.
@@ -65,7 +75,19 @@ export function needsYou(
     });
   }
   for (const a of data.attention) {
-    if (a.acknowledged || a.kind !== "sms-failed") continue;
+    if (a.acknowledged) continue;
+    if (a.kind === "receptionist-degraded") {
+      needs.push({
+        id: a.id,
+        kind: "degraded",
+        title: a.title ?? "Receptionist degraded",
+        detail: a.reason,
+        at: a.at,
+        attentionId: a.id,
+      });
+      continue;
+    }
+    if (a.kind !== "sms-failed") continue;
     needs.push({
       id: a.id,
       kind: "failed-text",

@@ -30,7 +30,8 @@ import {
   logSmsSent,
   logSmsSimulated,
 } from "../logs";
-import type { AttentionBoard } from "../ports/attention.port";
+import type { AttentionBoard, DegradationReporter } from "../ports/attention.port";
+import { isSystemicSmsFailure } from "../domain/health/degradation";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type {
@@ -55,6 +56,8 @@ export interface DeliverOutboxDeps {
   gateway?: SmsGateway;
   /** The customer's SMS conversation: each text they were sent (or would have been) is added. */
   history?: SmsHistory;
+  /** Told when a failure means texts are failing generally (domain/health/degradation.ts). */
+  degradation?: DegradationReporter;
   clock: Clock;
   logger: Logger;
   /**
@@ -325,6 +328,13 @@ async function recordFailure(
     errorCode: failure.code,
   });
   await followUpFailure(message, failure.code, error, deps, facts);
+  if (deps.degradation && !facts.optedOut && isSystemicSmsFailure(failure.code, decision.reason)) {
+    await deps.degradation.report(
+      ref.businessId,
+      "texts-failing",
+      failureReason(failure.code, error),
+    );
+  }
   return { kind: "failed", attempt, error };
 }
 

@@ -5,6 +5,8 @@ import {
   mergeModelReading,
   type RulesReading,
 } from "../domain/nlu/model-reading";
+import { isModelDegraded } from "../domain/health/degradation";
+import type { DegradationReporter } from "../ports/attention.port";
 import type { LanguageModel } from "../ports/language-model.port";
 import type { Logger } from "../ports/logger.port";
 
@@ -26,7 +28,7 @@ export function wantsSecondReading(utterance: string, rules: RulesReading): bool
  */
 export async function secondReading(
   input: { business: Business; stage: Stage; utterance: string; rules: RulesReading },
-  deps: { model: LanguageModel; logger: Logger },
+  deps: { model: LanguageModel; logger: Logger; degradation?: DegradationReporter },
 ): Promise<MergedReading> {
   const { business, rules } = input;
   if (!wantsSecondReading(input.utterance, rules)) return mergeModelReading(rules, null);
@@ -43,6 +45,9 @@ export async function secondReading(
       reason: answer.reason,
       latencyMs: answer.latencyMs,
     });
+    if (deps.degradation && isModelDegraded(answer.reason)) {
+      await deps.degradation.report(business.id, "model-fallback", answer.reason);
+    }
     return mergeModelReading(rules, null);
   }
   const merged = mergeModelReading(rules, answer.reading);

@@ -28,6 +28,8 @@ import type { Logger } from "../ports/logger.port";
  * failure never loses a booking: it is recorded on the appointment's
  * `calendar` field and retried, first by the platform, then by the sweep.
  */
+import type { DegradationReporter } from "../ports/attention.port";
+
 export interface CalendarSyncDeps {
   appointments: AppointmentStore;
   businesses: BusinessDirectory;
@@ -37,6 +39,8 @@ export interface CalendarSyncDeps {
   logger: Logger;
   /** DASHBOARD_BASE_URL: events link back to the appointment there. */
   dashboardBaseUrl: string;
+  /** Told when Google stays unreachable after every retry. */
+  degradation?: DegradationReporter;
 }
 
 /** Thrown so a retrying trigger gets another go with backoff. */
@@ -160,6 +164,7 @@ async function recordResult(
         });
         await deps.queue.remove(ref);
         deps.logger.error("calendar.sync-failed", { ...ref, attempts, reason: result.reason });
+        await deps.degradation?.report(ref.businessId, "calendar-unreachable", result.reason);
         return "failed";
       }
       await annotate({

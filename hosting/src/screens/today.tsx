@@ -12,6 +12,7 @@ const NEED_LABEL: Record<Need["kind"], string> = {
   text: "Text",
   "failed-text": "Text failed",
   calendar: "Calendar",
+  degraded: "Receptionist",
 };
 
 export function Today() {
@@ -83,7 +84,7 @@ function NeedRow({ need }: { need: Need }) {
     <li class={`card need need-${need.kind}`}>
       <div class="need-head">
         <span
-          class={`pill ${need.kind === "emergency" ? "danger-pill" : need.kind === "failed-text" || need.kind === "calendar" ? "warn-pill" : ""}`}
+          class={`pill ${need.kind === "emergency" ? "danger-pill" : need.kind === "failed-text" || need.kind === "calendar" || need.kind === "degraded" ? "warn-pill" : ""}`}
         >
           {NEED_LABEL[need.kind]}
         </span>

@@ -29,6 +29,7 @@ export const OUTBOX_PURPOSES = [
   "owner-calendar-clash",
   "owner-calendar-unavailable",
   "owner-lost-lead",
+  "owner-receptionist-degraded",
   "owner-cancellation",
   "owner-schedule-change",
   /** Once a day, the conversations that need the owner (daily-digest.ts). */

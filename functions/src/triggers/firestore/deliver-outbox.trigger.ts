@@ -14,6 +14,7 @@ import {
 import { systemClock } from "../../ports/clock.port";
 import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
 import { FUNCTION_OPTIONS } from "../../function-options";
+import { degradationReporterOn } from "../../degradation.bootstrap";
 
 /** Deployed name of the HTTP function receiving Twilio's SMS status callbacks. */
 export const SMS_STATUS_CALLBACK_FUNCTION = "smsStatusCallback";
@@ -69,6 +70,7 @@ export const deliverOutboxMessage = onDocumentCreated(
         // Texts to customers join their SMS conversation; appending a message twice stores it once.
         history: new FirestoreSmsConversationRepository(db),
         gateway: smsGateway(),
+        degradation: degradationReporterOn(db),
         clock: systemClock,
         logger,
         statusCallbackUrl: statusCallbackUrl(),
