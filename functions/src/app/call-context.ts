@@ -1,7 +1,9 @@
 import type { Business } from "../domain/business/business";
 import type { Customer } from "../domain/customers/customer";
 import type { CallInstruction } from "../domain/dialogue/call-instruction";
-import { TurnContext } from "../domain/dialogue/call-dialogue";
+import type { TurnContext } from "../domain/dialogue/conversation-engine";
+import type { Channel } from "../domain/dialogue/conversation-engine";
+import type { DialogueState, MessageReason } from "../domain/dialogue/dialogue-state";
 import type { AppointmentStore } from "../ports/appointment-store.port";
 import type { BusinessDirectory } from "../ports/business-directory.port";
 import type { CalendarBusySource } from "../ports/calendar-busy.port";
@@ -57,6 +59,18 @@ export const LOST_CALL: CallInstruction = {
   ],
 };
 
+/** What a channel decides for itself while the interpreter works. */
+export interface ChannelPolicy {
+  channel: Channel;
+  /** The owner's copy of a message the caller leaves. */
+  ownerMessage(message: string, reason: MessageReason, state: DialogueState): Promise<string>;
+  /** Outbox ids, deterministic so a retried webhook queues each text once. */
+  ids: { ownerMessage: string; emergencyAlert: string; related: string };
+  /** Recorded on an appointment cancelled or moved in this channel. */
+  cancelReason: string;
+  rescheduleReason?: string;
+}
+
 export interface RunContext {
   business: Business;
   customer: Customer | null;
@@ -66,6 +80,8 @@ export interface RunContext {
   deps: CallDeps;
   /** What this webhook will write, committed together at the end. */
   writes: CallWrites;
+  /** What the channel (voice, SMS) decides for itself: message wording, outbox ids, reasons. */
+  channel: ChannelPolicy;
   /** How often callers ringing at the same moment held this turn's offers first. */
   contention?: number;
 }

@@ -4,7 +4,7 @@
  * callers' holds, then held for them.
  */
 import { DateTime } from "luxon";
-import { serviceFor, TurnDecision } from "../domain/dialogue/call-dialogue";
+import { serviceFor, TurnDecision } from "../domain/dialogue/conversation-engine";
 import { serviceById } from "../domain/business/business";
 import { areaOf } from "../domain/scheduling/area";
 import { availableSlots, BookedJob, BusyPeriod, Slot } from "../domain/scheduling/availability";
@@ -124,9 +124,10 @@ export async function findFreeTimes(
   };
 }
 
-/** A call's offers: findFreeTimes for the caller's request, held with the turn's own commit. */
+/** A conversation's offers: findFreeTimes for the caller's request, held with the turn's own commit. */
 export async function findOffers(decision: TurnDecision, run: RunContext): Promise<OfferChoice> {
   const { state } = decision;
+  const moving = state.change?.visits.find((v) => v.id === state.change?.visitId);
   const found = await findFreeTimes(
     {
       business: run.business,
@@ -135,9 +136,13 @@ export async function findOffers(decision: TurnDecision, run: RunContext): Promi
       holder: run.conversation.id,
       preference: state.preference,
       declined: state.declinedStarts.map((s) => new Date(s)),
-      lost: (state.lostStarts ?? []).map((s) => new Date(s)),
-      address: state.draft.address,
-      movingAppointmentId: state.change?.visitId,
+      // A visit's own time is no move at all.
+      lost: [...(state.lostStarts ?? []), ...(moving ? [moving.start] : [])].map(
+        (s) => new Date(s),
+      ),
+      // A visit being moved stays where it is.
+      address: moving?.address ?? state.draft.address,
+      movingAppointmentId: moving?.id,
       heldBefore: heldSpans(state, run),
       contention: run.contention,
     },

@@ -4,12 +4,8 @@
  * Part of the call use cases (handle-call.ts).
  */
 import type { CallInstruction } from "../domain/dialogue/call-instruction";
-import {
-  emergencyUnanswered,
-  ownerUnavailable,
-  TurnContext,
-} from "../domain/dialogue/call-dialogue";
-import { emergencyUnansweredText } from "../domain/dialogue/sms-texts";
+import { step, TurnContext } from "../domain/dialogue/conversation-engine";
+import { emergencyUnansweredText } from "../domain/notifications/owner-texts";
 import type { NewOutboxMessage } from "../domain/delivery/outbox-message";
 import { ConversationChanges, noWrites } from "../ports/call-writes.port";
 import { CallAnswer, CallDeps, dialLeg, LOST_CALL, sayOf, spokenNumber } from "./call-context";
@@ -124,7 +120,7 @@ export async function handleDialResult(
       callerPhone: conversation.callerPhone,
       now,
     };
-    const decision = emergencyUnanswered(conversation.state, ctx);
+    const decision = step(conversation.state, { type: "emergency-unanswered" }, ctx);
     outbox.push({
       id: `emergency-unanswered-${conversation.id}`,
       businessId: business.id,
@@ -149,7 +145,7 @@ export async function handleDialResult(
     );
   }
   const ctx: TurnContext = { business, customer: null, callerPhone: conversation.callerPhone, now };
-  const decision = ownerUnavailable(conversation.state, ctx);
+  const decision = step(conversation.state, { type: "owner-unavailable" }, ctx);
   const say = decision.outcome.type === "listen" ? decision.outcome.say : [];
   return finish(
     { kind: "gather", say, step: conversation.turnCount + 1 },

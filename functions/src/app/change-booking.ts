@@ -1,4 +1,4 @@
-import type { VisitLookup } from "../domain/dialogue/change-booking.dialogue";
+import type { VisitLookup } from "../domain/dialogue/conversation-engine";
 import type { Appointment } from "../domain/scheduling/appointment";
 import type { AppointmentStore } from "../ports/appointment-store.port";
 import type { CustomerStore } from "../ports/customer-store.port";

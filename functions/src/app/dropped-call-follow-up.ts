@@ -5,14 +5,9 @@ import type { CustomerStore } from "../ports/customer-store.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
 import type { SmsConversations } from "../ports/sms-conversation.port";
-import {
-  canReceiveSms,
-  DROPPED_CALL_FOLLOW_UP_HOURS,
-  hoursFrom,
-  MID_BOOKING_STAGES,
-} from "../domain/sms/sms-thread";
-import { droppedCallText } from "../domain/sms/sms-texts";
-import { defaultService, serviceById } from "../domain/business/business";
+import { canReceiveSms, DROPPED_CALL_FOLLOW_UP_HOURS, hoursFrom } from "../domain/sms/sms-thread";
+import { MID_BOOKING_STAGES, serviceFor } from "../domain/dialogue/conversation-engine";
+import { texted } from "../domain/dialogue/wording";
 import { lostLeadAlertText } from "../domain/notifications/alert-texts";
 import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
 import { alertOwner } from "./alert-owner";
@@ -64,14 +59,16 @@ export async function offerToFinishByText(
     if (customer?.smsOptedOut) return "not-needed";
     const now = deps.clock.now();
     const id = followUpMessageId(conversation.id);
-    const body = droppedCallText(business, state);
+    const job = state.draft.serviceId
+      ? serviceFor(state, { business }).name.toLowerCase()
+      : (state.draft.problem ?? "visit");
+    const body = texted.droppedCall(business, job, texted.nextStep(business, state));
     // The state first: once the text is out, the reply must find it.
     await deps.smsConversations.setPending(
       business.id,
       phone,
       {
-        kind: "booking",
-        callSid: conversation.id,
+        conversationId: conversation.id,
         state,
         expiresAt: hoursFrom(now, DROPPED_CALL_FOLLOW_UP_HOURS),
       },
@@ -123,9 +120,7 @@ export async function alertOwnerOfLostLead(
   try {
     const business = await deps.businesses.getById(conversation.businessId);
     if (!business?.notifications.ownerAlerts.lostLead) return;
-    const service = state.draft.serviceId
-      ? (serviceById(business, state.draft.serviceId) ?? defaultService(business))
-      : undefined;
+    const service = state.draft.serviceId ? serviceFor(state, { business }) : undefined;
     await alertOwner(
       business,
       {

@@ -1,46 +1,12 @@
 import type { Business } from "../domain/business/business";
 import type { CallInstruction } from "../domain/dialogue/call-instruction";
-import {
-  bookingConfirmed,
-  decideTurn,
-  greet,
-  presentOffers,
-  serviceFor,
-  slotLost,
-  TurnContext,
-  TurnDecision,
-} from "../domain/dialogue/call-dialogue";
-import {
-  asNewTimeChoice,
-  bookingCancelled,
-  bookingGone,
-  bookingMoved,
-  moveSlotLost,
-  PHONE_CANCEL_REASON,
-  upcomingFound,
-} from "../domain/dialogue/change-booking.dialogue";
-import type { DialogueState, MessageReason } from "../domain/dialogue/dialogue-state";
-import type { EmergencyDetection } from "../domain/emergency/emergency.classifier";
+import { greet, step, TurnContext } from "../domain/dialogue/conversation-engine";
+import { readDialogueState } from "../domain/dialogue/dialogue-state";
+import { ownerMessageText } from "../domain/notifications/owner-texts";
 import { normalisePhoneNumber } from "../domain/phone/phone-number";
-import type { Appointment } from "../domain/scheduling/appointment";
-import {
-  emergencyAlertText,
-  bookingConfirmationText,
-  ownerMessageText,
-} from "../domain/dialogue/sms-texts";
-import {
-  CallWrites,
-  CallWritesResult,
-  ConversationChanges,
-  HoldChange,
-  KeyedTurn,
-  noWrites,
-} from "../ports/call-writes.port";
+import { ConversationChanges, KeyedTurn, noWrites } from "../ports/call-writes.port";
 import type { CallConversation } from "../ports/conversation-store.port";
-import { findUpcomingVisits } from "./change-booking";
 import { alertOwnerOfLostLead, offerToFinishByText } from "./dropped-call-follow-up";
-import { ownerAlertDelivery } from "./alert-owner";
-
 import {
   CallAnswer,
   CallDeps,
@@ -50,11 +16,12 @@ import {
   sayOf,
   UNKNOWN_NUMBER,
 } from "./call-context";
-import { findOffers, heldSpans } from "./call-offers";
+import { ChannelPolicy, converse, Reply } from "./converse";
 import { turnKey } from "./call-turns";
 
 export type { CallAnswer, CallDeps, RunContext } from "./call-context";
 export { CALENDAR_TIMEOUT_MS, findOffers } from "./call-offers";
+export { addBooking } from "./converse";
 export { answerWhisper, handleDialResult, whisperToCallee } from "./call-transfer";
 
 /** Twilio's "A call comes in" webhook: find the tenant, recognise the caller, greet. */
@@ -72,7 +39,7 @@ export async function startCall(
   // A number known only from an SMS opt-out has no name: nobody to greet back.
   const customer = found?.name ? found : null;
   const now = deps.clock.now();
-  const { state, say } = greet({ business, customer, callerPhone, now });
+  const { state, say } = greet({ business, customer, callerPhone, now, channel: "voice" });
   const instruction: CallInstruction = { kind: "gather", say, step: 1 };
   const conversation: CallConversation = {
     id: input.callSid,
@@ -132,12 +99,31 @@ export async function handleCallTurn(
 
   const customer = conversation.customer ?? null;
   const now = deps.clock.now();
-  const ctx: TurnContext = { business, customer, callerPhone: conversation.callerPhone, now };
-  const first = decideTurn(
-    conversation.state,
-    { speech: input.speech, confidence: input.confidence },
-    ctx,
-  );
+  const ctx: TurnContext = {
+    business,
+    customer,
+    callerPhone: conversation.callerPhone,
+    now,
+    channel: "voice",
+  };
+  // A stored state that cannot be read: the caller is still helped, from the start.
+  const stored = readDialogueState(conversation.state);
+  if (!stored.ok) {
+    deps.logger.error("call.state-unreadable", {
+      businessId: business.id,
+      callSid: conversation.id,
+      problem: stored.problem,
+    });
+  }
+  const state = stored.ok ? stored.state : greet(ctx).state;
+  const first = stored.ok
+    ? step(state, { type: "words", text: input.speech, confidence: input.confidence }, ctx)
+    : {
+        state,
+        outcome: { type: "listen" as const, say: [SORRY_START_AGAIN, ...greet(ctx).say.slice(1)] },
+        intent: null,
+        emergency: null,
+      };
   const callerTurn: KeyedTurn = {
     key: turnKey(input.step, 0),
     at: now,
@@ -150,32 +136,36 @@ export async function handleCallTurn(
   const run: RunContext = {
     business,
     customer,
-    conversation,
+    conversation: stored.ok ? conversation : { ...conversation, state },
     ctx,
     step: input.step,
     deps,
     writes: noWrites(business.id, conversation.id),
+    channel: voiceChannel(conversation, input.step, customer?.name),
   };
-  let settled = await carryOut(first, run);
-  for (let attempt = 1; ; attempt++) {
+  let instruction: CallInstruction = LOST_CALL;
+  const settled = await converse(first, run, (settled) => {
+    instruction = toInstruction(settled.reply, input.step, business);
     const writes = settled.writes;
     writes.conversation = {
       state: settled.decision.state,
       turnCount: input.step,
-      lastAnswer: { key: `turn-${input.step}`, instruction: settled.instruction },
+      lastAnswer: { key: `turn-${input.step}`, instruction },
       updatedAt: now,
       ...conversationChanges(conversation, settled.conversation),
     };
-    writes.turns.push(callerTurn, {
-      key: turnKey(input.step, 1),
-      at: now,
-      speaker: "receptionist",
-      text: sayOf(settled.instruction).join(" "),
-    });
-    const result = await commitTurn(writes, settled, run);
-    if (result.outcome === "committed") break;
-    settled = await afterLostRace(result.outcome, settled, run, attempt);
-  }
+    writes.turns = [
+      ...writes.turns.filter((t) => t.key !== callerTurn.key && t.key !== turnKey(input.step, 1)),
+      callerTurn,
+      {
+        key: turnKey(input.step, 1),
+        at: now,
+        speaker: "receptionist",
+        text: sayOf(instruction).join(" "),
+      },
+    ];
+    return writes;
+  });
   if (settled.booked) {
     deps.logger.info("booking.created", {
       businessId: business.id,
@@ -183,77 +173,48 @@ export async function handleCallTurn(
       appointmentId: settled.booked.id,
     });
   }
-  return { business, instruction: settled.instruction };
+  return { business, instruction };
 }
 
-/** How often a turn books again when another booking took its time first. */
-const BOOKING_ATTEMPTS = 3;
-/**
- * How often it offers again when callers ringing at the same moment held its
- * offers first; each round at least one of them wins, so this covers that
- * many simultaneous callers of one business before offering unheld.
- */
-const HOLD_ATTEMPTS = 8;
+/** Said when a stored conversation could not be read: the caller starts again, not stuck. */
+const SORRY_START_AGAIN = "Sorry, I've lost my place in our conversation, so let's start again.";
 
-/**
- * Another caller got there first, and nothing of this turn was written. A
- * lost booking goes on from just before it ("that time has just gone"); lost
- * holds mean offering again, and after a few tries offering without holds
- * (they only steer: the slot locks still decide every booking).
- */
-async function afterLostRace(
-  lost: "slot-taken" | "holds-taken",
-  settled: Settled,
-  run: RunContext,
-  attempt: number,
-): Promise<Settled> {
-  const { business, conversation, deps } = run;
-  deps.logger.info(lost === "slot-taken" ? "booking.slot-taken" : "availability.hold-lost", {
-    businessId: business.id,
-    callSid: conversation.id,
-    attempt,
-  });
-  const from = lost === "slot-taken" ? settled.beforeBooking : settled.beforeOffers;
-  if (!from) throw new Error(`${lost} without a booking or offers on this turn`);
-  if (attempt >= (lost === "slot-taken" ? BOOKING_ATTEMPTS : HOLD_ATTEMPTS)) {
-    if (lost === "slot-taken")
-      throw new Error(`booking lost its race ${attempt} times on one turn`);
-    return { ...settled, writes: { ...stripTurnWrites(settled.writes), holds: undefined } };
-  }
-  const next = lost === "slot-taken" ? slotLost(from.decision.state) : from.decision;
-  return carryOut(next, {
-    ...run,
-    conversation: from.conversation,
-    writes: from.writes,
-    // Lost offers: look among more of the best times, so simultaneous callers spread out.
-    ...(lost === "holds-taken" ? { contention: attempt } : {}),
-  });
+/** What a call decides for itself while the engine's decisions are carried out. */
+function voiceChannel(
+  conversation: CallConversation,
+  turn: number,
+  customerName: string | undefined,
+): ChannelPolicy {
+  return {
+    channel: "voice",
+    ids: {
+      ownerMessage: `owner-message-${conversation.id}-${turn}`,
+      emergencyAlert: `emergency-alert-${conversation.id}`,
+      related: conversation.id,
+    },
+    ownerMessage: async (message, reason, state) =>
+      ownerMessageText({
+        reason,
+        message,
+        callerPhone: conversation.callerPhone,
+        callerName: customerName || state.draft.name,
+      }),
+    cancelReason: PHONE_CANCEL_REASON,
+  };
 }
 
-/** The writes without the conversation and transcript, which the turn adds again. */
-function stripTurnWrites(writes: CallWrites): CallWrites {
-  return { ...writes, conversation: undefined, turns: [] };
-}
+/** The reason stored on a cancellation made on a call. */
+export const PHONE_CANCEL_REASON = "customer by phone";
 
-/**
- * Commits the turn. An emergency transfer goes ahead even when the commit
- * fails: ringing the owner matters more than the record of the call.
- */
-async function commitTurn(
-  writes: CallWrites,
-  settled: Settled,
-  run: RunContext,
-): Promise<CallWritesResult> {
-  try {
-    return await run.deps.writer.commit(writes);
-  } catch (error) {
-    if (!settled.conversation.emergency || settled.instruction.kind !== "dial") throw error;
-    run.deps.logger.error("call.emergency-not-saved", {
-      businessId: run.business.id,
-      callSid: run.conversation.id,
-      error: error instanceof Error ? error.message : String(error),
-    });
-    return { outcome: "committed" };
+/** The engine's reply, as the voice webhook answers it. */
+function toInstruction(reply: Reply, turn: number, business: Business): CallInstruction {
+  switch (reply.kind) {
+    case "listen":
+      return { kind: "gather", say: reply.say, step: turn + 1 };
+    case "end":
+      return { kind: "hang-up", say: reply.say };
+    case "connect":
+      return dialLeg(reply.say, reply.escalation.numbers, 0, business);
   }
 }
 
@@ -270,281 +231,6 @@ function conversationChanges(
   if (after.appointmentIds !== before.appointmentIds) changes.appointmentIds = after.appointmentIds;
   if (after.endedAt && !before.endedAt) changes.endedAt = after.endedAt;
   return changes;
-}
-
-/** Where a turn settled: what to say, and the writes that go with it. */
-interface Settled {
-  decision: TurnDecision;
-  instruction: CallInstruction;
-  conversation: CallConversation;
-  writes: CallWrites;
-  /** The appointment this turn books, committed with the rest. */
-  booked?: Appointment;
-  /** Where the turn stood before it booked: if the booking loses its race, it goes on from here. */
-  beforeBooking?: Checkpoint;
-  /** Where it stood before its last offers: if another caller held them first, it offers again. */
-  beforeOffers?: Checkpoint;
-}
-
-interface Checkpoint {
-  decision: TurnDecision;
-  conversation: CallConversation;
-  writes: CallWrites;
-}
-
-/**
- * Carries out the dialogue's side effects (availability, booking, SMS,
- * escalation) until it settles on something to say, collecting the writes
- * in run.writes. A booking is assumed to succeed; if its commit finds the
- * time taken, the turn goes on from just before it (handleCallTurn).
- */
-async function carryOut(first: TurnDecision, run: RunContext): Promise<Settled> {
-  let decision = first;
-  let conversation = run.conversation;
-  let booked: Appointment | undefined;
-  let beforeBooking: Checkpoint | undefined;
-  let beforeOffers: Checkpoint | undefined;
-  const checkpoint = (): Checkpoint => ({
-    decision,
-    conversation,
-    writes: structuredClone(writes),
-  });
-  const { business, ctx, deps, writes } = run;
-  const settle = (instruction: CallInstruction, changed = conversation): Settled => ({
-    decision,
-    instruction,
-    conversation: changed,
-    writes,
-    ...(booked ? { booked } : {}),
-    ...(beforeBooking ? { beforeBooking } : {}),
-    ...(beforeOffers ? { beforeOffers } : {}),
-  });
-  for (let rounds = 0; rounds < 4; rounds++) {
-    const outcome = decision.outcome;
-    switch (outcome.type) {
-      case "listen":
-        return settle({ kind: "gather", say: outcome.say, step: run.step + 1 });
-      case "hang-up":
-        return settle(
-          { kind: "hang-up", say: outcome.say },
-          { ...conversation, outcome: conversation.outcome ?? "completed", endedAt: ctx.now },
-        );
-      case "find-slots": {
-        beforeOffers = checkpoint();
-        const offers = await findOffers(decision, run);
-        decision = presentOffers(decision.state, offers, ctx, outcome.say);
-        continue;
-      }
-      case "book": {
-        beforeBooking = checkpoint();
-        booked = addBooking(decision, run);
-        conversation = {
-          ...conversation,
-          outcome: "booked",
-          appointmentIds: [...new Set([...conversation.appointmentIds, booked.id])],
-        };
-        decision = bookingConfirmed(decision.state, booked.id, ctx);
-        continue;
-      }
-      case "escalate-emergency": {
-        alertOwnerOfEmergency(outcome.emergency, decision.state, run);
-        const escalation = {
-          reason: "emergency" as const,
-          numbers: [business.ownerMobile, ...business.backupNumbers],
-        };
-        return settle(dialLeg(outcome.say, escalation.numbers, 0, business), {
-          ...conversation,
-          emergency: true,
-          escalation,
-        });
-      }
-      case "transfer-to-owner": {
-        const escalation = { reason: "human" as const, numbers: [business.ownerMobile] };
-        return settle(dialLeg(outcome.say, escalation.numbers, 0, business), {
-          ...conversation,
-          escalation,
-        });
-      }
-      case "leave-message": {
-        leaveMessage(outcome.message, outcome.reason, run);
-        conversation = { ...conversation, outcome: conversation.outcome ?? "message-taken" };
-        if (decision.state.stage === "ended") {
-          return settle(
-            { kind: "hang-up", say: outcome.say },
-            { ...conversation, endedAt: ctx.now },
-          );
-        }
-        return settle({ kind: "gather", say: outcome.say, step: run.step + 1 });
-      }
-      // Moving or cancelling a booking. The customer's SMS, the owner's same-day alert and
-      // the calendar follow from the appointment document changing (Firestore triggers).
-      case "find-upcoming": {
-        const visits = await findUpcomingVisits(outcome.lookup, business.id, ctx.now, deps);
-        decision = upcomingFound(decision.state, visits, ctx);
-        continue;
-      }
-      case "find-new-times": {
-        beforeOffers = checkpoint();
-        const offers = await findOffers(decision, run);
-        decision = asNewTimeChoice(presentOffers(decision.state, offers, ctx, outcome.say));
-        continue;
-      }
-      case "cancel-appointment": {
-        const cancelled = await deps.appointments.cancel(
-          business.id,
-          outcome.appointmentId,
-          PHONE_CANCEL_REASON,
-          ctx.now,
-        );
-        deps.logger.info("booking.cancelled-by-phone", {
-          businessId: business.id,
-          callSid: conversation.id,
-          appointmentId: outcome.appointmentId,
-          found: Boolean(cancelled),
-        });
-        decision = bookingCancelled(decision.state, cancelled, ctx);
-        continue;
-      }
-      case "reschedule-appointment": {
-        const result = await deps.appointments.reschedule(
-          business.id,
-          outcome.appointmentId,
-          new Date(outcome.slot.start),
-          new Date(outcome.slot.end),
-          ctx.now,
-        );
-        deps.logger.info("booking.rescheduled-by-phone", {
-          businessId: business.id,
-          callSid: conversation.id,
-          appointmentId: outcome.appointmentId,
-          result: result.outcome,
-        });
-        if (result.outcome === "rescheduled") {
-          writes.holds = releaseHeld(decision.state, run);
-          decision = bookingMoved(decision.state, result.appointment, ctx);
-        } else if (result.outcome === "slot-taken") {
-          decision = moveSlotLost(decision.state);
-        } else {
-          decision = bookingGone(decision.state, ctx);
-        }
-        continue;
-      }
-    }
-  }
-  deps.logger.error("call.dialogue-did-not-settle", {
-    businessId: business.id,
-    callSid: conversation.id,
-  });
-  return settle(
-    dialLeg(["Let me put you through to someone."], [business.ownerMobile], 0, business),
-  );
-}
-
-/**
- * Adds the booking to the turn's writes: the appointment with its slot locks,
- * the customer, the confirmation text, and the end of the caller's holds.
- * The id is deterministic, so a retried turn books the same appointment.
- */
-/** Frees the times this caller was offered: they booked or moved a visit. */
-function releaseHeld(state: DialogueState, run: RunContext): HoldChange {
-  return {
-    holder: run.conversation.id,
-    hold: [],
-    release: heldSpans(state, run),
-    expiresAt: run.ctx.now,
-    at: run.ctx.now,
-  };
-}
-
-export function addBooking(decision: TurnDecision, run: RunContext): Appointment {
-  const { business, ctx, conversation, writes } = run;
-  const { draft, chosen } = decision.state;
-  if (!chosen || !draft.name || !draft.address || !draft.callbackNumber) {
-    throw new Error("booking reached without a chosen slot and the caller's details");
-  }
-  const service = serviceFor(decision.state, ctx);
-  const start = new Date(chosen.start);
-  const appointment: Appointment = {
-    id: `call-${conversation.id}-${start.getTime()}`,
-    businessId: business.id,
-    customerId: draft.callbackNumber,
-    customerName: draft.name,
-    customerPhone: draft.callbackNumber,
-    address: draft.address,
-    serviceId: service.id,
-    serviceName: service.name,
-    problem: draft.problem ?? service.name,
-    start,
-    end: new Date(start.getTime() + service.durationMinutes * 60_000),
-    bufferMinutes: service.bufferMinutes ?? 0,
-    status: "booked",
-    source: conversation.id,
-    createdAt: ctx.now,
-  };
-  writes.booking = {
-    appointment,
-    customer: { name: draft.name, phone: draft.callbackNumber, address: draft.address },
-  };
-  writes.outbox.push({
-    id: `booking-confirmation-${appointment.id}`,
-    businessId: business.id,
-    to: appointment.customerPhone,
-    body: bookingConfirmationText(business, appointment),
-    purpose: "booking-confirmation",
-    relatedId: appointment.id,
-  });
-  // The booking replaces this caller's holds.
-  writes.holds = releaseHeld(decision.state, run);
-  return appointment;
-}
-
-function alertOwnerOfEmergency(
-  emergency: EmergencyDetection,
-  state: DialogueState,
-  run: RunContext,
-): void {
-  const { business, conversation, deps, customer } = run;
-  run.writes.outbox.push({
-    id: `emergency-alert-${conversation.id}`,
-    businessId: business.id,
-    to: business.ownerMobile,
-    body: emergencyAlertText({
-      label: emergency.label,
-      callerPhone: conversation.callerPhone,
-      callerName: customer?.name ?? state.draft.name,
-      address: state.draft.address ?? customer?.address,
-      words: state.emergency?.words ?? emergency.matched,
-    }),
-    purpose: "owner-emergency-alert",
-    relatedId: conversation.id,
-  });
-  deps.logger.warn("call.emergency", {
-    businessId: business.id,
-    callSid: conversation.id,
-    kind: emergency.kind,
-  });
-}
-
-function leaveMessage(message: string, reason: MessageReason, run: RunContext): void {
-  const { business, conversation, customer, ctx } = run;
-  // A message is not an emergency: it waits for the end of the owner's quiet hours.
-  const delivery = ownerAlertDelivery(
-    business,
-    {
-      outboxId: `owner-message-${conversation.id}-${run.step}`,
-      purpose: "owner-message",
-      body: ownerMessageText({
-        reason,
-        message,
-        callerPhone: conversation.callerPhone,
-        callerName: customer?.name ?? conversation.state.draft.name,
-      }),
-      relatedId: conversation.id,
-    },
-    ctx.now,
-  );
-  if ("outbox" in delivery) run.writes.outbox.push(delivery.outbox);
-  else run.writes.scheduled.push(delivery.scheduled);
 }
 
 /**

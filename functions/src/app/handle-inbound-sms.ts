@@ -1,56 +1,39 @@
-import { Business, defaultService, serviceById, Service } from "../domain/business/business";
+import type { Business } from "../domain/business/business";
 import type { Customer } from "../domain/customers/customer";
 import {
-  bookingConfirmed,
-  decideTurn,
-  presentOffers,
-  slotLost,
+  greet,
+  MID_CONVERSATION_STAGES,
+  step,
   TurnContext,
-  TurnDecision,
-} from "../domain/dialogue/call-dialogue";
-import type { DialogueState, OfferedSlot } from "../domain/dialogue/dialogue-state";
-import { emergencyAlertText, ownerMessageText } from "../domain/dialogue/sms-texts";
-import { detectEmergency } from "../domain/emergency/emergency.classifier";
-import { parseYesNo } from "../domain/nlu/slot-extractor";
-import { normalisePhoneNumber } from "../domain/phone/phone-number";
-import type { Appointment } from "../domain/scheduling/appointment";
-import { parseReply, SmsReply } from "../domain/sms/reply-parser";
+} from "../domain/dialogue/conversation-engine";
+import { DialogueState, readDialogueState } from "../domain/dialogue/dialogue-state";
+import { texted } from "../domain/dialogue/wording";
 import {
-  alreadyCancelledText,
-  cancelledText,
-  confirmedText,
-  emergencyReplyText,
-  forwardedText,
-  helpText,
-  nextStepText,
-  noAppointmentText,
-  noTimesToMoveText,
-  optedInText,
   ownerCancelKeywordText,
   ownerForwardText,
+  ownerMessageText,
   ownerRescheduleHelpText,
-  rescheduledText,
-  rescheduleOffersText,
-  whichTimeText,
-} from "../domain/sms/sms-texts";
+} from "../domain/notifications/owner-texts";
+import { normalisePhoneNumber } from "../domain/phone/phone-number";
+import type { Appointment } from "../domain/scheduling/appointment";
+import { parseReply } from "../domain/sms/reply-parser";
 import {
   hoursFrom,
   isLive,
-  MID_BOOKING_STAGES,
-  RESCHEDULE_OFFER_HOURS,
+  SMS_CONVERSATION_HOURS,
   SmsPending,
   SmsTurn,
+  smsConversationId,
 } from "../domain/sms/sms-thread";
+import { noWrites } from "../ports/call-writes.port";
+import type { CallConversation } from "../ports/conversation-store.port";
 import type { InboundAnswer, InboundSms, InboundSmsLog } from "../ports/inbound-sms.port";
 import type { SmsConsentStore } from "../ports/sms-consent.port";
 import type { SmsConversations } from "../ports/sms-conversation.port";
-import { addBooking, CallDeps, findOffers, RunContext } from "./handle-call";
-import { findFreeTimes } from "./call-offers";
-import { parseTimePreference } from "../domain/scheduling/time-preference";
+import { alertOwner, ownerAlertDelivery } from "./alert-owner";
+import type { CallDeps, RunContext } from "./call-context";
 import { turnKey } from "./call-turns";
-import { noWrites } from "../ports/call-writes.port";
-import { alertOwner } from "./alert-owner";
-import { chooseOffer } from "../domain/dialogue/offer-choice";
+import { ChannelPolicy, converse, Settled } from "./converse";
 
 export interface InboundSmsDeps extends CallDeps {
   consent: SmsConsentStore;
@@ -151,6 +134,12 @@ interface Inbound {
   turns: SmsTurn[];
 }
 
+/**
+ * A text that is not a carrier keyword goes to the conversation engine,
+ * the same engine as a call's: carrying on what the last texts (or a
+ * dropped call) left pending, or, with nothing pending, as a reply to a
+ * reminder, a question for the owner, or thanks.
+ */
 async function respond(sms: Inbound, deps: InboundSmsDeps): Promise<InboundAnswer> {
   const { business, phone, now } = sms;
   const [customer, thread] = await Promise.all([
@@ -158,9 +147,7 @@ async function respond(sms: Inbound, deps: InboundSmsDeps): Promise<InboundAnswe
     deps.sms.getThread(business.id, phone),
   ]);
   const optedOut = customer?.smsOptedOut === true;
-  const pending = isLive(thread?.pending ?? null, now) ? (thread?.pending ?? null) : null;
-  const offerCount = pending?.kind === "reschedule" ? pending.offers.length : 0;
-  const reply = parseReply(sms.text, { optedOut, offerCount });
+  const reply = parseReply(sms.text, { optedOut, offerCount: 0 });
 
   // Carrier keywords first: Twilio and the carriers act on them whatever we say.
   switch (reply.kind) {
@@ -169,43 +156,277 @@ async function respond(sms: Inbound, deps: InboundSmsDeps): Promise<InboundAnswe
     case "opt-in":
       await deps.consent.setSmsOptOut(business.id, phone, false, now);
       deps.logger.info("sms.opted-in", { businessId: business.id, word: reply.word });
-      return { reply: optedInText(business), outcome: "opted-in" };
+      return { reply: texted.optedIn(business), outcome: "opted-in" };
     case "help":
-      return { reply: helpText(business), outcome: "help" };
+      return { reply: texted.help(business), outcome: "help" };
     default:
       break;
   }
   if (optedOut) {
     // We may not text them; the owner can still call.
-    await forwardToOwner(sms, customer, deps, { optedOut: true });
+    await forwardToOwner(sms, customer, deps);
     return { reply: null, outcome: "forwarded-opted-out" };
   }
-  const emergency = sms.text ? detectEmergency(sms.text, business.emergency.extraPhrases) : null;
-  if (emergency) {
-    await deps.outbox.enqueue({
-      id: `emergency-alert-sms-${sms.message.messageSid}`,
-      businessId: business.id,
-      to: business.ownerMobile,
-      body: emergencyAlertText({
-        label: emergency.label,
+  const pending = isLive(thread?.pending ?? null, now) ? (thread?.pending ?? null) : null;
+  return converseByText(sms, customer?.name ? customer : null, pending, deps);
+}
+
+async function converseByText(
+  sms: Inbound,
+  customer: Customer | null,
+  pending: SmsPending | null,
+  deps: InboundSmsDeps,
+): Promise<InboundAnswer> {
+  const { business, phone, now } = sms;
+  const ownId = smsConversationId(phone);
+  // A dropped call's booking carries on as that call's; without the call, afresh.
+  const call =
+    pending && pending.conversationId !== ownId
+      ? await deps.conversations.get(business.id, pending.conversationId)
+      : null;
+  const carried = pending && (call || pending.conversationId === ownId) ? pending : null;
+  const ctx: TurnContext = {
+    business,
+    customer,
+    callerPhone: call?.callerPhone ?? phone,
+    now,
+    channel: "sms",
+  };
+  const stored = carried ? readDialogueState(carried.state) : null;
+  if (stored && !stored.ok) {
+    // Read afresh as a text of its own: the customer is still answered.
+    deps.logger.error("sms.state-unreadable", { businessId: business.id, problem: stored.problem });
+  }
+  const state: DialogueState = stored?.ok === true ? stored.state : greet(ctx, "texting").state;
+  const conversation: CallConversation = call ?? {
+    id: ownId,
+    businessId: business.id,
+    channel: "sms",
+    callerPhone: phone,
+    ...(customer ? { customerId: customer.id, customer } : {}),
+    startedAt: now,
+    updatedAt: now,
+    state,
+    turnCount: 0,
+    emergency: false,
+    appointmentIds: [],
+  };
+  const run: RunContext = {
+    business,
+    customer,
+    conversation,
+    ctx,
+    step: call?.turnCount ?? 0,
+    deps,
+    writes: noWrites(business.id, conversation.id),
+    channel: smsChannel(sms, customer, deps),
+  };
+  const first = step(state, { type: "words", text: sms.text, confidence: null }, ctx);
+  const settled = await converse(first, run, (settled) => {
+    const writes = settled.writes;
+    if (settled.reply.kind === "connect" && !settled.reply.emergency) {
+      // Nobody can be put through by text: the owner gets the customer's words instead.
+      const body = ownerMessageText({
+        reason: "owner-unavailable",
+        message: sms.text,
         callerPhone: phone,
-        callerName: customer?.name || undefined,
-        address: customer?.address,
-        words: sms.text,
-        channel: "sms",
-      }),
-      purpose: "owner-emergency-alert",
-      relatedId: sms.message.messageSid,
+        callerName: customer?.name || settled.decision.state.draft.name,
+      });
+      const delivery = ownerAlertDelivery(
+        business,
+        {
+          outboxId: run.channel.ids.ownerMessage,
+          purpose: "owner-message",
+          body,
+          relatedId: run.channel.ids.related,
+        },
+        now,
+      );
+      if ("outbox" in delivery)
+        writes.outbox = [
+          ...writes.outbox.filter((m) => m.id !== delivery.outbox.id),
+          delivery.outbox,
+        ];
+      else
+        writes.scheduled = [
+          ...writes.scheduled.filter((m) => m.outboxId !== delivery.scheduled.outboxId),
+          delivery.scheduled,
+        ];
+    }
+    if (call && settled.booked) {
+      // The call's record says it ended in a booking, finished by text.
+      writes.conversation = {
+        outcome: "booked",
+        appointmentIds: settled.conversation.appointmentIds,
+        updatedAt: now,
+      };
+      writes.turns = [
+        {
+          key: turnKey(call.turnCount, "8-sms"),
+          at: now,
+          speaker: "system",
+          text: "Booking finished by SMS.",
+        },
+      ];
+    }
+    return writes;
+  });
+  if (settled.booked) {
+    deps.logger.info("booking.created", {
+      businessId: business.id,
+      callSid: conversation.id,
+      appointmentId: settled.booked.id,
+      channel: "sms",
     });
-    deps.logger.warn("sms.emergency", { businessId: business.id, kind: emergency.kind });
-    return { reply: emergencyReplyText(business, emergency), outcome: "emergency" };
   }
-  if (pending?.kind === "booking") return continueBooking(sms, customer, pending, deps);
-  if (pending?.kind === "reschedule") {
-    const answered = await answerOffer(sms, customer, pending, reply, deps);
-    if (answered) return answered;
+  const after = settled.decision.state;
+  const goesOn = settled.reply.kind === "listen" && MID_CONVERSATION_STAGES.includes(after.stage);
+  await deps.sms.setPending(
+    business.id,
+    phone,
+    goesOn
+      ? {
+          conversationId: conversation.id,
+          state: after,
+          // A dropped call's booking keeps its own, longer, time to be finished.
+          expiresAt: carried && call ? carried.expiresAt : hoursFrom(now, SMS_CONVERSATION_HOURS),
+        }
+      : null,
+    now,
+  );
+  return {
+    reply: textFor(settled, business),
+    outcome: outcomeOf(settled, carried !== null),
+  };
+}
+
+/** What a text conversation decides for itself while the engine's decisions are carried out. */
+function smsChannel(sms: Inbound, customer: Customer | null, deps: InboundSmsDeps): ChannelPolicy {
+  const { business, phone, now } = sms;
+  return {
+    channel: "sms",
+    ids: {
+      ownerMessage: `sms-to-owner-${sms.message.messageSid}`,
+      emergencyAlert: `emergency-alert-sms-${sms.message.messageSid}`,
+      related: sms.message.messageSid,
+    },
+    ownerMessage: async (message, reason, state) => {
+      const moving = state.change?.visits.find((v) => v.id === state.change?.visitId);
+      const body =
+        reason === "question"
+          ? await forwardBody(sms, customer, deps)
+          : moving && reason === "reschedule"
+            ? ownerRescheduleHelpText({
+                customerName: customer?.name || state.draft.name,
+                phone,
+                appointment: { serviceName: moving.serviceName, start: new Date(moving.start) },
+                timeZone: business.timeZone,
+              })
+            : ownerMessageText({
+                reason,
+                message,
+                callerPhone: phone,
+                callerName: customer?.name || state.draft.name,
+              });
+      sms.turns.push({
+        at: now,
+        speaker: "owner-forward",
+        text: body,
+        messageId: `sms-to-owner-${sms.message.messageSid}`,
+      });
+      return body;
+    },
+    cancelReason: SMS_CANCEL_REASON,
+    rescheduleReason: SMS_RESCHEDULE_REASON,
+  };
+}
+
+/**
+ * The engine's reply, worded for a text: the business's name first on
+ * what stands alone, the times on offer numbered, no "anything else?".
+ */
+function textFor(settled: Settled, business: Business): string | null {
+  const { reply, decision } = settled;
+  const state = decision.state;
+  if (reply.kind === "connect") {
+    return reply.emergency
+      ? texted.emergency(business, reply.emergency)
+      : texted.forwarded(business);
   }
-  return answerAboutAppointment(sms, customer, reply, deps);
+  const visit = settled.touched;
+  switch (reply.moment) {
+    case "thanks":
+      return null;
+    case "confirmed":
+      return visit ? texted.confirmed(business, visit) : null;
+    case "cancelled":
+      return visit ? texted.cancelled(business, visit) : null;
+    case "moved":
+      return visit ? texted.moved(business, visit) : null;
+    case "move-offers": {
+      const moving = state.change?.visits.find((v) => v.id === state.change?.visitId);
+      const lost = reply.say.some((line) => /just been taken|have gone now/.test(line));
+      const preface = lost ? "sorry, that time has just been taken. " : "";
+      return moving ? texted.moveOffers(business, moving, state.offers, preface) : null;
+    }
+    case "no-move-times":
+      return texted.noTimesToMove(business);
+    case "appointment-gone":
+      return texted.alreadyCancelled(business);
+    case "no-appointment":
+      return texted.noAppointment(business);
+    case "which-time":
+      return texted.whichTime(business, state.offers);
+    case "booked":
+      // "Anything else?" is for a call; by text the booking is done.
+      return reply.say[0] ?? null;
+    case "offers": {
+      // Keep any preface ("that time has just been taken"), then the numbered list.
+      const offers = texted.nextStep(business, state);
+      return [...reply.say.slice(0, -1), offers.charAt(0).toUpperCase() + offers.slice(1)].join(
+        " ",
+      );
+    }
+    default:
+      break;
+  }
+  if (decision.outcome.type === "leave-message") return texted.forwarded(business);
+  return reply.say.join(" ") || null;
+}
+
+/** What the text was taken to mean, for the dashboard and tests. */
+function outcomeOf(settled: Settled, carriedOn: boolean): string {
+  const { reply, decision } = settled;
+  if (reply.kind === "connect") return reply.emergency ? "emergency" : "forwarded";
+  switch (reply.moment) {
+    case "thanks":
+      return "thanks";
+    case "confirmed":
+      return "confirmed";
+    case "cancelled":
+      return "cancelled";
+    case "moved":
+      return "rescheduled";
+    case "move-offers":
+      return "reschedule-offered";
+    case "no-move-times":
+      return "reschedule-no-times";
+    case "appointment-gone":
+      return "reschedule-gone";
+    case "no-appointment":
+      return "no-appointment";
+    case "which-time":
+      return "reschedule-which";
+    case "booked":
+      return "booked-by-sms";
+    default:
+      break;
+  }
+  if (!carriedOn && decision.outcome.type === "leave-message") return "forwarded";
+  if (reply.kind === "listen" && MID_CONVERSATION_STAGES.includes(decision.state.stage)) {
+    return carriedOn ? "booking-continued" : "conversation-continued";
+  }
+  return carriedOn ? "booking-left" : "forwarded";
 }
 
 async function optOut(
@@ -248,416 +469,35 @@ async function nextAppointment(
   return upcoming.find((a) => a.confirmation === "requested") ?? upcoming[0] ?? null;
 }
 
-async function answerAboutAppointment(
-  sms: Inbound,
-  customer: Customer | null,
-  reply: SmsReply,
-  deps: InboundSmsDeps,
-): Promise<InboundAnswer> {
-  const { business, phone, now } = sms;
-  if (reply.kind === "thanks") return { reply: null, outcome: "thanks" };
-  if (reply.kind === "unclear" || reply.kind === "choose") {
-    await forwardToOwner(sms, customer, deps, {});
-    return { reply: forwardedText(business), outcome: "forwarded" };
-  }
-  const appointment = await nextAppointment(business.id, phone, now, deps);
-  if (!appointment) return { reply: noAppointmentText(business), outcome: "no-appointment" };
-  switch (reply.kind) {
-    case "confirm":
-      await deps.appointments.annotate(business.id, appointment.id, { confirmation: "confirmed" });
-      return { reply: confirmedText(business, appointment), outcome: "confirmed" };
-    case "cancel": {
-      // The appointment-change trigger tells the owner and the calendar; our reply is the ack.
-      const cancelled = await deps.appointments.cancel(
-        business.id,
-        appointment.id,
-        SMS_CANCEL_REASON,
-        now,
-      );
-      if (!cancelled) return { reply: noAppointmentText(business), outcome: "no-appointment" };
-      return { reply: cancelledText(business, cancelled), outcome: "cancelled" };
-    }
-    case "reschedule":
-      return offerNewTimes(sms, customer, appointment, [], reply.preference, "", deps);
-    default:
-      return { reply: forwardedText(business), outcome: "forwarded" };
-  }
-}
-
-/** Offers free times to move an appointment to, and remembers them for the reply. */
-async function offerNewTimes(
-  sms: Inbound,
-  customer: Customer | null,
-  appointment: Appointment,
-  declinedStarts: string[],
-  preference: string | undefined,
-  preface: string,
-  deps: InboundSmsDeps,
-): Promise<InboundAnswer> {
-  const { business, phone, now } = sms;
-  const offers = await freeTimesFor(
-    appointment,
-    business,
-    now,
-    declinedStarts,
-    preference,
-    phone,
-    deps,
-  );
-  if (offers.length === 0) {
-    await deps.sms.setPending(business.id, phone, null, now);
-    await queueOwnerMessage(
-      sms,
-      ownerRescheduleHelpText({
-        customerName: customer?.name || appointment.customerName,
-        phone,
-        appointment,
-        timeZone: business.timeZone,
-      }),
-      deps,
-    );
-    return { reply: noTimesToMoveText(business), outcome: "reschedule-no-times" };
-  }
-  await deps.sms.setPending(
-    business.id,
-    phone,
-    {
-      kind: "reschedule",
-      appointmentId: appointment.id,
-      offers,
-      declinedStarts,
-      expiresAt: hoursFrom(now, RESCHEDULE_OFFER_HOURS),
-    },
-    now,
-  );
-  return {
-    reply: rescheduleOffersText(business, appointment, offers, preface),
-    outcome: "reschedule-offered",
-  };
-}
-
-/**
- * Free times to move the appointment to, through the one offers path
- * (findFreeTimes): booked jobs (the one being moved does not block itself),
- * the owner's Google Calendar, travel and other callers' holds, ranked by
- * any time the customer asked for ("Friday", "next week"). They are held
- * for this customer's SMS conversation like a caller's offers.
- */
-async function freeTimesFor(
-  appointment: Appointment,
-  business: Business,
-  now: Date,
-  declinedStarts: string[],
-  preference: string | undefined,
-  phone: string,
-  deps: InboundSmsDeps,
-): Promise<OfferedSlot[]> {
-  const minutes = Math.round((appointment.end.getTime() - appointment.start.getTime()) / 60_000);
-  const known = serviceById(business, appointment.serviceId);
-  const service: Service = known ?? {
-    ...defaultService(business),
-    id: appointment.serviceId,
-    name: appointment.serviceName,
-    durationMinutes: minutes,
-  };
-  const holder = smsHolder(phone);
-  const found = await findFreeTimes(
-    {
-      business,
-      service,
-      now,
-      holder,
-      preference:
-        (preference && parseTimePreference(preference, now, business.timeZone)) || undefined,
-      // Its current time is no move at all.
-      declined: [appointment.start, ...declinedStarts.map((s) => new Date(s))],
-      address: appointment.address,
-      movingAppointmentId: appointment.id,
-      heldBefore: [],
-    },
-    deps,
-  );
-  const writes = { ...noWrites(business.id, holder), holds: found.holds, outbox: found.outbox };
-  // Holds only steer: if another caller held one of these times first, offer them unheld.
-  const held = await deps.writer.commit(writes);
-  if (held.outcome !== "committed") await deps.writer.commit({ ...writes, holds: undefined });
-  return found.choice.slots.map((s) => ({
-    start: s.start.toISOString(),
-    end: new Date(s.start.getTime() + minutes * 60_000).toISOString(),
-  }));
-}
-
-/** Whose offers these are in the holds: a customer's SMS conversation. */
-function smsHolder(phone: string): string {
-  return `sms-${phone}`;
-}
-
-/**
- * A reply while times are on offer to move an appointment. Returns null when
- * the text is about something else, so it is handled as any other text.
- */
-async function answerOffer(
-  sms: Inbound,
-  customer: Customer | null,
-  pending: Extract<SmsPending, { kind: "reschedule" }>,
-  reply: SmsReply,
-  deps: InboundSmsDeps,
-): Promise<InboundAnswer | null> {
-  const { business, phone, now } = sms;
-  const appointment = await deps.appointments.get(business.id, pending.appointmentId);
-  if (!appointment || appointment.status !== "booked") {
-    await deps.sms.setPending(business.id, phone, null, now);
-    return { reply: alreadyCancelledText(business), outcome: "reschedule-gone" };
-  }
-  let index: number | null = reply.kind === "choose" ? reply.index : null;
-  if (index === null && (reply.kind === "unclear" || reply.kind === "reschedule")) {
-    // "Thursday", "the 8 am one": a day or time that names one offer.
-    index = chooseOffer(sms.text, pending.offers, { now, timeZone: business.timeZone });
-  }
-  if (index === null && reply.kind === "confirm" && pending.offers.length === 1) index = 0;
-  if (index !== null) return moveTo(sms, customer, appointment, pending, index, deps);
-
-  const declined = [...pending.declinedStarts, ...pending.offers.map((o) => o.start)];
-  const explicitCancel = /\bcancel/i.test(sms.text);
-  if (reply.kind === "reschedule" || (reply.kind === "cancel" && !explicitCancel)) {
-    // "None of those", "no", "how about next week": look further.
-    const preference = reply.kind === "reschedule" ? reply.preference : undefined;
-    return offerNewTimes(sms, customer, appointment, declined, preference, "", deps);
-  }
-  if (reply.kind === "confirm" || parseYesNo(sms.text) === "yes") {
-    return { reply: whichTimeText(business, pending.offers), outcome: "reschedule-which" };
-  }
-  if (reply.kind === "cancel") await deps.sms.setPending(business.id, phone, null, now);
-  return null;
-}
-
-async function moveTo(
-  sms: Inbound,
-  customer: Customer | null,
-  appointment: Appointment,
-  pending: Extract<SmsPending, { kind: "reschedule" }>,
-  index: number,
-  deps: InboundSmsDeps,
-): Promise<InboundAnswer> {
-  const { business, phone, now } = sms;
-  const slot = pending.offers[index];
-  const earliest = now.getTime() + business.booking.minLeadMinutes * 60_000;
-  if (new Date(slot.start).getTime() < earliest) {
-    return offerNewTimes(
-      sms,
-      customer,
-      appointment,
-      pending.declinedStarts,
-      undefined,
-      "sorry, that time has gone now. ",
-      deps,
-    );
-  }
-  const result = await deps.appointments.reschedule(
-    business.id,
-    appointment.id,
-    new Date(slot.start),
-    new Date(slot.end),
-    now,
-    SMS_RESCHEDULE_REASON,
-  );
-  deps.logger.info("sms.reschedule", {
-    businessId: business.id,
-    appointmentId: appointment.id,
-    result: result.outcome,
-  });
-  switch (result.outcome) {
-    case "rescheduled":
-      // The appointment-change trigger confirms the move to the customer and tells the owner.
-      await deps.sms.setPending(business.id, phone, null, now);
-      return { reply: rescheduledText(business, result.appointment), outcome: "rescheduled" };
-    case "slot-taken":
-      return offerNewTimes(
-        sms,
-        customer,
-        appointment,
-        [...pending.declinedStarts],
-        undefined,
-        "sorry, that time has just been taken. ",
-        deps,
-      );
-    case "not-found":
-      await deps.sms.setPending(business.id, phone, null, now);
-      return { reply: alreadyCancelledText(business), outcome: "reschedule-gone" };
-  }
-}
-
-/**
- * A reply to the text sent after a call dropped mid-booking: the same
- * dialogue as the call, with the text as the caller's words, carried out
- * with the call's own booking steps, so the appointment, its id and the
- * confirmation SMS are exactly as if the call had gone on.
- */
-async function continueBooking(
-  sms: Inbound,
-  customer: Customer | null,
-  pending: Extract<SmsPending, { kind: "booking" }>,
-  deps: InboundSmsDeps,
-): Promise<InboundAnswer> {
-  const { business, phone, now } = sms;
-  const call = await deps.conversations.get(business.id, pending.callSid);
-  if (!call) {
-    await deps.sms.setPending(business.id, phone, null, now);
-    return answerAboutAppointment(sms, customer, { kind: "unclear" }, deps);
-  }
-  const ctx: TurnContext = { business, customer, callerPhone: call.callerPhone ?? phone, now };
-  const run: RunContext = {
-    business,
-    customer,
-    conversation: call,
-    ctx,
-    step: 0,
-    deps,
-    writes: noWrites(business.id, call.id),
-  };
-  let decision = stale(pending.state, business, now)
-    ? refreshOffers(pending.state)
-    : decideTurn(pending.state, { speech: sms.text, confidence: null }, ctx);
-  const say: string[] = [];
-  let appointmentId: string | null = null;
-  for (let rounds = 0; rounds < 4; rounds++) {
-    const outcome = decision.outcome;
-    if (outcome.type === "find-slots") {
-      decision = presentOffers(decision.state, await findOffers(decision, run), ctx, outcome.say);
-      continue;
-    }
-    if (outcome.type === "book") {
-      // Committed at once, with the call's record of it: the reply depends on whether it landed.
-      const appointment = addBooking(decision, run);
-      run.writes.conversation = {
-        outcome: "booked",
-        appointmentIds: [...new Set([...call.appointmentIds, appointment.id])],
-        updatedAt: now,
-      };
-      run.writes.turns.push({
-        key: turnKey(call.turnCount, "8-sms"),
-        at: now,
-        speaker: "system",
-        text: "Booking finished by SMS.",
-      });
-      const result = await deps.writer.commit(run.writes);
-      run.writes = noWrites(business.id, call.id);
-      if (result.outcome === "slot-taken") {
-        decision = slotLost(decision.state);
-        continue;
-      }
-      appointmentId = appointment.id;
-      deps.logger.info("booking.created", {
-        businessId: business.id,
-        callSid: call.id,
-        appointmentId,
-        channel: "sms",
-      });
-      decision = bookingConfirmed(decision.state, appointmentId, ctx);
-      // "Anything else?" is for a call; by text the booking is done.
-      if (decision.outcome.type === "listen") say.push(decision.outcome.say[0]);
-      break;
-    }
-    if (outcome.type === "leave-message" || outcome.type === "transfer-to-owner") {
-      const words = outcome.type === "leave-message" ? outcome.message : sms.text;
-      await queueOwnerMessage(
-        sms,
-        ownerMessageText({
-          reason: outcome.type === "leave-message" ? outcome.reason : "owner-unavailable",
-          message: words,
-          callerPhone: phone,
-          callerName: decision.state.draft.name,
-        }),
-        deps,
-      );
-      say.push(forwardedText(business));
-      break;
-    }
-    if (outcome.type === "listen" || outcome.type === "hang-up") {
-      say.push(...textFor(decision, business));
-      break;
-    }
-    // An emergency is caught before the dialogue runs; anything else goes to the owner.
-    say.push(forwardedText(business));
-    break;
-  }
-
-  const stillBooking = appointmentId === null && MID_BOOKING_STAGES.includes(decision.state.stage);
-  await deps.sms.setPending(
-    business.id,
-    phone,
-    stillBooking ? { ...pending, state: decision.state } : null,
-    now,
-  );
-  // Whatever else this text changed (new offers held for the customer). Holds only
-  // steer: if another caller held one of these times first, the offers stand unheld.
-  if (run.writes.holds || run.writes.outbox.length > 0) {
-    const result = await deps.writer.commit(run.writes);
-    if (result.outcome !== "committed")
-      await deps.writer.commit({ ...run.writes, holds: undefined });
-  }
-  return {
-    reply: say.join(" "),
-    outcome: appointmentId ? "booked-by-sms" : stillBooking ? "booking-continued" : "booking-left",
-  };
-}
-
-/** Offers made on the call that are no longer bookable (past, or inside the lead time). */
-function stale(state: DialogueState, business: Business, now: Date): boolean {
-  const earliest = now.getTime() + business.booking.minLeadMinutes * 60_000;
-  const starts = [
-    ...state.offers.map((o) => o.start),
-    ...(state.chosen ? [state.chosen.start] : []),
-  ];
-  return starts.some((s) => new Date(s).getTime() < earliest);
-}
-
-function refreshOffers(state: DialogueState): TurnDecision {
-  return {
-    state: { ...state, stage: "choosing-slot", offers: [], chosen: undefined },
-    outcome: { type: "find-slots", say: ["Sorry, the times I offered have gone now."] },
-    intent: null,
-    emergency: null,
-  };
-}
-
-/** The dialogue's words, with the times on offer numbered for a text. */
-function textFor(decision: TurnDecision, business: Business): string[] {
-  const outcome = decision.outcome;
-  if (outcome.type !== "listen" && outcome.type !== "hang-up") return [];
-  if (decision.state.stage === "choosing-slot" && decision.state.offers.length > 0) {
-    // Keep any preface ("that time has just been taken"), then the numbered list.
-    const preface = outcome.say.slice(0, -1);
-    const offers = nextStepText(business, decision.state);
-    return [...preface, offers.charAt(0).toUpperCase() + offers.slice(1)];
-  }
-  return outcome.say;
-}
-
-async function forwardToOwner(
+/** The owner's copy of a text we pass on, with the visit it is probably about. */
+async function forwardBody(
   sms: Inbound,
   customer: Customer | null,
   deps: InboundSmsDeps,
-  options: { optedOut?: boolean },
-): Promise<void> {
+  optedOut = false,
+): Promise<string> {
   const { business, phone, now } = sms;
   const appointment = await nextAppointment(business.id, phone, now, deps);
   const text =
     sms.message.numMedia > 0 && sms.text
       ? `${sms.text} (+${sms.message.numMedia} picture${sms.message.numMedia > 1 ? "s" : ""})`
       : sms.text;
-  await queueOwnerMessage(
-    sms,
-    ownerForwardText({
-      customerName: customer?.name || appointment?.customerName,
-      phone,
-      text,
-      appointment: appointment ?? undefined,
-      timeZone: business.timeZone,
-      optedOut: options.optedOut,
-    }),
-    deps,
-  );
+  return ownerForwardText({
+    customerName: customer?.name || appointment?.customerName,
+    phone,
+    text,
+    appointment: appointment ?? undefined,
+    timeZone: business.timeZone,
+    optedOut,
+  });
+}
+
+async function forwardToOwner(
+  sms: Inbound,
+  customer: Customer | null,
+  deps: InboundSmsDeps,
+): Promise<void> {
+  await queueOwnerMessage(sms, await forwardBody(sms, customer, deps, true), deps);
 }
 
 /** One owner message per inbound text, recorded on the customer's SMS conversation too. */

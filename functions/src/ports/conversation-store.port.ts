@@ -48,7 +48,8 @@ export interface CallConversation {
   /** The CallSid. */
   id: string;
   businessId: string;
-  channel: "call";
+  /** A call; or a customer's SMS conversation when a text carries a conversation on. */
+  channel: "call" | "sms";
   callerPhone: string | null;
   customerId?: string;
   /** The known customer as they were when the call began, so no turn reads them again. */

@@ -4,17 +4,19 @@ import type { Business } from "../../src/domain/business/business";
 import { defaultService, serviceById } from "../../src/domain/business/business";
 import type { Customer } from "../../src/domain/customers/customer";
 import {
+  greet,
+  MAX_FAILED_TURNS,
+  TurnContext,
+  TurnDecision,
+} from "../../src/domain/dialogue/conversation-engine";
+import {
   bookingConfirmed,
   decideTurn,
   emergencyUnanswered,
-  greet,
-  MAX_FAILED_TURNS,
   ownerUnavailable,
   presentOffers,
   slotLost,
-  TurnContext,
-  TurnDecision,
-} from "../../src/domain/dialogue/call-dialogue";
+} from "../support/engine-driver";
 import type { DialogueState } from "../../src/domain/dialogue/dialogue-state";
 import { NATIONAL_GAS_EMERGENCY_NUMBER } from "../../src/domain/emergency/emergency-rules";
 import { availableSlots, spreadOffers } from "../../src/domain/scheduling/availability";
@@ -417,7 +419,7 @@ describe("the call dialogue", () => {
       const call = new Call();
       call.say(ONE_BREATH);
       call.say("the second one");
-      const lost = slotLost(call.state);
+      const lost = slotLost(call.state, call.ctx);
       assert.equal(lost.outcome.type, "find-slots");
       assert.deepEqual(lost.outcome.type === "find-slots" && lost.outcome.say, [
         "I'm sorry, that time has just been taken.",
@@ -428,7 +430,7 @@ describe("the call dialogue", () => {
   });
 
   describe("when the caller wants to move, cancel or ask something", () => {
-    it("looks up a known caller's bookings to move one (change-booking.dialogue.test.ts)", () => {
+    it("looks up a known caller's bookings to move one (change-booking.dialogue.test.ts, through the same engine)", () => {
       const call = new Call({ customer: aCustomer() });
       const d = decideTurn(
         call.state,

@@ -3,22 +3,21 @@ import { defaultService, serviceById } from "../../src/domain/business/business"
 import type { Customer } from "../../src/domain/customers/customer";
 import { namesMatch, postcodeKey } from "../../src/domain/customers/customer-identity";
 import {
-  decideTurn,
   greet,
   MAX_FAILED_TURNS,
-  presentOffers,
   TurnContext,
   TurnDecision,
-} from "../../src/domain/dialogue/call-dialogue";
+} from "../../src/domain/dialogue/conversation-engine";
+import { PHONE_CANCEL_REASON } from "../../src/app/handle-call";
 import {
-  asNewTimeChoice,
   bookingCancelled,
   bookingGone,
   bookingMoved,
+  decideTurn,
   moveSlotLost,
-  PHONE_CANCEL_REASON,
+  presentOffers,
   upcomingFound,
-} from "../../src/domain/dialogue/change-booking.dialogue";
+} from "../support/engine-driver";
 import type { DialogueState } from "../../src/domain/dialogue/dialogue-state";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
 import { availableSlots, spreadOffers } from "../../src/domain/scheduling/availability";
@@ -100,8 +99,8 @@ class Call {
       if (outcome.type === "find-upcoming") {
         this.lookups.push(outcome.lookup.by);
         d = upcomingFound(d.state, this.upcoming(outcome.lookup), this.ctx);
-      } else if (outcome.type === "find-new-times") {
-        d = asNewTimeChoice(presentOffers(d.state, this.freeSlots(d.state), this.ctx, outcome.say));
+      } else if (outcome.type === "find-slots") {
+        d = presentOffers(d.state, this.freeSlots(d.state), this.ctx, outcome.say);
       } else if (outcome.type === "cancel-appointment") {
         const found = this.diary.find((a) => a.id === outcome.appointmentId) ?? null;
         if (found) this.cancelled.push({ id: found.id, reason: PHONE_CANCEL_REASON });
@@ -112,7 +111,7 @@ class Call {
           d = bookingGone(d.state, this.ctx);
         } else if (this.takenBeforeMove.has(outcome.slot.start)) {
           this.takenBeforeMove.delete(outcome.slot.start);
-          d = moveSlotLost(d.state);
+          d = moveSlotLost(d.state, this.ctx);
         } else {
           this.moved.push({ id: found.id, start: outcome.slot.start });
           const start = new Date(outcome.slot.start);

@@ -1,14 +1,12 @@
 import { strict as assert } from "node:assert";
 import { defaultService, serviceById } from "../../src/domain/business/business";
+import { greet, TurnContext, TurnDecision } from "../../src/domain/dialogue/conversation-engine";
 import {
+  bookingCancelled,
   bookingConfirmed,
   decideTurn,
-  greet,
   presentOffers,
-  TurnContext,
-  TurnDecision,
-} from "../../src/domain/dialogue/call-dialogue";
-import { bookingCancelled } from "../../src/domain/dialogue/change-booking.dialogue";
+} from "../support/engine-driver";
 import type { DialogueState } from "../../src/domain/dialogue/dialogue-state";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
 import { availableSlots, spreadOffers } from "../../src/domain/scheduling/availability";

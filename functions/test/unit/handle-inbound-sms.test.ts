@@ -298,8 +298,8 @@ describe("a customer's text", () => {
         /we can move your boiler service on Thu 26 Nov at 9 am to 1\) .+, 2\) .+, 3\) .+\. Reply 1, 2 or 3/,
       );
       const pending = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
-      assert.equal(pending?.kind, "reschedule");
-      const offers = pending?.kind === "reschedule" ? pending.offers : [];
+      assert.equal(pending?.state.stage, "change-choosing-time");
+      const offers = pending?.state.offers ?? [];
       assert.equal(offers.length, 3);
 
       const moved = await text(world, "2");
@@ -322,7 +322,7 @@ describe("a customer's text", () => {
     it("never offers time busy in the owner's calendar or held by another caller", async () => {
       const offersIn = (w: SmsWorld) => {
         const p = w.sms.pending.get(`${w.business.id}/${TOM.phone}`);
-        return p?.kind === "reschedule" ? p.offers : [];
+        return p?.state.offers ?? [];
       };
       const plain = aWorld();
       plain.appointments.add(anAppointment());
@@ -372,7 +372,7 @@ describe("a customer's text", () => {
       const offer = await text(world, "can we do Friday instead");
       assert.match(offer.reply ?? "", /1\) Fri 27 Nov/);
       const pending = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
-      const offers = pending?.kind === "reschedule" ? pending.offers : [];
+      const offers = pending?.state.offers ?? [];
       assert.ok(offers.length > 0);
       for (const o of offers) assert.equal(new Date(o.start).getUTCDay(), 5, o.start);
     });
@@ -385,8 +385,7 @@ describe("a customer's text", () => {
       const again = await text(world, "none of those, sorry");
       assert.equal(again.outcome, "reschedule-offered");
       const second = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
-      const starts = (p: typeof first) =>
-        p?.kind === "reschedule" ? p.offers.map((o) => o.start) : [];
+      const starts = (p: typeof first) => (p?.state.offers ?? []).map((o) => o.start);
       assert.equal(starts(second).filter((s) => starts(first).includes(s)).length, 0);
     });
 
@@ -395,7 +394,7 @@ describe("a customer's text", () => {
       world.appointments.add(anAppointment());
       await text(world, "3");
       const pending = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
-      const taken = pending?.kind === "reschedule" ? pending.offers[0] : undefined;
+      const taken = pending?.state.offers[0];
       assert.ok(taken);
       world.appointments.add(
         anAppointment({

@@ -1,12 +1,12 @@
 import { strict as assert } from "node:assert";
 import { handleCallTurn, startCall } from "../../src/app/handle-call";
 import {
-  decideTurn,
   greet,
   MAX_UNCLEAR_SAFETY_ANSWERS,
   TurnContext,
   TurnDecision,
-} from "../../src/domain/dialogue/call-dialogue";
+} from "../../src/domain/dialogue/conversation-engine";
+import { decideTurn } from "../support/engine-driver";
 import type { DialogueState } from "../../src/domain/dialogue/dialogue-state";
 import type { CallInstruction } from "../../src/domain/dialogue/call-instruction";
 import { aBusiness, aCallWorld, CallWorld } from "../support/call-fixtures";

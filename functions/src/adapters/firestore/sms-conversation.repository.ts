@@ -77,24 +77,27 @@ export class FirestoreSmsConversationRepository implements SmsConversations {
   }
 }
 
-const offer = z.object({ start: z.string(), end: z.string() });
-
+/** The state itself is checked by the use case (readDialogueState), which can recover. */
 const pendingSchema = z
-  .discriminatedUnion("kind", [
+  .union([
     z.object({
-      kind: z.literal("booking"),
-      callSid: z.string().min(1),
-      // The dialogue state is the call's own, stored as the call stores it.
-      state: z.looseObject({ stage: z.string(), draft: z.object({}).loose() }),
+      conversationId: z.string().min(1),
+      state: z.unknown(),
       expiresAt: z.string(),
     }),
-    z.object({
-      kind: z.literal("reschedule"),
-      appointmentId: z.string().min(1),
-      offers: z.array(offer).min(1),
-      declinedStarts: z.array(z.string()).default([]),
-      expiresAt: z.string(),
-    }),
+    // Stored before conversations by text had their own id: a dropped call's booking.
+    z
+      .object({
+        kind: z.literal("booking"),
+        callSid: z.string().min(1),
+        state: z.unknown(),
+        expiresAt: z.string(),
+      })
+      .transform(({ callSid, state, expiresAt }) => ({
+        conversationId: callSid,
+        state,
+        expiresAt,
+      })),
   ])
   .nullable();
 

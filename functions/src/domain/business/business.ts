@@ -129,6 +129,11 @@ export const businessSchema = z.object({
     .string()
     .min(5)
     .default("Thanks for calling {business}. I'm the automated assistant."),
+  /**
+   * The business's own closing words, when set: said at the end of a call in place of
+   * "Thanks for calling {business}. Goodbye.", and texted in place of "See you then!".
+   */
+  signOff: z.string().trim().min(2).max(120).optional(),
   hours: z.record(z.enum(WEEKDAYS), z.array(openingPeriodSchema)),
   services: z.array(serviceSchema).min(1),
   booking: bookingPolicySchema,

@@ -5,7 +5,7 @@ import { nationalPhone, shortDate, shortTime } from "./notification-policy";
  * The owner's texts about the diary: who, their number, the job, when and
  * where, in one SMS where possible and never more than two. Plain ASCII, so
  * a stray curly quote never halves what fits. Emergency alerts are elsewhere
- * (dialogue/sms-texts.ts) and always go.
+ * (notifications/owner-texts.ts) and always go.
  */
 
 export interface AlertAppointment {

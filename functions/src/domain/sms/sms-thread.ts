@@ -1,4 +1,4 @@
-import type { DialogueState, OfferedSlot, Stage } from "../dialogue/dialogue-state";
+import type { DialogueState } from "../dialogue/dialogue-state";
 
 /**
  * One SMS conversation per customer number: every text in and out, and what
@@ -15,19 +15,17 @@ export interface SmsTurn {
   messageId?: string;
 }
 
-/** What the customer's next text is an answer to. */
-export type SmsPending =
-  /** A call dropped mid-booking: the next texts carry on the same dialogue. */
-  | { kind: "booking"; callSid: string; state: DialogueState; expiresAt: string }
-  /** We offered other times for an appointment; "1", "2", "3" picks one. */
-  | {
-      kind: "reschedule";
-      appointmentId: string;
-      offers: OfferedSlot[];
-      /** Offered earlier and not taken: their half-days are not offered again. */
-      declinedStarts: string[];
-      expiresAt: string;
-    };
+/**
+ * What the customer's next text carries on: the conversation engine's state,
+ * and the conversation it belongs to (a dropped call's CallSid, so a booking
+ * finished by text is that call's; or the customer's SMS conversation).
+ * Stored as plain JSON; the state is checked on read (readDialogueState).
+ */
+export interface SmsPending {
+  conversationId: string;
+  state: DialogueState;
+  expiresAt: string;
+}
 
 export interface SmsThread {
   businessId: string;
@@ -37,17 +35,13 @@ export interface SmsThread {
 
 /** How long a dropped call's booking can be finished by text. */
 export const DROPPED_CALL_FOLLOW_UP_HOURS = 72;
-/** How long times offered by text stay on offer. */
-export const RESCHEDULE_OFFER_HOURS = 24;
+/** How long a conversation by text (times on offer, a question asked) waits for the reply. */
+export const SMS_CONVERSATION_HOURS = 24;
 
-/** Stages of a call that had started a booking and not finished it. */
-export const MID_BOOKING_STAGES: readonly Stage[] = [
-  "collecting",
-  "confirming-address",
-  "choosing-slot",
-  "confirming-booking",
-  "amending",
-];
+/** The conversation id of a customer's texts: also who their offers are held for. */
+export function smsConversationId(phone: string): string {
+  return `sms-${phone}`;
+}
 
 export function isLive(pending: SmsPending | null, now: Date): pending is SmsPending {
   return pending !== null && new Date(pending.expiresAt).getTime() > now.getTime();

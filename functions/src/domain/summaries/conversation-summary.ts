@@ -1,5 +1,5 @@
 import type { DialogueState, DoneAction, MessageReason } from "../dialogue/dialogue-state";
-import { nationalFormat } from "../dialogue/sms-texts";
+import { nationalFormat } from "../dialogue/wording";
 
 /**
  * The deterministic summary of one conversation, written when it ends: who,

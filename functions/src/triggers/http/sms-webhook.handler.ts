@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { renderMessagingTwiml } from "../../adapters/twilio/messaging-twiml";
 import { handleInboundSms, InboundSmsDeps } from "../../app/handle-inbound-sms";
-import { trouble } from "../../domain/sms/sms-texts";
+import { texted } from "../../domain/dialogue/wording";
 import {
   checkTwilioRequest,
   HttpAnswer,
@@ -94,7 +94,7 @@ export async function handleSmsRequest(
       error: error instanceof Error ? error.message : String(error),
     });
     const business = await config.deps.businesses.findByPhoneNumber(body.To).catch(() => null);
-    return xml(renderMessagingTwiml(trouble(business)));
+    return xml(renderMessagingTwiml(texted.trouble(business)));
   }
 }
 

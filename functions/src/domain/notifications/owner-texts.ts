@@ -1,0 +1,116 @@
+import type { MessageReason } from "../dialogue/dialogue-state";
+import { shortWhen } from "../dialogue/wording";
+
+/**
+ * What the owner reads about a conversation: emergencies, messages, texts
+ * passed on. Kept short: one or two segments, with what the reader needs to
+ * act on. (What callers and customers hear and read is in dialogue/wording.ts.)
+ */
+
+export function emergencyAlertText(details: {
+  label: string;
+  callerPhone: string | null;
+  callerName?: string;
+  address?: string;
+  words: string;
+  /** How it reached us: a call is being transferred; a text needs a call back. */
+  channel?: "call" | "sms";
+}): string {
+  const who = [details.callerName, details.callerPhone ?? "withheld number"]
+    .filter(Boolean)
+    .join(" ");
+  const where = details.address ? ` at ${details.address}` : "";
+  const next =
+    details.channel === "sms" ? "By text: call them now." : "Transferring the call to you now.";
+  const said = details.channel === "sms" ? "Texted" : "Said";
+  return `EMERGENCY (${details.label}): ${who}${where}. ${said}: "${clip(details.words, 120)}". ${next}`;
+}
+
+export function emergencyUnansweredText(details: {
+  label: string;
+  callerPhone: string | null;
+  callbackPromise: string;
+}): string {
+  return (
+    `MISSED EMERGENCY (${details.label}): nobody accepted the transfer. ` +
+    `Call back ${details.callerPhone ?? "(number withheld)"} now: they were told you'd ring ${details.callbackPromise}.`
+  );
+}
+
+const REASON_TEXT: Record<MessageReason, string> = {
+  reschedule: "wants to move a booking",
+  cancel: "wants to cancel a booking",
+  question: "has a question",
+  "owner-unavailable": "asked for you",
+  misunderstood: "needs a call back",
+  callback: "asked you to call back",
+};
+
+export function ownerMessageText(details: {
+  reason: MessageReason;
+  message: string;
+  callerPhone: string | null;
+  callerName?: string;
+}): string {
+  const who = [details.callerName, details.callerPhone ?? "withheld number"]
+    .filter(Boolean)
+    .join(" ");
+  return `Message: ${who} ${REASON_TEXT[details.reason]}. Said: "${clip(details.message, 200)}"`;
+}
+
+interface VisitRef {
+  serviceName: string;
+  start: Date;
+}
+
+/** The owner's copy of a text we could not act on ourselves. */
+export function ownerForwardText(details: {
+  customerName?: string;
+  phone: string;
+  text: string;
+  appointment?: VisitRef;
+  timeZone: string;
+  optedOut?: boolean;
+}): string {
+  const who = [details.customerName, details.phone].filter(Boolean).join(" ");
+  const about = details.appointment
+    ? ` (visit ${shortWhen(details.appointment.start, details.timeZone)})`
+    : "";
+  const note = details.optedOut ? " They have opted out of texts: call them." : "";
+  return `Text from ${who}${about}: "${clip(details.text || "(picture, no text)", 300)}".${note}`;
+}
+
+/**
+ * A lone CANCEL is a carrier opt-out, so we may not text back; it may also
+ * mean "cancel my visit", which only the owner can check by calling.
+ */
+export function ownerCancelKeywordText(details: {
+  customerName?: string;
+  phone: string;
+  appointment: VisitRef;
+  timeZone: string;
+}): string {
+  const who = [details.customerName, details.phone].filter(Boolean).join(" ");
+  return (
+    `${who} texted CANCEL, which stops all texts to them. They may want to cancel their ` +
+    `${details.appointment.serviceName.toLowerCase()} on ${shortWhen(details.appointment.start, details.timeZone)}: ` +
+    `please call them. The visit is still booked.`
+  );
+}
+
+export function ownerRescheduleHelpText(details: {
+  customerName?: string;
+  phone: string;
+  appointment: VisitRef;
+  timeZone: string;
+}): string {
+  const who = [details.customerName, details.phone].filter(Boolean).join(" ");
+  return (
+    `${who} asked by text to move their ${details.appointment.serviceName.toLowerCase()} on ` +
+    `${shortWhen(details.appointment.start, details.timeZone)}, and no free time was found. Please call them.`
+  );
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
