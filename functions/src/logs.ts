@@ -163,3 +163,22 @@ export function logVoiceFallback(
 ): void {
   logger.error("voice.fallback", { ...fields });
 }
+
+/**
+ * A stored conversation (a call's state, or what a customer's texts carry on)
+ * did not pass its schema: the caller was helped afresh. The problem names
+ * the field, never its value.
+ */
+export function logConversationUnreadable(
+  logger: Logger,
+  ref: { businessId: string; conversationId: string; channel: "voice" | "sms"; problem: string },
+): void {
+  logger.error("conversation.state-unreadable", {
+    businessId: ref.businessId,
+    conversationId: ref.conversationId.startsWith("sms-+")
+      ? `sms-${maskPhone(ref.conversationId.slice(4))}`
+      : ref.conversationId,
+    channel: ref.channel,
+    problem: ref.problem,
+  });
+}

@@ -18,6 +18,7 @@ import {
 } from "./call-context";
 import { ChannelPolicy, converse, Reply } from "./converse";
 import { turnKey } from "./call-turns";
+import { logConversationUnreadable } from "../logs";
 
 export type { CallAnswer, CallDeps, RunContext } from "./call-context";
 export { CALENDAR_TIMEOUT_MS, findOffers } from "./call-offers";
@@ -109,9 +110,10 @@ export async function handleCallTurn(
   // A stored state that cannot be read: the caller is still helped, from the start.
   const stored = readDialogueState(conversation.state);
   if (!stored.ok) {
-    deps.logger.error("call.state-unreadable", {
+    logConversationUnreadable(deps.logger, {
       businessId: business.id,
-      callSid: conversation.id,
+      conversationId: conversation.id,
+      channel: "voice",
       problem: stored.problem,
     });
   }

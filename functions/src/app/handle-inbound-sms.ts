@@ -34,6 +34,7 @@ import { alertOwner, ownerAlertDelivery } from "./alert-owner";
 import type { CallDeps, RunContext } from "./call-context";
 import { turnKey } from "./call-turns";
 import { ChannelPolicy, converse, Settled } from "./converse";
+import { logConversationUnreadable } from "../logs";
 
 export interface InboundSmsDeps extends CallDeps {
   consent: SmsConsentStore;
@@ -195,9 +196,15 @@ async function converseByText(
   const stored = carried ? readDialogueState(carried.state) : null;
   if (stored && !stored.ok) {
     // Read afresh as a text of its own: the customer is still answered.
-    deps.logger.error("sms.state-unreadable", { businessId: business.id, problem: stored.problem });
+    logConversationUnreadable(deps.logger, {
+      businessId: business.id,
+      conversationId: carried?.conversationId ?? ownId,
+      channel: "sms",
+      problem: stored.problem,
+    });
   }
-  const state: DialogueState = stored?.ok === true ? stored.state : greet(ctx, "texting").state;
+  const carriedOn = stored?.ok === true;
+  const state: DialogueState = carriedOn ? stored.state : greet(ctx, "texting").state;
   const conversation: CallConversation = call ?? {
     id: ownId,
     businessId: business.id,
@@ -280,25 +287,36 @@ async function converseByText(
     });
   }
   const after = settled.decision.state;
-  const goesOn = settled.reply.kind === "listen" && MID_CONVERSATION_STAGES.includes(after.stage);
+  // A conversation by text stays open while it is in the middle of something, and a
+  // little after ("anything else?"), so a "no thanks" is not read as a reply to a reminder.
+  const finished = ["booked", "moved", "cancelled", "confirmed"].includes(
+    settled.reply.kind === "connect" ? "" : (settled.reply.moment ?? ""),
+  );
+  const goesOn =
+    settled.reply.kind === "listen" &&
+    !finished &&
+    (MID_CONVERSATION_STAGES.includes(after.stage) ||
+      (carriedOn && ["anything-else", "awaiting-request"].includes(after.stage)));
+  const expiresAt = !MID_CONVERSATION_STAGES.includes(after.stage)
+    ? new Date(now.getTime() + SMS_FOLLOW_ON_MINUTES * 60_000).toISOString()
+    : carried && call
+      ? // A dropped call's booking keeps its own, longer, time to be finished.
+        carried.expiresAt
+      : hoursFrom(now, SMS_CONVERSATION_HOURS);
   await deps.sms.setPending(
     business.id,
     phone,
-    goesOn
-      ? {
-          conversationId: conversation.id,
-          state: after,
-          // A dropped call's booking keeps its own, longer, time to be finished.
-          expiresAt: carried && call ? carried.expiresAt : hoursFrom(now, SMS_CONVERSATION_HOURS),
-        }
-      : null,
+    goesOn ? { conversationId: conversation.id, state: after, expiresAt } : null,
     now,
   );
   return {
     reply: textFor(settled, business),
-    outcome: outcomeOf(settled, carried !== null),
+    outcome: outcomeOf(settled, carriedOn),
   };
 }
+
+/** How long a finished conversation by text stays open for a last word ("no thanks"). */
+const SMS_FOLLOW_ON_MINUTES = 30;
 
 /** What a text conversation decides for itself while the engine's decisions are carried out. */
 function smsChannel(sms: Inbound, customer: Customer | null, deps: InboundSmsDeps): ChannelPolicy {

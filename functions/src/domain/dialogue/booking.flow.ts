@@ -129,8 +129,10 @@ export function handleDetail(
   return continueCollecting({ ...state, failedTurns: 0 }, ctx, intent);
 }
 
-/** The words before the first comma or digit, when they read as a name. */
+/** The words before the first comma or digit, when they read as a name (not a postcode's letters). */
 function nameBeforeDetails(speech: string): string | null {
+  if (/(^|\s)[a-z]{1,2}\d/i.test(speech.split(",")[0].trim().split(/\s+/)[0] ?? "")) return null;
+  if (/^[^,\d]*?\b[a-z]{1,2}\d/i.test(speech)) return null;
   const lead = speech
     .split(/[,\d]/)[0]
     .replace(/^(it's|it is|this is|i'm|i am|name's|my name's|my name is)\s+/i, "")

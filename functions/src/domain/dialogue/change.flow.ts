@@ -45,12 +45,11 @@ export function startChange(
       : undefined;
   if (preference) change.preference = preference;
   const base: DialogueState = { ...state, failedTurns: 0, change, offers: [], chosen: undefined };
-  const knownPhone = ctx.customer?.id ?? (ctx.channel === "sms" ? ctx.callerPhone : null);
-  if (knownPhone) {
-    // A known caller, or a text from the number itself: their own visits.
+  if (ctx.customer) {
+    // A known caller (or texter): their own visits.
     return decision(
       { ...base, stage: "change-picking" },
-      { type: "find-upcoming", lookup: { by: "caller-id", customerId: knownPhone } },
+      { type: "find-upcoming", lookup: { by: "caller-id", customerId: ctx.customer.id } },
       intent,
     );
   }

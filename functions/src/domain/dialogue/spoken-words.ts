@@ -10,6 +10,8 @@ export function looksLikeName(text: string): boolean {
   return (
     /^[\p{L}'’ .-]{2,60}$/u.test(text.trim()) &&
     words.length <= 4 &&
+    // "la la la" is a sound, not a name.
+    new Set(words).size === words.length &&
     !words.some((w) => NOT_NAME_WORDS.has(w))
   );
 }
