@@ -105,6 +105,8 @@ export interface BusinessView {
   ownerMobile: string;
   backupNumbers: string[];
   greeting: string;
+  /** The voice callers hear (see @shared/voices); absent in older documents: the default. */
+  voice?: string;
   hours: Record<string, OpeningPeriod[]>;
   services: ServiceView[];
   booking: {
@@ -124,7 +126,30 @@ export interface BusinessView {
     ownerAlerts: Record<string, boolean>;
     ownerQuietHours: { start: string; end: string } | null;
     customerNight: { start: string; end: string } | null;
+    /** When the owner's daily digest goes ("HH:mm"); null: none. Absent: the default, 18:00. */
+    digestTime?: string | null;
     reminders: Array<{ id: string; minutesBefore: number }>;
     templates: Record<string, string>;
   };
+  /** What callers may be told: fees, prices, areas, payment (business-profile.ts). */
+  profile?: ProfileView;
+}
+
+export interface PriceView {
+  serviceId?: string;
+  label: string;
+  from: number;
+  to?: number;
+  keywords: string[];
+}
+
+export interface ProfileView {
+  currency: string;
+  callOutFee?: number;
+  outOfHoursCallOutFee?: number;
+  prices: PriceView[];
+  areasCovered: string[];
+  paymentMethods: string[];
+  accreditations: string[];
+  notDone: string[];
 }

@@ -14,6 +14,7 @@ import {
   businessSchema,
   defaultService,
   serviceById,
+  serviceReferenceProblems,
   Service,
 } from "../domain/business/business";
 import { previewTemplate, TemplatePreview } from "../domain/notifications/notification-policy";
@@ -370,6 +371,10 @@ export async function updateSettings(
     );
   }
   const business = parsed.data;
+  const dangling = serviceReferenceProblems(business);
+  if (dangling.length > 0) {
+    throw new ActionRefused("invalid-argument", "some settings are not valid", dangling);
+  }
   const previews = previewTemplate(business);
   if (input.dryRun) return { saved: false, previews };
   await deps.settings.save(business);

@@ -229,8 +229,9 @@ describe("the dashboard's callable functions, against Firestore", function () {
     });
 
     it("lets exactly one of two jobs moved to the same start at once have it", async () => {
+      // Days apart whatever today is (a closed Sunday moves a seeded job to the Monday).
       const first = await book(a, MARGARET, 3, "10:30");
-      const second = await book(a, TOM, 4, "10:30");
+      const second = await book(a, TOM, 7, "10:30");
       const { options } = (await call(
         "moveOptions",
         { businessId: a.id, appointmentId: first.id },
@@ -435,6 +436,88 @@ describe("the dashboard's callable functions, against Firestore", function () {
       assert.equal(answer.saved, false);
       const reminder = answer.previews.find((p) => p.kind === "reminder");
       assert.match(reminder?.text ?? "", new RegExp(`^${a.name}: see you`));
+      assert.deepEqual(await auditOf(a), []);
+    });
+
+    it("saves the prices callers are told, the voice, a new service and the digest time, and the next call reads them", async () => {
+      const profile = {
+        ...a.profile,
+        callOutFee: 70,
+        prices: [{ label: "a radiator bleed", from: 40, to: 60, keywords: ["radiator"] }],
+        paymentMethods: ["card"],
+      };
+      const services = [
+        ...a.services,
+        { id: "gas-safety-check", name: "Gas safety check", durationMinutes: 45, keywords: [] },
+      ];
+      await call(
+        "updateSettings",
+        {
+          businessId: a.id,
+          settings: {
+            profile,
+            voice: "Polly.Brian",
+            services,
+            notifications: { ...a.notifications, digestTime: "07:30" },
+          },
+        },
+        ownerOf(a),
+      );
+      const next = await new FirestoreBusinessRepository(appFirestore()).findByPhoneNumber(
+        a.phoneNumber,
+      );
+      assert.equal(next?.profile.callOutFee, 70);
+      assert.deepEqual(
+        next?.profile.prices.map((p) => [p.label, p.from, p.to]),
+        [["a radiator bleed", 40, 60]],
+      );
+      assert.equal(next?.voice, "Polly.Brian");
+      assert.equal(next?.services.at(-1)?.name, "Gas safety check");
+      assert.equal(next?.notifications.digestTime, "07:30");
+      const [entry] = await auditOf(a);
+      assert.deepEqual(Object.keys(entry.after).sort(), [
+        "notifications",
+        "profile",
+        "services",
+        "voice",
+      ]);
+    });
+
+    it("refuses a voice it does not have, and removing a service that is still the default or priced", async () => {
+      const voice = await refusal(
+        "updateSettings",
+        { businessId: a.id, settings: { voice: "Polly.Nobody" } },
+        ownerOf(a),
+      );
+      assert.equal(voice.code, "invalid-argument");
+      assert.deepEqual(
+        voice.problems.map((p) => p.path),
+        ["voice"],
+      );
+      const withoutDefault = a.services.filter((s) => s.id !== a.booking.defaultServiceId);
+      assert.ok(withoutDefault.length > 0 && withoutDefault.length < a.services.length);
+      const removed = await refusal(
+        "updateSettings",
+        {
+          businessId: a.id,
+          settings: {
+            services: withoutDefault,
+            profile: {
+              ...a.profile,
+              prices: [{ serviceId: a.booking.defaultServiceId, label: "a visit", from: 50 }],
+            },
+          },
+        },
+        ownerOf(a),
+      );
+      assert.equal(removed.code, "invalid-argument");
+      assert.deepEqual(
+        removed.problems.map((p) => p.path),
+        ["booking.defaultServiceId", "profile.prices.0.serviceId"],
+      );
+      assert.match(removed.problems[1].message, /a visit/);
+      const stored_ = await new FirestoreBusinessRepository(appFirestore()).getById(a.id);
+      assert.equal(stored_?.services.length, a.services.length);
       assert.deepEqual(await auditOf(a), []);
     });
 

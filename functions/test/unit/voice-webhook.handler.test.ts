@@ -121,6 +121,21 @@ describe("the voice webhook", () => {
       );
     });
 
+    it("speaks in the voice the business chose, read afresh for each call", async () => {
+      const first = await handleVoiceRequest(
+        signedPost("/incoming", incoming(world)),
+        config(world),
+      );
+      assert.match(first.body, /<Say voice="Polly\.Amy" language="en-GB">Thanks for calling/);
+      world.businesses.add({ ...world.business, voice: "Polly.Brian" });
+      const next = await handleVoiceRequest(
+        signedPost("/incoming", { ...incoming(world), CallSid: "CA" + "b".repeat(32) }),
+        config(world),
+      );
+      assert.match(next.body, /<Say voice="Polly\.Brian" language="en-GB">Thanks for calling/);
+      assert.doesNotMatch(next.body, /Polly\.Amy/);
+    });
+
     it("answers the next turn at the URL the gather gave", async () => {
       await handleVoiceRequest(signedPost("/incoming", incoming(world)), config(world));
       const answer = await handleVoiceRequest(

@@ -75,5 +75,7 @@ export const EDITABLE_SETTINGS = [
   "booking",
   "emergency",
   "notifications",
+  "profile",
+  "voice",
 ] as const;
 export type EditableSetting = (typeof EDITABLE_SETTINGS)[number];

@@ -4,7 +4,8 @@ import { mayCall, type EditableSetting } from "@shared/access";
 import type { InputProblem, TemplatePreviewView } from "@shared/dashboard-contract";
 import { act, ActionError } from "../actions";
 import { calendarRequest, type CalendarStatus } from "../calendar";
-import type { BusinessView } from "../model";
+import type { BusinessView, PriceView, ProfileView, ServiceView } from "../model";
+import { VOICE_NAMES } from "@shared/voices";
 import { useCtx } from "../signed-in";
 
 /**
@@ -32,6 +33,7 @@ export function Settings(props: {
         owner && (
           <>
             <Greeting b={b} />
+            <Voice b={b} />
             <Hours b={b} />
             <Services b={b} />
             <Booking b={b} />
@@ -40,6 +42,7 @@ export function Settings(props: {
             <Alerts b={b} />
             <Ladder b={b} />
             <Profile b={b} />
+            <Prices b={b} />
             <Calendar status={props.calendar} />
           </>
         )
@@ -62,6 +65,8 @@ function Section<T>(props: {
   value: T;
   children: (draft: T, set: (next: T) => void, problems: InputProblem[]) => ComponentChildren;
   note?: string;
+  /** Turns the draft into what is sent (e.g. ids for new services). */
+  prepare?: (draft: T) => T;
 }) {
   const { app, claims, online } = useCtx();
   const [draft, setDraft] = useState<T>(props.value);
@@ -80,7 +85,7 @@ function Section<T>(props: {
     try {
       await act(app, "updateSettings", {
         businessId: claims.businessId,
-        settings: { [props.setting]: withoutEmpty(draft) },
+        settings: { [props.setting]: withoutEmpty(props.prepare ? props.prepare(draft) : draft) },
       });
       setDirty(false);
       setStatus("Saved. The next call uses it.");
@@ -159,6 +164,12 @@ const FIELD_WORDS: Record<string, string> = {
   callbackPromise: "Call-back promise",
   ownerMobile: "Mobile",
   backupNumbers: "Backup numbers",
+  defaultServiceId: "Jobs nobody can match are booked as",
+  digestTime: "Daily summary at",
+  customerNight: "No texts to customers",
+  callOutFee: "Call-out fee",
+  outOfHoursCallOutFee: "Out-of-hours call-out fee",
+  extraPhrases: "Extra emergency phrases",
 };
 
 function label(path: string): string {
@@ -167,10 +178,11 @@ function label(path: string): string {
       .split(".")
       .filter((p) => !/^\d+$/.test(p))
       .pop() ?? "";
-  if (FIELD_WORDS[last] && !path.startsWith("services.")) return FIELD_WORDS[last];
+  if (FIELD_WORDS[last] && !/^(services|profile\.prices)\./.test(path)) return FIELD_WORDS[last];
   return path
     .replace(/^hours\.(\d)/, (_, d: string) => `Hours, ${WEEKDAYS[Number(d) - 1]}`)
     .replace(/^services\.(\d+)/, (_, i: string) => `Service ${Number(i) + 1}`)
+    .replace(/^profile\.prices\.(\d+)/, (_, i: string) => `Price ${Number(i) + 1}`)
     .replace(/\./g, " › ");
 }
 
@@ -203,6 +215,65 @@ const num = (
     {...attrs}
   />
 );
+
+/** "a, b, c" <-> ["a", "b", "c"]: the lists the owner types (areas, keywords, payment methods). */
+const listText = (values: readonly string[] | undefined) => (values ?? []).join(", ");
+const parseList = (value: string) =>
+  value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/** A stable id for a new service, from its name: "Gas safety check" -> "gas-safety-check". */
+export function serviceId(name: string, taken: ReadonlySet<string>): string {
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "service";
+  let id = base;
+  for (let n = 2; taken.has(id); n += 1) id = `${base}-${n}`;
+  return id;
+}
+
+function withServiceIds(services: ServiceView[]): ServiceView[] {
+  const taken = new Set(services.map((s) => s.id).filter(Boolean));
+  return services.map((s) => {
+    if (s.id) return s;
+    const id = serviceId(s.name, taken);
+    taken.add(id);
+    return { ...s, id };
+  });
+}
+
+function Voice({ b }: { b: BusinessView }) {
+  return (
+    <Section
+      title="Voice"
+      setting="voice"
+      value={b.voice ?? "Polly.Amy"}
+      note="The voice callers hear, from the greeting on."
+    >
+      {(draft, set) => (
+        <fieldset class="choices">
+          <legend>Voice</legend>
+          {Object.entries(VOICE_NAMES).map(([id, name]) => (
+            <label class="check" key={id}>
+              <input
+                type="radio"
+                name="voice"
+                value={id}
+                checked={draft === id}
+                onChange={() => set(id)}
+              />
+              {name}
+            </label>
+          ))}
+        </fieldset>
+      )}
+    </Section>
+  );
+}
 
 function Greeting({ b }: { b: BusinessView }) {
   return (
@@ -305,22 +376,27 @@ function Hours({ b }: { b: BusinessView }) {
   );
 }
 
+const SHORT_DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
 function Services({ b }: { b: BusinessView }) {
   return (
     <Section
       title="Services"
       setting="services"
       value={b.services}
-      note="Minutes in steps of 15. Buffer is clean-up and travel after the job."
+      prepare={withServiceIds}
+      note="Minutes in steps of 15. Buffer is clean-up and travel after the job. Words callers use help the receptionist recognise the job."
     >
       {(draft, set) => (
         <div class="stack">
           {draft.map((s, i) => {
-            const change = (patch: Partial<typeof s>) =>
+            const change = (patch: Partial<ServiceView>) =>
               set(draft.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+            const days = s.allowedWeekdays ?? [1, 2, 3, 4, 5, 6, 7];
+            const title = s.name || `New service ${i + 1}`;
             return (
-              <fieldset class="service-row" key={s.id}>
-                <legend>{s.name}</legend>
+              <fieldset class="service-row" key={s.id || `new-${i}`}>
+                <legend>{title}</legend>
                 <Field label="Name">{text(s.name, (v) => change({ name: v }))}</Field>
                 <div class="grid-2">
                   <Field label="Minutes">
@@ -348,9 +424,46 @@ function Services({ b }: { b: BusinessView }) {
                     })}
                   </Field>
                 </div>
+                <Field label="Words callers use, comma-separated">
+                  {text(listText(s.keywords), (v) => change({ keywords: parseList(v) }))}
+                </Field>
+                <fieldset class="days">
+                  <legend>Days it can be booked</legend>
+                  {SHORT_DAYS.map((day, d) => (
+                    <label class="check" key={day}>
+                      <input
+                        type="checkbox"
+                        checked={days.includes(d + 1)}
+                        onChange={(e) => {
+                          const on = (e.target as HTMLInputElement).checked;
+                          const next = on
+                            ? [...days, d + 1].sort((x, y) => x - y)
+                            : days.filter((x) => x !== d + 1);
+                          change({ allowedWeekdays: next.length === 7 ? undefined : next });
+                        }}
+                      />
+                      {day}
+                    </label>
+                  ))}
+                </fieldset>
+                <button
+                  type="button"
+                  class="button plain danger-text"
+                  disabled={draft.length === 1}
+                  onClick={() => set(draft.filter((_, j) => j !== i))}
+                >
+                  Remove {title}
+                </button>
               </fieldset>
             );
           })}
+          <button
+            type="button"
+            class="button plain"
+            onClick={() => set([...draft, { id: "", name: "", durationMinutes: 60, keywords: [] }])}
+          >
+            Add a service
+          </button>
         </div>
       )}
     </Section>
@@ -378,6 +491,20 @@ function Booking({ b }: { b: BusinessView }) {
           </Field>
           <Field label="Most jobs a day" hint="Empty: no limit">
             {num(draft.maxJobsPerDay, (v) => set({ ...draft, maxJobsPerDay: v }))}
+          </Field>
+          <Field label="Jobs nobody can match are booked as">
+            <select
+              value={draft.defaultServiceId}
+              onChange={(e) =>
+                set({ ...draft, defaultServiceId: (e.target as HTMLSelectElement).value })
+              }
+            >
+              {b.services.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
           </Field>
           <Field label="No same-day bookings after" hint="HH:mm, empty: none">
             {text(
@@ -512,6 +639,12 @@ function Templates({ b }: { b: BusinessView }) {
                 }),
               )}
             </Field>
+            <Window
+              label="No texts to customers at night (reminders move to the morning)"
+              value={draft.customerNight}
+              fallback={{ start: "20:30", end: "08:00" }}
+              set={(w) => update({ ...draft, customerNight: w })}
+            />
             {Object.entries(draft.templates).map(([kind, template]) => {
               const preview = previews.find((p) => p.kind === kind);
               const problems = previewProblems.filter((p) => p.path.includes(`templates.${kind}`));
@@ -592,56 +725,71 @@ function Alerts({ b }: { b: BusinessView }) {
               Text me: {name}
             </label>
           ))}
+          <Window
+            label="Quiet hours (other alerts wait until they end)"
+            value={draft.ownerQuietHours}
+            fallback={{ start: "21:00", end: "07:00" }}
+            set={(w) => set({ ...draft, ownerQuietHours: w })}
+          />
           <label class="check">
             <input
               type="checkbox"
-              checked={draft.ownerQuietHours !== null}
+              checked={draft.digestTime !== null}
               onChange={(e) =>
                 set({
                   ...draft,
-                  ownerQuietHours: (e.target as HTMLInputElement).checked
-                    ? { start: "21:00", end: "07:00" }
-                    : null,
+                  digestTime: (e.target as HTMLInputElement).checked ? "18:00" : null,
                 })
               }
             />
-            Quiet hours (other alerts wait until they end)
+            A daily summary text of the calls that need me
           </label>
-          {draft.ownerQuietHours && (
-            <div class="grid-2">
-              <Field label="From">
-                {text(
-                  draft.ownerQuietHours.start,
-                  (v) =>
-                    set({
-                      ...draft,
-                      ownerQuietHours: {
-                        ...(draft.ownerQuietHours as { start: string; end: string }),
-                        start: v,
-                      },
-                    }),
-                  { type: "time" },
-                )}
-              </Field>
-              <Field label="Until">
-                {text(
-                  draft.ownerQuietHours.end,
-                  (v) =>
-                    set({
-                      ...draft,
-                      ownerQuietHours: {
-                        ...(draft.ownerQuietHours as { start: string; end: string }),
-                        end: v,
-                      },
-                    }),
-                  { type: "time" },
-                )}
-              </Field>
-            </div>
+          {draft.digestTime !== null && (
+            <Field label="Daily summary at">
+              {text(draft.digestTime ?? "18:00", (v) => set({ ...draft, digestTime: v }), {
+                type: "time",
+              })}
+            </Field>
           )}
         </div>
       )}
     </Section>
+  );
+}
+
+type DailyWindow = { start: string; end: string } | null;
+
+/** A daily span that can be switched off (null), like quiet hours. */
+function Window(props: {
+  label: string;
+  value: DailyWindow;
+  fallback: { start: string; end: string };
+  set: (w: DailyWindow) => void;
+}) {
+  const w = props.value;
+  return (
+    <>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={w !== null}
+          onChange={(e) =>
+            props.set((e.target as HTMLInputElement).checked ? props.fallback : null)
+          }
+        />
+        {props.label}
+      </label>
+      {w && (
+        <div class="grid-2">
+          <Field label="From">
+            {text(w.start, (v) => props.set({ ...w, start: v }), { type: "time" })}
+          </Field>
+          <Field label="Until">
+            {text(w.end, (v) => props.set({ ...w, end: v }), { type: "time" })}
+          </Field>
+        </div>
+      )}
+    </>
   );
 }
 
@@ -675,6 +823,14 @@ function Ladder({ b }: { b: BusinessView }) {
             <Field label="If nobody answers, we call back">
               {text(draft.callbackPromise, (v) => set({ ...draft, callbackPromise: v }))}
             </Field>
+            <Field
+              label="Extra emergency phrases, comma-separated"
+              hint="On top of the built-in rules (gas, flooding, no water...)"
+            >
+              {text(listText(draft.extraPhrases), (v) =>
+                set({ ...draft, extraPhrases: parseList(v) }),
+              )}
+            </Field>
           </div>
         )}
       </Section>
@@ -702,6 +858,136 @@ function Profile({ b }: { b: BusinessView }) {
         )}
       </Section>
     </>
+  );
+}
+
+const EMPTY_PROFILE: ProfileView = {
+  currency: "GBP",
+  prices: [],
+  areasCovered: [],
+  paymentMethods: [],
+  accreditations: [],
+  notDone: [],
+};
+const CURRENCY_SIGN: Record<string, string> = { GBP: "£", EUR: "€", USD: "$" };
+
+/** Fees, prices and the facts callers ask about: the receptionist answers from these alone. */
+function Prices({ b }: { b: BusinessView }) {
+  return (
+    <Section
+      title="Prices and what callers are told"
+      setting="profile"
+      value={b.profile ?? EMPTY_PROFILE}
+      note="The receptionist quotes these as written and nothing else; a question they don't answer becomes a message for you."
+    >
+      {(draft, set) => {
+        const sign = CURRENCY_SIGN[draft.currency] ?? "";
+        const setPrice = (i: number, patch: Partial<PriceView>) =>
+          set({
+            ...draft,
+            prices: draft.prices.map((p, j) => (j === i ? { ...p, ...patch } : p)),
+          });
+        const lists: Array<[keyof ProfileView, string, string]> = [
+          ["areasCovered", "Areas covered", "Bristol, Bath, Keynsham"],
+          ["paymentMethods", "Ways to pay", "card, cash, bank transfer"],
+          ["accreditations", "Accreditations", "Gas Safe registered"],
+          ["notDone", "Work we don't do", "electrical work, roofing"],
+        ];
+        return (
+          <div class="stack">
+            <div class="grid-2">
+              <Field label="Currency">
+                <select
+                  value={draft.currency}
+                  onChange={(e) =>
+                    set({ ...draft, currency: (e.target as HTMLSelectElement).value })
+                  }
+                >
+                  {Object.keys(CURRENCY_SIGN).map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field label={`Call-out fee (${sign})`} hint="Empty: not quoted">
+                {num(draft.callOutFee, (v) => set({ ...draft, callOutFee: v }), {
+                  min: 0,
+                  step: "any",
+                })}
+              </Field>
+              <Field label={`Out-of-hours call-out fee (${sign})`} hint="Empty: not quoted">
+                {num(
+                  draft.outOfHoursCallOutFee,
+                  (v) => set({ ...draft, outOfHoursCallOutFee: v }),
+                  { min: 0, step: "any" },
+                )}
+              </Field>
+            </div>
+            {draft.prices.map((p, i) => (
+              <fieldset class="service-row" key={i}>
+                <legend>{p.label || `Price ${i + 1}`}</legend>
+                <Field label="Said as" hint='Like "a dripping tap repair"'>
+                  {text(p.label, (v) => setPrice(i, { label: v }))}
+                </Field>
+                <div class="grid-2">
+                  <Field label={`From (${sign})`}>
+                    {num(p.from, (v) => setPrice(i, { from: v ?? 0 }), { min: 0, step: "any" })}
+                  </Field>
+                  <Field label={`To (${sign})`} hint="Empty: a single price">
+                    {num(p.to, (v) => setPrice(i, { to: v }), { min: 0, step: "any" })}
+                  </Field>
+                </div>
+                <Field label="For the service">
+                  <select
+                    value={p.serviceId ?? ""}
+                    onChange={(e) =>
+                      setPrice(i, { serviceId: (e.target as HTMLSelectElement).value || undefined })
+                    }
+                  >
+                    <option value="">None in particular</option>
+                    {b.services.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.name}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+                <Field label="Words callers use for it, comma-separated">
+                  {text(listText(p.keywords), (v) => setPrice(i, { keywords: parseList(v) }))}
+                </Field>
+                <button
+                  type="button"
+                  class="button plain danger-text"
+                  onClick={() => set({ ...draft, prices: draft.prices.filter((_, j) => j !== i) })}
+                >
+                  Remove {p.label || "price"}
+                </button>
+              </fieldset>
+            ))}
+            <button
+              type="button"
+              class="button plain"
+              onClick={() =>
+                set({
+                  ...draft,
+                  prices: [...draft.prices, { label: "", from: 0, keywords: [] }],
+                })
+              }
+            >
+              Add a price
+            </button>
+            {lists.map(([key, name, example]) => (
+              <Field key={key} label={`${name}, comma-separated`} hint={`Like "${example}"`}>
+                {text(listText(draft[key] as string[]), (v) =>
+                  set({ ...draft, [key]: parseList(v) }),
+                )}
+              </Field>
+            ))}
+          </div>
+        );
+      }}
+    </Section>
   );
 }
 

@@ -1,3 +1,4 @@
+import { type CallVoice, DEFAULT_CALL_VOICE } from "../../domain/business/business";
 import type { CallInstruction } from "../../domain/dialogue/call-instruction";
 
 /** Where each kind of Twilio callback goes; built from the configured public URL. */
@@ -13,9 +14,11 @@ export interface TwimlOptions {
   hints: readonly string[];
   /** The business's own number, shown to the person a call is transferred to. */
   callerIdForTransfers?: string;
+  /** The business's chosen voice (Business.voice); Polly.Amy when not given. */
+  voice?: CallVoice;
 }
 
-const VOICE = { voice: "Polly.Amy", language: "en-GB" } as const;
+const sayWith = (voice: CallVoice = DEFAULT_CALL_VOICE) => ({ voice, language: "en-GB" }) as const;
 
 /** Seconds of silence before Twilio gives up listening and posts an empty result. */
 const LISTEN_TIMEOUT_SECONDS = 6;
@@ -38,6 +41,7 @@ export function renderTwiml(
 ): string {
   const Response = VoiceResponse();
   const response = new Response();
+  const VOICE = sayWith(options.voice);
   switch (instruction.kind) {
     case "gather": {
       // actionOnEmptyResult: without it, silence skips our handler and the call falls through.
@@ -97,7 +101,7 @@ export function renderTwiml(
 export function renderApology(lines: readonly string[]): string {
   const Response = VoiceResponse();
   const response = new Response();
-  for (const line of lines) response.say(VOICE, line);
+  for (const line of lines) response.say(sayWith(), line);
   response.hangup();
   return response.toString();
 }

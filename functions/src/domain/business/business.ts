@@ -113,6 +113,14 @@ export const emergencyPolicySchema = z.object({
 });
 export type EmergencyPolicy = z.infer<typeof emergencyPolicySchema>;
 
+/**
+ * The voices callers may hear (Amazon Polly through Twilio's <Say>, British
+ * English). The settings screen names them in hosting/shared/src/voices.ts.
+ */
+export const CALL_VOICES = ["Polly.Amy", "Polly.Emma", "Polly.Brian"] as const;
+export type CallVoice = (typeof CALL_VOICES)[number];
+export const DEFAULT_CALL_VOICE: CallVoice = "Polly.Amy";
+
 export const businessSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
@@ -134,6 +142,8 @@ export const businessSchema = z.object({
    * "Thanks for calling {business}. Goodbye.", and texted in place of "See you then!".
    */
   signOff: z.string().trim().min(2).max(120).optional(),
+  /** The voice that says the greeting and everything after it. */
+  voice: z.enum(CALL_VOICES).default(DEFAULT_CALL_VOICE),
   hours: z.record(z.enum(WEEKDAYS), z.array(openingPeriodSchema)),
   services: z.array(serviceSchema).min(1),
   booking: bookingPolicySchema,
@@ -160,4 +170,37 @@ export function defaultService(business: Business): Service {
 
 export function greetingFor(business: Business): string {
   return business.greeting.replaceAll("{business}", business.name);
+}
+
+/**
+ * What the tenant schema cannot see field by field: service ids that differ,
+ * and a default service and prices that name services which exist. Checked
+ * when settings are changed, so a removed service cannot leave them dangling.
+ */
+export function serviceReferenceProblems(
+  business: Business,
+): Array<{ path: string; message: string }> {
+  const problems: Array<{ path: string; message: string }> = [];
+  const ids = new Set<string>();
+  business.services.forEach((s, i) => {
+    if (ids.has(s.id))
+      problems.push({ path: `services.${i}.id`, message: "two services share this id" });
+    ids.add(s.id);
+  });
+  if (!ids.has(business.booking.defaultServiceId)) {
+    problems.push({
+      path: "booking.defaultServiceId",
+      message:
+        "jobs nobody can match are booked as a service that is not in the list: pick another in Booking rules first",
+    });
+  }
+  business.profile.prices.forEach((p, i) => {
+    if (p.serviceId !== undefined && !ids.has(p.serviceId)) {
+      problems.push({
+        path: `profile.prices.${i}.serviceId`,
+        message: `the price "${p.label}" is for a service that is not in the list: change or remove that price first`,
+      });
+    }
+  });
+  return problems;
 }

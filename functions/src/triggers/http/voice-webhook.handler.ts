@@ -229,6 +229,7 @@ function renderAnswer(
     {
       hints: speechHintsFor(business),
       callerIdForTransfers: business.phoneNumber,
+      voice: business.voice,
     },
   );
 }
@@ -280,7 +281,7 @@ async function fallbackTwiml(
           ],
         },
         unusableUrls(),
-        { hints: [] },
+        { hints: [], voice: business.voice },
       );
     }
   }
