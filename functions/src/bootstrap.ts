@@ -67,6 +67,9 @@ export function dashboardDeps(): DashboardDeps {
     const dashboard = new FirestoreDashboardRepository(db);
     dashboardDependencies = {
       appointments: new FirestoreAppointmentRepository(db),
+      // Moves avoid the owner's calendar busy time and callers' holds, like offers on a call.
+      holds: new FirestoreHoldRepository(db),
+      calendarBusy: calendarRuntime().adapter,
       settings: dashboard,
       marks: dashboard,
       audit: dashboard,

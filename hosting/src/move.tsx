@@ -22,6 +22,7 @@ export function MoveSheet(props: { job: Appointment; onClose: () => void }) {
   const [options, setOptions] = useState<MoveOption[] | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [calendarChecked, setCalendarChecked] = useState(true);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     let live = true;
@@ -29,10 +30,11 @@ export function MoveSheet(props: { job: Appointment; onClose: () => void }) {
     setChosen(null);
     setProblem(null);
     act(app, "moveOptions", { businessId: claims.businessId, appointmentId: props.job.id, day })
-      .then(
-        (r) =>
-          live && setOptions(r.options.filter((o) => o.start !== props.job.start.toISOString())),
-      )
+      .then((r) => {
+        if (!live) return;
+        setOptions(r.options.filter((o) => o.start !== props.job.start.toISOString()));
+        setCalendarChecked(r.calendarChecked !== false);
+      })
       .catch(
         (e: unknown) =>
           live &&
@@ -111,6 +113,11 @@ export function MoveSheet(props: { job: Appointment; onClose: () => void }) {
           </div>
         )}
       </fieldset>
+      {!calendarChecked && options !== null && (
+        <p class="muted small" role="status">
+          Your Google Calendar couldn't be read just now: check these times against it.
+        </p>
+      )}
       {problem && (
         <p class="error" role="alert">
           {problem}

@@ -41,6 +41,11 @@ export interface FreeTimesRequest {
   heldBefore: Slot[];
   /** How many times others ringing at the same moment held this holder's offers first. */
   contention?: number;
+  /**
+   * Every free start in time order, unranked and held for nobody: the
+   * dashboard's slot picker, where the owner chooses among them all.
+   */
+  every?: boolean;
 }
 
 export interface FreeTimes {
@@ -52,6 +57,8 @@ export interface FreeTimes {
   holds?: HoldChange;
   /** Texts to queue with them: the owner told once a day that the calendar was out of reach. */
   outbox: NewOutboxMessage[];
+  /** Whether the owner's calendar busy time was subtracted ("ok"), or why not. */
+  calendar: CalendarBusy["status"] | "no-calendar";
 }
 
 export type FreeTimesDeps = Pick<CallDeps, "appointments" | "calendarBusy" | "holds" | "logger">;
@@ -68,7 +75,7 @@ export async function findFreeTimes(
   const { business, service, now } = request;
   const horizonEnd = new Date(now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
   const outbox: NewOutboxMessage[] = [];
-  const [appointments, calendar, holds] = await Promise.all([
+  const [appointments, { busy: calendar, status: calendarStatus }, holds] = await Promise.all([
     deps.appointments.listBooked(business.id, now, horizonEnd),
     calendarBusy(request, horizonEnd, deps, outbox),
     othersHolds(request, horizonEnd, deps),
@@ -81,24 +88,25 @@ export async function findFreeTimes(
       bufferMinutes: serviceById(business, a.serviceId)?.bufferMinutes ?? 0,
       area: areaOf(a.address),
     }));
-  const ranked = rankOffers(
-    availableSlots({
-      business,
-      service,
-      now,
-      busy: [...calendar, ...(holds ?? [])],
-      jobs,
-      area: areaOf(request.address),
-      exclude: [...request.declined, ...(request.lost ?? [])],
-    }),
-    {
-      count: business.booking.offerCount * (request.contention ? CONTENDED_POOL : 1),
-      timeZone: business.timeZone,
-      now,
-      avoid: request.declined,
-      preference: request.preference,
-    },
-  );
+  const free = availableSlots({
+    business,
+    service,
+    now,
+    busy: [...calendar, ...(holds ?? [])],
+    jobs,
+    area: areaOf(request.address),
+    exclude: [...request.declined, ...(request.lost ?? [])],
+  });
+  if (request.every) {
+    return { choice: { fit: "any", slots: [...free] }, outbox, calendar: calendarStatus };
+  }
+  const ranked = rankOffers(free, {
+    count: business.booking.offerCount * (request.contention ? CONTENDED_POOL : 1),
+    timeZone: business.timeZone,
+    now,
+    avoid: request.declined,
+    preference: request.preference,
+  });
   const offered = request.contention
     ? spreadAmongCallers(
         ranked.slots,
@@ -121,6 +129,7 @@ export async function findFreeTimes(
           },
         }),
     outbox,
+    calendar: calendarStatus,
   };
 }
 
@@ -170,9 +179,9 @@ async function calendarBusy(
   to: Date,
   deps: FreeTimesDeps,
   outbox: NewOutboxMessage[],
-): Promise<BusyPeriod[]> {
+): Promise<{ busy: BusyPeriod[]; status: FreeTimes["calendar"] }> {
   const { business, now } = request;
-  if (!deps.calendarBusy) return [];
+  if (!deps.calendarBusy) return { busy: [], status: "no-calendar" };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<CalendarBusy>((resolve) => {
     timer = setTimeout(
@@ -187,7 +196,7 @@ async function calendarBusy(
       reason: error instanceof Error ? error.message : String(error),
     }));
   const answer = await Promise.race([asked, timedOut]).finally(() => clearTimeout(timer));
-  if (answer.status === "ok") return answer.busy;
+  if (answer.status === "ok") return { busy: answer.busy, status: "ok" };
   if (answer.status === "unavailable") {
     deps.logger.warn("availability.calendar-fallback", {
       businessId: business.id,
@@ -196,7 +205,7 @@ async function calendarBusy(
     });
     outbox.push(calendarFallbackNote(business, now));
   }
-  return [];
+  return { busy: [], status: answer.status };
 }
 
 /**

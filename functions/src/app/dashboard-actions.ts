@@ -18,10 +18,12 @@ import {
   Service,
 } from "../domain/business/business";
 import { previewTemplate, TemplatePreview } from "../domain/notifications/notification-policy";
-import { areaOf } from "../domain/scheduling/area";
 import type { Appointment } from "../domain/scheduling/appointment";
-import { availableSlots, BookedJob, Slot } from "../domain/scheduling/availability";
+import type { Slot } from "../domain/scheduling/availability";
 import type { AppointmentStore } from "../ports/appointment-store.port";
+import type { CalendarBusySource } from "../ports/calendar-busy.port";
+import type { HoldStore } from "../ports/hold-store.port";
+import { findFreeTimes, FreeTimes, FreeTimesDeps } from "./call-offers";
 import type { Clock } from "../ports/clock.port";
 import type {
   AuditLog,
@@ -35,6 +37,9 @@ import type { InputProblem } from "../shared/dashboard-contract";
 
 export interface DashboardDeps {
   appointments: AppointmentStore;
+  /** The owner's Google Calendar busy time and callers' holds: moves avoid them like offers do. */
+  calendarBusy?: CalendarBusySource;
+  holds?: HoldStore;
   settings: SettingsStore;
   marks: DashboardMarks;
   audit: AuditLog;
@@ -151,66 +156,63 @@ function serviceOf(business: Business, appointment: Appointment): Service {
 }
 
 /**
- * The starts the booking rules allow for this appointment: opening hours,
- * closed dates, lead time, the service's limits, other jobs with their
- * buffers and travel, the daily job limit. The appointment never blocks
- * itself. `day` (the business's local date) narrows it to one day.
+ * The starts the booking rules allow for this appointment, from the one
+ * offers path calls and texts use (findFreeTimes): opening hours, closed
+ * dates, lead time, the service's limits, other jobs with their buffers and
+ * travel, the daily job limit, the owner's Google Calendar busy time and
+ * callers' live holds. The appointment never blocks itself. `day` (the
+ * business's local date) narrows it to one day.
  */
 export async function freeStartsFor(
   business: Business,
   appointment: Appointment,
   now: Date,
-  appointments: AppointmentStore,
+  deps: FreeTimesDeps,
   day?: string,
-): Promise<Slot[]> {
-  const service = serviceOf(business, appointment);
-  const horizonEnd = new Date(now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
-  const others = (await appointments.listBooked(business.id, now, horizonEnd)).filter(
-    (a) => a.id !== appointment.id,
+): Promise<{ slots: Slot[]; calendar: FreeTimes["calendar"] }> {
+  const found = await findFreeTimes(
+    {
+      business,
+      service: serviceOf(business, appointment),
+      now,
+      // Nobody holds times for the dashboard; every caller's hold is someone else's.
+      holder: `dashboard/${appointment.id}`,
+      declined: [],
+      heldBefore: [],
+      address: appointment.address,
+      movingAppointmentId: appointment.id,
+      every: true,
+    },
+    deps,
   );
-  const jobs: BookedJob[] = others.map((a) => ({
-    start: a.start,
-    end: a.end,
-    bufferMinutes: a.bufferMinutes ?? serviceById(business, a.serviceId)?.bufferMinutes ?? 0,
-    area: areaOf(a.address),
-  }));
-  const slots: Slot[] = [];
-  for (const slot of availableSlots({
-    business,
-    service,
-    now,
-    busy: [],
-    jobs,
-    area: areaOf(appointment.address),
-  })) {
-    const local = DateTime.fromJSDate(slot.start, { zone: business.timeZone }).toISODate();
-    if (day && local !== day) {
-      if (local && local > day) break;
-      continue;
-    }
-    slots.push(slot);
-  }
-  return slots;
+  const slots = day
+    ? found.choice.slots.filter(
+        (s) => DateTime.fromJSDate(s.start, { zone: business.timeZone }).toISODate() === day,
+      )
+    : found.choice.slots;
+  return { slots, calendar: found.calendar };
 }
 
 export async function moveOptions(
   actor: DashboardActor,
   input: { appointmentId: string; day?: string },
   deps: DashboardDeps,
-): Promise<{ options: Array<{ start: string; end: string }> }> {
+): Promise<{ options: Array<{ start: string; end: string }>; calendarChecked: boolean }> {
   const business = await loadBusiness(deps, actor.businessId);
   const appointment = await bookedAppointment(deps, business.id, input.appointmentId);
-  const slots = await freeStartsFor(
+  const { slots, calendar } = await freeStartsFor(
     business,
     appointment,
     deps.clock.now(),
-    deps.appointments,
+    deps,
     input.day,
   );
   // A day view needs every start; without a day, the first few days' worth is plenty.
   const limited = input.day ? slots : slots.slice(0, 60);
   return {
     options: limited.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() })),
+    calendarChecked:
+      calendar === "ok" || calendar === "not-connected" || calendar === "no-calendar",
   };
 }
 
@@ -224,7 +226,7 @@ export async function moveAppointment(
   const start = new Date(input.start);
   const now = deps.clock.now();
   const day = DateTime.fromJSDate(start, { zone: business.timeZone }).toISODate() ?? undefined;
-  const free = await freeStartsFor(business, appointment, now, deps.appointments, day);
+  const { slots: free } = await freeStartsFor(business, appointment, now, deps, day);
   const slot = free.find((s) => s.start.getTime() === start.getTime());
   if (!slot) {
     throw new ActionRefused(

@@ -22,6 +22,8 @@ export interface MoveOption {
 }
 export interface MoveOptionsResult {
   options: MoveOption[];
+  /** False when the owner's Google Calendar could not be read: the times may clash with it. */
+  calendarChecked: boolean;
 }
 
 export const moveAppointmentInput = z.object({

@@ -1,4 +1,4 @@
-import { CallableRequest, HttpsError, onCall } from "firebase-functions/v2/https";
+import { CallableOptions, CallableRequest, HttpsError, onCall } from "firebase-functions/v2/https";
 import type { z } from "zod";
 import { ActionRefused, authorize, DashboardDeps } from "../../app/dashboard-actions";
 import { dashboardDeps } from "../../bootstrap";
@@ -52,8 +52,9 @@ export function dashboardCallable<S extends z.ZodType<{ businessId: string }>, R
   action: DashboardAction,
   schema: S,
   run: Run<z.output<S>, R>,
+  options: Pick<CallableOptions, "secrets"> = {},
 ) {
-  return onCall({ ...FUNCTION_OPTIONS.dashboard }, (request) =>
+  return onCall({ ...FUNCTION_OPTIONS.dashboard, ...options }, (request) =>
     runDashboardAction(action, schema, run, request, dashboardDeps()),
   );
 }

@@ -1,5 +1,9 @@
 import { moveAppointment as run } from "../../app/dashboard-actions";
 import { moveAppointmentInput } from "../../shared/dashboard-contract";
+import { CALENDAR_SECRETS } from "../../calendar.bootstrap";
 import { dashboardCallable } from "./dashboard-callable";
 
-export const moveAppointment = dashboardCallable("moveAppointment", moveAppointmentInput, run);
+export const moveAppointment = dashboardCallable("moveAppointment", moveAppointmentInput, run, {
+  // The owner's Google Calendar busy time is read with the stored grant.
+  secrets: CALENDAR_SECRETS,
+});
