@@ -54,7 +54,13 @@ export interface LiveData {
   /** Conversation id -> its summary (written when a call ends). */
   summaries: Record<
     string,
-    { text?: string; ownerAction?: string; urgency?: Conversation["urgency"] }
+    {
+      text?: string;
+      ownerAction?: string;
+      urgency?: Conversation["urgency"];
+      needsOwner?: boolean;
+      outcome?: string;
+    }
   >;
   /** Conversation id -> handled. */
   handled: Record<string, boolean>;
@@ -304,6 +310,8 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
                         ? d.summary.ownerAction
                         : undefined,
                     urgency,
+                    needsOwner: typeof d.needsOwner === "boolean" ? d.needsOwner : undefined,
+                    outcome: typeof d.outcome === "string" ? d.outcome : undefined,
                   },
                 ];
               }),
@@ -363,7 +371,14 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
       conversations: data.conversations.map((c) => {
         const s = data.summaries[c.id];
         return s
-          ? { ...c, summary: s.text ?? c.summary, ownerAction: s.ownerAction, urgency: s.urgency }
+          ? {
+              ...c,
+              summary: s.text ?? c.summary,
+              ownerAction: s.ownerAction,
+              urgency: s.urgency,
+              needsOwner: s.needsOwner,
+              summaryOutcome: s.outcome,
+            }
           : c;
       }),
     }),

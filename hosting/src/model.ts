@@ -38,6 +38,9 @@ export interface Conversation {
   /** What the owner should do next, from the call's summary. */
   ownerAction?: string;
   urgency?: "emergency" | "high" | "normal";
+  /** From the call's summary, once written: whether the owner must act, and how it ended. */
+  needsOwner?: boolean;
+  summaryOutcome?: string;
   problem?: string;
   appointmentIds: string[];
   turns: Turn[];

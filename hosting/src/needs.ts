@@ -7,6 +7,9 @@ import type { Conversation } from "./model";
  * who hung up before booking, customers' texts, texts that failed, and a
  * calendar that needs reconnecting, and the receptionist itself degraded
  * (calendar unreachable, texts failing, the language model not answering).
+ * Once a call has ended, its summary's needs-owner flag (domain/summaries,
+ * the same rule as the daily digest) decides; before that, what the
+ * conversation shows so far.
  */
 export type NeedKind =
   "emergency" | "callback" | "lead" | "text" | "failed-text" | "calendar" | "degraded";
@@ -34,8 +37,15 @@ const ORDER: NeedKind[] = [
 
 export function conversationNeed(c: Conversation): NeedKind | null {
   // A text thread needs the owner when the customer had the last word.
-  if (c.channel === "sms") return c.lastTurn?.speaker === "customer" ? "text" : null;
-  if (c.emergency) return "emergency";
+  if (c.channel === "sms") {
+    return c.lastTurn?.speaker === "customer" || c.needsOwner ? "text" : null;
+  }
+  // An emergency stays until someone marks it handled, even one the owner took.
+  if (c.emergency || c.urgency === "emergency") return "emergency";
+  if (c.needsOwner !== undefined) {
+    if (!c.needsOwner) return null;
+    return c.summaryOutcome === "dropped" ? "lead" : "callback";
+  }
   if (c.outcome === "message-taken") return "callback";
   if (
     (c.outcome === "caller-hung-up" || c.outcome === "completed") &&

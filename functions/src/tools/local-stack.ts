@@ -19,7 +19,7 @@ import {
   firestoreRegistrationsOf,
   registerFirestoreTriggers,
 } from "./firestore-trigger-registration";
-import { seedDemoTenant, seedOwnerLogin, SeedSummary } from "./seed";
+import { seedDemoTenant, seedLogins, SeedSummary } from "./seed";
 import { findRepoRoot, parseEnvFile } from "./simulator/local-config";
 import { firestoreTriggersOf, TriggerRelay } from "./trigger-relay";
 
@@ -289,7 +289,7 @@ function startRelay(root: string, firestore: EmbeddedFirestore): TriggerRelay | 
 function banner(
   kind: FirestoreBackendKind,
   functions: string[],
-  owner: SeedSummary["owner"],
+  logins: Pick<SeedSummary, "owner" | "staff">,
   options: Options,
 ): string {
   const line = "─".repeat(72);
@@ -310,7 +310,10 @@ function banner(
     `   A message comes in   POST ${functionsBase}/sms/incoming`,
     "   Outgoing SMS         Firestore trigger on businesses/{id}/outbox (simulated: no Twilio account set)",
     "",
-    ` Owner login  ${owner.email} / ${owner.password}`,
+    ` Owner login  ${logins.owner.email} / ${logins.owner.password}`,
+    ...logins.staff.map(
+      (s) => ` Staff login  ${s.email} / ${s.password}   (jobs and calls; no settings)`,
+    ),
     "",
     " Try a call:",
     "   npm run call                                        talk to it (type what you would say)",
@@ -476,10 +479,10 @@ async function main(): Promise<void> {
         `Firestore triggers delivered by the emulator to the Functions emulator: ${registered.join(", ") || "none"}`,
       );
     }
-    // The owner login lives in the Auth emulator, restored or not; seeding it again is harmless.
-    const owner = await seedOwnerLogin(getAuth(adminApp()));
+    // The logins live in the Auth emulator, restored or not; seeding them again is harmless.
+    const logins = await seedLogins(getAuth(adminApp()));
 
-    console.log(banner(kind, functions, owner, options));
+    console.log(banner(kind, functions, logins, options));
     say(`up in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
   } catch (error) {
     console.error(

@@ -23,13 +23,17 @@ export const DEFAULT_SEED_FILE = path.join("emulator-data", "seed", "bristol-plu
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/);
 
+const loginSchema = z.object({
+  email: z.string().email(),
+  password: z.string().min(6),
+  displayName: z.string().min(1),
+});
+
 const seedFileSchema = z.object({
   business: businessSchema,
-  owner: z.object({
-    email: z.string().email(),
-    password: z.string().min(6),
-    displayName: z.string().min(1),
-  }),
+  owner: loginSchema,
+  /** Staff logins: they see the jobs and calls and act on them, but not settings, texts or the audit log. */
+  staff: z.array(loginSchema).default([]),
   customers: z.array(
     z.object({
       name: z.string().min(1),
@@ -57,9 +61,17 @@ export interface SeededAppointment {
   start: Date;
 }
 
+export interface SeededLogin {
+  email: string;
+  password: string;
+  uid: string;
+  createdInAuth: boolean;
+}
+
 export interface SeedSummary {
   businessId: string;
-  owner: { email: string; password: string; uid: string; createdInAuth: boolean };
+  owner: SeededLogin;
+  staff: SeededLogin[];
   customers: number;
   appointments: SeededAppointment[];
 }
@@ -84,6 +96,11 @@ export function readSeedFile(file: string): SeedFile {
 /** The owner's Auth uid: deterministic, so seeding twice finds the same user. */
 export function ownerUid(businessId: string): string {
   return `${businessId}-owner`;
+}
+
+/** The Auth uid of the seed file's n-th staff login (0-based), deterministic likewise. */
+export function staffUid(businessId: string, index: number): string {
+  return `${businessId}-staff-${index + 1}`;
 }
 
 /**
@@ -168,42 +185,68 @@ export async function seedDemoTenant(
     appointments.push({ id, outcome: result.outcome, start: start.toJSDate() });
   }
 
-  const uid = ownerUid(business.id);
-  await db.doc(`${paths.business(business.id)}/users/${uid}`).set({
-    email: seed.owner.email,
-    displayName: seed.owner.displayName,
-    role: "owner",
-    updatedAt: Timestamp.fromDate(now),
-  });
-  const owner = auth
-    ? await seedOwnerLogin(auth, options)
-    : { email: seed.owner.email, password: seed.owner.password, uid, createdInAuth: false };
+  for (const [uid, login, role] of loginsOf(seed)) {
+    await db.doc(`${paths.business(business.id)}/users/${uid}`).set({
+      email: login.email,
+      displayName: login.displayName,
+      role,
+      updatedAt: Timestamp.fromDate(now),
+    });
+  }
+  const logins = auth
+    ? await seedLogins(auth, options)
+    : {
+        owner: { ...notInAuth(seed.owner), uid: ownerUid(business.id) },
+        staff: seed.staff.map((s, i) => ({ ...notInAuth(s), uid: staffUid(business.id, i) })),
+      };
 
-  return { businessId: business.id, owner, customers: seed.customers.length, appointments };
+  return { businessId: business.id, ...logins, customers: seed.customers.length, appointments };
 }
 
-/** Creates or refreshes only the owner's login in Auth (Firestore data restored, say). */
-export async function seedOwnerLogin(
+function notInAuth(login: SeedFile["owner"]) {
+  return { email: login.email, password: login.password, createdInAuth: false };
+}
+
+/** Every login of the seed file with its uid and role, the owner first. */
+function loginsOf(seed: SeedFile): Array<[string, SeedFile["owner"], "owner" | "staff"]> {
+  const id = seed.business.id;
+  return [
+    [ownerUid(id), seed.owner, "owner"],
+    ...seed.staff.map((s, i): [string, SeedFile["owner"], "staff"] => [
+      staffUid(id, i),
+      s,
+      "staff",
+    ]),
+  ];
+}
+
+/** Creates or refreshes only the logins in Auth, owner and staff (Firestore data restored, say). */
+export async function seedLogins(
   auth: Auth,
   options: Pick<SeedOptions, "file"> = {},
-): Promise<SeedSummary["owner"]> {
+): Promise<Pick<SeedSummary, "owner" | "staff">> {
   const seed = readSeedFile(options.file ?? defaultSeedFilePath());
-  const uid = ownerUid(seed.business.id);
-  const createdInAuth = await upsertOwnerLogin(auth, uid, seed.business.id, seed.owner);
-  return { email: seed.owner.email, password: seed.owner.password, uid, createdInAuth };
+  const seeded: SeededLogin[] = [];
+  for (const [uid, login, role] of loginsOf(seed)) {
+    const createdInAuth = await upsertLogin(auth, uid, seed.business.id, login, role);
+    seeded.push({ email: login.email, password: login.password, uid, createdInAuth });
+  }
+  const [owner, ...staff] = seeded;
+  return { owner, staff };
 }
 
-/** Creates or refreshes the owner's email/password login; true when it was created. */
-async function upsertOwnerLogin(
+/** Creates or refreshes one email/password login and its claims; true when it was created. */
+async function upsertLogin(
   auth: Auth,
   uid: string,
   businessId: string,
-  owner: SeedFile["owner"],
+  login: SeedFile["owner"],
+  role: "owner" | "staff",
 ): Promise<boolean> {
   const profile = {
-    email: owner.email,
-    password: owner.password,
-    displayName: owner.displayName,
+    email: login.email,
+    password: login.password,
+    displayName: login.displayName,
     emailVerified: true,
   };
   let created = false;
@@ -215,7 +258,7 @@ async function upsertOwnerLogin(
     created = true;
   }
   // The dashboard API reads the tenant and role from the token, not from the client.
-  await auth.setCustomUserClaims(uid, { businessId, role: "owner" });
+  await auth.setCustomUserClaims(uid, { businessId, role });
   return created;
 }
 

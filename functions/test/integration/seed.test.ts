@@ -138,6 +138,17 @@ describe("seeding the demo tenant", () => {
       assert.equal(user.get("role"), "owner");
       assert.equal(summary.owner.createdInAuth, false, "no Auth handle was given");
     });
+
+    it("records the staff login as a staff user of the tenant", async () => {
+      const file = isolatedSeedFile();
+      const summary = await seedDemoTenant(db, undefined, { file, now: WEDNESDAY });
+      assert.equal(summary.staff.length, 1);
+      const [mia] = summary.staff;
+      assert.notEqual(mia.uid, summary.owner.uid);
+      const user = await db.doc(`${paths.business(summary.businessId)}/users/${mia.uid}`).get();
+      assert.equal(user.get("email"), "mia@bristolplumbing.example");
+      assert.equal(user.get("role"), "staff");
+    });
   });
 
   describe("when it runs twice", () => {
