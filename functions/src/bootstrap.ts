@@ -72,7 +72,6 @@ export function dashboardDeps(): DashboardDeps {
       calendarBusy: calendarRuntime().adapter,
       settings: dashboard,
       marks: dashboard,
-      audit: dashboard,
       clock: systemClock,
       logger: functionsLoggerAdapter,
     };

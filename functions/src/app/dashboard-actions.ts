@@ -26,7 +26,7 @@ import type { HoldStore } from "../ports/hold-store.port";
 import { findFreeTimes, FreeTimes, FreeTimesDeps } from "./call-offers";
 import type { Clock } from "../ports/clock.port";
 import type {
-  AuditLog,
+  AuditEntry,
   DashboardActor,
   DashboardMarks,
   SettingsStore,
@@ -42,7 +42,6 @@ export interface DashboardDeps {
   holds?: HoldStore;
   settings: SettingsStore;
   marks: DashboardMarks;
-  audit: AuditLog;
   clock: Clock;
   logger: Logger;
 }
@@ -117,24 +116,31 @@ async function bookedAppointment(
   return appointment;
 }
 
-async function audit(
+/** The audit entry of a change; the store commits it together with the change. */
+function auditEntry(
   deps: DashboardDeps,
   actor: DashboardActor,
   action: DashboardAction,
   target: string,
   before: unknown,
   after: unknown,
-): Promise<void> {
-  const at = deps.clock.now();
-  await deps.audit.record(actor.businessId, {
+): AuditEntry {
+  return {
     action,
     target,
     actor: { uid: actor.uid, role: actor.role },
-    at,
+    at: deps.clock.now(),
     before: plain(before),
     after: plain(after),
+  };
+}
+
+function logged(deps: DashboardDeps, actor: DashboardActor, entry: AuditEntry): void {
+  deps.logger.info("dashboard.action", {
+    businessId: actor.businessId,
+    action: entry.action,
+    target: entry.target,
   });
-  deps.logger.info("dashboard.action", { businessId: actor.businessId, action, target });
 }
 
 /** Dates as ISO strings, no undefined: what an audit document can hold. */
@@ -234,20 +240,7 @@ export async function moveAppointment(
       "that time is not free under the booking rules; pick one of the offered times",
     );
   }
-  // The store claims the new time's locks atomically, like any booking: a race loses cleanly.
-  const result = await deps.appointments.reschedule(
-    business.id,
-    appointment.id,
-    slot.start,
-    slot.end,
-    now,
-    dashboardReason(actor.role),
-  );
-  if (result.outcome === "not-found") throw new ActionRefused("not-found", "no such appointment");
-  if (result.outcome === "slot-taken") {
-    throw new ActionRefused("failed-precondition", "that time has just been taken");
-  }
-  await audit(
+  const entry = auditEntry(
     deps,
     actor,
     "moveAppointment",
@@ -255,6 +248,22 @@ export async function moveAppointment(
     { start: appointment.start, end: appointment.end },
     { start: slot.start, end: slot.end },
   );
+  // The store claims the new time's locks atomically, like any booking (a race loses
+  // cleanly), and stores the audit entry in the same transaction.
+  const result = await deps.appointments.reschedule(
+    business.id,
+    appointment.id,
+    slot.start,
+    slot.end,
+    now,
+    dashboardReason(actor.role),
+    entry,
+  );
+  if (result.outcome === "not-found") throw new ActionRefused("not-found", "no such appointment");
+  if (result.outcome === "slot-taken") {
+    throw new ActionRefused("failed-precondition", "that time has just been taken");
+  }
+  logged(deps, actor, entry);
   return {
     appointment: {
       id: appointment.id,
@@ -274,8 +283,7 @@ export async function cancelAppointment(
   // Cancelling twice is not an error, and records nothing new.
   if (appointment.status === "cancelled") return { cancelled: true };
   const reason = `${dashboardReason(actor.role)}: ${input.reason}`;
-  await deps.appointments.cancel(actor.businessId, appointment.id, reason, deps.clock.now());
-  await audit(
+  const entry = auditEntry(
     deps,
     actor,
     "cancelAppointment",
@@ -283,6 +291,9 @@ export async function cancelAppointment(
     { status: appointment.status },
     { status: "cancelled", reason: input.reason },
   );
+  // Stored with the cancellation, and only if this request is the one that cancels it.
+  await deps.appointments.cancel(actor.businessId, appointment.id, reason, entry.at, entry);
+  logged(deps, actor, entry);
   return { cancelled: true };
 }
 
@@ -297,8 +308,16 @@ export async function markJobDone(
   const after = input.done
     ? { appointmentId: input.appointmentId, doneAt: deps.clock.now(), doneBy: actor.uid }
     : null;
-  await deps.marks.setJob(actor.businessId, input.appointmentId, after);
-  await audit(deps, actor, "markJobDone", `jobs/${input.appointmentId}`, before, after);
+  const entry = auditEntry(
+    deps,
+    actor,
+    "markJobDone",
+    `jobs/${input.appointmentId}`,
+    before,
+    after,
+  );
+  await deps.marks.setJob(actor.businessId, input.appointmentId, after, entry);
+  logged(deps, actor, entry);
   return { done: input.done };
 }
 
@@ -313,8 +332,7 @@ export async function setConversationHandled(
   const before = await deps.marks.inbox(actor.businessId, input.conversationId);
   if ((before?.handled ?? false) === input.handled) return { handled: input.handled };
   const after = { handled: input.handled, by: actor.uid, at: deps.clock.now() };
-  await deps.marks.setInbox(actor.businessId, input.conversationId, after);
-  await audit(
+  const entry = auditEntry(
     deps,
     actor,
     "setConversationHandled",
@@ -322,6 +340,8 @@ export async function setConversationHandled(
     before,
     after,
   );
+  await deps.marks.setInbox(actor.businessId, input.conversationId, after, entry);
+  logged(deps, actor, entry);
   return { handled: input.handled };
 }
 
@@ -334,11 +354,12 @@ export async function acknowledgeAttention(
   if (!item) throw new ActionRefused("not-found", "no such item");
   if (item.acknowledgedAt) return { acknowledged: true };
   const at = deps.clock.now();
-  await deps.marks.acknowledgeAttention(actor.businessId, input.itemId, actor.uid, at);
-  await audit(deps, actor, "acknowledgeAttention", `attention/${input.itemId}`, item, {
+  const entry = auditEntry(deps, actor, "acknowledgeAttention", `attention/${input.itemId}`, item, {
     acknowledgedAt: at,
     acknowledgedBy: actor.uid,
   });
+  await deps.marks.acknowledgeAttention(actor.businessId, input.itemId, actor.uid, at, entry);
+  logged(deps, actor, entry);
   return { acknowledged: true };
 }
 
@@ -379,8 +400,9 @@ export async function updateSettings(
   }
   const previews = previewTemplate(business);
   if (input.dryRun) return { saved: false, previews };
-  await deps.settings.save(business);
   const pick = (b: Business) => Object.fromEntries(changed.map((key) => [key, b[key]]));
-  await audit(deps, actor, "updateSettings", "settings", pick(before), pick(business));
+  const entry = auditEntry(deps, actor, "updateSettings", "settings", pick(before), pick(business));
+  await deps.settings.save(business, entry);
+  logged(deps, actor, entry);
   return { saved: true, previews };
 }

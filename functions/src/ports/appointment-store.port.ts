@@ -1,4 +1,5 @@
 import type { Appointment } from "../domain/scheduling/appointment";
+import type { AuditEntry } from "./dashboard.port";
 
 export type BookingResult =
   | { outcome: "booked"; appointment: Appointment }
@@ -24,14 +25,21 @@ export interface AppointmentStore {
     customerId: string,
     from: Date,
   ): Promise<Appointment[]>;
-  /** Marks it cancelled and frees its time; cancelling twice is not an error. */
+  /**
+   * Marks it cancelled and frees its time; cancelling twice is not an error.
+   * `audit` (a dashboard change) is stored in the same commit, only when it cancels.
+   */
   cancel(
     businessId: string,
     appointmentId: string,
     reason: string,
     at: Date,
+    audit?: AuditEntry,
   ): Promise<Appointment | null>;
-  /** Claims the new time atomically, then moves the appointment and frees the old time. */
+  /**
+   * Claims the new time atomically, then moves the appointment and frees the
+   * old time; `audit` is stored in the same commit, only when it moves.
+   */
   reschedule(
     businessId: string,
     appointmentId: string,
@@ -39,6 +47,7 @@ export interface AppointmentStore {
     end: Date,
     at: Date,
     reason?: string,
+    audit?: AuditEntry,
   ): Promise<RescheduleResult>;
   /** Merges these fields (confirmation, calendar sync) without touching time or status. */
   annotate(

@@ -18,10 +18,6 @@ export interface AuditEntry {
   after: unknown;
 }
 
-export interface AuditLog {
-  record(businessId: string, entry: AuditEntry): Promise<void>;
-}
-
 /** A job the business marked done (businesses/{b}/jobs/{appointmentId}). */
 export interface JobRecord {
   appointmentId: string;
@@ -36,23 +32,42 @@ export interface InboxMark {
   at: Date;
 }
 
-/** Marks the dashboard keeps beside the product's own documents, never inside them. */
+/**
+ * Marks the dashboard keeps beside the product's own documents, never inside
+ * them. Every change is committed together with its audit entry: both or neither.
+ */
 export interface DashboardMarks {
   job(businessId: string, appointmentId: string): Promise<JobRecord | null>;
-  setJob(businessId: string, appointmentId: string, record: JobRecord | null): Promise<void>;
+  setJob(
+    businessId: string,
+    appointmentId: string,
+    record: JobRecord | null,
+    audit: AuditEntry,
+  ): Promise<void>;
   conversationExists(businessId: string, conversationId: string): Promise<boolean>;
   inbox(businessId: string, conversationId: string): Promise<InboxMark | null>;
-  setInbox(businessId: string, conversationId: string, mark: InboxMark): Promise<void>;
+  setInbox(
+    businessId: string,
+    conversationId: string,
+    mark: InboxMark,
+    audit: AuditEntry,
+  ): Promise<void>;
   /** The attention item's acknowledgement, or null when there is no such item. */
   attention(
     businessId: string,
     itemId: string,
   ): Promise<{ acknowledgedAt: Date | null; acknowledgedBy: string | null } | null>;
-  acknowledgeAttention(businessId: string, itemId: string, by: string, at: Date): Promise<void>;
+  acknowledgeAttention(
+    businessId: string,
+    itemId: string,
+    by: string,
+    at: Date,
+    audit: AuditEntry,
+  ): Promise<void>;
 }
 
-/** Reads a business afresh (no cache: the dashboard edits it) and saves it whole. */
+/** Reads a business afresh (no cache: the dashboard edits it) and saves it whole, with its audit entry. */
 export interface SettingsStore {
   load(businessId: string): Promise<Business | null>;
-  save(business: Business): Promise<void>;
+  save(business: Business, audit: AuditEntry): Promise<void>;
 }

@@ -25,9 +25,9 @@ const DASHBOARD = `http://127.0.0.1:${PORTS.hosting}/`;
 const BUSINESS = "bristol-plumbing";
 const ARTIFACTS = path.join(REPO_ROOT, "test-results", "dashboard");
 const AXE = require.resolve("axe-core/axe.min.js", { paths: [path.join(REPO_ROOT, "hosting")] });
-const OWNER = readSeedFile(
-  path.join(REPO_ROOT, "emulator-data", "seed", "bristol-plumbing.json"),
-).owner;
+const SEED = readSeedFile(path.join(REPO_ROOT, "emulator-data", "seed", "bristol-plumbing.json"));
+const OWNER = SEED.owner;
+const STAFF = SEED.staff[0];
 const OTHER = {
   email: "owner@other-plumbing.example",
   password: "other-demo-456",
@@ -220,6 +220,100 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     assert.equal(saved.get("booking.offerCount"), 3);
     const { stdout } = await callFromScript(["no thanks"], ["--from", "+447700900778"]);
     assert.match(stdout, /Hello, you're through to Bristol Plumbing\. How can we help today\?/);
+  });
+
+  it("changes the call-out fee and the voice, and the next caller hears both", async () => {
+    await page.goto(`${DASHBOARD}#/settings`);
+    await page.getByText("Prices and what callers are told", { exact: true }).click();
+    const prices = page.locator("details[open]", { hasText: "Prices and what callers are told" });
+    await prices.getByLabel(/^Call-out fee/).fill("72");
+    await prices.getByRole("button", { name: "Save" }).click();
+    await prices.getByText("Saved. The next call uses it.").waitFor({ timeout: 20_000 });
+    await axe("Settings, prices open");
+    await page.getByText("Voice", { exact: true }).first().click();
+    const voice = page.locator("details[open]", { hasText: "The voice callers hear" });
+    await voice.getByLabel(/^Brian/).check();
+    await voice.getByRole("button", { name: "Save" }).click();
+    await voice.getByText("Saved. The next call uses it.").waitFor({ timeout: 20_000 });
+    await shot("settings-prices");
+    const { stdout } = await callFromScript(
+      ["how much is your call out fee", "no thanks"],
+      ["--from", "+447700900779"],
+    );
+    assert.match(stdout, /call-out fee is £72/);
+    const saved = await stack.firestore().doc(paths.business(BUSINESS)).get();
+    assert.equal(saved.get("voice"), "Polly.Brian");
+  });
+
+  it("puts a caller's message first in Needs you, from the call's summary, and leaves a booked call out", async () => {
+    await page.goto(`${DASHBOARD}#/today`);
+    await page.getByRole("heading", { name: /Needs you/ }).waitFor();
+    const { code } = await callFromScript(
+      ["Can Dave call me back please", "It's about a quote for a new bathroom", "no thanks"],
+      ["--from", "+447700900781"],
+    );
+    assert.equal(code, 0);
+    const need = page.locator("li.need", { hasText: "they asked you to call" });
+    await need.first().waitFor({ timeout: 30_000 });
+    await shot("needs-you-summary");
+    // Jamal Reid's call booked a job: its summary says nothing to do.
+    assert.equal(await page.locator("li.need", { hasText: "Jamal Reid" }).count(), 0);
+    await need.first().getByRole("button", { name: "Handled" }).click();
+    await need.first().waitFor({ state: "detached", timeout: 20_000 });
+  });
+
+  it("signs staff in: jobs and calls to act on, settings and the texts log out of reach", async () => {
+    const staffContext = await browser.newContext({
+      viewport: { width: 360, height: 780 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const ownerPage = page;
+    page = await staffContext.newPage();
+    try {
+      await signIn(STAFF.email, STAFF.password);
+      await page.getByRole("heading", { name: "Today", level: 1 }).waitFor();
+      await page.locator("article.job").first().waitFor({ timeout: 20_000 });
+      const move = page.locator("article.job").first().getByRole("button", { name: /^Move/ });
+      assert.equal(await move.isDisabled(), false);
+      await page.goto(`${DASHBOARD}#/settings`);
+      await page.getByText("Only the owner can change settings.").waitFor();
+      assert.equal(await page.getByRole("button", { name: "Save" }).count(), 0);
+      await axe("Settings, as staff");
+      await shot("staff-settings");
+      const token = await idTokenOf(STAFF.email, STAFF.password);
+      const answers = await page.evaluate(
+        async ({ token, project, business }) => {
+          const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+          const fs = `http://127.0.0.1:8080/v1/projects/${project}/databases/(default)/documents/businesses/${business}`;
+          const out: Record<string, number> = {};
+          for (const p of ["/appointments", "/conversations", "/outbox", "/audit", "/users"]) {
+            out[`firestore${p}`] = (await fetch(fs + p, { headers })).status;
+          }
+          const r = await fetch(`http://127.0.0.1:5001/${project}/europe-west2/updateSettings`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({
+              data: { businessId: business, settings: { greeting: "Staff changed {business}" } },
+            }),
+          });
+          out.updateSettings = r.status;
+          return out;
+        },
+        { token, project: PROJECT_ID, business: BUSINESS },
+      );
+      assert.deepEqual(answers, {
+        "firestore/appointments": 200,
+        "firestore/conversations": 200,
+        "firestore/outbox": 403,
+        "firestore/audit": 403,
+        "firestore/users": 403,
+        updateSettings: 403,
+      });
+    } finally {
+      await staffContext.close();
+      page = ownerPage;
+    }
   });
 
   it("shows the insights and customers screens without accessibility problems", async () => {

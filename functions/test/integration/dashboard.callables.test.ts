@@ -3,6 +3,7 @@ import functionsTest from "firebase-functions-test";
 import { DateTime } from "luxon";
 import { FirestoreAppointmentRepository } from "../../src/adapters/firestore/appointment.repository";
 import { FirestoreBusinessRepository } from "../../src/adapters/firestore/business.repository";
+import { FirestoreDashboardRepository } from "../../src/adapters/firestore/dashboard.repository";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
 import type { Business } from "../../src/domain/business/business";
@@ -11,6 +12,7 @@ import {
   claimedSpanOf,
   lockGranulesFor,
 } from "../../src/domain/scheduling/appointment";
+import type { AuditEntry } from "../../src/ports/dashboard.port";
 import { ACTION_ROLES, DashboardAction } from "../../src/shared/access";
 import { seedAppointmentStart } from "../../src/tools/seed";
 import { acknowledgeAttention } from "../../src/triggers/callable/acknowledge-attention.callable";
@@ -534,6 +536,78 @@ describe("the dashboard's callable functions, against Firestore", function () {
         staffOf(a),
       );
       assert.equal(staff.code, "permission-denied");
+    });
+  });
+
+  describe("an audit entry and its change", () => {
+    /** An entry Firestore cannot store (a class instance): its write fails, so the commit does. */
+    const unstorable = (action: string): AuditEntry => ({
+      action,
+      target: "test",
+      actor: { uid: "dave", role: "owner" },
+      at: new Date(),
+      before: null,
+      after: new (class Unstorable {
+        x = 1;
+      })(),
+    });
+
+    it("a move whose entry cannot be stored does not happen: the job keeps its time and locks", async () => {
+      const job = await book(a, MARGARET, 3, "10:30");
+      const later = new Date(job.start.getTime() + 4 * 3_600_000);
+      await assert.rejects(
+        new FirestoreAppointmentRepository(appFirestore()).reschedule(
+          a.id,
+          job.id,
+          later,
+          new Date(later.getTime() + 3_600_000),
+          new Date(),
+          "test",
+          unstorable("moveAppointment"),
+        ),
+      );
+      assert.equal((await stored(a, job.id))?.start.toISOString(), job.start.toISOString());
+      assert.ok((await lockOwners(a, job)).every((owner) => owner === job.id));
+      assert.deepEqual(await auditOf(a), []);
+    });
+
+    it("a cancellation, a done mark, a handled mark and a settings change whose entry cannot be stored do not happen", async () => {
+      const job = await book(a, MARGARET, 3, "10:30");
+      const dashboard = new FirestoreDashboardRepository(appFirestore());
+      await appFirestore().doc(paths.conversation(a.id, "CA1")).set({ channel: "call" });
+      await assert.rejects(
+        new FirestoreAppointmentRepository(appFirestore()).cancel(
+          a.id,
+          job.id,
+          "test",
+          new Date(),
+          unstorable("cancelAppointment"),
+        ),
+      );
+      await assert.rejects(
+        dashboard.setJob(
+          a.id,
+          job.id,
+          { appointmentId: job.id, doneAt: new Date(), doneBy: "dave" },
+          unstorable("markJobDone"),
+        ),
+      );
+      await assert.rejects(
+        dashboard.setInbox(
+          a.id,
+          "CA1",
+          { handled: true, by: "dave", at: new Date() },
+          unstorable("setConversationHandled"),
+        ),
+      );
+      await assert.rejects(
+        dashboard.save({ ...a, greeting: "Never saved, {business}" }, unstorable("updateSettings")),
+      );
+      assert.equal((await stored(a, job.id))?.status, "booked");
+      assert.equal(await dashboard.job(a.id, job.id), null);
+      assert.equal(await dashboard.inbox(a.id, "CA1"), null);
+      assert.equal((await dashboard.load(a.id))?.greeting, a.greeting);
+      assert.deepEqual(await auditOf(a), []);
     });
   });
 

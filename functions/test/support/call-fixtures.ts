@@ -41,6 +41,7 @@ import type { CustomerDetails, CustomerStore } from "../../src/ports/customer-st
 import type { OutboxQueue } from "../../src/ports/outbox.port";
 import type { SlotHold } from "../../src/domain/scheduling/hold";
 import type { HoldStore } from "../../src/ports/hold-store.port";
+import type { AuditEntry } from "../../src/ports/dashboard.port";
 import { ManualClock, RecordingLogger } from "./in-memory-outbox.store";
 
 export { ManualClock, RecordingLogger };
@@ -200,6 +201,8 @@ export class InMemoryCustomerStore implements CustomerStore {
  */
 export class InMemoryAppointmentStore implements AppointmentStore {
   readonly appointments = new Map<string, Appointment>();
+  /** Audit entries stored with a cancellation or move, as the Firestore store commits them. */
+  readonly audits: AuditEntry[] = [];
   private readonly locks = new Map<string, string>();
   bookCalls = 0;
 
@@ -269,6 +272,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     appointmentId: string,
     reason: string,
     at: Date,
+    audit?: AuditEntry,
   ): Promise<Appointment | null> {
     const key = `${businessId}/${appointmentId}`;
     const current = this.appointments.get(key);
@@ -281,6 +285,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
         updatedAt: at,
       });
       this.releaseHeld(businessId, appointmentId, claimedGranules(current));
+      if (audit) this.audits.push(audit);
     }
     return structuredClone(current);
   }
@@ -292,6 +297,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     end: Date,
     at: Date,
     reason = "",
+    audit?: AuditEntry,
   ): Promise<RescheduleResult> {
     const current = this.appointments.get(`${businessId}/${appointmentId}`);
     if (!current || current.status === "cancelled") return { outcome: "not-found" };
@@ -311,6 +317,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
       rescheduleReason: reason || undefined,
       updatedAt: at,
     });
+    if (audit) this.audits.push(audit);
     return { outcome: "rescheduled", appointment: structuredClone(current) };
   }
 

@@ -8,12 +8,7 @@ import {
 } from "../../src/app/dashboard-actions";
 import type { Business } from "../../src/domain/business/business";
 import type { CalendarBusy, CalendarBusySource } from "../../src/ports/calendar-busy.port";
-import type {
-  AuditEntry,
-  AuditLog,
-  DashboardActor,
-  DashboardMarks,
-} from "../../src/ports/dashboard.port";
+import type { DashboardActor, DashboardMarks } from "../../src/ports/dashboard.port";
 import {
   aBusiness,
   anAppointment,
@@ -40,13 +35,6 @@ class FixedCalendar implements CalendarBusySource {
   }
 }
 
-class RecordingAudit implements AuditLog {
-  readonly entries: AuditEntry[] = [];
-  async record(_businessId: string, entry: AuditEntry): Promise<void> {
-    this.entries.push(entry);
-  }
-}
-
 /** The marks a move never touches: any use fails the test. */
 const noMarks = new Proxy({} as DashboardMarks, {
   get: (_t, name) => () => Promise.reject(new Error(`a move used marks.${String(name)}`)),
@@ -58,19 +46,17 @@ function world(calendar: CalendarBusy) {
   const job = anAppointment();
   appointments.add(job);
   const holds = new InMemoryHoldStore();
-  const audit = new RecordingAudit();
   const deps: DashboardDeps = {
     appointments,
     calendarBusy: new FixedCalendar(calendar),
     holds,
     settings: { load: async () => business, save: async () => undefined },
     marks: noMarks,
-    audit,
     clock: new ManualClock(NOW),
     logger: new RecordingLogger(),
   };
   const owner: DashboardActor = { uid: "dave", businessId: business.id, role: "owner" };
-  return { business, appointments, job, holds, audit, deps, owner };
+  return { business, appointments, job, holds, deps, owner };
 }
 
 const starts = (options: Array<{ start: string }>) =>
@@ -112,7 +98,7 @@ describe("moving a job from the dashboard", () => {
     );
     const stored = await w.appointments.get(w.business.id, w.job.id);
     assert.equal(stored?.start.toISOString(), w.job.start.toISOString());
-    assert.deepEqual(w.audit.entries, []);
+    assert.deepEqual(w.appointments.audits, []);
   });
 
   it("does not offer a time a caller is being offered right now", async () => {
@@ -146,7 +132,9 @@ describe("moving a job from the dashboard", () => {
       w.deps,
     );
     assert.equal(moved.appointment.start, at("13:15").toISOString());
-    assert.equal(w.audit.entries.length, 1);
-    assert.equal(w.audit.entries[0].action, "moveAppointment");
+    // The entry goes to the store with the move, to be committed with it.
+    assert.equal(w.appointments.audits.length, 1);
+    assert.equal(w.appointments.audits[0].action, "moveAppointment");
+    assert.deepEqual(w.appointments.audits[0].actor, { uid: "dave", role: "owner" });
   });
 });

@@ -11,6 +11,8 @@ import type {
   BookingResult,
   RescheduleResult,
 } from "../../ports/appointment-store.port";
+import type { AuditEntry } from "../../ports/dashboard.port";
+import { auditRef, auditToFirestore } from "./audit-entry";
 import { isAlreadyExists, optionalDate, toDate } from "./converters";
 import { lockFields, lockRefs } from "./slot-locks";
 import { paths } from "./paths";
@@ -86,6 +88,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
     appointmentId: string,
     reason: string,
     at: Date,
+    audit?: AuditEntry,
   ): Promise<Appointment | null> {
     const ref = this.db.doc(paths.appointment(businessId, appointmentId));
     return this.db.runTransaction(async (tx) => {
@@ -102,6 +105,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
         updatedAt: Timestamp.fromDate(at),
       });
       for (const lock of held) if (lock.get("appointmentId") === appointmentId) tx.delete(lock.ref);
+      if (audit) tx.create(auditRef(this.db, businessId), auditToFirestore(audit));
       return {
         ...current,
         status: "cancelled" as const,
@@ -124,6 +128,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
     end: Date,
     at: Date,
     reason = "",
+    audit?: AuditEntry,
   ): Promise<RescheduleResult> {
     const ref = this.db.doc(paths.appointment(businessId, appointmentId));
     const moving = this.db.runTransaction(async (tx): Promise<RescheduleResult> => {
@@ -159,6 +164,7 @@ export class FirestoreAppointmentRepository implements AppointmentStore {
       for (const lock of oldLocks) {
         if (byPath.get(lock.path)?.get("appointmentId") === appointmentId) tx.delete(lock);
       }
+      if (audit) tx.create(auditRef(this.db, businessId), auditToFirestore(audit));
       return {
         outcome: "rescheduled",
         appointment: {

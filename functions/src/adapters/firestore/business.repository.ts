@@ -1,4 +1,4 @@
-import type { Firestore } from "firebase-admin/firestore";
+import type { Firestore, WriteBatch } from "firebase-admin/firestore";
 import { Business, businessSchema } from "../../domain/business/business";
 import type { BusinessDirectory } from "../../ports/business-directory.port";
 import { paths } from "./paths";
@@ -50,10 +50,15 @@ export class FirestoreBusinessRepository implements BusinessDirectory {
   /** Writes a tenant and routes its phone number to it (seeding, admin tools). */
   async save(business: Business): Promise<void> {
     const batch = this.db.batch();
-    batch.set(this.db.doc(paths.business(business.id)), business);
-    batch.set(this.db.doc(paths.phoneRoute(business.phoneNumber)), { businessId: business.id });
+    this.addTo(batch, business);
     await batch.commit();
     this.cache.delete(business.id);
     this.routes.delete(business.phoneNumber);
+  }
+
+  /** The writes of save(), added to a batch that commits other writes with them. */
+  addTo(batch: WriteBatch, business: Business): void {
+    batch.set(this.db.doc(paths.business(business.id)), business);
+    batch.set(this.db.doc(paths.phoneRoute(business.phoneNumber)), { businessId: business.id });
   }
 }

@@ -3,12 +3,12 @@ import { Timestamp } from "firebase-admin/firestore";
 import type { Business } from "../../domain/business/business";
 import type {
   AuditEntry,
-  AuditLog,
   DashboardMarks,
   InboxMark,
   JobRecord,
   SettingsStore,
 } from "../../ports/dashboard.port";
+import { auditRef, auditToFirestore } from "./audit-entry";
 import { FirestoreBusinessRepository } from "./business.repository";
 import { optionalDate, toDate } from "./converters";
 import { paths } from "./paths";
@@ -17,9 +17,11 @@ import { paths } from "./paths";
  * The dashboard's own documents: jobs marked done, inbox marks, attention
  * acknowledgements and the audit log. Kept beside the call and booking
  * documents (never inside them), so a live call saving its conversation can
- * never undo an owner's "handled".
+ * never undo an owner's "handled". Each change is committed in one batch
+ * with its audit entry, so there is never a change without its entry or an
+ * entry for a change that did not happen.
  */
-export class FirestoreDashboardRepository implements DashboardMarks, AuditLog, SettingsStore {
+export class FirestoreDashboardRepository implements DashboardMarks, SettingsStore {
   constructor(private readonly db: Firestore) {}
 
   async job(businessId: string, appointmentId: string): Promise<JobRecord | null> {
@@ -32,17 +34,24 @@ export class FirestoreDashboardRepository implements DashboardMarks, AuditLog, S
     };
   }
 
-  async setJob(businessId: string, appointmentId: string, record: JobRecord | null) {
+  async setJob(
+    businessId: string,
+    appointmentId: string,
+    record: JobRecord | null,
+    audit: AuditEntry,
+  ) {
     const ref = this.db.doc(paths.job(businessId, appointmentId));
-    if (!record) {
-      await ref.delete();
-      return;
+    const batch = this.db.batch();
+    if (!record) batch.delete(ref);
+    else {
+      batch.set(ref, {
+        appointmentId,
+        doneAt: Timestamp.fromDate(record.doneAt),
+        doneBy: record.doneBy,
+      });
     }
-    await ref.set({
-      appointmentId,
-      doneAt: Timestamp.fromDate(record.doneAt),
-      doneBy: record.doneBy,
-    });
+    batch.create(auditRef(this.db, businessId), auditToFirestore(audit));
+    await batch.commit();
   }
 
   async conversationExists(businessId: string, conversationId: string): Promise<boolean> {
@@ -59,12 +68,20 @@ export class FirestoreDashboardRepository implements DashboardMarks, AuditLog, S
     };
   }
 
-  async setInbox(businessId: string, conversationId: string, mark: InboxMark): Promise<void> {
-    await this.db.doc(paths.inboxMark(businessId, conversationId)).set({
+  async setInbox(
+    businessId: string,
+    conversationId: string,
+    mark: InboxMark,
+    audit: AuditEntry,
+  ): Promise<void> {
+    const batch = this.db.batch();
+    batch.set(this.db.doc(paths.inboxMark(businessId, conversationId)), {
       handled: mark.handled,
       by: mark.by,
       at: Timestamp.fromDate(mark.at),
     });
+    batch.create(auditRef(this.db, businessId), auditToFirestore(audit));
+    await batch.commit();
   }
 
   async attention(businessId: string, itemId: string) {
@@ -77,22 +94,20 @@ export class FirestoreDashboardRepository implements DashboardMarks, AuditLog, S
     };
   }
 
-  async acknowledgeAttention(businessId: string, itemId: string, by: string, at: Date) {
-    await this.db.doc(paths.attentionItem(businessId, itemId)).update({
+  async acknowledgeAttention(
+    businessId: string,
+    itemId: string,
+    by: string,
+    at: Date,
+    audit: AuditEntry,
+  ) {
+    const batch = this.db.batch();
+    batch.update(this.db.doc(paths.attentionItem(businessId, itemId)), {
       acknowledgedAt: Timestamp.fromDate(at),
       acknowledgedBy: by,
     });
-  }
-
-  async record(businessId: string, entry: AuditEntry): Promise<void> {
-    await this.db.collection(paths.audit(businessId)).add({
-      action: entry.action,
-      target: entry.target,
-      actor: entry.actor,
-      at: Timestamp.fromDate(entry.at),
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-    });
+    batch.create(auditRef(this.db, businessId), auditToFirestore(audit));
+    await batch.commit();
   }
 
   async load(businessId: string): Promise<Business | null> {
@@ -100,7 +115,10 @@ export class FirestoreDashboardRepository implements DashboardMarks, AuditLog, S
     return new FirestoreBusinessRepository(this.db).getById(businessId);
   }
 
-  async save(business: Business): Promise<void> {
-    await new FirestoreBusinessRepository(this.db).save(business);
+  async save(business: Business, audit: AuditEntry): Promise<void> {
+    const batch = this.db.batch();
+    new FirestoreBusinessRepository(this.db).addTo(batch, business);
+    batch.create(auditRef(this.db, business.id), auditToFirestore(audit));
+    await batch.commit();
   }
 }
