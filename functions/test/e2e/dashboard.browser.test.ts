@@ -343,6 +343,48 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     await axe("Customer page");
   });
 
+  it("is installable, and every screen fits 360 px with touch targets of at least 44 px", async () => {
+    const manifestHref = await page.locator('link[rel="manifest"]').getAttribute("href");
+    assert.ok(manifestHref, "index.html links the manifest");
+    const manifest = (await (await fetch(new URL(manifestHref, DASHBOARD))).json()) as {
+      display: string;
+      icons: Array<{ src: string; sizes: string; purpose?: string }>;
+    };
+    assert.equal(manifest.display, "standalone");
+    for (const size of ["192x192", "512x512"]) {
+      const icon = manifest.icons.find((i) => i.sizes === size && !i.purpose);
+      assert.ok(icon, `an icon of ${size}`);
+      assert.equal((await fetch(new URL(icon.src, DASHBOARD))).status, 200);
+    }
+    const small: string[] = [];
+    for (const [route, open] of [
+      ["today", null],
+      ["calls", null],
+      ["schedule", null],
+      ["customers", null],
+      ["insights", null],
+      ["settings", "Services"],
+    ] as const) {
+      await page.goto(`${DASHBOARD}#/${route}`);
+      await page.locator("h1").first().waitFor();
+      await page.waitForTimeout(500);
+      if (open) await page.getByText(open, { exact: true }).first().click();
+      const width = (await page.evaluate("document.documentElement.scrollWidth")) as number;
+      assert.ok(width <= 360, `#/${route} is ${width} px wide at a 360 px viewport`);
+      // What a thumb hits: a checkbox or radio is hit through its whole label.
+      const found = (await page.evaluate(`[...document.querySelectorAll(
+          "button, a[href], select, input:not([type=checkbox]):not([type=radio]), textarea, summary, label.check")]
+        .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden")
+        .map((el) => { const r = el.getBoundingClientRect();
+          return { what: el.tagName.toLowerCase() + " " + (el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 30), w: r.width, h: r.height }; })
+        .filter((t) => t.w < 44 || t.h < 44)`)) as Array<{ what: string; w: number; h: number }>;
+      small.push(
+        ...found.map((t) => `#/${route}: ${t.what} (${Math.round(t.w)}x${Math.round(t.h)})`),
+      );
+    }
+    assert.deepEqual(small, []);
+  });
+
   it("opens read-only from the phone's cache when offline, and refuses changes visibly", async () => {
     await page.goto(`${DASHBOARD}#/today`);
     await page.locator("article.job").first().waitFor();

@@ -35,7 +35,13 @@ export function Insights() {
     if (!week) continue;
     week.calls += 1;
     if (c.emergency) week.emergencies += 1;
-    if (c.outcome === "caller-hung-up" && c.appointmentIds.length === 0) week.missed += 1;
+    // A missed lead: the call's summary says they hung up before booking and need a call back
+    // (before a summary exists: they hung up with nothing booked).
+    const missed =
+      c.needsOwner !== undefined
+        ? c.needsOwner && c.summaryOutcome === "dropped"
+        : c.outcome === "caller-hung-up" && c.appointmentIds.length === 0;
+    if (missed) week.missed += 1;
   }
   for (const a of data.appointments) {
     if (a.source === "seed" || a.source === "dashboard") continue;

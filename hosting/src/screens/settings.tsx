@@ -112,13 +112,16 @@ function Section<T>(props: {
           problems,
         )}
         {problems.length > 0 && (
-          <ul class="error" role="alert">
-            {problems.map((p, i) => (
-              <li key={i}>
-                {label(p.path)}: {p.message}
-              </li>
-            ))}
-          </ul>
+          // The alert role on a wrapper: on the list itself it would hide the list from readers.
+          <div role="alert">
+            <ul class="error">
+              {problems.map((p, i) => (
+                <li key={i}>
+                  {label(p.path)}: {p.message}
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
         <div class="row-actions">
           <button type="submit" class="button primary" disabled={busy || !dirty || !online}>
