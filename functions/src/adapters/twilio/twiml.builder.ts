@@ -117,6 +117,8 @@ export function renderVoicemailPrompt(
 ): string {
   const Response = VoiceResponse();
   const response = new Response();
+  // The fallback reads only two fields of the business, so it speaks in the default voice.
+  const VOICE = sayWith();
   for (const line of lines) response.say(VOICE, line);
   if (recordActionUrl) {
     response.record({
