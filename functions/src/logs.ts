@@ -35,7 +35,15 @@ export function logSmsSimulated(
 
 export function logSmsSent(
   logger: Logger,
-  ref: OutboxLogRef & { to: string; attempt: number; twilioSid: string; twilioStatus: string },
+  ref: OutboxLogRef & {
+    to: string;
+    attempt: number;
+    twilioSid: string;
+    twilioStatus: string;
+    purpose?: string;
+    /** Queued to accepted by Twilio. */
+    latencyMs?: number;
+  },
 ): void {
   logger.info("sms.sent", {
     businessId: ref.businessId,
@@ -44,6 +52,9 @@ export function logSmsSent(
     attempt: ref.attempt,
     twilioSid: ref.twilioSid,
     twilioStatus: ref.twilioStatus,
+    purpose: ref.purpose,
+    latencyMs: ref.latencyMs,
+    outcome: "sent",
   });
 }
 
@@ -182,3 +193,35 @@ export function logConversationUnreadable(
     problem: ref.problem,
   });
 }
+
+/**
+ * One voice webhook request, answered: the voice availability and per-turn
+ * latency SLOs are computed from these (docs/slos.md). No caller number, no speech.
+ */
+export function logVoiceTurn(
+  logger: Logger,
+  fields: {
+    businessId?: string;
+    callSid?: string;
+    /** "/incoming", "/turn", "/status", ... */
+    route: string;
+    status: number;
+    /** "answered", "fallback-timeout", "fallback-error", "refused", "malformed", "not-found". */
+    outcome: string;
+    latencyMs: number;
+  },
+): void {
+  const failed = fields.outcome.startsWith("fallback") || fields.status >= 500;
+  (failed ? logger.error : logger.info).call(logger, "voice.turn", { ...fields });
+}
+
+/** One inbound SMS webhook request, answered (docs/slos.md). No number, no text. */
+export function logSmsWebhook(
+  logger: Logger,
+  fields: { messageSid?: string; status: number; outcome: string; latencyMs: number },
+): void {
+  (fields.status >= 500 ? logger.error : logger.info).call(logger, "sms.webhook", { ...fields });
+}
+
+/** Every event name above and elsewhere, with its meaning (one list, checked against the code). */
+export { LOG_EVENTS, type LogEvent } from "./log-events";

@@ -65,6 +65,14 @@ export async function runCalendarSweep(deps: CalendarSweepDeps): Promise<SweepSu
   });
   const failures = syncFailures + pullFailures;
   if (failures > 0) deps.logger.error("calendar.sweep-failures", { failures });
+  // The calendar sync backlog: retries due now, and how long the oldest has waited (docs/slos.md).
+  deps.logger.info("calendar.sweep", {
+    retried: due.length,
+    pulled: businesses.length,
+    failures,
+    oldestDueMs: due.reduce((most, d) => Math.max(most, now.getTime() - d.dueAt.getTime()), 0),
+    outcome: failures > 0 ? "failures" : "ok",
+  });
   return { retried: due.length, pulled: businesses.length, failures };
 }
 

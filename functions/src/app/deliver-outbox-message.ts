@@ -256,6 +256,9 @@ async function recordSuccess(
     attempt,
     twilioSid: accepted.sid,
     twilioStatus: accepted.status,
+    purpose: message.purpose,
+    // From queued to accepted by Twilio: the emergency alert SLO's measure (docs/slos.md).
+    latencyMs: at.getTime() - message.createdAt.getTime(),
   };
   if (how.reconciled) logSmsReconciled(deps.logger, logged);
   else logSmsSent(deps.logger, logged);

@@ -68,8 +68,11 @@ export async function sendDueSms(deps: SendDueDeps): Promise<DueResult[]> {
     deps.logger.error("scheduled-sms.failed", { businessId, outboxId, error });
     return { item, result: { outcome: "failed", error } };
   });
+  // How late the most overdue text was when this run picked it up: reminder punctuality (docs/slos.md).
+  const latenessMs = due.reduce((most, d) => Math.max(most, now.getTime() - d.dueAt.getTime()), 0);
   deps.logger.info("scheduled-sms.run", {
     due: due.length,
+    latenessMs,
     queued: results.filter((r) => r.result.outcome === "queued").length,
     failed: results.filter((r) => r.result.outcome === "failed").length,
   });

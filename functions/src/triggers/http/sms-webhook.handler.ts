@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { logSmsWebhook } from "../../logs";
 import { renderMessagingTwiml } from "../../adapters/twilio/messaging-twiml";
 import { handleInboundSms, InboundSmsDeps } from "../../app/handle-inbound-sms";
 import { texted } from "../../domain/dialogue/wording";
@@ -56,6 +57,19 @@ export async function handleSmsRequest(
   req: SmsHttpRequest,
   config: SmsConfig,
 ): Promise<HttpAnswer> {
+  const started = Date.now();
+  const answer = await answerSmsRequest(req, config);
+  const sid = (req.body as { MessageSid?: unknown } | null)?.MessageSid;
+  logSmsWebhook(config.deps.logger, {
+    messageSid: answer.status === 403 || typeof sid !== "string" ? undefined : sid.slice(0, 40),
+    status: answer.status,
+    outcome: answer.status === 200 ? "answered" : answer.status === 400 ? "malformed" : "refused",
+    latencyMs: Date.now() - started,
+  });
+  return answer;
+}
+
+async function answerSmsRequest(req: SmsHttpRequest, config: SmsConfig): Promise<HttpAnswer> {
   const checked = checkTwilioRequest(req, { ...config, functionName: FUNCTION_NAME });
   if (!checked.ok) return checked.answer;
   const params = checked.params;
@@ -89,7 +103,7 @@ export async function handleSmsRequest(
     }
     return xml(renderMessagingTwiml(result.reply));
   } catch (error) {
-    logger.error("sms.failed", {
+    logger.error("sms.inbound-failed", {
       messageSid: body.MessageSid,
       error: error instanceof Error ? error.message : String(error),
     });

@@ -11,6 +11,7 @@ import {
   whisperToCallee,
 } from "../../app/handle-call";
 import { WebhookDeadline } from "../../app/webhook-deadline";
+import { logVoiceTurn } from "../../logs";
 import { speechHintsFor } from "../../domain/dialogue/speech-hints";
 import {
   checkTwilioRequest,
@@ -82,12 +83,47 @@ export async function handleVoiceRequest(
   req: VoiceHttpRequest,
   config: VoiceConfig,
 ): Promise<HttpAnswer> {
+  const started = Date.now();
+  const seen: TurnFacts = {};
+  const answer = await answerVoiceRequest(req, config, seen);
+  logVoiceTurn(config.deps.logger, {
+    businessId: seen.businessId,
+    callSid: seen.callSid,
+    route: req.path.split("?")[0],
+    status: answer.status,
+    outcome: seen.outcome ?? outcomeOf(answer.status),
+    latencyMs: Date.now() - started,
+  });
+  return answer;
+}
+
+/** What one request turned out to be, filled in as it is answered (for its log line). */
+interface TurnFacts {
+  businessId?: string;
+  callSid?: string;
+  outcome?: "fallback-timeout" | "fallback-error";
+}
+
+function outcomeOf(status: number): string {
+  if (status === 403 || status === 405) return "refused";
+  if (status === 400) return "malformed";
+  if (status === 404) return "not-found";
+  return "answered";
+}
+
+async function answerVoiceRequest(
+  req: VoiceHttpRequest,
+  config: VoiceConfig,
+  seen: TurnFacts,
+): Promise<HttpAnswer> {
   const checked = checkTwilioRequest(req, { ...config, functionName: FUNCTION_NAME });
   if (!checked.ok) return checked.answer;
   const params = checked.params;
   const base = config.publicBaseUrl.replace(/\/+$/, "");
   const [pathname, search = ""] = req.path.split("?");
   const query = Object.fromEntries(new URLSearchParams(search));
+  seen.callSid = params.CallSid;
+  seen.businessId = query.b;
 
   const deadlineMs = config.deadlineMs ?? DEFAULT_DEADLINE_MS;
   // The fallback's own lookup comes out of the deadline, not on top of it.
@@ -109,8 +145,10 @@ export async function handleVoiceRequest(
         route: pathname,
         callSid: params.CallSid,
       });
+      seen.outcome = "fallback-timeout";
       return xml(await fallbackTwiml(query.b, config, lookupMs));
     }
+    seen.businessId ??= answer.business?.id;
     return xml(renderAnswer(answer, params.CallSid, query, base));
   } catch (error) {
     if (error instanceof BadRequest) return plain(400, error.message);
@@ -119,6 +157,7 @@ export async function handleVoiceRequest(
       callSid: params.CallSid,
       error: error instanceof Error ? error.message : String(error),
     });
+    seen.outcome = "fallback-error";
     return xml(await fallbackTwiml(query.b, config, lookupMs));
   }
 }

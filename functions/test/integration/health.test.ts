@@ -1,0 +1,96 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { Timestamp } from "firebase-admin/firestore";
+import { appFirestore } from "../../src/adapters/firestore/firestore-client";
+import { paths } from "../../src/adapters/firestore/paths";
+import { formatHealth, readHealth } from "../../src/tools/health";
+import { createTestTenant } from "../support/firestore-tenant";
+import { TEST_PROJECT_ID } from "../support/root-hooks";
+
+const SCRIPT = path.resolve(__dirname, "..", "..", "src", "tools", "health.js");
+
+describe("npm run health, on the emulator's Firestore", function () {
+  this.timeout(30_000);
+  const now = new Date();
+  const ago = (ms: number) => Timestamp.fromMillis(now.getTime() - ms);
+
+  async function troubledTenant() {
+    const business = await createTestTenant();
+    const db = appFirestore();
+    const outbox = (id: string, fields: Record<string, unknown>) =>
+      db.doc(paths.outboxMessage(business.id, id)).set({ businessId: business.id, ...fields });
+    await outbox("sent", { status: "SUCCESS", createdAt: ago(60_000), updatedAt: ago(50_000) });
+    await outbox("failed", { status: "ERROR", createdAt: ago(3600_000), updatedAt: ago(3500_000) });
+    await outbox("old-failure", {
+      status: "ERROR",
+      createdAt: ago(3 * 86400_000),
+      updatedAt: ago(3 * 86400_000),
+    });
+    await outbox("stuck", {
+      status: "RETRY",
+      createdAt: ago(20 * 60_000),
+      updatedAt: ago(19 * 60_000),
+    });
+    await outbox("fresh", { status: "PENDING", createdAt: ago(5_000), updatedAt: ago(5_000) });
+    await db
+      .doc(paths.scheduledSmsItem(`${business.id}-late`))
+      .set({ businessId: business.id, status: "waiting", dueAt: ago(30 * 60_000) });
+    await db
+      .doc(paths.calendarSyncQueueItem(business.id, "apt-1"))
+      .set({ businessId: business.id, dueAt: ago(2 * 3600_000) });
+    await db.doc(paths.attentionItem(business.id, "degraded-texts-failing")).set({
+      kind: "receptionist-degraded",
+      degradation: "texts-failing",
+      acknowledgedAt: null,
+    });
+    return business;
+  }
+
+  it("reports each signal against its threshold, naming the runbook", async () => {
+    const business = await troubledTenant();
+    const [health] = await readHealth(appFirestore(), now, [business.id]);
+    assert.deepEqual(health.outbox, { ERROR: 2, PENDING: 1, RETRY: 1, SUCCESS: 1 });
+    assert.equal(health.failedLastDay, 1);
+    assert.equal(health.stuckTexts, 1);
+    assert.equal(health.overdueReminders, 1);
+    assert.ok(health.oldestReminderLateMs >= 30 * 60_000);
+    assert.equal(health.calendarBacklog, 1);
+    assert.deepEqual(health.degraded, ["texts-failing"]);
+    const text = formatHealth([health]);
+    assert.match(text, /^ATTENTION {2}test-tenant/);
+    assert.match(text, /1 text\(s\) stuck: docs\/runbooks\/stuck-outbox\.md/);
+    assert.match(text, /calendar retries waiting over an hour/);
+  });
+
+  it("exits 1 for a business in trouble and 0 for a healthy one", async () => {
+    const troubled = await troubledTenant();
+    const healthy = await createTestTenant();
+    const env = { ...process.env, GCLOUD_PROJECT: TEST_PROJECT_ID };
+    const bad = spawnSync(process.execPath, [SCRIPT, "--business", troubled.id], {
+      env,
+      encoding: "utf8",
+    });
+    assert.equal(bad.status, 1, bad.stderr);
+    assert.match(bad.stdout, /stuck texts {7}1/);
+    const good = spawnSync(process.execPath, [SCRIPT, "--business", healthy.id, "--json"], {
+      env,
+      encoding: "utf8",
+    });
+    assert.equal(good.status, 0, good.stderr);
+    const [report] = JSON.parse(good.stdout) as { problems: string[] }[];
+    assert.deepEqual(report.problems, []);
+  });
+
+  it("says the stack is not running when Firestore does not answer", () => {
+    const result = spawnSync(process.execPath, [SCRIPT], {
+      env: { ...process.env, FIRESTORE_EMULATOR_HOST: "127.0.0.1:1" },
+      encoding: "utf8",
+    });
+    assert.equal(result.status, 2);
+    assert.match(
+      result.stderr,
+      /cannot read Firestore at 127\.0\.0\.1:1 .*is the local stack running \(npm start\)\?/,
+    );
+  });
+});
