@@ -39,7 +39,7 @@ export const LOG_EVENTS = {
   "calendar.sync-retry": "An appointment's calendar write failed and is retried later.",
   "calendar.synced": "An appointment was written to Google Calendar.",
   "call.dialogue-did-not-settle": "The dialogue engine looped without reaching an answer.",
-  "call.emergency": "A caller's emergency was recognised; the owner alert is queued.",
+  "call.emergency": "An emergency was recognised on a call or a text; the owner alert is queued.",
   "call.emergency-not-saved": "An emergency call's state could not be saved.",
   "call.emergency-unanswered": "Nobody on the emergency ladder answered.",
   "call.lost-lead-alert-failed":
