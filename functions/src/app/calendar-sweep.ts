@@ -8,6 +8,7 @@ import type { CalendarConnections } from "../ports/calendar-sync.port";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
+import { pool } from "./worker-pool";
 import { pullCalendarChanges, type PullCalendarDeps } from "./pull-calendar-changes";
 import { type CalendarSyncDeps, syncAppointmentNow } from "./sync-appointment-to-calendar";
 
@@ -28,19 +29,10 @@ export interface SweepSummary {
   failures: number;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time, and counts the failures. */
+/** Runs `work` over `items` in the shared pool, and counts the failures. */
 async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) {
-  let next = 0;
-  let failures = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      const [outcome] = await Promise.allSettled([work(item)]);
-      if (outcome.status === "rejected") failures += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return failures;
+  const settled = await pool(items, limit, work);
+  return settled.filter((outcome) => outcome.status === "rejected").length;
 }
 
 export async function runCalendarSweep(deps: CalendarSweepDeps): Promise<SweepSummary> {

@@ -4,7 +4,7 @@ import type { Clock } from "../ports/clock.port";
 import type { DigestSource } from "../ports/daily-digest.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
-import { pool } from "./send-due-sms";
+import { pool } from "./worker-pool";
 
 export interface DailyDigestDeps {
   source: DigestSource;

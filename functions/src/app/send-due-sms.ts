@@ -1,4 +1,5 @@
 import type { Business } from "../domain/business/business";
+import { pool } from "./worker-pool";
 import { renderTemplate, templateValues } from "../domain/notifications/notification-policy";
 import type { ScheduledSms } from "../domain/notifications/scheduled-sms";
 import { deferPastWindow, placeReminder } from "../domain/notifications/send-windows";
@@ -184,22 +185,4 @@ async function defer(
 ): Promise<DueOutcome> {
   await deps.scheduled.defer(item.businessId, item.outboxId, until, now);
   return { outcome: "deferred", until };
-}
-
-/** Runs `work` over `items`, at most `limit` at a time, settling every one. */
-export async function pool<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      [results[index]] = await Promise.allSettled([work(items[index])]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }

@@ -215,7 +215,7 @@ const conversations = fc.record({
   takeAt: fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 3 }),
 });
 
-const RUNS = 250;
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 250);
 
 describe("the conversation engine, for any sequence of caller events", () => {
   it("never books a time that was not offered, or that someone else has taken", () => {

@@ -114,7 +114,7 @@ export function handleDetail(
         if (looksLikeName(speech)) draft.name = tidyName(speech);
         break;
       case "address":
-        if (/\d/.test(speech) || speech.split(/\s+/).length >= 3) {
+        if (looksLikeAddress(speech)) {
           draft.address = speech;
           state.addressConfirmed = true;
         }
@@ -127,6 +127,16 @@ export function handleDetail(
     return notUnderstood(state, ctx, spoken.didNotGet(), intent);
   }
   return continueCollecting({ ...state, failedTurns: 0 }, ctx, intent);
+}
+
+/** A bare answer to the address question: a house number or postcode, or a street. */
+function looksLikeAddress(speech: string): boolean {
+  return (
+    /\d/.test(speech) ||
+    /\b(road|street|st|lane|avenue|close|way|drive|place|crescent|terrace|court|gardens|hill|square|grove|park|row|walk|mews|cottage|farm|house|flat)\b/i.test(
+      speech,
+    )
+  );
 }
 
 /** The words before the first comma or digit, when they read as a name (not a postcode's letters). */
