@@ -16,6 +16,9 @@ import { FirestoreScheduledSmsRepository } from "./adapters/firestore/scheduled-
 import { calendarRuntime } from "./calendar.bootstrap";
 import type { DashboardDeps } from "./app/dashboard-actions";
 import { FirestoreDashboardRepository } from "./adapters/firestore/dashboard.repository";
+import { ClaudeLanguageModel } from "./adapters/llm/claude-language-model";
+import { degradationReporterOn } from "./degradation.bootstrap";
+import { anthropicApiKey, anthropicBaseUrl } from "./params";
 
 let callDependencies: CallDeps | undefined;
 
@@ -36,6 +39,12 @@ export function callDeps(): CallDeps {
       calendarBusy: calendarRuntime().adapter,
       scheduled: new FirestoreScheduledSmsRepository(db),
       smsConversations: new FirestoreSmsConversationRepository(db),
+      // Asked only on unclear or long turns; with no key set, never (the rules alone).
+      model: new ClaudeLanguageModel({
+        apiKey: () => anthropicApiKey.value(),
+        baseURL: anthropicBaseUrl.value(),
+      }),
+      degradation: degradationReporterOn(db),
     };
   }
   return callDependencies;

@@ -12,6 +12,8 @@ import type { CallWriter, CallWrites } from "../ports/call-writes.port";
 import type { CallConversation, ConversationStore } from "../ports/conversation-store.port";
 import type { CustomerStore } from "../ports/customer-store.port";
 import type { HoldStore } from "../ports/hold-store.port";
+import type { DegradationReporter } from "../ports/attention.port";
+import type { LanguageModel } from "../ports/language-model.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
 import type { SmsConversations } from "../ports/sms-conversation.port";
@@ -37,6 +39,10 @@ export interface CallDeps {
   smsConversations?: SmsConversations;
   /** Holds non-emergency owner alerts (messages, lost leads) until quiet hours end. */
   scheduled?: ScheduledSmsQueue;
+  /** A second reader of unclear or long turns; without it (or without a key) the rules alone. */
+  model?: LanguageModel;
+  /** Tells the owner when the model keeps failing. */
+  degradation?: DegradationReporter;
 }
 
 /** The answer of a webhook, and the business it belongs to (for URLs and speech hints). */

@@ -1,7 +1,8 @@
-import { step } from "../domain/dialogue/conversation-engine";
+import { readByRules, step } from "../domain/dialogue/conversation-engine";
 import type {
   ConversationEvent,
   Moment,
+  TurnContext,
   TurnDecision,
 } from "../domain/dialogue/conversation-engine";
 import { serviceFor } from "../domain/dialogue/conversation-engine";
@@ -13,7 +14,8 @@ import type { Appointment } from "../domain/scheduling/appointment";
 import type { CallWrites, CallWritesResult, HoldChange } from "../ports/call-writes.port";
 import type { CallConversation, Escalation } from "../ports/conversation-store.port";
 import { ownerAlertDelivery } from "./alert-owner";
-import type { RunContext } from "./call-context";
+import type { CallDeps, RunContext } from "./call-context";
+import { secondReading, wantsSecondReading } from "./second-reading";
 
 export type { ChannelPolicy } from "./call-context";
 import { findOffers, heldSpans } from "./call-offers";
@@ -31,6 +33,43 @@ import { findUpcomingVisits } from "./change-booking";
  * use case (converse() below); a booking is assumed to succeed, and if the
  * commit finds its time taken, the turn goes on from just before it.
  */
+
+/**
+ * The caller's words as the engine's event, for every channel. The rules
+ * read them first (readByRules, the step's own classifiers); when they found
+ * no intent or the turn is long, and never when they found an emergency, a
+ * language model reads them a second time (app/second-reading.ts) and the
+ * merged reading goes into the event as data. Without a model, with no key,
+ * or when the model fails or adds nothing, the event is the words alone and
+ * the turn runs on the rules exactly as before.
+ */
+export async function callerWords(
+  state: DialogueState,
+  words: { text: string | null; confidence: number | null },
+  ctx: TurnContext,
+  deps: Pick<CallDeps, "model" | "logger" | "degradation">,
+): Promise<ConversationEvent> {
+  const event: ConversationEvent = { type: "words", ...words };
+  const model = deps.model;
+  const rules = model ? readByRules(state, words, ctx) : null;
+  if (!model || !rules || !words.text || !wantsSecondReading(words.text, rules)) return event;
+  try {
+    const merged = await secondReading(
+      { business: ctx.business, stage: state.stage, utterance: words.text, rules },
+      { model, logger: deps.logger, degradation: deps.degradation },
+    );
+    if (merged.modelAdded.length === 0) return event;
+    const { intent, emergencyKind, slots } = merged;
+    return { ...event, reading: { intent, emergencyKind, slots } };
+  } catch (error) {
+    // Telling the owner about a failing model failed: the caller still gets the rules' answer.
+    deps.logger.error("model.second-reading-failed", {
+      businessId: ctx.business.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return event;
+  }
+}
 
 /** What the conversation answers, whatever the channel. */
 export type Reply =

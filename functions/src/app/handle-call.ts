@@ -16,7 +16,7 @@ import {
   sayOf,
   UNKNOWN_NUMBER,
 } from "./call-context";
-import { ChannelPolicy, converse, Reply } from "./converse";
+import { callerWords, ChannelPolicy, converse, Reply } from "./converse";
 import { turnKey } from "./call-turns";
 import { logConversationUnreadable } from "../logs";
 
@@ -119,7 +119,11 @@ export async function handleCallTurn(
   }
   const state = stored.ok ? stored.state : greet(ctx).state;
   const first = stored.ok
-    ? step(state, { type: "words", text: input.speech, confidence: input.confidence }, ctx)
+    ? step(
+        state,
+        await callerWords(state, { text: input.speech, confidence: input.confidence }, ctx, deps),
+        ctx,
+      )
     : {
         state,
         outcome: { type: "listen" as const, say: [SORRY_START_AGAIN, ...greet(ctx).say.slice(1)] },

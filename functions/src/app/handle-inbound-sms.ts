@@ -33,7 +33,7 @@ import type { SmsConversations } from "../ports/sms-conversation.port";
 import { alertOwner, ownerAlertDelivery } from "./alert-owner";
 import type { CallDeps, RunContext } from "./call-context";
 import { turnKey } from "./call-turns";
-import { ChannelPolicy, converse, Settled } from "./converse";
+import { callerWords, ChannelPolicy, converse, Settled } from "./converse";
 import { logConversationUnreadable } from "../logs";
 
 export interface InboundSmsDeps extends CallDeps {
@@ -228,7 +228,8 @@ async function converseByText(
     writes: noWrites(business.id, conversation.id),
     channel: smsChannel(sms, customer, deps),
   };
-  const first = step(state, { type: "words", text: sms.text, confidence: null }, ctx);
+  const words = await callerWords(state, { text: sms.text, confidence: null }, ctx, deps);
+  const first = step(state, words, ctx);
   const settled = await converse(first, run, (settled) => {
     const writes = settled.writes;
     if (settled.reply.kind === "connect" && !settled.reply.emergency) {

@@ -5,10 +5,13 @@ import type { Slot } from "../scheduling/availability";
 import type { OfferChoice } from "../scheduling/offers";
 import { fitsPreference, parseTimePreference, samePreference } from "../scheduling/time-preference";
 import type { DialogueState, DoneAction, OfferedSlot } from "./dialogue-state";
+import { serviceById } from "../business/business";
 import {
   decision,
   listen,
   notUnderstood,
+  offeredSlotId,
+  readingOf,
   serviceFor,
   TurnContext,
   TurnDecision,
@@ -54,6 +57,42 @@ export function mergeDetails(state: DialogueState, speech: string, ctx: TurnCont
   // "...can someone come tomorrow morning": the offers will honour it.
   const preference = parseTimePreference(speech, ctx.now, ctx.business.timeZone);
   if (preference) state.preference = preference;
+  fillFromSecondReading(state, speech, ctx, Boolean(preference));
+}
+
+/**
+ * Details a second reading of these words found and the rules did not: they
+ * fill gaps only, a name only if it reads as one, a service only if the
+ * business offers it. A time wish steers the offers, like one said plainly;
+ * only times offered and confirmed are ever booked.
+ */
+function fillFromSecondReading(
+  state: DialogueState,
+  speech: string,
+  ctx: TurnContext,
+  hadTimeWish: boolean,
+): void {
+  const reading = readingOf(ctx, speech);
+  if (!reading) return;
+  const { name, address, postcode, serviceId, timeWish } = reading.slots;
+  const draft = state.draft;
+  if (!draft.serviceId && serviceId && serviceById(ctx.business, serviceId)) {
+    draft.serviceId = serviceId;
+  }
+  if (!draft.name && name && looksLikeName(name)) draft.name = tidyName(name);
+  if (!draft.address && address) {
+    const withPostcode =
+      postcode &&
+      !address.toUpperCase().replace(/\s/g, "").includes(postcode.toUpperCase().replace(/\s/g, ""))
+        ? `${address}, ${postcode}`
+        : address;
+    draft.address = withPostcode;
+    state.addressConfirmed = true;
+  }
+  if (!hadTimeWish && timeWish) {
+    const wish = parseTimePreference(timeWish, ctx.now, ctx.business.timeZone);
+    if (wish) state.preference = wish;
+  }
 }
 
 export function continueCollecting(
@@ -197,6 +236,10 @@ export function chooseTime(state: DialogueState, speech: string, ctx: TurnContex
   }
   const index = chooseOffer(speech, state.offers, { now: ctx.now, timeZone: zone });
   if (index !== null) return { kind: "chosen", slot: state.offers[index] };
+  // A second reading may point at one of the times offered, and only at one of those.
+  const picked = readingOf(ctx, speech)?.slots.chosenSlotId;
+  const offered = picked ? state.offers.find((o) => offeredSlotId(o) === picked) : undefined;
+  if (offered) return { kind: "chosen", slot: offered };
   // "Thursday afternoon?" A wish that two offers fit is an unclear choice.
   const offersFitting = preference
     ? state.offers.filter((o) => fitsPreference(new Date(o.start), preference, zone)).length

@@ -5,7 +5,9 @@ import {
   SafetyCheck,
 } from "../emergency/emergency.classifier";
 import { classifyUtterance, Intent } from "../nlu/intent.classifier";
+import type { RulesReading } from "../nlu/model-reading";
 import { extractSlots, parseYesNo } from "../nlu/slot-extractor";
+import { parseTimePreference } from "../scheduling/time-preference";
 import type { Appointment } from "../scheduling/appointment";
 import { parseReply } from "../sms/reply-parser";
 import {
@@ -42,6 +44,8 @@ import {
   decision,
   listen,
   notUnderstood,
+  offeredSlotId,
+  readingOf,
   repeatPrompt,
   staleOffers,
   transferToOwner,
@@ -62,6 +66,7 @@ export type {
   TurnContext,
   TurnDecision,
   TurnOutcome,
+  TurnReading,
   VisitLookup,
 } from "./engine-core";
 export { MAX_FAILED_TURNS, serviceFor } from "./engine-core";
@@ -133,8 +138,13 @@ export function step(
   ctx: TurnContext,
 ): TurnDecision {
   switch (event.type) {
-    case "words":
-      return decideTurn(state, { speech: event.text, confidence: event.confidence }, ctx);
+    case "words": {
+      const { text, confidence, reading } = event;
+      // A second reading computed before the step is data for these words only.
+      const withReading =
+        reading && text ? { ...ctx, reading: { ...reading, utterance: text } } : ctx;
+      return decideTurn(state, { speech: text, confidence }, withReading);
+    }
     case "offers-found":
       return presentOffers(state, event.found, ctx, event.preface);
     case "booked":
@@ -162,6 +172,43 @@ export function step(
   }
 }
 
+/**
+ * What the rules make of a caller's words at this point of the conversation,
+ * in the shape a second reading is merged with (model-reading.ts): the
+ * intent, an emergency found, the details already known or said, and the
+ * ids of the times on offer. Null when the turn is unusable (silence, or
+ * speech the recogniser was unsure of): nothing to read a second time.
+ * The same classifiers the step uses, so the two never disagree.
+ */
+export function readByRules(
+  state: DialogueState,
+  input: { text: string | null; confidence: number | null },
+  ctx: TurnContext,
+): RulesReading | null {
+  const speech = (input.text ?? "").trim();
+  if (speech === "" || (input.confidence !== null && input.confidence < MIN_SPEECH_CONFIDENCE)) {
+    return null;
+  }
+  const { detection } = assessEmergency(speech, ctx.business.emergency.extraPhrases);
+  const said = extractSlots(speech, ctx.business.services);
+  const draft = state.draft;
+  const slots: RulesReading["slots"] = {};
+  const name = draft.name ?? said.name;
+  const address = draft.address ?? said.address;
+  const serviceId = draft.serviceId ?? said.serviceId;
+  if (name) slots.name = name;
+  if (address) slots.address = address;
+  if (said.postcode) slots.postcode = said.postcode;
+  if (serviceId) slots.serviceId = serviceId;
+  if (parseTimePreference(speech, ctx.now, ctx.business.timeZone)) slots.timeWish = speech;
+  return {
+    intent: classify(speech, ctx),
+    emergencyKind: state.emergency?.kind ?? detection?.kind ?? null,
+    slots,
+    offeredSlotIds: state.offers.map(offeredSlotId),
+  };
+}
+
 interface TurnInput {
   speech: string | null;
   confidence: number | null;
@@ -182,6 +229,17 @@ function decideTurn(state: DialogueState, input: TurnInput, ctx: TurnContext): T
     // A clear emergency in the answer to a safety question is that emergency.
     const words = state.safetyCheck ? `${state.safetyCheck.words} / ${speech}` : speech;
     return escalateEmergency(leaveSafetyCheck(state), emergency, words, ctx);
+  }
+  // An emergency the rules missed and a second reading found: escalated the same way.
+  const modelKind = speech ? readingOf(ctx, speech)?.emergencyKind : null;
+  if (modelKind && !state.emergency) {
+    const words = state.safetyCheck ? `${state.safetyCheck.words} / ${speech}` : speech;
+    return escalateEmergency(
+      leaveSafetyCheck(state),
+      confirmedEmergency(modelKind, speech),
+      words,
+      ctx,
+    );
   }
   if (state.stage === "safety-check" && state.safetyCheck) {
     return answerSafetyCheck(state, state.safetyCheck, input, speech, ctx);
@@ -233,7 +291,8 @@ function changesMind(intent: Intent, speech: string): intent is "cancel" | "resc
  * stale, before the stage's own question.
  */
 function routeTurn(state: DialogueState, speech: string, ctx: TurnContext): TurnDecision {
-  const intent = classify(speech, ctx);
+  // The second reading's intent is the rules' own unless they found none.
+  const intent = readingOf(ctx, speech)?.intent ?? classify(speech, ctx);
   const w = wording(ctx);
   if (intent === "human" && state.stage !== "taking-message") {
     return decision({ ...state, stage: "transferring" }, transferToOwner(ctx), intent);

@@ -2,6 +2,7 @@ import { Business, defaultService, serviceById } from "../business/business";
 import type { Customer } from "../customers/customer";
 import type { EmergencyDetection } from "../emergency/emergency.classifier";
 import type { Intent } from "../nlu/intent.classifier";
+import type { MergedReading, ModelSlots } from "../nlu/model-reading";
 import type { Appointment } from "../scheduling/appointment";
 import type { Slot } from "../scheduling/availability";
 import type { OfferChoice } from "../scheduling/offers";
@@ -30,6 +31,30 @@ export interface TurnContext {
   now: Date;
   /** Voice when absent. By text a numbered choice of a new time moves the visit at once. */
   channel?: Channel;
+  /** A second reading of this turn's words (the rules' and a language model's, merged), if any. */
+  reading?: TurnReading;
+}
+
+/**
+ * The reading of one caller turn the interpreter computed before the step:
+ * the rules' own, with a language model's second opinion merged in
+ * (mergeModelReading). Data only: the engine never asks a model. It applies
+ * to `utterance` alone, never to earlier words carried on (a safety
+ * question's first words).
+ */
+export interface TurnReading extends Pick<MergedReading, "intent" | "emergencyKind"> {
+  utterance: string;
+  slots: Partial<ModelSlots>;
+}
+
+/** The id of an offered time, as a language model is shown it and may choose it. */
+export function offeredSlotId(slot: Pick<OfferedSlot, "start">): string {
+  return slot.start;
+}
+
+/** The turn's second reading, when it is of these very words. */
+export function readingOf(ctx: TurnContext, speech: string): TurnReading | null {
+  return ctx.reading && ctx.reading.utterance.trim() === speech.trim() ? ctx.reading : null;
 }
 
 /** How the interpreter finds the caller's upcoming visits. */
@@ -42,8 +67,13 @@ export type VisitLookup =
  * out. The engine's one entry point, step(), takes any of them.
  */
 export type ConversationEvent =
-  /** Words said or texted; null or "" is silence. */
-  | { type: "words"; text: string | null; confidence: number | null }
+  /** Words said or texted; null or "" is silence. `reading`: a second reading of them, if any. */
+  | {
+      type: "words";
+      text: string | null;
+      confidence: number | null;
+      reading?: Omit<TurnReading, "utterance">;
+    }
   | { type: "offers-found"; found: readonly Slot[] | OfferChoice; preface: string[] }
   | { type: "booked"; appointmentId: string }
   /** Someone else claimed the time between the offer and the caller's yes. */
