@@ -56,6 +56,8 @@ export const LOG_EVENTS = {
   "digest.queued": "A daily digest was queued to the owner.",
   "digest.run": "The daily digest job ran.",
   "model.read": "The language model gave a second reading of a turn (latencyMs).",
+  "model.second-reading-failed":
+    "A second reading failed outside the model (reporting it to the owner); the rules' reading was kept.",
   "model.unavailable": "The language model did not answer; the rules' reading was kept.",
   "notifications.appointment-change": "Owner and customer texts were planned for a booking change.",
   "notifications.unknown-business": "A booking change for a business that no longer exists.",
