@@ -26,15 +26,16 @@ describe("rendering TwiML", () => {
     });
     const gather = attributes(xml, "Gather");
 
-    it("listens for speech in British English until the caller stops", () => {
+    it("listens for speech in British English until two seconds after the caller stops", () => {
       assert.equal(gather.input, "speech");
       assert.equal(gather.language, "en-GB");
-      assert.equal(gather.speechTimeout, "auto");
+      assert.equal(gather.speechTimeout, "2");
     });
 
-    it("sets no speech model, which Twilio refuses alongside an automatic timeout", () => {
-      assert.equal(gather.speechModel, undefined);
-      assert.doesNotMatch(xml, /speechModel/);
+    it("uses the enhanced phone-call model, with a whole-second timeout as Twilio requires", () => {
+      assert.equal(gather.speechModel, "phone_call");
+      assert.equal(gather.enhanced, "true");
+      assert.notEqual(gather.speechTimeout, "auto");
     });
 
     it("posts silence to the turn handler too", () => {

@@ -20,6 +20,19 @@ export interface TwimlOptions {
 
 const sayWith = (voice: CallVoice = DEFAULT_CALL_VOICE) => ({ voice, language: "en-GB" }) as const;
 
+/**
+ * The recogniser for callers' turns (docs/decisions.md, "Speech recognition on calls"):
+ * Twilio's phone_call model, enhanced, is trained on 8 kHz telephone audio and takes
+ * en-GB and hints. With a speech model set, Twilio wants a whole number of seconds of
+ * silence to end a turn rather than "auto"; two seconds lets a caller pause between the
+ * halves of a postcode without being cut off.
+ */
+export const SPEECH_RECOGNITION = {
+  speechModel: "phone_call",
+  enhanced: true,
+  endOfSpeechSeconds: 2,
+} as const;
+
 /** Seconds of silence before Twilio gives up listening and posts an empty result. */
 const LISTEN_TIMEOUT_SECONDS = 6;
 const WHISPER_TIMEOUT_SECONDS = 10;
@@ -45,13 +58,14 @@ export function renderTwiml(
   switch (instruction.kind) {
     case "gather": {
       // actionOnEmptyResult: without it, silence skips our handler and the call falls through.
-      // speechTimeout "auto" is not combined with a speechModel: Twilio rejects that pair.
       const gather = response.gather({
         input: ["speech"],
         action: urls.turn(instruction.step),
         method: "POST",
         language: "en-GB",
-        speechTimeout: "auto",
+        speechModel: SPEECH_RECOGNITION.speechModel,
+        enhanced: SPEECH_RECOGNITION.enhanced,
+        speechTimeout: String(SPEECH_RECOGNITION.endOfSpeechSeconds),
         timeout: LISTEN_TIMEOUT_SECONDS,
         actionOnEmptyResult: true,
         hints: options.hints.join(", "),

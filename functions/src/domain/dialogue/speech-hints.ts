@@ -18,6 +18,21 @@ const TRADE_WORDS = [
   "flooding",
   "ceiling",
   "postcode",
+  // UK words and the key words a recogniser most often mishears (docs/understanding.md).
+  "stop tap",
+  "airing cupboard",
+  "hot water cylinder",
+  "immersion heater",
+  "loo",
+  "fuse box",
+  "consumer unit",
+  "pouring",
+  "burst",
+  "overflowing",
+  "backing up",
+  "cancel",
+  "reschedule",
+  "appointment",
 ];
 
 /** Hints for Twilio's <Gather hints>: trade words plus this business's service words. */
