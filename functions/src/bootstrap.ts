@@ -18,7 +18,19 @@ import type { DashboardDeps } from "./app/dashboard-actions";
 import { FirestoreDashboardRepository } from "./adapters/firestore/dashboard.repository";
 import { ClaudeLanguageModel } from "./adapters/llm/claude-language-model";
 import { degradationReporterOn } from "./degradation.bootstrap";
-import { anthropicApiKey, anthropicBaseUrl } from "./params";
+import {
+  anthropicApiKey,
+  anthropicBaseUrl,
+  speechTranscription,
+  twilioAccountSid,
+  twilioApiBaseUrl,
+  twilioAuthToken,
+} from "./params";
+import { FirestoreRecordedMessageRepository } from "./adapters/firestore/recorded-message.repository";
+import { GoogleSpeechToText } from "./adapters/speech/google-speech-to-text";
+import { twilioSenderConfig } from "./adapters/twilio/twilio-credentials";
+import { TwilioRecordingSource } from "./adapters/twilio/twilio-recording.source";
+import type { TranscribeDeps } from "./app/transcribe-recorded-message";
 
 let callDependencies: CallDeps | undefined;
 
@@ -86,4 +98,37 @@ export function dashboardDeps(): DashboardDeps {
     };
   }
   return dashboardDependencies;
+}
+
+let recordedMessageDependencies: TranscribeDeps | undefined;
+
+/**
+ * For the recording callback: the call's stores, Twilio's recordings with the
+ * account's credentials, and Cloud Speech-to-Text unless SPEECH_TRANSCRIPTION is "off".
+ */
+export function recordedMessageDeps(): TranscribeDeps {
+  if (!recordedMessageDependencies) {
+    const db = appFirestore();
+    const call = callDeps();
+    const twilio = twilioSenderConfig({
+      accountSid: twilioAccountSid.value(),
+      authToken: twilioAuthToken.value(),
+      apiBaseUrl: twilioApiBaseUrl.value(),
+    });
+    recordedMessageDependencies = {
+      businesses: call.businesses,
+      outbox: call.outbox,
+      scheduled: call.scheduled,
+      clock: call.clock,
+      logger: call.logger,
+      messages: new FirestoreRecordedMessageRepository(db),
+      recordings: twilio
+        ? new TwilioRecordingSource(twilio)
+        : {
+            fetchWav: () => Promise.reject(new Error("no Twilio credentials to fetch recordings")),
+          },
+      speech: speechTranscription.value() === "off" ? null : new GoogleSpeechToText(),
+    };
+  }
+  return recordedMessageDependencies;
 }

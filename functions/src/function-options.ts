@@ -57,6 +57,14 @@ export const FUNCTION_OPTIONS = {
     // Only runs when the voice function fails: a few instances, and no warm one to pay for.
     maxInstances: 3,
   },
+  voiceRecording: {
+    ...webhook,
+    // Nobody waits on the line: it downloads a message of up to two minutes and transcribes
+    // it in 55 s pieces (45 s bound), so a minute; a few at once, each holding audio in memory.
+    timeoutSeconds: 60,
+    concurrency: 10,
+    maxInstances: 3,
+  },
   smsStatusCallback: {
     ...webhook,
     // Status callbacks arrive in bursts after each text but never block a person.

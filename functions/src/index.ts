@@ -4,6 +4,7 @@
  */
 export { voice } from "./triggers/http/voice.webhook";
 export { voiceFallback } from "./triggers/http/voice-fallback.webhook";
+export { voiceRecording } from "./triggers/http/voice-recording.webhook";
 export { sms } from "./triggers/http/sms.webhook";
 export { deliverOutboxMessage } from "./triggers/firestore/deliver-outbox.trigger";
 export { appointmentNotifications } from "./triggers/firestore/appointment-notifications.trigger";

@@ -96,6 +96,8 @@ export const LOG_EVENTS = {
   "voice.fallback-alert-failed": "The voice fallback could not text the owner or operator.",
   "voice.fallback-failed": "The voice fallback itself failed; the caller heard a bare apology.",
   "voice.fallback-lookup-failed": "The voice fallback could not read the called business.",
+  "voice.recorded-message":
+    "A caller's recorded message arrived: stored and texted to the owner (transcribed or why not), or nothing recorded.",
   "voice.turn": "One voice webhook request answered (route, status, outcome, latencyMs).",
 } as const;
 

@@ -225,3 +225,19 @@ export function logSmsWebhook(
 
 /** Every event name above and elsewhere, with its meaning (one list, checked against the code). */
 export { LOG_EVENTS, type LogEvent } from "./log-events";
+
+/** A caller's recorded message reached us: stored and texted, or why not. */
+export function logRecordedMessage(
+  logger: Logger,
+  fields: {
+    businessId: string;
+    callSid: string;
+    outcome: string;
+    status?: string;
+    transcribed?: boolean;
+    error?: string;
+  },
+): void {
+  const level = fields.error ? "warn" : "info";
+  logger[level]("voice.recorded-message", { ...fields });
+}

@@ -91,3 +91,16 @@ export const fallbackAlertNumber = defineString("FALLBACK_ALERT_NUMBER", {
     "Mobile (E.164) texted by the voice fallback when the called business cannot be read; empty: nobody.",
   default: "",
 });
+
+/**
+ * Where messages callers leave are transcribed: "google" (Cloud Speech-to-Text,
+ * with the function's own service account), or "off" (the message is kept and
+ * the owner texted the link, untranscribed; the local stack, or a project
+ * without the Speech API).
+ */
+export const speechTranscription = defineString("SPEECH_TRANSCRIPTION", {
+  description:
+    'Transcription of recorded messages: "google" (Cloud Speech-to-Text) or "off" (kept untranscribed).',
+  default: "google",
+  input: { select: { options: [{ value: "google" }, { value: "off" }] } },
+});

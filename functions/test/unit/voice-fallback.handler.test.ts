@@ -84,6 +84,11 @@ describe("the voice fallback (Twilio's fallback URL)", () => {
         answer.body,
         /<Record [^>]*action="https:\/\/europe-west2-demo-test\.cloudfunctions\.net\/voiceFallback\/recorded"/,
       );
+      assert.match(
+        answer.body,
+        /<Record [^>]*recordingStatusCallback="https:\/\/europe-west2-demo-test\.cloudfunctions\.net\/voiceRecording\?b=bristol-plumbing"/,
+        "the message is sent on to be transcribed",
+      );
       assert.equal(sms.sent.length, 1);
       assert.equal(sms.sent[0].to, DAVE.ownerMobile);
       assert.equal(sms.sent[0].from, BUSINESS_NUMBER);
@@ -134,6 +139,7 @@ describe("the voice fallback (Twilio's fallback URL)", () => {
       assert.equal(answer.status, 200);
       assert.match(answer.body, /Sorry, we can't take your call properly right now/);
       assert.match(answer.body, /<Record /);
+      assert.doesNotMatch(answer.body, /recordingStatusCallback/, "no business to file it under");
       assert.equal(sms.sent.length, 1);
       assert.equal(sms.sent[0].to, OPERATOR);
       assert.match(

@@ -128,6 +128,8 @@ export function renderApology(lines: readonly string[]): string {
 export function renderVoicemailPrompt(
   lines: readonly string[],
   recordActionUrl: string | null,
+  /** Where Twilio posts the finished recording, to be transcribed (voiceRecording). */
+  recordingStatusCallback: string | null = null,
 ): string {
   const Response = VoiceResponse();
   const response = new Response();
@@ -137,6 +139,13 @@ export function renderVoicemailPrompt(
   if (recordActionUrl) {
     response.record({
       action: recordActionUrl,
+      ...(recordingStatusCallback
+        ? {
+            recordingStatusCallback,
+            recordingStatusCallbackMethod: "POST",
+            recordingStatusCallbackEvent: ["completed", "absent"],
+          }
+        : {}),
       method: "POST",
       maxLength: 120,
       timeout: 5,

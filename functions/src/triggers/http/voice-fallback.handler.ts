@@ -6,6 +6,7 @@ import {
   takeVoicemail,
   type VoiceFallbackDeps,
 } from "../../app/voice-fallback";
+import { recordingCallbackUrl } from "./voice-recording.handler";
 import {
   checkTwilioRequest,
   HttpAnswer,
@@ -66,7 +67,11 @@ export async function handleVoiceFallbackRequest(
     if (route === "/") {
       const reply = await answerFallback(call, config.deps);
       const action = `${config.publicBaseUrl.replace(/\/+$/, "")}/${FUNCTION_NAME}/recorded`;
-      return xml(renderVoicemailPrompt(reply.say, reply.record ? action : null));
+      // A business that could be read also gets the message transcribed (voiceRecording).
+      const transcribe = reply.businessId
+        ? recordingCallbackUrl(config.publicBaseUrl, reply.businessId)
+        : null;
+      return xml(renderVoicemailPrompt(reply.say, reply.record ? action : null, transcribe));
     }
     const reply = await takeVoicemail(
       { ...call, recordingUrl: body.RecordingUrl ?? null, durationSeconds: body.RecordingDuration },

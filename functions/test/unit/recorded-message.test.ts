@@ -1,0 +1,254 @@
+import { strict as assert } from "node:assert";
+import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import {
+  recordedMessageAlert,
+  transcribeRecordedMessage,
+  type TranscribeDeps,
+} from "../../src/app/transcribe-recorded-message";
+import {
+  readWav,
+  splitAudio,
+  WavError,
+  writeWav,
+  type PcmAudio,
+} from "../../src/domain/speech/wav";
+import type { RecordedMessage, RecordedMessageStore } from "../../src/ports/recorded-message.port";
+import type { SpeechToText, Transcription } from "../../src/ports/speech-to-text.port";
+import { handleVoiceRecordingRequest } from "../../src/triggers/http/voice-recording.handler";
+import {
+  aBusiness,
+  InMemoryBusinessDirectory,
+  InMemoryOutboxQueue,
+} from "../support/call-fixtures";
+import { ManualClock, RecordingLogger } from "../support/in-memory-outbox.store";
+
+const CALL_SID = `CA${"ab".repeat(16)}`;
+const RECORDING_SID = `RE${"cd".repeat(16)}`;
+const RECORDING_URL = `https://api.twilio.com/2010-04-01/Accounts/AC${"1".repeat(32)}/Recordings/${RECORDING_SID}`;
+const CALLER = "+447700900123";
+
+class InMemoryRecordedMessages implements RecordedMessageStore {
+  readonly saved = new Map<string, RecordedMessage>();
+  constructor(private readonly callers: Record<string, string> = {}) {}
+  async save(message: RecordedMessage): Promise<"saved" | "exists"> {
+    if (this.saved.has(message.recordingSid)) return "exists";
+    this.saved.set(message.recordingSid, message);
+    return "saved";
+  }
+  async callerOf(_businessId: string, callSid: string): Promise<string | null> {
+    return this.callers[callSid] ?? null;
+  }
+}
+
+class ScriptedSpeech implements SpeechToText {
+  readonly heard: Array<{ audio: PcmAudio; hints: readonly string[] }> = [];
+  constructor(private readonly answer: () => Promise<Transcription>) {}
+  transcribe(audio: PcmAudio, hints: readonly string[]): Promise<Transcription> {
+    this.heard.push({ audio, hints });
+    return this.answer();
+  }
+}
+
+const AUDIO: PcmAudio = { sampleRateHertz: 8000, pcm: Buffer.alloc(16000) };
+
+function world(
+  speech: SpeechToText | null,
+  wav: () => Promise<Buffer> = async () => writeWav(AUDIO),
+) {
+  const business = aBusiness();
+  const messages = new InMemoryRecordedMessages({ [CALL_SID]: CALLER });
+  const outbox = new InMemoryOutboxQueue();
+  const logger = new RecordingLogger();
+  const deps: TranscribeDeps = {
+    businesses: new InMemoryBusinessDirectory(business),
+    recordings: { fetchWav: wav },
+    speech,
+    messages,
+    outbox,
+    clock: new ManualClock(new Date("2026-11-25T10:00:00Z")),
+    logger,
+    transcribeMs: 200,
+  };
+  return { business, messages, outbox, logger, deps };
+}
+
+const completed = (
+  businessId: string,
+  overrides: Partial<{ status: string; durationSeconds: number }> = {},
+) => ({
+  businessId,
+  callSid: CALL_SID,
+  recordingSid: RECORDING_SID,
+  recordingUrl: RECORDING_URL,
+  status: "completed",
+  durationSeconds: 14,
+  ...overrides,
+});
+
+describe("a message a caller left", () => {
+  it("is transcribed, kept on the call's transcript and texted to the owner with the link", async () => {
+    const speech = new ScriptedSpeech(async () => ({
+      text: "the loo is backing up at 4 elm road",
+      confidence: 0.8,
+    }));
+    const w = world(speech);
+    assert.equal(await transcribeRecordedMessage(completed(w.business.id), w.deps), "saved");
+    const saved = w.messages.saved.get(RECORDING_SID);
+    assert.equal(saved?.transcript, "the loo is backing up at 4 elm road");
+    assert.equal(saved?.callSid, CALL_SID);
+    assert.deepEqual(speech.heard[0].audio.pcm, AUDIO.pcm);
+    assert.ok(speech.heard[0].hints.includes("stop tap"), "the business's hints go with it");
+    assert.equal(w.outbox.messages.length, 1);
+    const text = w.outbox.messages[0];
+    assert.equal(text.to, w.business.ownerMobile);
+    assert.equal(text.purpose, "owner-message");
+    assert.equal(
+      text.body,
+      `Message from ${CALLER} (14 s): "the loo is backing up at 4 elm road" Listen: ${RECORDING_URL}`,
+    );
+  });
+
+  it("is kept and texted with the link when transcription fails, saying why", async () => {
+    const w = world(
+      new ScriptedSpeech(() => Promise.reject(new Error(`quota exceeded for ${CALLER}`))),
+    );
+    assert.equal(await transcribeRecordedMessage(completed(w.business.id), w.deps), "saved");
+    const saved = w.messages.saved.get(RECORDING_SID);
+    assert.equal(saved?.transcript, null);
+    assert.match(saved?.transcriptionError ?? "", /quota exceeded/);
+    assert.doesNotMatch(saved?.transcriptionError ?? "", /7700900123/);
+    assert.match(w.outbox.messages[0].body, /\(it could not be transcribed\) Listen: https:/);
+  });
+
+  it("is kept when the audio cannot be read, or transcription takes too long, or is not set up", async () => {
+    for (const [speech, wav, reason] of [
+      [
+        new ScriptedSpeech(async () => ({ text: "x", confidence: null })),
+        async () => Buffer.from("not audio"),
+        /RIFF/,
+      ],
+      [
+        new ScriptedSpeech(() => new Promise<Transcription>(() => undefined)),
+        undefined,
+        /timed out/,
+      ],
+      [null, undefined, /not configured/],
+    ] as const) {
+      const w = world(speech, wav);
+      assert.equal(await transcribeRecordedMessage(completed(w.business.id), w.deps), "saved");
+      assert.match(w.messages.saved.get(RECORDING_SID)?.transcriptionError ?? "", reason);
+      assert.equal(w.outbox.messages.length, 1);
+    }
+  });
+
+  it("is stored and texted once when Twilio posts the callback twice", async () => {
+    const w = world(new ScriptedSpeech(async () => ({ text: "call me back", confidence: 0.9 })));
+    await transcribeRecordedMessage(completed(w.business.id), w.deps);
+    assert.equal(
+      await transcribeRecordedMessage(completed(w.business.id), w.deps),
+      "already-saved",
+    );
+    assert.equal(w.messages.saved.size, 1);
+    assert.equal(w.outbox.messages.length, 1);
+  });
+
+  it("stores and texts nothing when the caller left no message", async () => {
+    const w = world(new ScriptedSpeech(async () => ({ text: "", confidence: null })));
+    for (const r of [
+      completed(w.business.id, { status: "absent" }),
+      completed(w.business.id, { durationSeconds: 0 }),
+    ]) {
+      assert.equal(await transcribeRecordedMessage(r, w.deps), "nothing-recorded");
+    }
+    assert.equal(w.messages.saved.size, 0);
+    assert.equal(w.outbox.messages.length, 0);
+  });
+
+  it("names an unknown caller and an empty transcript plainly", () => {
+    assert.equal(
+      recordedMessageAlert(null, "", 3, "u"),
+      "Message from a caller (3 s): (no words could be made out) Listen: u",
+    );
+  });
+});
+
+describe("the recording callback webhook", () => {
+  const BASE = "https://europe-west2-demo.cloudfunctions.net";
+  const TOKEN = "test-auth-token-0123456789abcdef";
+  const params = {
+    CallSid: CALL_SID,
+    RecordingSid: RECORDING_SID,
+    RecordingUrl: RECORDING_URL,
+    RecordingStatus: "completed",
+    RecordingDuration: "14",
+  };
+  const post = (
+    w: ReturnType<typeof world>,
+    body: Record<string, string>,
+    path = `/?b=${w.business.id}`,
+    token = TOKEN,
+  ) =>
+    handleVoiceRecordingRequest(
+      {
+        method: "POST",
+        path,
+        signature: getExpectedTwilioSignature(
+          token,
+          `${BASE}/voiceRecording${path.replace(/^\/\?/, "?")}`,
+          body,
+        ),
+        body,
+      },
+      { publicBaseUrl: BASE, authToken: TOKEN, deps: w.deps },
+    );
+
+  it("answers 204 and keeps the message when Twilio signed it", async () => {
+    const w = world(new ScriptedSpeech(async () => ({ text: "hello", confidence: 0.9 })));
+    const answer = await post(w, params);
+    assert.equal(answer.status, 204, answer.body);
+    assert.equal(w.messages.saved.size, 1);
+  });
+
+  it("refuses a forged signature with 403 and keeps nothing", async () => {
+    const w = world(null);
+    assert.equal((await post(w, params, undefined, "another-token")).status, 403);
+    assert.equal(w.messages.saved.size, 0);
+  });
+
+  it("answers 400 naming a bad field, and 404 for a business it does not know", async () => {
+    const w = world(null);
+    const bad = await post(w, { ...params, RecordingSid: "nope" });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body, /RecordingSid/);
+    assert.equal((await post(w, params, "/?b=nobody")).status, 404);
+    assert.equal((await post(w, params, "/")).status, 400);
+  });
+});
+
+describe("WAV audio", () => {
+  it("reads back what it wrote", () => {
+    const audio = { sampleRateHertz: 8000, pcm: Buffer.from([1, 0, 2, 0, 3, 0]) };
+    assert.deepEqual(readWav(writeWav(audio)), audio);
+  });
+
+  it("refuses what is not 16-bit mono PCM, saying why", () => {
+    assert.throws(() => readWav(Buffer.from("hello there, not audio")), WavError);
+    const stereo = writeWav({ sampleRateHertz: 8000, pcm: Buffer.alloc(8) });
+    stereo.writeUInt16LE(2, 22);
+    assert.throws(() => readWav(stereo), /16-bit mono PCM/);
+    assert.throws(
+      () => readWav(writeWav({ sampleRateHertz: 8000, pcm: Buffer.alloc(0) }).subarray(0, 36)),
+      /no data/,
+    );
+  });
+
+  it("cuts long audio into pieces on sample boundaries, losing nothing", () => {
+    const audio = { sampleRateHertz: 8000, pcm: Buffer.alloc(8000 * 2 * 125) };
+    const pieces = splitAudio(audio, 55);
+    assert.deepEqual(
+      pieces.map((p) => p.pcm.length / 16000),
+      [55, 55, 15],
+    );
+    assert.equal(Buffer.concat(pieces.map((p) => p.pcm)).length, audio.pcm.length);
+  });
+});
