@@ -17,6 +17,7 @@ import { bareReadWrite } from "../src/tools/load/firestore-baseline";
 import { summarise } from "../src/tools/load/latency-stats";
 import { benchAvailability } from "./availability.bench";
 import { benchModuleLoad } from "./module-load.bench";
+import { benchUnderstanding } from "./understanding.bench";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
 const WARMUP_CALLS = 5;
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
   });
   for (const line of benchAvailability()) console.log(line);
   for (const line of benchModuleLoad()) console.log(line);
+  for (const line of benchUnderstanding()) console.log(line);
   for (const line of await benchBooking(business.id)) console.log(line);
   await stop();
 }

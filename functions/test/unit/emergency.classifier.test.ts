@@ -267,12 +267,14 @@ describe("emergency classifier", () => {
     });
   });
 
-  it("is fast enough to run on every turn", () => {
+  // The target (under 1 ms a turn) is measured by npm run bench (bench/understanding.bench.ts);
+  // this bound only catches a pattern that backtracks catastrophically, on a busy machine too.
+  it("never takes long enough to hold up a turn", () => {
     const utterance =
       "Hi, this is Sarah Jones at 14 Cotham Road, I don't know what to do, my kitchen tap is dripping";
     const started = process.hrtime.bigint();
     for (let i = 0; i < 2000; i++) detectEmergency(utterance, ["boiler leaking"]);
     const perCallMs = Number(process.hrtime.bigint() - started) / 1e6 / 2000;
-    assert.ok(perCallMs < 1, `took ${perCallMs.toFixed(3)} ms per call`);
+    assert.ok(perCallMs < 10, `took ${perCallMs.toFixed(3)} ms per call`);
   });
 });
