@@ -238,6 +238,6 @@ export function logRecordedMessage(
     error?: string;
   },
 ): void {
-  const level = fields.error ? "warn" : "info";
-  logger[level]("voice.recorded-message", { ...fields });
+  if (fields.error) logger.warn("voice.recorded-message", { ...fields });
+  else logger.info("voice.recorded-message", { ...fields });
 }
