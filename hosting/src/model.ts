@@ -108,6 +108,8 @@ export interface BusinessView {
   ownerMobile: string;
   backupNumbers: string[];
   greeting: string;
+  /** Said at the end of a call (and texted after a booking) when set. */
+  signOff?: string;
   /** The voice callers hear (see @shared/voices); absent in older documents: the default. */
   voice?: string;
   hours: Record<string, OpeningPeriod[]>;

@@ -376,12 +376,14 @@ export async function updateSettings(
 ): Promise<{ saved: boolean; previews: TemplatePreview[] }> {
   const before = await loadBusiness(deps, actor.businessId);
   const changed = EDITABLE_SETTINGS.filter((key) => key in input.settings);
-  const candidate = {
+  const candidate: Record<string, unknown> = {
     ...before,
     ...input.settings,
     id: before.id,
     phoneNumber: before.phoneNumber,
   };
+  // null clears a setting: back to the schema's default, absent when optional, refused when required.
+  for (const key of changed) if (candidate[key] === null) delete candidate[key];
   const parsed = businessSchema.safeParse(candidate);
   if (!parsed.success) {
     throw new ActionRefused(

@@ -523,6 +523,33 @@ describe("the dashboard's callable functions, against Firestore", function () {
       assert.deepEqual(await auditOf(a), []);
     });
 
+    it("sets the closing words and clears them with null; null puts a setting back to its default, and is refused for one without", async () => {
+      await call(
+        "updateSettings",
+        { businessId: a.id, settings: { signOff: "Cheers, {business}" } },
+        ownerOf(a),
+      );
+      const repo = new FirestoreBusinessRepository(appFirestore());
+      assert.equal((await repo.getById(a.id, { fresh: true }))?.signOff, "Cheers, {business}");
+      await call("updateSettings", { businessId: a.id, settings: { signOff: null } }, ownerOf(a));
+      assert.equal((await repo.getById(a.id, { fresh: true }))?.signOff, undefined);
+      await call("updateSettings", { businessId: a.id, settings: { greeting: null } }, ownerOf(a));
+      assert.match(
+        (await repo.getById(a.id, { fresh: true }))?.greeting ?? "",
+        /automated assistant/,
+      );
+      const cleared = await refusal(
+        "updateSettings",
+        { businessId: a.id, settings: { name: null } },
+        ownerOf(a),
+      );
+      assert.equal(cleared.code, "invalid-argument");
+      assert.deepEqual(
+        cleared.problems.map((p) => p.path),
+        ["name"],
+      );
+    });
+
     it("never changes the business id or phone number, and refuses staff", async () => {
       const fixed = await refusal(
         "updateSettings",

@@ -77,5 +77,6 @@ export const EDITABLE_SETTINGS = [
   "notifications",
   "profile",
   "voice",
+  "signOff",
 ] as const;
 export type EditableSetting = (typeof EDITABLE_SETTINGS)[number];

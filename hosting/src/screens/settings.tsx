@@ -33,6 +33,7 @@ export function Settings(props: {
         owner && (
           <>
             <Greeting b={b} />
+            <SignOff b={b} />
             <Voice b={b} />
             <Hours b={b} />
             <Services b={b} />
@@ -274,6 +275,21 @@ function Voice({ b }: { b: BusinessView }) {
           ))}
         </fieldset>
       )}
+    </Section>
+  );
+}
+
+function SignOff({ b }: { b: BusinessView }) {
+  return (
+    <Section
+      title="Goodbye"
+      setting="signOff"
+      value={b.signOff ?? ""}
+      // null clears it (JSON would drop an undefined), back to the built-in words.
+      prepare={(v) => (v.trim() === "" ? (null as unknown as string) : v)}
+      note='Said at the end of a call and texted after a booking. Empty: "Thanks for calling" and "See you then!".'
+    >
+      {(draft, set) => <Field label="Closing words">{text(draft, set, { maxLength: 120 })}</Field>}
     </Section>
   );
 }
