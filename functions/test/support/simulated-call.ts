@@ -1,7 +1,7 @@
 import type { Business } from "../../src/domain/business/business";
 import { simulateCall, type LegBehaviour } from "../../src/tools/simulator/call-session";
 import { scriptCaller } from "../../src/tools/simulator/callers";
-import { fetchTransport } from "../../src/tools/simulator/transport";
+import { fetchTransport, type Transport } from "../../src/tools/simulator/transport";
 import { DEMO_ACCOUNT_SID } from "../../src/tools/simulator/twilio-params";
 import type { WebhooksTestServer } from "./webhooks-test-server";
 
@@ -14,7 +14,13 @@ export async function simulatedCall(
   server: WebhooksTestServer,
   business: Pick<Business, "phoneNumber">,
   lines: string[],
-  options: { from?: string; owner?: LegBehaviour; backups?: LegBehaviour[] } = {},
+  options: {
+    from?: string;
+    owner?: LegBehaviour;
+    backups?: LegBehaviour[];
+    /** How the webhooks are reached; fetch unless a test wraps it (to retry, to fail). */
+    transport?: Transport;
+  } = {},
 ) {
   const printed: string[] = [];
   const transcript = await simulateCall(
@@ -28,7 +34,11 @@ export async function simulatedCall(
       owner: options.owner ?? "accept",
       backups: options.backups ?? [],
     },
-    { transport: fetchTransport(), caller: scriptCaller(lines), print: (l) => printed.push(l) },
+    {
+      transport: options.transport ?? fetchTransport(),
+      caller: scriptCaller(lines),
+      print: (l) => printed.push(l),
+    },
   );
   const said: string[] = [];
   let speaking = false;
