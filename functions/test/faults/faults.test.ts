@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
+import { Timestamp } from "firebase-admin/firestore";
+import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
+import { testConnections } from "../support/calendar-fixtures";
 import { newMessageSid, sendInboundSms } from "../../src/tools/sms-simulator";
 import { fetchTransport, type Transport } from "../../src/tools/simulator/transport";
 import { report, printTotals } from "./fault-tally";
@@ -37,6 +40,11 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
     assert.equal(clean.bookings, 1, "the clean call books");
     assert.equal(clean.byPurpose["booking-confirmation"], 1, "and texts a confirmation");
   });
+  afterEach(() => {
+    // A scenario's unused failures must not reach the next one.
+    world.google.clearFaults();
+    world.twilio.clearFaults();
+  });
   after(async () => {
     await world.stop();
     printTotals();
@@ -54,6 +62,41 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
     return call;
   }
 
+  /** Makes the tenant's waiting reminders due now, as if their time had come. */
+  async function dueNow(tenant: Tenant): Promise<number> {
+    const db = appFirestore();
+    const waiting = await db
+      .collection(paths.scheduledSms())
+      .where("businessId", "==", tenant.business.id)
+      .where("status", "==", "waiting")
+      .get();
+    const now = Timestamp.fromMillis(Date.now() - 60_000);
+    for (const doc of waiting.docs) await doc.ref.update({ dueAt: now });
+    return waiting.size;
+  }
+
+  /** Makes the tenant's queued calendar syncs due now, as if their retry delay had passed. */
+  async function makeSyncsDue(tenant: Tenant): Promise<void> {
+    const db = appFirestore();
+    const queued = await db
+      .collection(paths.calendarSyncQueue())
+      .where("businessId", "==", tenant.business.id)
+      .get();
+    for (const doc of queued.docs) {
+      await doc.ref.update({ dueAt: Timestamp.fromMillis(Date.now() - 1000) });
+    }
+  }
+
+  async function revokeGrant(tenant: Tenant): Promise<void> {
+    const credentials = await testConnections().credentials(tenant.business.id);
+    assert.ok(credentials, "connected");
+    world.google.revokeRefreshToken(credentials.refreshToken);
+  }
+
+  async function appFirestoreDoc(path: string): Promise<Record<string, unknown>> {
+    return (await appFirestore().doc(path).get()).data() ?? {};
+  }
+
   async function effectsOf(tenant: Tenant) {
     const texts = await world.texts(tenant);
     const summaries = await world.docs(paths.conversationSummaries(tenant.business.id));
@@ -69,7 +112,10 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
   }
 
   /** The booking call's effects against the clean call's. */
-  function bookingCounts(found: Awaited<ReturnType<typeof effectsOf>>) {
+  function bookingCounts(
+    found: Awaited<ReturnType<typeof effectsOf>>,
+    alsoExpected: Record<string, number> = {},
+  ) {
     const counts: Record<string, [number, number]> = {
       bookings: [clean.bookings, found.bookings],
       "texts sent": [found.meantToSend, found.sent],
@@ -78,10 +124,14 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
       summaries: [clean.summaries, found.summaries],
     };
     for (const purpose of new Set([
+      ...Object.keys(alsoExpected),
       ...Object.keys(clean.byPurpose),
       ...Object.keys(found.byPurpose),
     ])) {
-      counts[purpose] = [clean.byPurpose[purpose] ?? 0, found.byPurpose[purpose] ?? 0];
+      counts[purpose] = [
+        alsoExpected[purpose] ?? clean.byPurpose[purpose] ?? 0,
+        found.byPurpose[purpose] ?? 0,
+      ];
     }
     return counts;
   }
@@ -223,6 +273,151 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
         counts: {
           "owner failure texts": [customerTexts, found.byPurpose["owner-sms-failed"] ?? 0],
           "attention items": [customerTexts, attention.length],
+          "texts repeated": [0, found.repeated],
+        },
+      });
+    });
+  });
+
+  describe("the scheduled jobs overlap", () => {
+    it("queues and sends each reminder once when two reminder runs start together", async () => {
+      const tenant = await world.tenant();
+      await bookByCall(tenant);
+      const waiting = await dueNow(tenant);
+      assert.ok(waiting > 0, "the booking planned reminders");
+      await Promise.all([world.runReminders(), world.runReminders()]);
+      await world.settle(tenant);
+      const found = await effectsOf(tenant);
+      report({
+        fault: `two reminder runs at once (${waiting} reminders due)`,
+        effect: "each reminder queued under its fixed outbox id",
+        counts: {
+          "reminders queued": [waiting, found.byPurpose["appointment-reminder"] ?? 0],
+          "texts sent": [found.meantToSend, found.sent],
+          "texts repeated": [0, found.repeated],
+        },
+      });
+    });
+
+    it("puts one event in the calendar when two sweeps retry the same sync", async () => {
+      const tenant = await world.tenant();
+      world.google.failNext("events.insert", { status: 503 }, 3);
+      await bookByCall(tenant);
+      const queued = await world.docs(paths.calendarSyncQueue());
+      const mine = queued.filter((q) => q.businessId === tenant.business.id);
+      assert.equal(mine.length, 1, "the failed sync waits for the sweep");
+      await makeSyncsDue(tenant);
+      await Promise.all([world.runCalendarSweep(), world.runCalendarSweep()]);
+      await world.settle(tenant);
+      const found = await effectsOf(tenant);
+      report({
+        fault: "Calendar 503 three times, then two sweeps at once",
+        effect: "trigger gave up to the queue; the sweeps insert the same event id",
+        counts: {
+          bookings: [1, found.bookings],
+          "calendar events": [1, found.calendarEvents],
+          "texts repeated": [0, found.repeated],
+        },
+      });
+    });
+  });
+
+  describe("Google Calendar fails", () => {
+    it("retries a 429 and a 500 and keeps one event", async () => {
+      const tenant = await world.tenant();
+      world.google.failNext("events.insert", { status: 429 });
+      world.google.failNext("events.insert", { status: 500 });
+      const retriedBefore = world.retriedRuns;
+      await bookByCall(tenant);
+      const found = await effectsOf(tenant);
+      report({
+        fault: "Calendar events.insert 429 then 500",
+        effect: `trigger threw, platform retried (${world.retriedRuns - retriedBefore} retries)`,
+        counts: bookingCounts(found),
+      });
+    });
+
+    it("books and texts as normal when free/busy answers 503 during the call", async () => {
+      const tenant = await world.tenant();
+      world.google.failNext("freebusy", { status: 503 }, 20);
+      const call = await bookByCall(tenant);
+      const found = await effectsOf(tenant);
+      assert.match(call.said.join(" "), /booked/);
+      report({
+        fault: "Calendar freeBusy 503 for the whole call",
+        effect: "offers made without the owner's busy time, owner told once",
+        counts: bookingCounts(found, { "owner-calendar-unavailable": 1 }),
+      });
+    });
+
+    it("books, texts the owner once to reconnect, and syncs nothing when the grant is revoked", async () => {
+      const tenant = await world.tenant();
+      await revokeGrant(tenant);
+      await bookByCall(tenant, { delivery: { times: 3, concurrent: false } });
+      const found = await effectsOf(tenant);
+      const status = (await appFirestoreDoc(paths.calendarConnection(tenant.business.id))).status;
+      assert.equal(status, "needs-reconnect");
+      report({
+        fault: "Calendar invalid_grant (owner revoked access), events x3",
+        effect: "connection marked needs-reconnect, owner told once",
+        counts: {
+          bookings: [1, found.bookings],
+          "booking-confirmation": [1, found.byPurpose["booking-confirmation"] ?? 0],
+          "owner-calendar-reconnect": [1, found.byPurpose["owner-calendar-reconnect"] ?? 0],
+          "texts sent": [found.meantToSend, found.sent],
+          "texts repeated": [0, found.repeated],
+        },
+      });
+    });
+  });
+
+  describe("Twilio's REST API fails", () => {
+    it("retries a 503 and a 500 and sends each text once", async () => {
+      const tenant = await world.tenant();
+      world.twilio.failNext({ kind: "error", status: 503 });
+      world.twilio.failNext({ kind: "error", status: 500 });
+      await bookByCall(tenant);
+      const found = await effectsOf(tenant);
+      report({
+        fault: "Twilio Messages.create 503 then 500",
+        effect: "RETRY with backoff, then SUCCESS",
+        counts: bookingCounts(found),
+      });
+    });
+
+    it("does not send twice when Twilio took a text but the answer was lost", async () => {
+      const tenant = await world.tenant();
+      world.twilio.failNext({ kind: "accept-then-reset" });
+      await bookByCall(tenant);
+      const found = await effectsOf(tenant);
+      report({
+        fault: "Twilio accepted a text, then the connection dropped",
+        effect: "next attempt found it at Twilio (reconciled) instead of resending",
+        counts: bookingCounts(found),
+      });
+    });
+
+    it("stops at 21610 (unsubscribed) and still sends the owner's texts", async () => {
+      const tenant = await world.tenant();
+      world.twilio.failNext({
+        kind: "error",
+        status: 400,
+        code: 21610,
+        message: "Attempt to send to unsubscribed recipient",
+      });
+      await bookByCall(tenant, { delivery: { times: 3, concurrent: false } });
+      const found = await effectsOf(tenant);
+      const refused = found.outbox.filter((m) => m.lastErrorCode === 21610);
+      const attempts = world.twilio.sendRequests().filter((r) => r.form.To === CALLER);
+      const mine = attempts.filter((r) => r.form.From === tenant.business.phoneNumber);
+      report({
+        fault: "Twilio 21610 on the customer's confirmation, events x3",
+        effect: "recorded ERROR once, not retried, owner not pestered",
+        counts: {
+          bookings: [1, found.bookings],
+          "texts refused (21610)": [1, refused.length],
+          "attempts to the unsubscribed number": [1, mine.length],
+          "owner texts sent": [1, world.sentBy(tenant).filter((m) => m.to !== CALLER).length],
           "texts repeated": [0, found.repeated],
         },
       });

@@ -118,6 +118,11 @@ export class GoogleFakeServer {
     this.faults.set(op, queue);
   }
 
+  /** Forgets the failures queued by failNext that no request has taken yet. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   /** A refresh token as if the owner had consented earlier. */
   grantRefreshToken(): string {
     const token = `1//refresh-${randomBytes(8).toString("hex")}`;

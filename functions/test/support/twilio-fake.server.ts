@@ -140,6 +140,11 @@ export class TwilioFakeServer {
     for (let i = 0; i < times; i += 1) this.faults.push(fault);
   }
 
+  /** Forgets the failures queued by failNext that no request has taken yet. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Messages the fake accepted, oldest first. */
   sentMessages(): FakeMessage[] {
     return [...this.messages.values()];
