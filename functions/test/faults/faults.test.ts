@@ -3,7 +3,13 @@ import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
+import { ClaudeLanguageModel } from "../../src/adapters/llm/claude-language-model";
+import { secondReading } from "../../src/app/second-reading";
+import type { RulesReading } from "../../src/domain/nlu/model-reading";
+import { AnthropicFakeServer } from "../support/anthropic-fake.server";
 import { testConnections } from "../support/calendar-fixtures";
+import { RecordingLogger } from "../support/in-memory-outbox.store";
+import { firestoreLink } from "./link.hooks";
 import { newMessageSid, sendInboundSms } from "../../src/tools/sms-simulator";
 import { fetchTransport, type Transport } from "../../src/tools/simulator/transport";
 import { report, printTotals } from "./fault-tally";
@@ -424,6 +430,206 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
     });
   });
 
+  describe("the model times out", () => {
+    it("keeps the rules' reading within the deadline and never waits on it for an emergency", async () => {
+      const anthropic = new AnthropicFakeServer();
+      await anthropic.start();
+      try {
+        const tenant = await world.tenant();
+        const model = new ClaudeLanguageModel({
+          apiKey: () => "test-key",
+          baseURL: anthropic.baseURL,
+        });
+        const deps = { model, logger: new RecordingLogger() };
+        anthropic.reply({ text: "{}", delayMs: 6_000 });
+        const unclear: RulesReading = {
+          intent: "unknown",
+          emergencyKind: null,
+          slots: { name: "Sarah Jones" },
+          offeredSlotIds: [],
+        };
+        const started = Date.now();
+        const read = await secondReading(
+          {
+            business: tenant.business,
+            stage: "collecting",
+            utterance: "erm it's the thing under the sink, you know, the pipe bit",
+            rules: unclear,
+          },
+          deps,
+        );
+        const waited = Date.now() - started;
+        const emergency: RulesReading = { ...unclear, intent: "emergency", emergencyKind: "gas" };
+        const asked = anthropic.requests.length;
+        const urgent = await secondReading(
+          {
+            business: tenant.business,
+            stage: "collecting",
+            utterance: "I can smell gas in the kitchen",
+            rules: emergency,
+          },
+          deps,
+        );
+        assert.ok(waited < 5_000, `gave up on the model after ${waited} ms`);
+        report({
+          fault: "Claude answers after 6 s (deadline 2.5 s)",
+          effect: `gave up after ${waited} ms, rules' reading kept`,
+          counts: {
+            "rules' name kept": [1, read.slots.name === "Sarah Jones" ? 1 : 0],
+            "emergencies kept": [1, urgent.emergencyKind === "gas" ? 1 : 0],
+            "model asked about the emergency": [0, anthropic.requests.length - asked],
+          },
+        });
+      } finally {
+        await anthropic.stop();
+      }
+    });
+  });
+
+  describe("Firestore is unavailable for a while", () => {
+    it("answers the caller within Twilio's time and books once when Firestore drops out mid-booking", async () => {
+      const tenant = await world.tenant();
+      const link = firestoreLink();
+      const send = fetchTransport();
+      let answeredInMs = 0;
+      let status = 0;
+      const outage: Transport = async (request) => {
+        if (!/\/turn\?.*step=3/.test(request.url)) return send(request);
+        link.down();
+        const back = setTimeout(() => link.restore(), 2_000);
+        const started = Date.now();
+        try {
+          const answer = await send(request);
+          answeredInMs = Date.now() - started;
+          status = answer.status;
+          return answer;
+        } finally {
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, 2_100 - answeredInMs)));
+          clearTimeout(back);
+          link.restore();
+        }
+      };
+      const call = await bookByCall(tenant, { transport: outage });
+      const found = await effectsOf(tenant);
+      const promised = /booked/.test(call.said.join(" "));
+      assert.equal(status, 200);
+      assert.ok(answeredInMs < 15_000, `answered after ${answeredInMs} ms`);
+      report({
+        fault: "Firestore down for 2 s at the booking turn",
+        effect: `caller answered in ${answeredInMs} ms (${promised ? "booked" : "apology"})`,
+        counts: promised
+          ? bookingCounts(found)
+          : {
+              bookings: [found.bookings, found.bookings],
+              "booking-confirmation": [
+                found.bookings,
+                found.byPurpose["booking-confirmation"] ?? 0,
+              ],
+              "texts sent": [found.meantToSend, found.sent],
+              "texts repeated": [0, found.repeated],
+            },
+      });
+    });
+
+    it("delivers queued texts and a customer's reply once Firestore is back", async () => {
+      const tenant = await world.tenant();
+      await world.call(tenant, BOOKING_CALL, { from: CALLER });
+      const link = firestoreLink();
+      link.down();
+      const back = setTimeout(() => link.restore(), 2_000);
+      const [reply] = await Promise.all([
+        sendInboundSms({
+          baseUrl: world.server.baseUrl,
+          authToken: world.server.authToken,
+          from: CALLER,
+          to: tenant.business.phoneNumber,
+          body: "YES",
+        }),
+        world.settle(tenant),
+      ]);
+      clearTimeout(back);
+      link.restore();
+      await world.settle(tenant);
+      const found = await effectsOf(tenant);
+      const confirmed = (await world.docs(paths.appointments(tenant.business.id))).filter(
+        (a) => a.confirmation === "confirmed",
+      );
+      report({
+        fault: "Firestore down for 2 s while texts go out and a YES comes in",
+        effect: "work waited for Firestore and finished",
+        counts: {
+          ...bookingCounts(found),
+          "replies given": [1, reply.reply ? 1 : 0],
+          confirmations: [1, confirmed.length],
+        },
+      });
+    });
+
+    it("handles a customer's text once when Firestore's answers are lost after it committed", async () => {
+      const tenant = await world.tenant();
+      await bookByCall(tenant);
+      const link = firestoreLink();
+      const lostBefore = link.lostReplyBytes;
+      link.loseReplies();
+      const back = setTimeout(() => link.restore(), 1_500);
+      const reply = await sendInboundSms({
+        baseUrl: world.server.baseUrl,
+        authToken: world.server.authToken,
+        from: CALLER,
+        to: tenant.business.phoneNumber,
+        body: "2",
+        idempotencyToken: randomUUID(),
+      });
+      clearTimeout(back);
+      link.restore();
+      await world.settle(tenant);
+      const cancelled = (await world.docs(paths.appointments(tenant.business.id))).filter(
+        (a) => a.status === "cancelled",
+      );
+      report({
+        fault: "Firestore commits but its answers are lost for 1.5 s, as a text arrives",
+        effect: `${link.lostReplyBytes - lostBefore} bytes of answers lost; replied ${JSON.stringify(
+          reply.reply?.slice(0, 30) ?? null,
+        )}`,
+        counts: {
+          cancellations: [1, cancelled.length],
+          "replies given": [1, reply.reply && /cancel/i.test(reply.reply) ? 1 : 0],
+        },
+      });
+    });
+
+    it("books once when Firestore's answers are lost as the booking commits", async () => {
+      const tenant = await world.tenant();
+      const link = firestoreLink();
+      const lostBefore = link.lostReplyBytes;
+      const send = fetchTransport();
+      const lossy: Transport = async (request) => {
+        if (!/\/turn\?.*step=3/.test(request.url)) return send(request);
+        link.loseReplies();
+        const back = setTimeout(() => link.restore(), 1_500);
+        try {
+          return await send(request);
+        } finally {
+          clearTimeout(back);
+          link.restore();
+        }
+      };
+      const call = await bookByCall(tenant, { transport: lossy });
+      const found = await effectsOf(tenant);
+      const promised = /booked/.test(call.said.join(" "));
+      report({
+        fault: "Firestore commits but its answers are lost for 1.5 s at the booking turn",
+        effect: `${link.lostReplyBytes - lostBefore} bytes of answers lost; caller heard ${
+          promised ? "booked" : "no booking"
+        }`,
+        counts: {
+          ...bookingCounts(found),
+          "caller told booked": [found.bookings, promised ? 1 : 0],
+        },
+      });
+    });
+  });
+
   describe("Firestore triggers are delivered more than once", () => {
     for (const concurrent of [false, true]) {
       it(`sends each text once, one calendar event, one summary: every event x3 (${
@@ -441,5 +647,3 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
     }
   });
 });
-
-export { fetchTransport };

@@ -21,6 +21,8 @@ export class FirestoreLink {
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   /** Connections opened by the client since the link was started. */
   connections = 0;
+  /** Bytes of Firestore's answers thrown away while replies were lost. */
+  lostReplyBytes = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
@@ -73,6 +75,7 @@ export class FirestoreLink {
     });
     upstream.on("data", (chunk: Buffer) => {
       if (this.state === "up") client.write(chunk);
+      else this.lostReplyBytes += chunk.length;
     });
     const close = () => {
       client.destroy();

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { EDITABLE_SETTINGS, type EditableSetting } from "./access";
+import { documentIdSchema } from "./document-id";
 
 /**
  * The inputs of the dashboard's callable functions. The functions parse with
  * these schemas; the web app imports only their types (import type), so zod
  * never reaches its bundle.
  */
-const id = z.string().min(1).max(200);
+const id = documentIdSchema(200);
 
 export const moveOptionsInput = z.object({
   businessId: id,

@@ -9,6 +9,7 @@ import {
   type CalendarSettings,
 } from "../../adapters/firestore/calendar-connection.repository";
 import type { AppointmentStore } from "../../ports/appointment-store.port";
+import { documentIdSchema } from "../../shared/document-id";
 import type { CalendarSyncQueue } from "../../ports/calendar-sync.port";
 import type { Clock } from "../../ports/clock.port";
 import type { Logger } from "../../ports/logger.port";
@@ -94,7 +95,7 @@ export interface CalendarOAuthDeps {
 /** Upcoming appointments copied into a newly connected calendar. */
 const BACKFILL_DAYS = 90;
 
-const businessQuery = z.object({ business: z.string().min(1).max(100) });
+const businessQuery = z.object({ business: documentIdSchema(100) });
 const startQuery = businessQuery.extend({
   format: z.enum(["redirect", "json"]).default("redirect"),
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { recordSmsStatus, type RecordSmsStatusDeps } from "../../app/record-sms-status";
 import type { OutboxMessageRef } from "../../ports/outbox-delivery.port";
+import { isDocumentId } from "../../shared/document-id";
 import {
   checkTwilioRequest,
   HttpAnswer,
@@ -70,7 +71,12 @@ function markerOf(path: string): OutboxMessageRef | undefined {
   const match = MARKER.exec(path.split("?")[0]);
   if (!match) return undefined;
   try {
-    return { businessId: decodeURIComponent(match[1]), messageId: decodeURIComponent(match[2]) };
+    const ref = {
+      businessId: decodeURIComponent(match[1]),
+      messageId: decodeURIComponent(match[2]),
+    };
+    // A marker we never issued names no message (and no other path).
+    return isDocumentId(ref.businessId) && isDocumentId(ref.messageId) ? ref : undefined;
   } catch {
     return undefined;
   }

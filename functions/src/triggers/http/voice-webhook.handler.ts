@@ -13,6 +13,7 @@ import {
 import { WebhookDeadline } from "../../app/webhook-deadline";
 import { logVoiceTurn } from "../../logs";
 import { speechHintsFor } from "../../domain/dialogue/speech-hints";
+import { documentIdSchema } from "../../shared/document-id";
 import {
   checkTwilioRequest,
   HttpAnswer,
@@ -46,7 +47,7 @@ const FUNCTION_NAME = "voice";
 const callSid = z
   .string()
   .regex(/^CA[0-9a-fA-F]{32}$/, "CallSid must look like CA + 32 hex digits");
-const businessId = z.string().min(1).max(100);
+const businessId = documentIdSchema(100);
 const nonNegativeInt = z.coerce.number().int().min(0).max(1000);
 const phone = z.string().max(32).optional();
 
