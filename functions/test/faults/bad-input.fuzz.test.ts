@@ -19,15 +19,10 @@ import { moveOptions } from "../../src/triggers/callable/move-options.callable";
 import { setConversationHandled } from "../../src/triggers/callable/set-conversation-handled.callable";
 import { updateSettings } from "../../src/triggers/callable/update-settings.callable";
 import { calendarOAuth } from "../../src/triggers/http/calendar-oauth.webhook";
-import {
-  TEST_CLIENT_ID,
-  TEST_CLIENT_SECRET,
-  TEST_TOKEN_KEY,
-  newGoogleFake,
-} from "../support/calendar-fixtures";
 import { createTestTenant } from "../support/firestore-tenant";
 import { TEST_PROJECT_ID } from "../support/root-hooks";
 import { startWebhooksTestServer, WebhooksTestServer } from "../support/webhooks-test-server";
+import { suiteGoogle } from "./fault-world";
 
 /**
  * Property-based fuzzing of every webhook and callable body: arbitrary
@@ -110,7 +105,6 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
   let oauthBase = "";
   let business: Business;
   let db: Firestore;
-  const google = newGoogleFake();
   const fft = functionsTest({ projectId: TEST_PROJECT_ID });
 
   before(async () => {
@@ -118,14 +112,8 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
       `      [fuzz] seed ${SEED}, ${RUNS} runs per target (repeat with FUZZ_SEED=${SEED})`,
     );
     server = await startWebhooksTestServer();
-    const { baseUrl } = await google.start();
-    Object.assign(process.env, {
-      GOOGLE_OAUTH_CLIENT_ID: TEST_CLIENT_ID,
-      GOOGLE_OAUTH_CLIENT_SECRET: TEST_CLIENT_SECRET,
-      CALENDAR_TOKEN_KEY: TEST_TOKEN_KEY,
-      GOOGLE_API_BASE_URL: baseUrl,
-      GOOGLE_OAUTH_BASE_URL: baseUrl,
-    });
+    // Configured, so the callback's checks are reached (not "not configured").
+    await suiteGoogle();
     const app = express();
     app.use(express.json());
     type Args = Parameters<typeof calendarOAuth>;
@@ -140,18 +128,8 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
     db = appFirestore();
   });
   after(async () => {
-    for (const name of [
-      "GOOGLE_OAUTH_CLIENT_ID",
-      "GOOGLE_OAUTH_CLIENT_SECRET",
-      "CALENDAR_TOKEN_KEY",
-      "GOOGLE_API_BASE_URL",
-      "GOOGLE_OAUTH_BASE_URL",
-    ]) {
-      delete process.env[name];
-    }
     fft.cleanup();
     await new Promise((resolve) => oauthServer.close(resolve));
-    await google.stop();
     await server.stop();
     console.log(
       `      [fuzz] runs per target: ${Object.entries(ran)

@@ -50,16 +50,31 @@ const ONCE: Delivery = { times: 1, concurrent: false };
 /** How often the platform retries an event whose handler threw, before a scenario gives up. */
 const PLATFORM_RETRIES = 8;
 
-const ENV_NAMES = [
-  "TWILIO_ACCOUNT_SID",
-  "TWILIO_API_BASE_URL",
-  "GOOGLE_OAUTH_CLIENT_ID",
-  "GOOGLE_OAUTH_CLIENT_SECRET",
-  "CALENDAR_TOKEN_KEY",
-  "GOOGLE_API_BASE_URL",
-  "GOOGLE_OAUTH_BASE_URL",
-  "DASHBOARD_BASE_URL",
-];
+const ENV_NAMES = ["TWILIO_ACCOUNT_SID", "TWILIO_API_BASE_URL"];
+
+let google: GoogleFakeServer | undefined;
+
+/**
+ * The one local Google of the whole run, its params set once: a function
+ * instance builds its calendar adapters once (bootstrap.ts), so every suite
+ * of the process must talk to the same Google, as instances do in production.
+ */
+export async function suiteGoogle(): Promise<GoogleFakeServer> {
+  if (!google) {
+    const fake = newGoogleFake();
+    const { baseUrl } = await fake.start();
+    Object.assign(process.env, {
+      GOOGLE_OAUTH_CLIENT_ID: TEST_CLIENT_ID,
+      GOOGLE_OAUTH_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      CALENDAR_TOKEN_KEY: TEST_TOKEN_KEY,
+      GOOGLE_API_BASE_URL: baseUrl,
+      GOOGLE_OAUTH_BASE_URL: baseUrl,
+      DASHBOARD_BASE_URL: "https://dash.example",
+    });
+    google = fake;
+  }
+  return google;
+}
 
 type Wrapped = (event: unknown) => Promise<unknown>;
 
@@ -72,7 +87,7 @@ export interface Tenant {
 
 export class FaultWorld {
   server!: WebhooksTestServer;
-  readonly google: GoogleFakeServer = newGoogleFake();
+  google!: GoogleFakeServer;
   twilio!: TwilioFakeServer;
   private readonly fft = functionsTest({ projectId: TEST_PROJECT_ID });
   private readonly triggers = {
@@ -89,16 +104,10 @@ export class FaultWorld {
     const accountSid = fakeAccountSid();
     this.twilio = new TwilioFakeServer({ accountSid, authToken: this.server.authToken });
     const twilio = await this.twilio.start();
-    const google = await this.google.start();
+    this.google = await suiteGoogle();
     Object.assign(process.env, {
       TWILIO_ACCOUNT_SID: accountSid,
       TWILIO_API_BASE_URL: twilio.baseUrl,
-      GOOGLE_OAUTH_CLIENT_ID: TEST_CLIENT_ID,
-      GOOGLE_OAUTH_CLIENT_SECRET: TEST_CLIENT_SECRET,
-      CALENDAR_TOKEN_KEY: TEST_TOKEN_KEY,
-      GOOGLE_API_BASE_URL: google.baseUrl,
-      GOOGLE_OAUTH_BASE_URL: google.baseUrl,
-      DASHBOARD_BASE_URL: "https://dash.example",
     });
   }
 
@@ -106,7 +115,6 @@ export class FaultWorld {
     for (const name of ENV_NAMES) delete process.env[name];
     this.fft.cleanup();
     await this.twilio?.stop();
-    await this.google.stop();
     await this.server?.stop();
   }
 
