@@ -8,7 +8,6 @@ import { paths } from "../../src/adapters/firestore/paths";
 import type { Business } from "../../src/domain/business/business";
 import type { Transport } from "../../src/tools/simulator/transport";
 import { fetchTransport } from "../../src/tools/simulator/transport";
-import { DEMO_ACCOUNT_SID } from "../../src/tools/simulator/twilio-params";
 import { appointmentNotifications } from "../../src/triggers/firestore/appointment-notifications.trigger";
 import { syncAppointmentToCalendar } from "../../src/triggers/firestore/calendar-sync.trigger";
 import { conversationSummary } from "../../src/triggers/firestore/conversation-summary.trigger";
@@ -357,5 +356,3 @@ export function retryingTransport(
     return second;
   };
 }
-
-export { DEMO_ACCOUNT_SID };
