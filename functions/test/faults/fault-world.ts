@@ -127,7 +127,7 @@ export class FaultWorld {
   // ---- Twilio's side ---------------------------------------------------------
 
   /** A call played by the call simulator, every webhook going through `transport`. */
-  call(tenant: Tenant, lines: string[], options: { from?: string; transport?: Transport } = {}) {
+  call(tenant: Tenant, lines: string[], options: Parameters<typeof simulatedCall>[3] = {}) {
     return simulatedCall(this.server, tenant.business, lines, options);
   }
 

@@ -160,6 +160,47 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
       });
     }
 
+    it("alerts the owner once and rings each phone once when an emergency call's webhooks arrive twice", async () => {
+      const emergency = ["I can smell gas in the kitchen"];
+      const escalation = {
+        owner: "no-answer" as const,
+        backups: ["decline" as const],
+      };
+      const cleanTenant = await world.tenant();
+      const cleanCall = await world.call(cleanTenant, emergency, { from: CALLER, ...escalation });
+      await world.settle(cleanTenant);
+      const expected = await effectsOf(cleanTenant);
+      const tenant = await world.tenant();
+      const requests: Array<{ url: string; statuses: number[] }> = [];
+      const call = await world.call(tenant, emergency, {
+        from: CALLER,
+        ...escalation,
+        transport: retryingTransport("concurrent", requests),
+      });
+      await world.settle(tenant);
+      const found = await effectsOf(tenant);
+      const rung = (printed: string[]) =>
+        printed.filter((l) => l.includes("[transfer] ringing")).length;
+      assert.deepEqual(
+        requests.filter((r) => r.statuses.some((s) => s >= 500)),
+        [],
+        "no retried webhook answered 5xx",
+      );
+      const counts: Record<string, [number, number]> = {
+        "phones rung": [rung(cleanCall.printed), rung(call.printed)],
+        "texts sent": [found.meantToSend, found.sent],
+        "texts repeated": [0, found.repeated],
+      };
+      for (const purpose of Object.keys({ ...expected.byPurpose, ...found.byPurpose })) {
+        counts[purpose] = [expected.byPurpose[purpose] ?? 0, found.byPurpose[purpose] ?? 0];
+      }
+      report({
+        fault: `every webhook of an unanswered emergency call delivered twice at once (${requests.length} requests)`,
+        effect: "one alert, one ladder",
+        counts,
+      });
+    });
+
     it("applies a customer's text once when Twilio delivers it twice, token and all", async () => {
       const tenant = await world.tenant();
       await bookByCall(tenant);
