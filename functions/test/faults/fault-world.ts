@@ -23,6 +23,7 @@ import {
   testConnections,
 } from "../support/calendar-fixtures";
 import { createTestTenant } from "../support/firestore-tenant";
+import { AnthropicFakeServer } from "../support/anthropic-fake.server";
 import type { GoogleFakeServer } from "../support/google-fake.server";
 import { TEST_PROJECT_ID } from "../support/root-hooks";
 import { simulatedCall } from "../support/simulated-call";
@@ -52,6 +53,22 @@ const PLATFORM_RETRIES = 8;
 const ENV_NAMES = ["TWILIO_ACCOUNT_SID", "TWILIO_API_BASE_URL"];
 
 let google: GoogleFakeServer | undefined;
+let anthropic: AnthropicFakeServer | undefined;
+
+/**
+ * The one local Messages API of the whole run (ANTHROPIC_BASE_URL is read
+ * once per instance). The key, ANTHROPIC_API_KEY, is set only by a scenario
+ * that wants the model asked; without it every turn is read by the rules alone.
+ */
+export async function suiteAnthropic(): Promise<AnthropicFakeServer> {
+  if (!anthropic) {
+    const fake = new AnthropicFakeServer();
+    await fake.start();
+    process.env.ANTHROPIC_BASE_URL = fake.baseURL;
+    anthropic = fake;
+  }
+  return anthropic;
+}
 
 /**
  * The one local Google of the whole run, its params set once: a function
@@ -59,6 +76,7 @@ let google: GoogleFakeServer | undefined;
  * of the process must talk to the same Google, as instances do in production.
  */
 export async function suiteGoogle(): Promise<GoogleFakeServer> {
+  await suiteAnthropic();
   if (!google) {
     const fake = newGoogleFake();
     const { baseUrl } = await fake.start();

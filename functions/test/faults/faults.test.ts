@@ -13,7 +13,7 @@ import { firestoreLink } from "./link.hooks";
 import { newMessageSid, sendInboundSms } from "../../src/tools/sms-simulator";
 import { fetchTransport, type Transport } from "../../src/tools/simulator/transport";
 import { report, printTotals } from "./fault-tally";
-import { Delivery, FaultWorld, retryingTransport, Tenant } from "./fault-world";
+import { Delivery, FaultWorld, retryingTransport, suiteAnthropic, Tenant } from "./fault-world";
 
 /**
  * The fault suite (`npm run test:faults`): each scenario runs a real flow
@@ -30,6 +30,12 @@ const BOOKING_CALL = [
   "the first one",
   "yes please",
   "no thanks, that's all",
+];
+
+/** The same booking, its first turn long enough (25 words or more) to be given to the model. */
+const LONG_BOOKING_CALL = [
+  "Hi there, this is Sarah Jones at 22 Park Street, Bristol BS1 5JA, and I was hoping you could help me because my kitchen tap keeps dripping all day and all night",
+  ...BOOKING_CALL.slice(1),
 ];
 
 describe("faults: what Twilio, Google, the model and Firestore do wrong", function () {
@@ -525,6 +531,45 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
         });
       } finally {
         await anthropic.stop();
+      }
+    });
+  });
+
+  describe("the model times out on a call", () => {
+    it("answers each turn in time and books once when Claude never answers in time", async () => {
+      const anthropic = await suiteAnthropic();
+      const asked = anthropic.requests.length;
+      for (let i = 0; i < 20; i += 1) anthropic.reply({ text: "{}", delayMs: 6_000 });
+      process.env.ANTHROPIC_API_KEY = "test-key";
+      const send = fetchTransport();
+      let slowest = 0;
+      const timed: Transport = async (request) => {
+        const started = Date.now();
+        const answer = await send(request);
+        slowest = Math.max(slowest, Date.now() - started);
+        return answer;
+      };
+      try {
+        const tenant = await world.tenant();
+        const call = await world.call(tenant, LONG_BOOKING_CALL, {
+          from: CALLER,
+          transport: timed,
+        });
+        await world.settle(tenant);
+        const found = await effectsOf(tenant);
+        const askedNow = anthropic.requests.length - asked;
+        assert.ok(askedNow > 0, "the long turn was given to the model");
+        assert.match(call.said.join(" "), /booked/);
+        assert.ok(slowest < 15_000, `slowest turn took ${slowest} ms`);
+        report({
+          fault: `Claude answers after 6 s on a call (${askedNow} turn(s) given to it)`,
+          effect: `rules' reading kept; slowest webhook ${slowest} ms`,
+          counts: bookingCounts(found, {
+            "owner-receptionist-degraded": found.byPurpose["owner-receptionist-degraded"] ? 1 : 0,
+          }),
+        });
+      } finally {
+        delete process.env.ANTHROPIC_API_KEY;
       }
     });
   });
