@@ -23,8 +23,9 @@ export function wantsSecondReading(utterance: string, rules: RulesReading): bool
 /**
  * The rules' reading of a turn, with the model's second opinion merged in
  * when the rules were unsure (no intent) or the turn was long. Any failure of
- * the model leaves the rules' reading exactly as it was. Not yet called from
- * the call turn (app/handle-call.ts); docs/decisions.md says so.
+ * the model leaves the rules' reading exactly as it was. Called for every
+ * caller turn, call or text, by the interpreter (callerWords in converse.ts),
+ * which hands the merged reading to the engine's step as data.
  */
 export async function secondReading(
   input: { business: Business; stage: Stage; utterance: string; rules: RulesReading },

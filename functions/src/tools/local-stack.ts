@@ -94,6 +94,8 @@ const LOCAL_SECRETS: Record<string, () => string> = {
   // Unused while GOOGLE_OAUTH_CLIENT_ID is empty (the calendar integration is off locally).
   GOOGLE_OAUTH_CLIENT_SECRET: () => "local-unused",
   CALENDAR_TOKEN_KEY: () => crypto.randomBytes(32).toString("base64"),
+  // "none": the language model stays off locally (no network); a real key turns it on.
+  ANTHROPIC_API_KEY: () => "none",
 };
 /** The secrets `npm start` writes to functions/.secret.local when they are missing. */
 export const LOCAL_SECRET_NAMES = Object.keys(LOCAL_SECRETS);

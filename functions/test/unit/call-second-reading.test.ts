@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { handleCallTurn, startCall } from "../../src/app/handle-call";
+import { handleInboundSms } from "../../src/app/handle-inbound-sms";
 import type { CallInstruction } from "../../src/domain/dialogue/call-instruction";
 import { greet, step, type TurnContext } from "../../src/domain/dialogue/conversation-engine";
 import type { ModelReading } from "../../src/domain/nlu/model-reading";
@@ -10,6 +11,7 @@ import type {
   UtteranceToRead,
 } from "../../src/ports/language-model.port";
 import { aCallWorld, type CallWorld } from "../support/call-fixtures";
+import { anSmsWorld } from "../support/sms-fixtures";
 
 /**
  * The language model's second reading on a live call turn: the interpreter
@@ -278,5 +280,50 @@ describe("a call turn read a second time by the language model", () => {
       assert.notEqual(new Date(offer.start).getUTCHours(), 3, offer.start);
     }
     assert.ok(!world.outbox.messages.some((m) => m.purpose === "booking-confirmation"));
+  });
+
+  describe("by text, the same engine and the same reading", () => {
+    const UNCLEAR_TEXT =
+      "hi sorry to text so late, it's hard to explain really there's something not right " +
+      "under the stairs and we aren't sure what to do about it to be honest";
+
+    async function textIn(model: LanguageModel | undefined, body: string) {
+      const world = anSmsWorld({ now: NOW });
+      if (model) world.smsDeps.model = model;
+      const answer = await handleInboundSms(
+        {
+          messageSid: `SM${"1".repeat(32)}`,
+          from: CALLER,
+          to: world.business.phoneNumber,
+          body,
+          numMedia: 0,
+        },
+        world.smsDeps,
+      );
+      return { world, answer };
+    }
+
+    it("escalates an emergency the model found in a text the rules could not read", async () => {
+      const model = new ScriptedModel(() =>
+        reading({ intent: "unknown", emergencyKind: "gas-smell" }),
+      );
+      const { world, answer } = await textIn(model, UNCLEAR_TEXT);
+      assert.equal(model.asked.length, 1);
+      assert.equal(answer.outcome, "emergency", answer.reply ?? "");
+      assert.equal(world.outbox.byPurpose("owner-emergency-alert").length, 1);
+    });
+
+    it("answers a text on the rules when the model is unavailable, as with no model", async () => {
+      const model = new ScriptedModel(() => ({
+        status: "unavailable",
+        reason: "timeout",
+        latencyMs: 2500,
+      }));
+      const withModel = await textIn(model, UNCLEAR_TEXT);
+      const rulesOnly = await textIn(undefined, UNCLEAR_TEXT);
+      assert.equal(model.asked.length, 1);
+      assert.deepEqual(withModel.answer, rulesOnly.answer);
+      assert.notEqual(withModel.answer.outcome, "emergency");
+    });
   });
 });

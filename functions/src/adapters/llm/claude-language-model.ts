@@ -19,7 +19,7 @@ import type {
  */
 
 export interface ClaudeOptions {
-  /** The key, read when first needed; empty means no model (every flow runs on the rules). */
+  /** The key, read when first needed; empty or "none" means no model (every flow runs on the rules). */
   apiKey: () => string;
   /** A local server in tests; empty for api.anthropic.com. */
   baseURL?: string;
@@ -94,10 +94,14 @@ export class ClaudeLanguageModel implements LanguageModel {
     }
   }
 
-  /** A missing or unreadable key means no model, never an error on the caller's turn. */
+  /**
+   * A missing or unreadable key means no model, never an error on the caller's
+   * turn; so does "none", the placeholder a deployment sets to keep the model off.
+   */
   private hasKey(): boolean {
     try {
-      return this.options.apiKey().trim() !== "";
+      const key = this.options.apiKey().trim();
+      return key !== "" && key.toLowerCase() !== "none";
     } catch {
       return false;
     }

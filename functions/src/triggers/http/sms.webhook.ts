@@ -1,7 +1,7 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { CALENDAR_SECRETS } from "../../calendar.bootstrap";
 import { smsDeps } from "../../bootstrap";
-import { publicWebhookBaseUrl, twilioAuthToken } from "../../params";
+import { anthropicApiKey, publicWebhookBaseUrl, twilioAuthToken } from "../../params";
 import { handleSmsRequest } from "./sms-webhook.handler";
 import { FUNCTION_OPTIONS } from "../../function-options";
 
@@ -14,7 +14,8 @@ export const sms = onRequest(
   {
     ...FUNCTION_OPTIONS.sms,
     // The calendar secrets: offers subtract the owner's Google Calendar busy time.
-    secrets: [twilioAuthToken, ...CALENDAR_SECRETS],
+    // The model's key: unclear or long turns get a second reading ("none" keeps it off).
+    secrets: [twilioAuthToken, ...CALENDAR_SECRETS, anthropicApiKey],
   },
   async (req, res) => {
     const answer = await handleSmsRequest(
