@@ -7,7 +7,7 @@ import type {
 } from "../domain/dialogue/conversation-engine";
 import { serviceFor } from "../domain/dialogue/conversation-engine";
 import type { DialogueState, MessageReason } from "../domain/dialogue/dialogue-state";
-import { texted } from "../domain/dialogue/wording";
+import { spoken, texted } from "../domain/dialogue/wording";
 import type { EmergencyDetection } from "../domain/emergency/emergency.classifier";
 import { emergencyAlertText } from "../domain/notifications/owner-texts";
 import type { Appointment } from "../domain/scheduling/appointment";
@@ -372,7 +372,7 @@ export async function carryOut(first: TurnDecision, run: RunContext): Promise<Se
   });
   return settle({
     kind: "connect",
-    say: ["Let me put you through to someone."],
+    say: [spoken.putThrough()],
     escalation: { reason: "human", numbers: [business.ownerMobile] },
   });
 }
