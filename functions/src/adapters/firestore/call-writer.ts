@@ -141,6 +141,8 @@ export class FirestoreCallWriter implements CallWriter {
       const held = new Set<string>();
       for (const span of change.hold) {
         for (const granule of holdGranules([span])) {
+          // Offers close together (a job and its clean-up) share a granule: one hold for it.
+          if (held.has(granule)) continue;
           held.add(granule);
           const ref = this.db.doc(paths.slotHold(b, granule));
           const data = holdFields(change.holder, span, change.expiresAt, change.at);
