@@ -31,6 +31,10 @@ import { GoogleSpeechToText } from "./adapters/speech/google-speech-to-text";
 import { twilioSenderConfig } from "./adapters/twilio/twilio-credentials";
 import { TwilioRecordingSource } from "./adapters/twilio/twilio-recording.source";
 import type { TranscribeDeps } from "./app/transcribe-recorded-message";
+import {
+  FirestoreCallerCounters,
+  FirestoreIpCounter,
+} from "./adapters/firestore/caller-gate.repository";
 
 let callDependencies: CallDeps | undefined;
 
@@ -131,4 +135,20 @@ export function recordedMessageDeps(): TranscribeDeps {
     };
   }
   return recordedMessageDependencies;
+}
+
+let callerCounters: FirestoreCallerCounters | undefined;
+
+/** Rate counters and the screening list, shared by the voice and SMS webhooks. */
+export function callerGate(): FirestoreCallerCounters {
+  callerCounters ??= new FirestoreCallerCounters(appFirestore());
+  return callerCounters;
+}
+
+let ipCounters: FirestoreIpCounter | undefined;
+
+/** Per-IP counters of the public HTTP endpoints that belong to no one business. */
+export function ipCounter(): FirestoreIpCounter {
+  ipCounters ??= new FirestoreIpCounter(appFirestore());
+  return ipCounters;
 }

@@ -41,6 +41,7 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
   let context: BrowserContext;
   let page: Page;
   const timings: Record<string, number> = {};
+  const cspConsole: string[] = [];
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
@@ -67,7 +68,16 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
       isMobile: true,
       hasTouch: true,
     });
+    // Every Content-Security-Policy violation the page reports (firebase.json's headers).
+    await context.addInitScript({
+      content: `window.cspViolations = [];
+        document.addEventListener("securitypolicyviolation", (e) =>
+          window.cspViolations.push(e.effectiveDirective + " " + e.blockedURI));`,
+    });
     page = await context.newPage();
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspConsole.push(message.text());
+    });
   });
 
   after(async () => {
@@ -90,7 +100,8 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
   }
 
   async function axe(screen: string): Promise<void> {
-    await page.addScriptTag({ path: AXE });
+    // Evaluated through the browser's debugging protocol: the page's CSP allows no injected <script>.
+    await page.evaluate(fs.readFileSync(AXE, "utf8"));
     const result = (await page.evaluate(
       `axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } })`,
     )) as { violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> };
@@ -98,6 +109,13 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
       (v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
     );
     assert.deepEqual(found, [], `axe on ${screen}`);
+    await noCspViolations(screen);
+  }
+
+  async function noCspViolations(screen: string): Promise<void> {
+    const violations = (await page.evaluate("window.cspViolations")) as string[];
+    assert.deepEqual(violations, [], `CSP violations on ${screen}`);
+    assert.deepEqual(cspConsole, [], `CSP messages on ${screen}`);
   }
 
   it("signs the seeded owner in and shows today's and tomorrow's jobs, live from Firestore", async () => {
@@ -110,6 +128,15 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     assert.ok(names.length >= 1, "the seeded jobs are listed");
     await shot("today");
     await axe("Today");
+  });
+
+  it("runs under the Content-Security-Policy of firebase.json without one violation", async () => {
+    await page.goto(`${DASHBOARD}#/today`);
+    const response = await page.reload();
+    const csp = response?.headers()["content-security-policy"] ?? "";
+    assert.match(csp, /frame-ancestors 'none'/, "the Hosting emulator serves firebase.json's CSP");
+    await page.locator("article.job").first().waitFor();
+    await noCspViolations("Today");
   });
 
   it("shows a call placed with the simulator in the inbox and the schedule, without a reload", async () => {

@@ -75,6 +75,17 @@ export const paths = {
     `calendarSyncQueue/${businessId}_${appointmentId}`,
   calendarPulls: () => "calendarPulls",
   calendarPull: (businessId: string) => `calendarPulls/${businessId}`,
+  /** Fixed-window rate counters of one business's callers, one per key and window (TTL expireAt). */
+  rateCounter: (businessId: string, counterId: string) =>
+    `businesses/${businessId}/rateCounters/${counterId}`,
+  /** Fixed-window counters of public endpoints that belong to no business (per IP). */
+  ipRateCounter: (counterId: string) => `ipRateCounters/${counterId}`,
+  /** The business's screening list: numbers screened, or allowed by the owner, by E.164. */
+  screening: (businessId: string) => `businesses/${businessId}/screening`,
+  screeningEntry: (businessId: string, e164: string) =>
+    `businesses/${businessId}/screening/${e164}`,
+  /** Known spam numbers, kept by the operator for every business (docs/abuse-protection.md). */
+  spamNumber: (e164: string) => `spamNumbers/${e164}`,
   /** Used OAuth state nonces: create() here makes each connect link single-use. */
   calendarOAuthState: (nonce: string) => `calendarOAuthStates/${nonce}`,
 } as const;

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { abusePolicySchema, defaultAbusePolicy } from "../abuse/abuse-policy";
+import { defaultRetentionPolicy, retentionPolicySchema } from "../privacy/retention";
 import { businessProfileSchema, EMPTY_PROFILE } from "./business-profile";
 import { defaultLanguageModelSettings, languageModelSettingsSchema } from "../nlu/model-reading";
 import { LOCK_GRANULE_MINUTES } from "../scheduling/appointment";
@@ -157,6 +159,10 @@ export const businessSchema = z.object({
   languageModel: languageModelSettingsSchema.default(defaultLanguageModelSettings),
   /** Fees, prices, areas, payment, accreditations: what callers may be told (business-profile.ts). */
   profile: businessProfileSchema.default(EMPTY_PROFILE),
+  /** Rate limits per caller number and IP, and screening of short calls (abuse-policy.ts). */
+  abuse: abusePolicySchema.default(defaultAbusePolicy),
+  /** How long transcripts and recordings are kept (privacy/retention.ts). */
+  retention: retentionPolicySchema.default(defaultRetentionPolicy),
 });
 export type Business = z.infer<typeof businessSchema>;
 

@@ -217,6 +217,8 @@ class CallSession {
   private prompt(verb: PromptVerb): void {
     switch (verb.kind) {
       case "say":
+        // Time passes on the call while the receptionist speaks: CallDuration counts it.
+        this.simulatedSeconds += speakingSeconds(verb.text);
         this.deps.print(`Receptionist: ${verb.text}`);
         this.events.push({ who: "receptionist", text: verb.text });
         break;
@@ -224,6 +226,7 @@ class CallSession {
         this.system(verb.digits ? `[plays digits ${verb.digits}]` : `[plays audio ${verb.url}]`);
         break;
       case "pause":
+        this.simulatedSeconds += verb.seconds;
         this.deps.print(`(pause ${verb.seconds}s)`);
         break;
     }
@@ -239,6 +242,8 @@ class CallSession {
     if (reply === null) return { kind: "end", how: "caller-hung-up" };
 
     const heard = reply.trim();
+    // Silence lasts until the gather gives up listening.
+    this.simulatedSeconds += heard ? speakingSeconds(heard) : (verb.timeout ?? 5);
     this.events.push({ who: "caller", text: heard });
     if (this.deps.caller.echo) this.deps.print(`Caller: ${heard || "(silence)"}`);
     else if (!heard) this.deps.print("(silence)");
@@ -571,4 +576,10 @@ class CallSession {
 /** Action URLs are absolute in practice; relative ones resolve like a browser would. */
 function resolve(target: string, currentUrl: string): string {
   return new URL(target, currentUrl).toString();
+}
+
+/** Speech at about 150 words a minute, as text-to-speech and most callers speak. */
+function speakingSeconds(text: string): number {
+  const words = text.split(/\s+/).filter(Boolean).length;
+  return Math.max(1, Math.round(words / 2.5));
 }

@@ -4,6 +4,8 @@ import { authorizationUrl, exchangeCode, revokeGrant } from "../../adapters/cale
 import { CALENDAR_SECRETS, calendarRuntime } from "../../calendar.bootstrap";
 import { handleCalendarOAuthRequest } from "./calendar-oauth.handler";
 import { FUNCTION_OPTIONS } from "../../function-options";
+import { ipCounter } from "../../bootstrap";
+import { clientIp, ipLimited } from "./ip-limit";
 
 const verifier = new FirebaseIdTokenVerifier();
 
@@ -16,6 +18,19 @@ export const calendarOAuth = onRequest(
   { ...FUNCTION_OPTIONS.calendarOAuth, secrets: CALENDAR_SECRETS, cors: true },
   async (req, res) => {
     const runtime = calendarRuntime();
+    const limited = await ipLimited(
+      {
+        endpoint: "calendarOAuth",
+        ip: clientIp(req.header("x-forwarded-for"), req.ip),
+        now: runtime.deps.clock.now(),
+      },
+      { counter: ipCounter(), logger: runtime.deps.logger },
+    );
+    if (limited) {
+      res.set("Retry-After", limited.headers["Retry-After"]);
+      res.status(limited.status).type(limited.contentType).send(limited.body);
+      return;
+    }
     const answer = await handleCalendarOAuthRequest(
       {
         method: req.method,

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { logSmsWebhook } from "../../logs";
 import { renderMessagingTwiml } from "../../adapters/twilio/messaging-twiml";
+import { admitText } from "../../app/caller-gate";
 import { handleInboundSms, InboundSmsDeps } from "../../app/handle-inbound-sms";
 import { texted } from "../../domain/dialogue/wording";
+import { normalisePhoneNumber } from "../../domain/phone/phone-number";
+import type { CallerCounters } from "../../ports/caller-gate.port";
 import {
   checkTwilioRequest,
   HttpAnswer,
@@ -22,6 +25,11 @@ export interface SmsConfig {
   publicBaseUrl: string;
   authToken: string;
   deps: InboundSmsDeps;
+  /**
+   * Rate counters and the screening list (docs/abuse-protection.md); without
+   * them every text goes straight to the receptionist.
+   */
+  gate?: CallerCounters;
   /**
    * How long Twilio is taken to wait for the reply (it waits 15 s). Handling
    * that takes longer still runs to the end, and its reply goes by the outbox.
@@ -79,6 +87,8 @@ async function answerSmsRequest(req: SmsHttpRequest, config: SmsConfig): Promise
   if (!parsed.success) return malformed(parsed.error);
   const body = parsed.data;
   const logger = config.deps.logger;
+  // The door failing lets the text in: the gate never blocks anyone because it broke.
+  if (await turnedAway(body, config).catch(() => false)) return xml(renderMessagingTwiml(null));
   try {
     // No race against the clock: work left running after the answer would be throttled
     // half done (Cloud Run), so the text is handled to the end, however long it takes.
@@ -110,6 +120,29 @@ async function answerSmsRequest(req: SmsHttpRequest, config: SmsConfig): Promise
     const business = await config.deps.businesses.findByPhoneNumber(body.To).catch(() => null);
     return xml(renderMessagingTwiml(texted.trouble(business)));
   }
+}
+
+/**
+ * A text from a number over its limit or screened gets no reply and is not
+ * handled (logged by the gate); STOP, START and HELP always pass, and an
+ * emergency in the text still texts the owner.
+ */
+async function turnedAway(
+  body: { MessageSid: string; From: string; To: string; Body: string },
+  config: SmsConfig,
+): Promise<boolean> {
+  if (!config.gate) return false;
+  const business = await config.deps.businesses.findByPhoneNumber(body.To);
+  if (!business) return false;
+  const from = normalisePhoneNumber(body.From, business.defaultCountry);
+  if (!from.ok) return false;
+  const { outbox, clock, logger } = config.deps;
+  const verdict = await admitText(
+    business,
+    { from: from.e164, body: body.Body, messageSid: body.MessageSid },
+    { counters: config.gate, outbox, clock, logger },
+  );
+  return verdict.kind !== "pass";
 }
 
 /** The reply, queued in the business's outbox under an id of this message: sent once. */

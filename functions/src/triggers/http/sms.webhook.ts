@@ -1,6 +1,6 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { CALENDAR_SECRETS } from "../../calendar.bootstrap";
-import { smsDeps } from "../../bootstrap";
+import { callerGate, smsDeps } from "../../bootstrap";
 import { anthropicApiKey, publicWebhookBaseUrl, twilioAuthToken } from "../../params";
 import { handleSmsRequest } from "./sms-webhook.handler";
 import { FUNCTION_OPTIONS } from "../../function-options";
@@ -30,6 +30,7 @@ export const sms = onRequest(
         publicBaseUrl: publicWebhookBaseUrl.value(),
         authToken: twilioAuthToken.value(),
         deps: smsDeps(),
+        gate: callerGate(),
       },
     );
     res.status(answer.status).type(answer.contentType).send(answer.body);

@@ -10,10 +10,21 @@ import {
   startCall,
   whisperToCallee,
 } from "../../app/handle-call";
+import {
+  admit,
+  answerTurnedAwayCall,
+  recordCallLength,
+  TurnedAwayWhy,
+} from "../../app/caller-gate";
 import { WebhookDeadline } from "../../app/webhook-deadline";
 import { logVoiceTurn } from "../../logs";
+import { SCREENING_REASONS } from "../../domain/abuse/abuse-policy";
+import { turnedAwayCallSay } from "../../domain/abuse/abuse-texts";
+import type { Business } from "../../domain/business/business";
 import { speechHintsFor } from "../../domain/dialogue/speech-hints";
 import { documentIdSchema } from "../../shared/document-id";
+import { normalisePhoneNumber } from "../../domain/phone/phone-number";
+import type { CallerCounters } from "../../ports/caller-gate.port";
 import {
   checkTwilioRequest,
   HttpAnswer,
@@ -32,6 +43,11 @@ export interface VoiceConfig {
   publicBaseUrl: string;
   authToken: string;
   deps: CallDeps;
+  /**
+   * Rate counters and the screening list (docs/abuse-protection.md); without
+   * them every call goes straight to the receptionist.
+   */
+  gate?: CallerCounters;
   /**
    * The caller hears something within this, fallback included; it must be
    * well inside Twilio's 15 s.
@@ -71,7 +87,20 @@ const statusBody = z.object({
   CallSid: callSid,
   CallStatus: z.string().min(1).max(32),
   To: z.string().min(3).max(32),
+  From: phone,
+  CallDuration: z.coerce.number().int().min(0).max(86_400).optional(),
 });
+const turnedAwayQuery = z.object({ b: businessId, why: z.enum(["limited", ...SCREENING_REASONS]) });
+const turnedAwayBody = z.object({
+  CallSid: callSid,
+  From: phone,
+  SpeechResult: z.string().max(2000).optional(),
+});
+
+/** TwiML already rendered: the answers of the door (rate limits and screening). */
+interface RenderedAnswer {
+  twiml: string;
+}
 
 class BadRequest extends Error {}
 
@@ -141,6 +170,7 @@ async function answerVoiceRequest(
     if (answer === "not-found") return plain(404, `No voice route ${pathname}.`);
     if (answer === "empty")
       return xml('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    if (typeof answer === "object" && "twiml" in answer) return xml(answer.twiml);
     if (answer === "timeout") {
       config.deps.logger.error("voice.deadline-exceeded", {
         route: pathname,
@@ -177,7 +207,7 @@ async function answerInTime(
   config: VoiceConfig,
   ms: number,
   graceMs: number,
-): Promise<CallAnswer | "not-found" | "empty" | "timeout"> {
+): Promise<CallAnswer | RenderedAnswer | "not-found" | "empty" | "timeout"> {
   if (pathname === "/status") return route(pathname, query, params, config);
   const deadline = new WebhookDeadline();
   const work = route(pathname, query, params, { ...config, deps: deadline.guard(config.deps) });
@@ -196,11 +226,13 @@ async function route(
   query: Record<string, string>,
   params: Record<string, string>,
   config: VoiceConfig,
-): Promise<CallAnswer | "not-found" | "empty"> {
+): Promise<CallAnswer | RenderedAnswer | "not-found" | "empty"> {
   const deps = config.deps;
   switch (pathname) {
     case "/incoming": {
       const body = parse(incomingBody, params);
+      const turnedAway = await atTheDoor(body, config);
+      if (turnedAway) return turnedAway;
       return startCall({ callSid: body.CallSid, from: body.From ?? null, to: body.To }, deps);
     }
     case "/turn": {
@@ -237,6 +269,23 @@ async function route(
         deps,
       );
     }
+    case "/turned-away": {
+      const q = parse(turnedAwayQuery, query);
+      const body = parse(turnedAwayBody, params);
+      const business = await deps.businesses.getById(q.b);
+      if (!business) return "not-found";
+      const say = await answerTurnedAwayCall(
+        business,
+        {
+          callSid: body.CallSid,
+          from: callerNumber(body.From, business),
+          why: q.why,
+          speech: body.SpeechResult?.trim() ? body.SpeechResult : null,
+        },
+        gateDeps(config, config.gate),
+      );
+      return { twiml: renderTwiml({ kind: "hang-up", say }, unusableUrls(), { hints: [] }) };
+    }
     case "/status": {
       const body = parse(statusBody, params);
       const business = await deps.businesses.findByPhoneNumber(body.To);
@@ -245,12 +294,64 @@ async function route(
           { businessId: business.id, callSid: body.CallSid, callStatus: body.CallStatus },
           deps,
         );
+        if (config.gate && body.CallDuration !== undefined) {
+          await recordCallLength(
+            business,
+            { from: callerNumber(body.From, business), durationSeconds: body.CallDuration },
+            gateDeps(config, config.gate),
+          ).catch((error: unknown) =>
+            deps.logger.error("abuse.short-call-not-counted", {
+              callSid: body.CallSid,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          );
+        }
       }
       return "empty";
     }
     default:
       return "not-found";
   }
+}
+
+/**
+ * The door, before the receptionist: a new call from a number over its limit
+ * or screened hears why, and gets one chance to say what is wrong (an
+ * emergency in those words still texts the owner). Null lets the call in.
+ */
+async function atTheDoor(
+  body: { CallSid: string; From?: string; To: string },
+  config: VoiceConfig,
+): Promise<RenderedAnswer | null> {
+  if (!config.gate) return null;
+  const business = await config.deps.businesses.findByPhoneNumber(body.To);
+  if (!business) return null;
+  const from = callerNumber(body.From, business);
+  const verdict = await admit(business, from, "call", gateDeps(config, config.gate));
+  if (verdict.kind === "pass") return null;
+  const why: TurnedAwayWhy = verdict.kind === "limited" ? "limited" : verdict.reason;
+  const base = `${config.publicBaseUrl.replace(/\/+$/, "")}/${FUNCTION_NAME}`;
+  const action = `${base}/turned-away?b=${encodeURIComponent(business.id)}&why=${why}`;
+  return {
+    twiml: renderTwiml(
+      { kind: "gather", say: turnedAwayCallSay(business.name, why), step: 1 },
+      { ...unusableUrls(), turn: () => action },
+      { hints: [] },
+    ),
+  };
+}
+
+function gateDeps(config: VoiceConfig, counters: CallerCounters | undefined) {
+  if (!counters) throw new Error("no caller gate configured");
+  const { outbox, clock, logger } = config.deps;
+  return { counters, outbox, clock, logger };
+}
+
+/** The caller's number in E.164, or null when withheld or unreadable. */
+function callerNumber(from: string | undefined, business: Business): string | null {
+  if (!from) return null;
+  const result = normalisePhoneNumber(from, business.defaultCountry);
+  return result.ok ? result.e164 : null;
 }
 
 function renderAnswer(

@@ -1,6 +1,6 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { CALENDAR_SECRETS } from "../../calendar.bootstrap";
-import { callDeps } from "../../bootstrap";
+import { callerGate, callDeps } from "../../bootstrap";
 import { anthropicApiKey, publicWebhookBaseUrl, twilioAuthToken } from "../../params";
 import { handleVoiceRequest } from "./voice-webhook.handler";
 import { FUNCTION_OPTIONS } from "../../function-options";
@@ -29,6 +29,7 @@ export const voice = onRequest(
         publicBaseUrl: publicWebhookBaseUrl.value(),
         authToken: twilioAuthToken.value(),
         deps: callDeps(),
+        gate: callerGate(),
       },
     );
     res.status(answer.status).type(answer.contentType).send(answer.body);
