@@ -31,6 +31,7 @@ import { GoogleSpeechToText } from "./adapters/speech/google-speech-to-text";
 import { twilioSenderConfig } from "./adapters/twilio/twilio-credentials";
 import { TwilioRecordingSource } from "./adapters/twilio/twilio-recording.source";
 import type { TranscribeDeps } from "./app/transcribe-recorded-message";
+import { BusinessTranscriptRetention } from "./adapters/firestore/transcript-retention";
 import {
   FirestoreCallerCounters,
   FirestoreIpCounter,
@@ -42,19 +43,22 @@ let callDependencies: CallDeps | undefined;
 export function callDeps(): CallDeps {
   if (!callDependencies) {
     const db = appFirestore();
+    const businesses = new FirestoreBusinessRepository(db);
+    // Transcripts carry the business's retention as a TTL field; its cache is the call's own.
+    const retention = new BusinessTranscriptRetention(businesses);
     callDependencies = {
-      businesses: new FirestoreBusinessRepository(db),
+      businesses,
       customers: new FirestoreCustomerRepository(db),
       appointments: new FirestoreAppointmentRepository(db),
-      conversations: new FirestoreConversationRepository(db),
-      writer: new FirestoreCallWriter(db),
+      conversations: new FirestoreConversationRepository(db, retention),
+      writer: new FirestoreCallWriter(db, undefined, retention),
       outbox: new FirestoreOutboxRepository(db),
       clock: systemClock,
       logger: functionsLoggerAdapter,
       holds: new FirestoreHoldRepository(db),
       calendarBusy: calendarRuntime().adapter,
       scheduled: new FirestoreScheduledSmsRepository(db),
-      smsConversations: new FirestoreSmsConversationRepository(db),
+      smsConversations: new FirestoreSmsConversationRepository(db, retention),
       // Asked only on unclear or long turns; with no key set, never (the rules alone).
       model: new ClaudeLanguageModel({
         apiKey: () => anthropicApiKey.value(),
@@ -77,7 +81,10 @@ export function smsDeps(): InboundSmsDeps {
       ...call,
       consent: new FirestoreCustomerRepository(db),
       inbound: new FirestoreInboundSmsRepository(db),
-      sms: new FirestoreSmsConversationRepository(db),
+      sms: new FirestoreSmsConversationRepository(
+        db,
+        new BusinessTranscriptRetention(call.businesses),
+      ),
     };
   }
   return smsDependencies;

@@ -22,3 +22,4 @@ export { setConversationHandled } from "./triggers/callable/set-conversation-han
 export { acknowledgeAttention } from "./triggers/callable/acknowledge-attention.callable";
 export { updateSettings } from "./triggers/callable/update-settings.callable";
 export { dailyDigest } from "./triggers/scheduled/daily-digest.schedule";
+export { retentionSweep } from "./triggers/scheduled/retention.schedule";

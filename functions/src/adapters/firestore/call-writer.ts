@@ -6,6 +6,8 @@ import type {
 } from "firebase-admin/firestore";
 import { Timestamp } from "firebase-admin/firestore";
 import { scheduledSmsId } from "../../domain/notifications/scheduled-sms";
+import { expiryOf } from "../../domain/privacy/retention";
+import type { TranscriptRetention } from "../../ports/retention.port";
 import { lockGranulesFor } from "../../domain/scheduling/appointment";
 import type { Slot } from "../../domain/scheduling/availability";
 import type {
@@ -43,15 +45,21 @@ export class FirestoreCallWriter implements CallWriter {
   constructor(
     private readonly db: Firestore,
     private readonly now: () => Date = () => new Date(),
+    /** Stamps each turn with its TTL field `expireAt` (docs/privacy.md); none without it. */
+    private readonly retention?: TranscriptRetention,
   ) {}
 
   async commit(writes: CallWrites): Promise<CallWritesResult> {
+    const days =
+      this.retention && writes.turns.length > 0
+        ? await this.retention.transcriptDays(writes.businessId)
+        : undefined;
     const releaseAll =
       writes.holds && "releaseAll" in writes.holds
         ? await this.heldBy(writes.businessId, writes.holds.holder)
         : [];
     const batch = this.db.batch();
-    this.apply(batch, writes, new Map(), releaseAll);
+    this.apply(batch, writes, new Map(), releaseAll, days);
     try {
       await batch.commit();
       return { outcome: "committed" };
@@ -68,7 +76,7 @@ export class FirestoreCallWriter implements CallWriter {
       const existing = existingByPath(toCreate.length > 0 ? await tx.getAll(...toCreate) : []);
       const verdict = conflictIn(writes, existing);
       if (verdict) return { outcome: verdict };
-      this.apply(tx, writes, existing, releaseAll);
+      this.apply(tx, writes, existing, releaseAll, days);
       return { outcome: "committed" as const };
     });
   }
@@ -106,6 +114,7 @@ export class FirestoreCallWriter implements CallWriter {
     writes: CallWrites,
     existing: ReadonlyMap<string, DocumentSnapshot>,
     releaseAll: readonly DocumentReference[],
+    transcriptDays?: number,
   ): void {
     const now = Timestamp.fromDate(this.now());
     const b = writes.businessId;
@@ -162,7 +171,10 @@ export class FirestoreCallWriter implements CallWriter {
       );
     }
     for (const turn of writes.turns) {
-      sink.set(this.db.doc(paths.callTurn(b, writes.callSid, turn.key)), turnFields(turn));
+      sink.set(
+        this.db.doc(paths.callTurn(b, writes.callSid, turn.key)),
+        turnFields(turn, transcriptDays),
+      );
     }
   }
 }
@@ -233,9 +245,13 @@ export function conversationFields(c: ConversationChanges): Record<string, unkno
   return fields;
 }
 
-export function turnFields(turn: KeyedTurn): Record<string, unknown> {
+/** A turn's document; with `transcriptDays`, its TTL field `expireAt` too. */
+export function turnFields(turn: KeyedTurn, transcriptDays?: number): Record<string, unknown> {
   // The key is the document id, not a field.
   const fields: Record<string, unknown> = { ...turn, at: Timestamp.fromDate(turn.at) };
+  if (transcriptDays !== undefined) {
+    fields.expireAt = Timestamp.fromDate(expiryOf(turn.at, transcriptDays));
+  }
   delete fields.key;
   for (const name of Object.keys(fields)) if (fields[name] === undefined) delete fields[name];
   return fields;

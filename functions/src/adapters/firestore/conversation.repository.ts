@@ -10,6 +10,7 @@ import {
   outcomeOf,
 } from "../../ports/conversation-store.port";
 import { turnFields } from "./call-writer";
+import type { TranscriptRetention } from "../../ports/retention.port";
 import { isAlreadyExists, optionalDate, toDate } from "./converters";
 import { paths } from "./paths";
 
@@ -19,7 +20,11 @@ import { paths } from "./paths";
  * documents, written with each turn and never read on the call's path.
  */
 export class FirestoreConversationRepository implements ConversationStore {
-  constructor(private readonly db: Firestore) {}
+  constructor(
+    private readonly db: Firestore,
+    /** Stamps each turn with its TTL field `expireAt` (docs/privacy.md); none without it. */
+    private readonly retention?: TranscriptRetention,
+  ) {}
 
   async get(businessId: string, callSid: string): Promise<CallConversation | null> {
     const doc = await this.db.doc(paths.conversation(businessId, callSid)).get();
@@ -27,6 +32,9 @@ export class FirestoreConversationRepository implements ConversationStore {
   }
 
   async create(conversation: CallConversation, turns: KeyedTurn[]): Promise<"created" | "exists"> {
+    const days = this.retention
+      ? await this.retention.transcriptDays(conversation.businessId)
+      : undefined;
     const batch = this.db.batch();
     batch.create(
       this.db.doc(paths.conversation(conversation.businessId, conversation.id)),
@@ -35,7 +43,7 @@ export class FirestoreConversationRepository implements ConversationStore {
     for (const turn of turns) {
       batch.set(
         this.db.doc(paths.callTurn(conversation.businessId, conversation.id, turn.key)),
-        turnFields(turn),
+        turnFields(turn, days),
       );
     }
     try {

@@ -3,6 +3,8 @@ import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import type { SmsPending, SmsThread, SmsTurn } from "../../domain/sms/sms-thread";
 import type { SmsConversations } from "../../ports/sms-conversation.port";
+import { expiryOf } from "../../domain/privacy/retention";
+import type { TranscriptRetention } from "../../ports/retention.port";
 import { paths } from "./paths";
 
 /**
@@ -14,17 +16,25 @@ import { paths } from "./paths";
  * has no arrayUnion). Turn ids sort in time order.
  */
 export class FirestoreSmsConversationRepository implements SmsConversations {
-  constructor(private readonly db: Firestore) {}
+  constructor(
+    private readonly db: Firestore,
+    /** Stamps each turn with its TTL field `expireAt` (docs/privacy.md); none without it. */
+    private readonly retention?: TranscriptRetention,
+  ) {}
 
   async append(businessId: string, phone: string, turn: SmsTurn): Promise<void> {
     const at = Timestamp.fromDate(turn.at);
+    const days = this.retention ? await this.retention.transcriptDays(businessId) : undefined;
     const stored = {
       at,
       speaker: turn.speaker,
       text: turn.text,
       ...(turn.messageId ? { messageId: turn.messageId } : {}),
     };
-    await this.db.doc(`${paths.smsTurns(businessId, phone)}/${turnId(turn)}`).set(stored);
+    await this.db.doc(`${paths.smsTurns(businessId, phone)}/${turnId(turn)}`).set({
+      ...stored,
+      ...(days !== undefined ? { expireAt: Timestamp.fromDate(expiryOf(turn.at, days)) } : {}),
+    });
     await this.db
       .doc(paths.smsConversation(businessId, phone))
       .set({ channel: "sms", phone, updatedAt: at, lastTurn: stored }, { merge: true });

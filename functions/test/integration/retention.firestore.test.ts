@@ -1,0 +1,140 @@
+import { strict as assert } from "node:assert";
+import { Timestamp } from "firebase-admin/firestore";
+import { FirestoreBusinessRepository } from "../../src/adapters/firestore/business.repository";
+import { appFirestore } from "../../src/adapters/firestore/firestore-client";
+import { paths } from "../../src/adapters/firestore/paths";
+import { FirestoreRetentionStore } from "../../src/adapters/firestore/retention.repository";
+import { sweepRetention } from "../../src/app/retention-sweep";
+import { sendInboundSms } from "../../src/tools/sms-simulator";
+import { ManualClock, RecordingLogger } from "../support/call-fixtures";
+import { createTestTenant } from "../support/firestore-tenant";
+import { simulatedCall } from "../support/simulated-call";
+import { startWebhooksTestServer, WebhooksTestServer } from "../support/webhooks-test-server";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Retention of transcripts (docs/privacy.md): every turn is written with the
+ * business's TTL field, and the nightly sweep deletes what has expired and
+ * what is older than the business keeps, leaving summaries alone.
+ */
+describe("retention of transcripts, against Firestore", function () {
+  this.timeout(30_000);
+  let server: WebhooksTestServer;
+  const db = () => appFirestore();
+
+  before(async () => {
+    server = await startWebhooksTestServer();
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it("stamps every call and text turn with expireAt, the business's transcript days after it was said", async () => {
+    const business = await createTestTenant({
+      retention: { transcriptDays: 30, recordingDays: 7 },
+    });
+    const { transcript } = await simulatedCall(server, business, ["no thanks, that's all"], {
+      from: "+447700900401",
+    });
+    await sendInboundSms({
+      baseUrl: server.baseUrl,
+      authToken: server.authToken,
+      from: "+447700900402",
+      to: business.phoneNumber,
+      body: "are you open on saturday?",
+    });
+    const callTurns = await db()
+      .collection(paths.conversationTurns(business.id, transcript.callSid))
+      .get();
+    const smsTurns = await db().collection(paths.smsTurns(business.id, "+447700900402")).get();
+    assert.ok(callTurns.size >= 2, "the greeting and the caller's words");
+    assert.ok(smsTurns.size >= 1);
+    for (const turn of [...callTurns.docs, ...smsTurns.docs]) {
+      const at = (turn.get("at") as Timestamp).toMillis();
+      const expireAt = turn.get("expireAt") as Timestamp | undefined;
+      assert.ok(expireAt, `${turn.ref.path} has no expireAt`);
+      assert.equal(expireAt.toMillis() - at, 30 * DAY_MS, turn.ref.path);
+    }
+  });
+
+  it("sweeps expired turns and turns older than the business keeps, and keeps summaries and recent turns", async () => {
+    const business = await createTestTenant({
+      retention: { transcriptDays: 30, recordingDays: 7 },
+    });
+    const now = new Date();
+    const daysAgo = (n: number) => Timestamp.fromDate(new Date(now.getTime() - n * DAY_MS));
+    const b = business.id;
+    // A call whose turns expired (TTL not run yet), and one still inside its retention.
+    await db()
+      .doc(paths.conversation(b, "CA-old"))
+      .set({ channel: "call", updatedAt: daysAgo(40) });
+    await db()
+      .doc(paths.callTurn(b, "CA-old", "0001"))
+      .set({ at: daysAgo(40), expireAt: daysAgo(10), text: "old" });
+    await db()
+      .doc(paths.conversation(b, "CA-new"))
+      .set({ channel: "call", updatedAt: daysAgo(2) });
+    await db()
+      .doc(paths.callTurn(b, "CA-new", "0001"))
+      .set({
+        at: daysAgo(2),
+        expireAt: Timestamp.fromDate(new Date(now.getTime() + 28 * DAY_MS)),
+        text: "new",
+      });
+    // A turn written before turns carried expireAt, 35 days ago: older than 30 days.
+    await db()
+      .doc(paths.conversation(b, "CA-legacy"))
+      .set({ channel: "call", updatedAt: daysAgo(35) });
+    await db()
+      .doc(paths.callTurn(b, "CA-legacy", "0001"))
+      .set({ at: daysAgo(35), text: "legacy" });
+    await db()
+      .doc(paths.conversationSummary(b, "CA-legacy"))
+      .set({ summary: "Asked for a quote", at: daysAgo(35) });
+    // Texts as received: one too old, one recent.
+    await db()
+      .doc(paths.inboundSms(b, "SM-old"))
+      .set({ body: "old text", receivedAt: daysAgo(31) });
+    await db()
+      .doc(paths.inboundSms(b, "SM-new"))
+      .set({ body: "new text", receivedAt: daysAgo(1) });
+    // A recording whose expiry passed.
+    await db()
+      .doc(`businesses/${b}/recordings/RE1`)
+      .set({ expireAt: daysAgo(1) });
+
+    const logger = new RecordingLogger();
+    const counts = await sweepRetention({
+      store: new FirestoreRetentionStore(db()),
+      businesses: new FirestoreBusinessRepository(db()),
+      clock: new ManualClock(now),
+      logger,
+    });
+    const exists = async (path: string) => (await db().doc(path).get()).exists;
+    assert.equal(await exists(paths.callTurn(b, "CA-old", "0001")), false);
+    assert.equal(await exists(paths.callTurn(b, "CA-legacy", "0001")), false);
+    assert.equal(await exists(`businesses/${b}/recordings/RE1`), false);
+    assert.equal(await exists(paths.inboundSms(b, "SM-old")), false);
+    assert.equal(await exists(paths.callTurn(b, "CA-new", "0001")), true);
+    assert.equal(await exists(paths.inboundSms(b, "SM-new")), true);
+    assert.equal(
+      await exists(paths.conversationSummary(b, "CA-legacy")),
+      true,
+      "summaries are kept",
+    );
+    assert.equal(await exists(paths.conversation(b, "CA-legacy")), true);
+    assert.ok(counts.expired >= 2 && counts.aged >= 2, JSON.stringify(counts));
+    assert.ok(logger.lines.some((l) => l.event === "retention.swept"));
+
+    // A second run finds nothing more of this business to delete.
+    const again = await sweepRetention({
+      store: new FirestoreRetentionStore(db()),
+      businesses: new FirestoreBusinessRepository(db()),
+      clock: new ManualClock(now),
+      logger,
+    });
+    assert.equal(await exists(paths.callTurn(b, "CA-new", "0001")), true);
+    assert.deepEqual(again, { expired: 0, aged: 0 });
+  });
+});
