@@ -32,6 +32,8 @@ import { twilioSenderConfig } from "./adapters/twilio/twilio-credentials";
 import { TwilioRecordingSource } from "./adapters/twilio/twilio-recording.source";
 import type { TranscribeDeps } from "./app/transcribe-recorded-message";
 import { BusinessTranscriptRetention } from "./adapters/firestore/transcript-retention";
+import { FirestoreCustomerRecords } from "./adapters/firestore/customer-records.repository";
+import type { PrivacyDeps } from "./app/privacy-actions";
 import {
   FirestoreCallerCounters,
   FirestoreIpCounter,
@@ -158,4 +160,22 @@ let ipCounters: FirestoreIpCounter | undefined;
 export function ipCounter(): FirestoreIpCounter {
   ipCounters ??= new FirestoreIpCounter(appFirestore());
   return ipCounters;
+}
+
+let privacyDependencies: PrivacyDeps | undefined;
+
+/** The owner's privacy and screening callables: the screening list and one customer's records. */
+export function privacyDeps(): PrivacyDeps {
+  if (!privacyDependencies) {
+    const db = appFirestore();
+    const records = new FirestoreCustomerRecords(db);
+    privacyDependencies = {
+      businesses: new FirestoreBusinessRepository(db),
+      screening: records,
+      records,
+      clock: systemClock,
+      logger: functionsLoggerAdapter,
+    };
+  }
+  return privacyDependencies;
 }

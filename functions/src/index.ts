@@ -23,3 +23,6 @@ export { acknowledgeAttention } from "./triggers/callable/acknowledge-attention.
 export { updateSettings } from "./triggers/callable/update-settings.callable";
 export { dailyDigest } from "./triggers/scheduled/daily-digest.schedule";
 export { retentionSweep } from "./triggers/scheduled/retention.schedule";
+export { setCallerScreening } from "./triggers/callable/set-caller-screening.callable";
+export { exportCustomerData } from "./triggers/callable/export-customer-data.callable";
+export { deleteCustomerData } from "./triggers/callable/delete-customer-data.callable";

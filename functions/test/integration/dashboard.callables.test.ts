@@ -22,6 +22,9 @@ import { moveAppointment } from "../../src/triggers/callable/move-appointment.ca
 import { moveOptions } from "../../src/triggers/callable/move-options.callable";
 import { setConversationHandled } from "../../src/triggers/callable/set-conversation-handled.callable";
 import { updateSettings } from "../../src/triggers/callable/update-settings.callable";
+import { setCallerScreening } from "../../src/triggers/callable/set-caller-screening.callable";
+import { exportCustomerData } from "../../src/triggers/callable/export-customer-data.callable";
+import { deleteCustomerData } from "../../src/triggers/callable/delete-customer-data.callable";
 import { createTestTenant } from "../support/firestore-tenant";
 import { TEST_PROJECT_ID } from "../support/root-hooks";
 
@@ -39,6 +42,9 @@ const CALLABLES = {
   setConversationHandled: fft.wrap(setConversationHandled),
   acknowledgeAttention: fft.wrap(acknowledgeAttention),
   updateSettings: fft.wrap(updateSettings),
+  setCallerScreening: fft.wrap(setCallerScreening),
+  exportCustomerData: fft.wrap(exportCustomerData),
+  deleteCustomerData: fft.wrap(deleteCustomerData),
 } satisfies Record<DashboardAction, unknown>;
 
 type Auth = { uid: string; token: Record<string, unknown> } | undefined;
@@ -661,6 +667,13 @@ describe("the dashboard's callable functions, against Firestore", function () {
         updateSettings: {
           businessId: business.id,
           settings: { greeting: "Taken over by {business}" },
+        },
+        setCallerScreening: { businessId: business.id, number: TOM.phone, screened: true },
+        exportCustomerData: { businessId: business.id, phone: MARGARET.phone },
+        deleteCustomerData: {
+          businessId: business.id,
+          phone: MARGARET.phone,
+          confirm: MARGARET.phone,
         },
       };
     }

@@ -34,7 +34,10 @@ export const READ_ACCESS = {
   outbox: OWNER,
   audit: OWNER,
   users: OWNER,
+  /** Numbers screened or allowed (docs/abuse-protection.md). */
+  screening: OWNER,
   slotLocks: NOBODY,
+  rateCounters: NOBODY,
   slotHolds: NOBODY,
   inboundSms: NOBODY,
   inboundSmsTokens: NOBODY,
@@ -52,6 +55,9 @@ export const ACTION_ROLES = {
   setConversationHandled: BOTH,
   acknowledgeAttention: BOTH,
   updateSettings: OWNER,
+  setCallerScreening: OWNER,
+  exportCustomerData: OWNER,
+  deleteCustomerData: OWNER,
 } as const satisfies Record<string, readonly Role[]>;
 export type DashboardAction = keyof typeof ACTION_ROLES;
 

@@ -3,10 +3,11 @@ import type { z } from "zod";
 import { ActionRefused, authorize, DashboardDeps } from "../../app/dashboard-actions";
 import { dashboardDeps } from "../../bootstrap";
 import type { DashboardActor } from "../../ports/dashboard.port";
+import type { Logger } from "../../ports/logger.port";
 import type { DashboardAction } from "../../shared/access";
 import { FUNCTION_OPTIONS } from "../../function-options";
 
-type Run<I, R> = (actor: DashboardActor, input: I, deps: DashboardDeps) => Promise<R>;
+type Run<I, R, D = DashboardDeps> = (actor: DashboardActor, input: I, deps: D) => Promise<R>;
 
 /**
  * One dashboard action as a callable function: signed in, the input parsed
@@ -14,12 +15,16 @@ type Run<I, R> = (actor: DashboardActor, input: I, deps: DashboardDeps) => Promi
  * and role checked against the token's claims, then the use case. Errors are
  * HttpsErrors the web app can show as they are.
  */
-export async function runDashboardAction<S extends z.ZodType<{ businessId: string }>, R>(
+export async function runDashboardAction<
+  S extends z.ZodType<{ businessId: string }>,
+  R,
+  D extends { logger: Logger } = DashboardDeps,
+>(
   action: DashboardAction,
   schema: S,
-  run: Run<z.output<S>, R>,
+  run: Run<z.output<S>, R, D>,
   request: Pick<CallableRequest<unknown>, "data" | "auth">,
-  deps: DashboardDeps,
+  deps: D,
 ): Promise<{ ok: true } & R> {
   try {
     if (!request.auth) throw new ActionRefused("unauthenticated", "sign in first");
