@@ -13,6 +13,12 @@ import type {
   TemplatePreviewView,
   UpdateSettingsInput,
 } from "@shared/dashboard-contract";
+import type {
+  DeleteCustomerDataInput,
+  ErasedCountsView,
+  ExportCustomerDataInput,
+  SetCallerScreeningInput,
+} from "@shared/privacy-contract";
 import { EMULATOR_PORTS, emulatorHost, isLocal, REGION } from "./firebase";
 
 /**
@@ -38,6 +44,9 @@ interface Inputs {
   setConversationHandled: SetConversationHandledInput;
   acknowledgeAttention: AcknowledgeAttentionInput;
   updateSettings: UpdateSettingsInput;
+  setCallerScreening: SetCallerScreeningInput;
+  exportCustomerData: ExportCustomerDataInput;
+  deleteCustomerData: DeleteCustomerDataInput;
 }
 interface Results {
   moveOptions: MoveOptionsResult;
@@ -47,6 +56,9 @@ interface Results {
   setConversationHandled: { handled: boolean };
   acknowledgeAttention: { acknowledged: true };
   updateSettings: { saved: boolean; previews: TemplatePreviewView[] };
+  setCallerScreening: { status: "screened" | "allowed" };
+  exportCustomerData: { exportedAt: string; phone: string; data: Record<string, unknown> };
+  deleteCustomerData: { erased: ErasedCountsView };
 }
 
 let connected = false;

@@ -14,6 +14,7 @@ import { Schedule } from "./screens/schedule";
 import { Customers } from "./screens/customers";
 import { Settings } from "./screens/settings";
 import { Insights } from "./screens/insights";
+import { Privacy } from "./screens/privacy";
 import { useCalendarStatus } from "./calendar";
 
 /** What every screen needs: the app, who is signed in, the live data, whether changes can be made. */
@@ -141,6 +142,9 @@ function Shell(props: {
       break;
     case "insights":
       screen = <Insights />;
+      break;
+    case "privacy":
+      screen = <Privacy />;
       break;
     default:
       screen = <Today />;

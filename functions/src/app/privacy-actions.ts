@@ -6,13 +6,17 @@
  * writes its audit entry with its change, atomically.
  */
 import { isBusinessNumber, ScreeningEntry } from "../domain/abuse/abuse-policy";
-import { customerReference } from "../domain/privacy/customer-reference";
 import type { BusinessDirectory } from "../ports/business-directory.port";
 import type { Clock } from "../ports/clock.port";
 import type { AuditEntry, DashboardActor } from "../ports/dashboard.port";
 import type { Logger } from "../ports/logger.port";
-import type { CustomerData, CustomerRecords, ScreeningList } from "../ports/privacy.port";
-import type { ErasedCounts } from "../shared/privacy-contract";
+import type {
+  CustomerData,
+  CustomerRecords,
+  ErasedCounts,
+  ScreeningList,
+} from "../ports/privacy.port";
+import { customerReference } from "./customer-reference";
 import { ActionRefused } from "./dashboard-actions";
 
 export interface PrivacyDeps {

@@ -1,6 +1,17 @@
 import type { ScreeningEntry } from "../domain/abuse/abuse-policy";
 import type { AuditEntry } from "./dashboard.port";
-import type { ErasedCounts } from "../shared/privacy-contract";
+
+/** What a deletion removed or anonymised, by kind. */
+export interface ErasedCounts {
+  customer: number;
+  appointmentsAnonymised: number;
+  conversations: number;
+  turns: number;
+  summaries: number;
+  outbox: number;
+  inboundTexts: number;
+  scheduledTexts: number;
+}
 
 /** The business's screening list, as the owner sees and changes it. */
 export interface ScreeningList {

@@ -355,6 +355,21 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     }
   });
 
+  it("screens a number from Privacy and screening, lists it, and allows it again", async () => {
+    await page.goto(`${DASHBOARD}#/customers`);
+    await page.getByRole("link", { name: "Screened callers and customers' data" }).click();
+    await page.getByRole("heading", { name: "Privacy and screening", level: 1 }).waitFor();
+    await page.getByLabel("Screen a number").fill("+447700900888");
+    await page.getByRole("button", { name: "Screen", exact: true }).click();
+    const allow = page.getByRole("button", { name: "Allow 07700 900888" });
+    await allow.waitFor();
+    await shot("privacy");
+    await axe("Privacy and screening");
+    await allow.click();
+    await page.getByRole("button", { name: "Screen 07700 900888" }).waitFor();
+    await page.getByText("Allowed by you").first().waitFor();
+  });
+
   it("finds a customer by part of their address and shows their property notes and timeline", async () => {
     await page.goto(`${DASHBOARD}#/customers`);
     await page.getByLabel("Search customers").fill("cotham");

@@ -7,7 +7,7 @@ import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
 import { admit } from "../../src/app/caller-gate";
 import type { Business } from "../../src/domain/business/business";
-import { customerReference } from "../../src/domain/privacy/customer-reference";
+import { customerReference } from "../../src/app/customer-reference";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
 import { deleteCustomerData } from "../../src/triggers/callable/delete-customer-data.callable";
 import { exportCustomerData } from "../../src/triggers/callable/export-customer-data.callable";

@@ -32,14 +32,5 @@ export const deleteCustomerDataInput = z
   });
 export type DeleteCustomerDataInput = z.infer<typeof deleteCustomerDataInput>;
 
-/** What a deletion removed or anonymised, by kind. */
-export interface ErasedCounts {
-  customer: number;
-  appointmentsAnonymised: number;
-  conversations: number;
-  turns: number;
-  summaries: number;
-  outbox: number;
-  inboundTexts: number;
-  scheduledTexts: number;
-}
+/** What a deletion removed or anonymised, by kind (the functions' ErasedCounts). */
+export type ErasedCountsView = Record<string, number>;

@@ -5,7 +5,7 @@ import type { Customer } from "../model";
 import { useCtx } from "../signed-in";
 
 export function Customers() {
-  const { data, route } = useCtx();
+  const { data, route, claims } = useCtx();
   const [search, setSearch] = useState("");
   if (route[1]) {
     const customer = data.customers.find((c) => c.id === route[1]);
@@ -30,6 +30,11 @@ export function Customers() {
   return (
     <>
       <h1 tabIndex={-1}>Customers</h1>
+      {claims.role === "owner" && (
+        <p class="small">
+          <a href="#/privacy">Screened callers and customers' data</a>
+        </p>
+      )}
       <label class="search">
         <span class="visually-hidden">Search customers</span>
         <input
@@ -66,7 +71,7 @@ interface TimelineEntry {
 }
 
 function CustomerPage({ customer }: { customer: Customer }) {
-  const { data, timeZone } = useCtx();
+  const { data, timeZone, claims } = useCtx();
   const now = Date.now();
   const jobs = data.appointments.filter(
     (a) => a.customerPhone === customer.phone || a.customerId === customer.id,
@@ -120,6 +125,13 @@ function CustomerPage({ customer }: { customer: Customer }) {
         )}
       </div>
       {customer.smsOptedOut && <p class="pill warn-pill">Opted out of texts</p>}
+      {claims.role === "owner" && (
+        <p class="small">
+          <a href={`#/privacy/${encodeURIComponent(customer.phone)}`}>
+            Download or delete this customer's data
+          </a>
+        </p>
+      )}
       <section class="card">
         <h2>Property</h2>
         <p>{customer.address ?? "No address yet."}</p>

@@ -10,10 +10,10 @@ import type { AuditEntry } from "../../ports/dashboard.port";
 import type {
   CustomerData,
   CustomerRecords,
+  ErasedCounts,
   PlainDocument,
   ScreeningList,
 } from "../../ports/privacy.port";
-import type { ErasedCounts } from "../../shared/privacy-contract";
 import { auditRef, auditToFirestore } from "./audit-entry";
 import { screeningEntryFields, screeningEntryFrom } from "./caller-gate.repository";
 import { paths } from "./paths";
