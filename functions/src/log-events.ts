@@ -8,6 +8,17 @@
  * no speech, transcripts or message bodies (logs.ts).
  */
 export const LOG_EVENTS = {
+  "abuse.call-turned-away":
+    "A new call was over its number's rate limit or screened (why: limited or the screening reason).",
+  "abuse.emergency-from-turned-away":
+    "A limited or screened caller described an emergency; the owner was texted.",
+  "abuse.gate-failed": "Rate counting failed; the call or text was let through.",
+  "abuse.ip-limit-failed": "Per-IP counting failed; the request was let through.",
+  "abuse.ip-limited": "A public endpoint answered 429 to an address over its limit.",
+  "abuse.number-screened": "Repeated short calls screened a number.",
+  "abuse.short-call-not-counted": "A short call could not be counted towards screening.",
+  "abuse.text-turned-away":
+    "An inbound text was over its number's rate limit or screened; no reply.",
   "availability.calendar-fallback":
     "Offers made without Google Calendar busy time (unreachable or slow).",
   "availability.hold-failed": "Holds on offered times could not be written; offers made unheld.",
@@ -64,6 +75,9 @@ export const LOG_EVENTS = {
   "receptionist.degraded":
     "The receptionist noticed it is degraded; outcome says if the owner was told.",
   "receptionist.degraded-report-failed": "Telling the owner of a degradation failed.",
+  "retention.business-failed":
+    "The retention sweep could not clear one business; retried next night.",
+  "retention.swept": "The nightly retention sweep ran (expired and aged documents deleted).",
   "scheduled-sms.failed": "A due reminder or held text could not be queued; retried next run.",
   "scheduled-sms.run": "The reminder job ran: due, queued, failed, latenessMs of the most overdue.",
   "sms.delivery-deferred": "A text waits (quiet hours, claimed elsewhere, backoff).",

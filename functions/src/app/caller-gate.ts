@@ -22,8 +22,8 @@ import {
 } from "../domain/abuse/abuse-texts";
 import type { Business } from "../domain/business/business";
 import { detectEmergency } from "../domain/emergency/emergency.classifier";
-import { maskPhoneNumber } from "../domain/phone/phone-number";
 import { carrierKeywordOf } from "../domain/sms/carrier-keywords";
+import { maskPhone } from "../logs";
 import type { CallerCounters } from "../ports/caller-gate.port";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
@@ -74,7 +74,7 @@ export async function admit(
   if (verdict.kind === "pass") return verdict;
   deps.logger.warn(kind === "call" ? "abuse.call-turned-away" : "abuse.text-turned-away", {
     businessId: business.id,
-    from: maskPhoneNumber(number),
+    from: maskPhone(number),
     why: verdict.kind === "limited" ? "limited" : verdict.reason,
     count: verdict.kind === "limited" ? verdict.count : null,
   });
@@ -182,7 +182,7 @@ export async function recordCallLength(
   if (screened) {
     deps.logger.warn("abuse.number-screened", {
       businessId: business.id,
-      from: maskPhoneNumber(input.from),
+      from: maskPhone(input.from),
       reason: screened.reason,
     });
   }
