@@ -134,7 +134,10 @@ export function recordedMessageDeps(): TranscribeDeps {
       scheduled: call.scheduled,
       clock: call.clock,
       logger: call.logger,
-      messages: new FirestoreRecordedMessageRepository(db),
+      messages: new FirestoreRecordedMessageRepository(
+        db,
+        new BusinessTranscriptRetention(call.businesses),
+      ),
       recordings: twilio
         ? new TwilioRecordingSource(twilio)
         : {

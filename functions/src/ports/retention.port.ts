@@ -1,11 +1,13 @@
 /** How many days a business keeps its transcripts (the tenant's retention settings). */
 export interface TranscriptRetention {
   transcriptDays(businessId: string): Promise<number>;
+  /** For a caller's recorded message (a turn holding the recording's link). */
+  recordingDays(businessId: string): Promise<number>;
 }
 
 /** What one retention sweep deleted. */
 export interface SweepCounts {
-  /** Documents whose `expireAt` had passed (turns and recordings the TTL had not reached yet). */
+  /** Documents whose `expireAt` had passed (turns, recorded messages among them, the TTL had not reached yet). */
   expired: number;
   /** Turns written without `expireAt` and texts as received, older than the business keeps them. */
   aged: number;

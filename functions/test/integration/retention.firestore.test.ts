@@ -4,6 +4,11 @@ import { FirestoreBusinessRepository } from "../../src/adapters/firestore/busine
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
 import { FirestoreRetentionStore } from "../../src/adapters/firestore/retention.repository";
+import {
+  FirestoreRecordedMessageRepository,
+  recordingTurnKey,
+} from "../../src/adapters/firestore/recorded-message.repository";
+import { BusinessTranscriptRetention } from "../../src/adapters/firestore/transcript-retention";
 import { sweepRetention } from "../../src/app/retention-sweep";
 import { sendInboundSms } from "../../src/tools/sms-simulator";
 import { ManualClock, RecordingLogger } from "../support/call-fixtures";
@@ -58,6 +63,32 @@ describe("retention of transcripts, against Firestore", function () {
     }
   });
 
+  it("stamps a caller's recorded message with expireAt after the business's recording days", async () => {
+    const business = await createTestTenant({
+      retention: { transcriptDays: 30, recordingDays: 7 },
+    });
+    const at = new Date("2026-12-01T10:00:00Z");
+    const repository = new FirestoreRecordedMessageRepository(
+      db(),
+      new BusinessTranscriptRetention(new FirestoreBusinessRepository(db())),
+    );
+    await repository.save({
+      businessId: business.id,
+      callSid: "CArec",
+      recordingSid: "RE1",
+      recordingUrl: "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+      durationSeconds: 12,
+      transcript: "please call me back about the boiler",
+      confidence: 0.9,
+      at,
+    });
+    const turn = await db()
+      .doc(paths.callTurn(business.id, "CArec", recordingTurnKey("RE1")))
+      .get();
+    const expireAt = turn.get("expireAt") as Timestamp;
+    assert.equal(expireAt.toDate().toISOString(), "2026-12-08T10:00:00.000Z");
+  });
+
   it("sweeps expired turns and turns older than the business keeps, and keeps summaries and recent turns", async () => {
     const business = await createTestTenant({
       retention: { transcriptDays: 30, recordingDays: 7 },
@@ -99,10 +130,10 @@ describe("retention of transcripts, against Firestore", function () {
     await db()
       .doc(paths.inboundSms(b, "SM-new"))
       .set({ body: "new text", receivedAt: daysAgo(1) });
-    // A recording whose expiry passed.
+    // A recorded message whose expiry passed, in a conversation still inside its retention.
     await db()
-      .doc(`businesses/${b}/recordings/RE1`)
-      .set({ expireAt: daysAgo(1) });
+      .doc(paths.callTurn(b, "CA-new", "recording-RE1"))
+      .set({ at: daysAgo(8), expireAt: daysAgo(1), text: "please call me back" });
 
     const logger = new RecordingLogger();
     const counts = await sweepRetention({
@@ -114,7 +145,7 @@ describe("retention of transcripts, against Firestore", function () {
     const exists = async (path: string) => (await db().doc(path).get()).exists;
     assert.equal(await exists(paths.callTurn(b, "CA-old", "0001")), false);
     assert.equal(await exists(paths.callTurn(b, "CA-legacy", "0001")), false);
-    assert.equal(await exists(`businesses/${b}/recordings/RE1`), false);
+    assert.equal(await exists(paths.callTurn(b, "CA-new", "recording-RE1")), false);
     assert.equal(await exists(paths.inboundSms(b, "SM-old")), false);
     assert.equal(await exists(paths.callTurn(b, "CA-new", "0001")), true);
     assert.equal(await exists(paths.inboundSms(b, "SM-new")), true);

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { documentIdSchema } from "./document-id";
 
 /**
  * The inputs of the owner's privacy and screening callables
  * (docs/privacy.md, docs/abuse-protection.md). Like dashboard-contract.ts:
  * the functions parse with these, the web app imports only the types.
  */
-const id = z.string().min(1).max(200);
+const id = documentIdSchema(200);
 const e164 = z
   .string()
   .trim()

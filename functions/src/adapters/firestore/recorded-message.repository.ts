@@ -3,6 +3,7 @@ import type { RecordedMessage, RecordedMessageStore } from "../../ports/recorded
 import { turnFields } from "./call-writer";
 import { isAlreadyExists } from "./converters";
 import { paths } from "./paths";
+import type { TranscriptRetention } from "../../ports/retention.port";
 
 /** Key of a recorded message's turn: after every numbered turn of the call ("0003-1" < "r..."). */
 export function recordingTurnKey(recordingSid: string): string {
@@ -15,17 +16,27 @@ export function recordingTurnKey(recordingSid: string): string {
  * callback finds it there and the summary and the dashboard read it with the rest.
  */
 export class FirestoreRecordedMessageRepository implements RecordedMessageStore {
-  constructor(private readonly db: Firestore) {}
+  constructor(
+    private readonly db: Firestore,
+    /** Stamps the message with its TTL field `expireAt` after the business's recordingDays. */
+    private readonly retention?: TranscriptRetention,
+  ) {}
 
   async save(message: RecordedMessage): Promise<"saved" | "exists"> {
     const key = recordingTurnKey(message.recordingSid);
-    const fields = turnFields({
-      key,
-      at: message.at,
-      speaker: "caller",
-      text: message.transcript ?? "(a recorded message that could not be transcribed)",
-      ...(message.confidence === null ? {} : { confidence: message.confidence }),
-    });
+    const days = this.retention
+      ? await this.retention.recordingDays(message.businessId)
+      : undefined;
+    const fields = turnFields(
+      {
+        key,
+        at: message.at,
+        speaker: "caller",
+        text: message.transcript ?? "(a recorded message that could not be transcribed)",
+        ...(message.confidence === null ? {} : { confidence: message.confidence }),
+      },
+      days,
+    );
     try {
       await this.db.doc(paths.callTurn(message.businessId, message.callSid, key)).create({
         ...fields,

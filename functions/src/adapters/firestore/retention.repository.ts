@@ -3,8 +3,6 @@ import { Timestamp } from "firebase-admin/firestore";
 import type { RetentionStore } from "../../ports/retention.port";
 import { paths } from "./paths";
 
-/** The collection groups whose documents carry the TTL field `expireAt` (docs/privacy.md). */
-export const TTL_COLLECTION_GROUPS = ["turns", "recordings"] as const;
 const PAGE = 400;
 
 /** Deletes, in batches, up to `limit` of the documents the query finds. */
@@ -35,15 +33,12 @@ export class FirestoreRetentionStore implements RetentionStore {
   constructor(private readonly db: Firestore) {}
 
   async deleteExpired(now: Date, limit: number): Promise<number> {
-    let deleted = 0;
-    for (const group of TTL_COLLECTION_GROUPS) {
-      const query = this.db
-        .collectionGroup(group)
-        .where("expireAt", "<=", Timestamp.fromDate(now))
-        .orderBy("expireAt");
-      deleted += await deleteAll(this.db, query, limit - deleted);
-    }
-    return deleted;
+    // Turns: the transcript of calls and texts, and callers' recorded messages (docs/privacy.md).
+    const query = this.db
+      .collectionGroup("turns")
+      .where("expireAt", "<=", Timestamp.fromDate(now))
+      .orderBy("expireAt");
+    return deleteAll(this.db, query, limit);
   }
 
   async businessIds(): Promise<string[]> {

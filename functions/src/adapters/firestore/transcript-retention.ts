@@ -15,4 +15,9 @@ export class BusinessTranscriptRetention implements TranscriptRetention {
     const business = await this.businesses.getById(businessId).catch(() => null);
     return business?.retention?.transcriptDays ?? defaultRetentionPolicy.transcriptDays;
   }
+
+  async recordingDays(businessId: string): Promise<number> {
+    const business = await this.businesses.getById(businessId).catch(() => null);
+    return business?.retention?.recordingDays ?? defaultRetentionPolicy.recordingDays;
+  }
 }

@@ -161,7 +161,7 @@ export const businessSchema = z.object({
   profile: businessProfileSchema.default(EMPTY_PROFILE),
   /** Rate limits per caller number and IP, and screening of short calls (abuse-policy.ts). */
   abuse: abusePolicySchema.default(defaultAbusePolicy),
-  /** How long transcripts and recordings are kept (privacy/retention.ts). */
+  /** How long transcripts and recorded messages are kept (privacy/retention.ts). */
   retention: retentionPolicySchema.default(defaultRetentionPolicy),
 });
 export type Business = z.infer<typeof businessSchema>;

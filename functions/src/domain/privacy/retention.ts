@@ -2,9 +2,11 @@ import { z } from "zod";
 
 /**
  * How long a business keeps what callers said (docs/privacy.md). Transcripts
- * (each turn of a call or text thread, and the texts as received) and
- * recordings carry an `expireAt` field that Firestore's TTL policies delete
- * after; a daily sweep deletes whatever the TTL has not reached yet.
+ * (each turn of a call or text thread) carry an `expireAt` field that
+ * Firestore's TTL policy deletes after, `transcriptDays` after they were said;
+ * a caller's recorded message (a turn with the recording's link) after
+ * `recordingDays`. A nightly sweep deletes what the TTL has not reached yet,
+ * and texts as received after `transcriptDays`.
  * Conversation summaries, appointments and customers are kept.
  */
 export const retentionPolicySchema = z.object({
