@@ -9,7 +9,7 @@ import { localStack } from "./stack.fixture";
 const BUSINESS = "bristol-plumbing";
 
 describe("calling the local stack with the simulator (npm run call)", function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
   let stack: LocalStack;
 
   before(async () => {

@@ -35,7 +35,7 @@ const OTHER = {
 };
 
 describe("the owner dashboard in Chromium, against the local stack", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let stack: LocalStack;
   let browser: Browser;
   let context: BrowserContext;

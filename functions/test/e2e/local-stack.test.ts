@@ -29,7 +29,7 @@ describe("the local stack (npm start)", () => {
   let functions: string[];
 
   before(async function () {
-    this.timeout(90_000);
+    this.timeout(180_000);
     stack = await localStack();
     functions = await loadedFunctions();
   });

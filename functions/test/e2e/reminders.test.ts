@@ -9,7 +9,7 @@ const BUSINESS = "bristol-plumbing";
 const CUSTOMER = "+447700900777";
 
 describe("a booking's reminder and the customer's YES, on the local stack", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let stack: LocalStack;
 
   before(async () => {

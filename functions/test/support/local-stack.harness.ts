@@ -21,7 +21,8 @@ const STACK_ENTRY = path.resolve(__dirname, "..", "..", "src", "tools", "local-s
 export async function startLocalStack(
   options: { timeoutMs?: number; args?: string[] } = {},
 ): Promise<LocalStack> {
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  // Generous: the stack starts a JVM and the Functions emulator, slow on a busy 2-core machine.
+  const timeoutMs = options.timeoutMs ?? 150_000;
   // The suite's clients run nowhere near Google Cloud; spare them the metadata-server probe.
   process.env.METADATA_SERVER_DETECTION ??= "none";
   const env = { ...process.env };
