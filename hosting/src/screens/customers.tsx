@@ -32,7 +32,9 @@ export function Customers() {
       <h1 tabIndex={-1}>Customers</h1>
       {claims.role === "owner" && (
         <p class="small">
-          <a href="#/privacy">Screened callers and customers' data</a>
+          <a class="button plain" href="#/privacy">
+            Screened callers and customers' data
+          </a>
         </p>
       )}
       <label class="search">
@@ -127,7 +129,7 @@ function CustomerPage({ customer }: { customer: Customer }) {
       {customer.smsOptedOut && <p class="pill warn-pill">Opted out of texts</p>}
       {claims.role === "owner" && (
         <p class="small">
-          <a href={`#/privacy/${encodeURIComponent(customer.phone)}`}>
+          <a class="button plain" href={`#/privacy/${encodeURIComponent(customer.phone)}`}>
             Download or delete this customer's data
           </a>
         </p>
