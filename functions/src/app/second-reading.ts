@@ -13,11 +13,36 @@ import type { Logger } from "../ports/logger.port";
 /** A turn this long may carry more than the rules read from it. */
 export const LONG_TURN_WORDS = 25;
 
-/** Whether a turn is worth a second reading: never when the rules found an emergency. */
-export function wantsSecondReading(utterance: string, rules: RulesReading): boolean {
+/**
+ * Stages where the caller is answering one plain question (a name, an address,
+ * a yes or no) that the flow reads itself: a short answer there has no intent
+ * by nature, and asking the model would add its latency to nearly every turn.
+ */
+const DETAIL_STAGES: ReadonlySet<Stage> = new Set<Stage>([
+  "collecting",
+  "confirming-address",
+  "confirming-booking",
+  "safety-check",
+  "taking-message",
+  "change-verifying-name",
+  "change-verifying-postcode",
+  "change-confirming-cancel",
+  "change-confirming-move",
+]);
+
+/**
+ * Whether a turn is worth a second reading: never when the rules found an
+ * emergency; always when it is long; when the rules found no intent, unless it
+ * is a short answer to a detail question.
+ */
+export function wantsSecondReading(
+  utterance: string,
+  rules: RulesReading,
+  stage: Stage = "awaiting-request",
+): boolean {
   if (rules.emergencyKind !== null) return false; // A clear emergency is never delayed.
-  if (rules.intent === "unknown") return true;
-  return utterance.trim().split(/\s+/).length >= LONG_TURN_WORDS;
+  if (utterance.trim().split(/\s+/).length >= LONG_TURN_WORDS) return true;
+  return rules.intent === "unknown" && !DETAIL_STAGES.has(stage);
 }
 
 /**
@@ -32,7 +57,8 @@ export async function secondReading(
   deps: { model: LanguageModel; logger: Logger; degradation?: DegradationReporter },
 ): Promise<MergedReading> {
   const { business, rules } = input;
-  if (!wantsSecondReading(input.utterance, rules)) return mergeModelReading(rules, null);
+  if (!wantsSecondReading(input.utterance, rules, input.stage))
+    return mergeModelReading(rules, null);
   const answer = await deps.model.read({
     utterance: input.utterance,
     stage: input.stage,

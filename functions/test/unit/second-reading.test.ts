@@ -81,6 +81,14 @@ describe("a second reading of an unclear turn", () => {
     assert.equal(wantsSecondReading("word ".repeat(25), rules({ intent: "book" })), true);
   });
 
+  it("leaves a short answer to a detail question to the flow, but still reads a long one or an open one", () => {
+    assert.equal(wantsSecondReading("sam patel", rules(), "collecting"), false);
+    assert.equal(wantsSecondReading("yeah go on", rules(), "confirming-booking"), false);
+    assert.equal(wantsSecondReading("sam patel", rules(), "awaiting-request"), true);
+    assert.equal(wantsSecondReading("the one after lunch", rules(), "choosing-slot"), true);
+    assert.equal(wantsSecondReading("word ".repeat(25), rules(), "collecting"), true);
+  });
+
   it("asks with the business's settings, services and the offered ids, and merges the answer", async () => {
     const model = new ScriptedModel(ok(reading({ intent: "book" }, { chosenSlotId: OFFERS[0] })));
     const merged = await run("go on then the early one", rules(), model);
