@@ -52,7 +52,8 @@ export async function callerWords(
   const event: ConversationEvent = { type: "words", ...words };
   const model = deps.model;
   const rules = model ? readByRules(state, words, ctx) : null;
-  if (!model || !rules || !words.text || !wantsSecondReading(words.text, rules, state.stage)) return event;
+  if (!model || !rules || !words.text || !wantsSecondReading(words.text, rules, state.stage))
+    return event;
   try {
     const merged = await secondReading(
       { business: ctx.business, stage: state.stage, utterance: words.text, rules },
