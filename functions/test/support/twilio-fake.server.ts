@@ -252,17 +252,15 @@ export class TwilioFakeServer {
       const messages = this.sentMessages()
         .filter((m) => (!to || m.to === to) && (!from || m.from === from))
         .reverse();
-      return ok(200, {
-        messages: messages.map((m) => this.resource(m)),
-        end: Math.max(messages.length - 1, 0),
-        first_page_uri: `${base}.json?PageSize=50&Page=0`,
-        next_page_uri: null,
-        page: 0,
-        page_size: 50,
-        previous_page_uri: null,
-        start: 0,
-        uri: `${url.pathname}${url.search}`,
-      });
+      return ok(
+        200,
+        listPage(
+          "messages",
+          messages.map((m) => this.resource(m)),
+          base,
+          url,
+        ),
+      );
     }
     const single = url.pathname.match(new RegExp(`^${base}/(SM[0-9a-f]{32})\\.json$`));
     const message = method === "GET" && single ? this.messages.get(single[1]) : undefined;
@@ -281,17 +279,15 @@ export class TwilioFakeServer {
       const numbers = [...this.numbers.values()].filter(
         (n) => !wanted || n.phone_number === wanted,
       );
-      return ok(200, {
-        incoming_phone_numbers: numbers.map((n) => this.numberResource(n)),
-        end: Math.max(numbers.length - 1, 0),
-        first_page_uri: `${base}.json?PageSize=50&Page=0`,
-        next_page_uri: null,
-        page: 0,
-        page_size: 50,
-        previous_page_uri: null,
-        start: 0,
-        uri: `${url.pathname}${url.search}`,
-      });
+      return ok(
+        200,
+        listPage(
+          "incoming_phone_numbers",
+          numbers.map((n) => this.numberResource(n)),
+          base,
+          url,
+        ),
+      );
     }
     const single = url.pathname.match(new RegExp(`^${base}/(PN[0-9a-f]{32})\\.json$`));
     const number = single ? this.numbers.get(single[1]) : undefined;
@@ -416,4 +412,19 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 /** A realistic-looking account for tests: "AC" followed by 32 hex digits. */
 export function fakeAccountSid(): string {
   return `AC${randomBytes(16).toString("hex")}`;
+}
+
+/** One page of a Twilio list resource holding every item: the envelope the client pages by. */
+function listPage(key: string, items: unknown[], base: string, url: URL): Record<string, unknown> {
+  return {
+    [key]: items,
+    end: Math.max(items.length - 1, 0),
+    first_page_uri: `${base}.json?PageSize=50&Page=0`,
+    next_page_uri: null,
+    page: 0,
+    page_size: 50,
+    previous_page_uri: null,
+    start: 0,
+    uri: `${url.pathname}${url.search}`,
+  };
 }

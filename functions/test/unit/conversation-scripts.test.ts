@@ -7,7 +7,7 @@ import type { CallInstruction } from "../../src/domain/dialogue/call-instruction
 import type { Customer } from "../../src/domain/customers/customer";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
 import { smsConversationId } from "../../src/domain/sms/sms-thread";
-import { aCustomer } from "../support/call-fixtures";
+import { aCustomer, anAppointment } from "../support/call-fixtures";
 import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
 
 /**
@@ -32,9 +32,8 @@ const CALL_SID = `CA${"5".repeat(32)}`;
 
 /** Tom's boiler service, Thursday 26 November at 9 am. */
 function tomsVisit(): Appointment {
-  return {
+  return anAppointment({
     id: "apt-tom-boiler",
-    businessId: "bristol-plumbing",
     customerId: TOM.phone,
     customerName: TOM.name,
     customerPhone: TOM.phone,
@@ -44,10 +43,7 @@ function tomsVisit(): Appointment {
     problem: "Annual boiler service",
     start: new Date("2026-11-26T09:00:00Z"),
     end: new Date("2026-11-26T10:30:00Z"),
-    status: "booked",
-    source: "seed",
-    createdAt: new Date("2026-11-01T09:00:00Z"),
-  };
+  });
 }
 
 interface Script {

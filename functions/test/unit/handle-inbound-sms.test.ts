@@ -7,7 +7,7 @@ import {
 } from "../../src/app/handle-inbound-sms";
 import { followUpMessageId } from "../../src/app/dropped-call-follow-up";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
-import { aCustomer, InMemoryHoldStore } from "../support/call-fixtures";
+import { aCustomer, anAppointment, InMemoryHoldStore } from "../support/call-fixtures";
 import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
 
 /** Wednesday 25 November 2026, 10:00 in Bristol. */
@@ -25,10 +25,10 @@ function messageSid(): string {
   return `SM${String(sids).padStart(32, "0")}`;
 }
 
-function anAppointment(overrides: Partial<Appointment> = {}): Appointment {
-  return {
+/** Tom's boiler service, Thursday 26 November at 9 am; with any fields replaced. */
+function tomsVisit(overrides: Partial<Appointment> = {}): Appointment {
+  return anAppointment({
     id: "appt-tom-thursday",
-    businessId: "bristol-plumbing",
     customerId: TOM.phone,
     customerName: TOM.name,
     customerPhone: TOM.phone,
@@ -38,11 +38,8 @@ function anAppointment(overrides: Partial<Appointment> = {}): Appointment {
     problem: "Annual boiler service",
     start: new Date("2026-11-26T09:00:00Z"),
     end: new Date("2026-11-26T10:30:00Z"),
-    status: "booked",
-    source: "seed",
-    createdAt: new Date("2026-11-01T09:00:00Z"),
     ...overrides,
-  };
+  });
 }
 
 function aWorld(): SmsWorld {
@@ -73,9 +70,9 @@ describe("a customer's text", () => {
   describe("when the customer replies YES", () => {
     it("confirms their next appointment that asked for confirmation and thanks them", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       world.appointments.add(
-        anAppointment({
+        tomsVisit({
           id: "appt-tom-next-week",
           start: new Date("2026-12-02T09:00:00Z"),
           end: new Date("2026-12-02T10:30:00Z"),
@@ -96,7 +93,7 @@ describe("a customer's text", () => {
 
     it("confirms their next upcoming appointment when none asked", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       const answer = await text(world, "👍");
       assert.equal(answer.outcome, "confirmed");
       assert.match(answer.reply ?? "", /Thu 26 Nov at 9 am/);
@@ -104,7 +101,7 @@ describe("a customer's text", () => {
 
     it("records the text and the reply on the customer's SMS conversation", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       await text(world, "yes please");
       const history = world.sms.history(world.business.id, TOM.phone);
       assert.deepEqual(
@@ -119,7 +116,7 @@ describe("a customer's text", () => {
   describe("when Twilio delivers the same message twice", () => {
     it("handles it once and answers the redelivery the same", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       const sid = messageSid();
       const input = {
         messageSid: sid,
@@ -152,7 +149,7 @@ describe("a customer's text", () => {
 
     it("lets a redelivery handle a message whose first handling failed", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       const sid = messageSid();
       const input = {
         messageSid: sid,
@@ -175,7 +172,7 @@ describe("a customer's text", () => {
     it("cancels the appointment, says why on it, and acknowledges without texting the owner", async () => {
       for (const reply of ["NO", "2", "cancel the appointment"]) {
         const world = aWorld();
-        world.appointments.add(anAppointment());
+        world.appointments.add(tomsVisit());
         const answer = await text(world, reply);
         assert.equal(answer.outcome, "cancelled", reply);
         const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
@@ -191,7 +188,7 @@ describe("a customer's text", () => {
   describe("when the customer texts STOP", () => {
     it("opts them out, replies nothing, and a later reminder sees they are opted out", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       const answer = await text(world, "STOP");
       assert.equal(answer.reply, null);
       assert.equal(answer.outcome, "opted-out");
@@ -224,7 +221,7 @@ describe("a customer's text", () => {
 
     it("only passes later texts to the owner, with no reply", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       await text(world, "STOP");
       const answer = await text(world, "NO");
       assert.equal(answer.reply, null);
@@ -241,7 +238,7 @@ describe("a customer's text", () => {
   describe("when an opted-out customer texts YES or START", () => {
     it("opts them back in and says so, without confirming an appointment", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment({ confirmation: "requested" }));
+      world.appointments.add(tomsVisit({ confirmation: "requested" }));
       await text(world, "STOP");
       const answer = await text(world, "YES");
       assert.equal(answer.outcome, "opted-in");
@@ -262,7 +259,7 @@ describe("a customer's text", () => {
   describe("when the customer texts a lone CANCEL", () => {
     it("records the opt-out and tells the owner they may want to cancel, leaving the visit booked", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       const answer = await text(world, "CANCEL");
       assert.equal(answer.reply, null);
       const customer = await world.customers.findByPhone(world.business.id, TOM.phone);
@@ -290,7 +287,7 @@ describe("a customer's text", () => {
   describe("when the customer asks to move their appointment", () => {
     it("offers three times, and a reply with a number moves it there", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       const offer = await text(world, "3");
       assert.equal(offer.outcome, "reschedule-offered");
       assert.match(
@@ -325,12 +322,12 @@ describe("a customer's text", () => {
         return p?.state.offers ?? [];
       };
       const plain = aWorld();
-      plain.appointments.add(anAppointment());
+      plain.appointments.add(tomsVisit());
       await text(plain, "3");
       const [first, second] = offersIn(plain);
 
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       // The owner's calendar is busy over the first time a plain search offers...
       world.smsDeps.calendarBusy = {
         busyBetween: async () => ({
@@ -368,7 +365,7 @@ describe("a customer's text", () => {
 
     it("offers the day they asked for", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       const offer = await text(world, "can we do Friday instead");
       assert.match(offer.reply ?? "", /1\) Fri 27 Nov/);
       const pending = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
@@ -379,7 +376,7 @@ describe("a customer's text", () => {
 
     it("offers further times when they say none of those suit", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       await text(world, "different time please");
       const first = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
       const again = await text(world, "none of those, sorry");
@@ -391,13 +388,13 @@ describe("a customer's text", () => {
 
     it("offers other times when the chosen one was taken meanwhile", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       await text(world, "3");
       const pending = world.sms.pending.get(`${world.business.id}/${TOM.phone}`);
       const taken = pending?.state.offers[0];
       assert.ok(taken);
       world.appointments.add(
-        anAppointment({
+        tomsVisit({
           id: "someone-else",
           customerId: "+447700900555",
           start: new Date(taken.start),
@@ -415,7 +412,7 @@ describe("a customer's text", () => {
   describe("when the text is not something we can act on", () => {
     it("forwards it to the owner and tells the customer so", async () => {
       const world = aWorld();
-      world.appointments.add(anAppointment());
+      world.appointments.add(tomsVisit());
       const answer = await text(world, "Can you bring a washer for the bathroom tap too?");
       assert.equal(answer.outcome, "forwarded");
       assert.equal(
