@@ -102,6 +102,47 @@ describe("key terms as a speech recogniser mishears them", () => {
       assert.equal(nearMissOf("bust"), null);
       assert.equal(nearMissOf("gap"), null);
     });
+
+    it("hears a spelling further off that sounds exactly the same, for terms checked against a word list", () => {
+      assert.equal(nearMissOf("seeling"), "ceiling");
+      assert.equal(nearMissOf("cealing"), "ceiling");
+      assert.equal(nearMissOf("kansal"), "cancel");
+      assert.equal(nearMissOf("cancil"), "cancel");
+    });
+
+    it("never turns an English word that sounds like a key term into it", () => {
+      for (const word of [
+        "selling",
+        "sailing",
+        "swelling",
+        "conceal",
+        "leaning",
+        "lagging",
+        "slender",
+      ]) {
+        assert.equal(nearMissOf(word), null, word);
+      }
+      // Terms with many same-sounding English words get no such reading: "boring" is not pouring.
+      assert.equal(nearMissOf("bearing"), null);
+    });
+  });
+
+  describe("homophones heard in context", () => {
+    it("reads selling as ceiling through or from the ceiling, never the house for sale", () => {
+      assert.equal(
+        canonicaliseKeyTerms("water's pouring through the selling"),
+        "water's pouring through the ceiling",
+      );
+      assert.equal(canonicaliseKeyTerms("we're selling the house"), "we're selling the house");
+    });
+
+    it("reads can sell as cancel before what is being cancelled", () => {
+      assert.equal(canonicaliseKeyTerms("can sell my appointment"), "cancel my appointment");
+      assert.equal(
+        canonicaliseKeyTerms("you can sell the old boiler for scrap"),
+        "you can sell the old boiler for scrap",
+      );
+    });
   });
 
   describe("the sound key", () => {

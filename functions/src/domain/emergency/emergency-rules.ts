@@ -79,6 +79,8 @@ export const CUSTOM_PHRASE_SAFETY_ADVICE = `${WATER_SHUT_OFF} ${KEEP_AWAY_FROM_E
 const GAP = String.raw`(?:[a-z0-9']+ ){0,3}?`;
 /** A wider gap, for a subject and verb a few words apart ("the pipe in the loft has gone bust"). */
 const WIDE_GAP = String.raw`(?:[a-z0-9']+ ){0,5}?`;
+/** Any words within one clause ("the pipe under the sink at the back of the cupboard has burst"). */
+const LONG_GAP = String.raw`(?:[a-z0-9']+ ){0,10}?`;
 
 /**
  * Word families the phrases are built from. Text is matched after key terms
@@ -88,13 +90,15 @@ const WIDE_GAP = String.raw`(?:[a-z0-9']+ ){0,5}?`;
  */
 export const EMERGENCY_VOCABULARY = {
   /** What water reaching is dangerous. */
-  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b)|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|(?:spot|down|flood|strip) ?light(?:er)?s?|light pull|lamp ?shades?|lamps?|ceiling roses?|(?:light )?bulbs?|fuses|meter (?:box|cupboard)|wiring|wires|cables?|extension leads?|cooker switch|immersion switch|telly|tv|television|extractor fan)`,
+  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b)|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|(?:spot|down|flood|strip) ?light(?:er)?s?|light pull|lamp ?shades?|lamps?|ceiling roses?|(?:light )?bulbs?|fuses|meter (?:box|cupboard)|wiring|wires|cables?|extension leads?|(?:cooker|oven|hob|immersion|boiler|shower|fan|isolator|isolation|wall|fused|pull ?cord) switch(?:es)?|isolators?|fused spurs?|telly|tv|television|extractor fan)`,
   /** Water on the move. */
   waterMoving: String.raw`(?:water|leak|leaking|leaks|drip|dripping|drips|pouring|running|seeping|pissing|gushing|spraying|trickling|coming through)`,
   /** Big stores of water whose leak can empty a tank into the house. */
   waterStores: String.raw`(?:boiler|cylinder|tank|water tank|cold water tank|water heater|immersion(?: heater| tank)?|header tank|radiator)`,
   /** How badly: "leaking like mad", "pouring", "sodden". */
   intensity: String.raw`(?:like (?:mad|crazy|hell|a tap|a river|a sieve|nobody's business|billy ?o)|badly|(?:really|so|quite|very|pretty) bad|bad|heavily|everywhere|all over(?: the place| the floor)?|loads|a lot|lots|so much|too much|massively|non ?stop|fast|faster than|so quick(?:ly)?|really quick(?:ly)?|soaked|sodden|drenched|swimming|something (?:terrible|awful|chronic)|won't stop|will not stop|not stopping|can't stop it|won't turn off)`,
+  /** Water that is not clean: coming back up a drain, it is sewage. */
+  dirty: String.raw`(?:dirty|brown|black|smelly|foul|waste|mucky|manky|minging|murky|grey|poo|poop|filthy|stinking|stinky|sewer|horrible|disgusting|nasty|sludgy|scummy)`,
   /** A verb of water escaping, on its own ("it's gushing out"). */
   escaping: String.raw`(?:gushing|pouring|spraying|spurting|pissing|shooting|streaming|spewing|pumping|squirting|jetting|cascading|bubbling|welling)`,
 };
@@ -126,8 +130,12 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\bgas(?:sy)? (?:smell|odou?r|whiff|stink)s?\b`,
-        examples: ["there's a strong gas smell", "a gassy smell in the hall"],
+        pattern: String.raw`\bgas(?:sy)? (?:smell|odou?r|whiff|stink)s?\b|\b(?:smel(?:l|ls|ling|t)|stinks?|stinking|reeks?) (?:[a-z']+ ){0,2}?gassy\b`,
+        examples: [
+          "there's a strong gas smell",
+          "a gassy smell in the hall",
+          "it smells really gassy in the kitchen",
+        ],
       },
       {
         pattern: String.raw`\b(?:whiff|stink|stinks|stinking|stench|reek|reeks|reeking|pong|pongs) (?:[a-z']+ ){0,2}?of gas\b`,
@@ -191,7 +199,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b${V.waterMoving}(?:'s)? (?:[a-z0-9']+ ){0,7}?(?:onto|on to|into|in to|over|down|on|in|behind|near|through|around|under|across|from|out of|inside|by|at|towards|to) ` +
-          String.raw`(?:the |my |our |a |all |some )?(?:[a-z]+ )?${V.electrics}\b`,
+          String.raw`(?:the |my |our |a |all |some )?(?:(?:back|front|side|top|bottom|base|inside|underneath|edge|middle|corner|panel) of (?:the |my |our |a )?)?(?:[a-z]+ ){0,2}?${V.electrics}\b`,
         examples: [
           "water's dripping onto the fuse box",
           "there's water running down the wall into the socket",
@@ -270,12 +278,16 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:dirty|brown|black|smelly|foul|waste|mucky|grey|poo|poop|filthy|stinking|sewer) water\b ${GAP}` +
-          String.raw`(?:coming|came|backing|backed|bubbling|rising|everywhere|all over|pouring|spilling|overflowing|flooding|going)\b|` +
-          String.raw`\b(?:filling|filled|fills|full) (?:back )?(?:up )?(?:with|of) (?:dirty|brown|black|smelly|foul|waste|mucky|poo|filthy|stinking|sewer) water\b`,
+          String.raw`\b${V.dirty} water(?:'s)?\b ${GAP}` +
+          String.raw`(?:coming|came|backing|backed|bubbling|rising|everywhere|all over|pouring|spilling|overflowing|flooding|going)\b` +
+          // Discoloured water from the taps is the supply, not sewage.
+          String.raw`(?! (?:[a-z]+ )?(?:out of|from|through) (?:the |my |our |all the )?(?:[a-z]+ )?(?:taps?|kettle|mains|supply|shower ?head)\b)|` +
+          String.raw`\b(?:filling|filled|fills|full|backing up|backed up|overflowing) (?:back )?(?:up )?(?:with|of) ${V.dirty} water\b`,
         examples: [
           "dirty water is coming back up the toilet",
           "brown water is coming up",
+          "manky water's backing up into the shower tray",
+          "the drain outside is backing up with filthy water",
           "the sink is filling back up with black water",
         ],
       },
@@ -304,13 +316,15 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           String.raw`\b(?:water|it)(?:'s)? ${GAP}` +
           String.raw`(?:coming|pouring|dripping|leaking|running|gushing|seeping|pissing|flowing|falling|streaming|raining|spraying) ` +
-          String.raw`(?:down |in )?(?:through|from|out of|down|off) (?:the |my |our )?(?:kitchen |bathroom |hall |hallway |living room |bedroom )?` +
-          String.raw`(?:ceilings?|flat upstairs|upstairs)\b`,
+          String.raw`(?:(?:down|in|through|out) )?(?:through|from|out of|down|off) (?:the |my |our )?(?:kitchen |bathroom |hall |hallway |living room |bedroom )?` +
+          String.raw`(?:ceilings?|flat upstairs|upstairs|above|(?:flat|room|bathroom|kitchen|floor|house|place|toilet|shower|bath) (?:above|upstairs|over(?:head)?))\b`,
         examples: [
           "water coming through the ceiling",
           "I don't know what to do, water is pouring through the ceiling",
           "it's pouring through the kitchen ceiling",
           "there's water coming from upstairs",
+          "water's coming through from upstairs onto the bed",
+          "it's dripping down from the bathroom above",
           "there's water coming through the sealing in the kitchen",
           "water's pawing through the kitchen ceiling",
         ],
@@ -327,6 +341,17 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "ceiling's bulging with water",
           "the sealing is dripping really bad",
           "there's a brown stain on the ceiling and now it's dripping",
+        ],
+      },
+      {
+        pattern:
+          String.raw`(?:\b(?:soaking|soaked|seeping|dripping|leaking|pouring|running|gushing|flowing|trickling|pissing)|\b(?:water|it|leak)(?:'s| is| has)? ${GAP}(?:coming|going|getting|got|come|gone)) ` +
+          String.raw`(?:right |straight |all the way )?(?:down )?through (?:to |into |onto )?(?:the |my |our )?` +
+          String.raw`(?:floor ?boards|floor(?! (?:tiles?|mat))|(?:room|rooms|flat|kitchen|lounge|hall|hallway|bedroom|living room|dining room|ceiling) (?:below|downstairs|underneath|beneath|under(?:neath)?)|below|downstairs|(?<=(?:to|into|onto) (?:the |my |our )?)(?:kitchen|lounge|hall|hallway|living room|dining room|bedroom))\b`,
+        examples: [
+          "the cylinder's leaking and it's soaking through to the kitchen",
+          "it's seeping through the floorboards into the room below",
+          "water's going right through the floor",
         ],
       },
       {
@@ -362,7 +387,9 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:pipes?|pipework|water mains?|mains|main|tanks?|cylinders?|radiators?|hoses?|joints?|fittings?|valves?|taps?)(?:'s)? ${WIDE_GAP}` +
+          // "the lagging on the pipes has come off" is about the lagging.
+          String.raw`(?<!\b(?:lagging|insulation|boxing|cladding|clips?|covers?|brackets?|paint|labels?) (?:on|around|round|from|off) (?:the |my |our )?)` +
+          String.raw`\b(?:pipes?|pipework|water mains?|mains|main|tanks?|cylinders?|radiators?|hoses?|joints?|fittings?|valves?|taps?)(?:'s)? ${LONG_GAP}` +
           String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart|come off|came off)\b`,
         examples: [
           "the pipe's burst",
@@ -373,6 +400,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "the pipe in the loft has gone bust",
           "the radiator valve snapped off and water is pumping out",
           "the pipe's berst in the kitchen",
+          "the pipe under the sink at the back of the cupboard has just burst",
         ],
       },
       {
@@ -398,7 +426,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b${V.escaping} (?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)|` +
-          String.raw`\b(?:it|water|that)(?:'s| is| was)? (?:just |absolutely |literally |really |still |now )*${V.escaping}$`,
+          String.raw`\b(?:it|water|that)(?:'s| is| was)? (?:just |absolutely |literally |really |still |now |keeps |keeps on )*${V.escaping}$`,
         examples: [
           "it's gushing everywhere",
           "something's split and it's pouring",
@@ -410,10 +438,25 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
+          String.raw`\b(?:water|it)(?:'s| is| has)? ${GAP}(?:running|pouring|flowing|coming|streaming|spreading|gushing|seeping|going|spilling|leaking) ` +
+          String.raw`(?:[a-z']+ ){0,6}?(?:onto|on to|across|all over|along|out onto) (?:the |my |our )?(?:landing|stairs|staircase|hall|hallway)\b`,
+        examples: [
+          "water's running out of the airing cupboard across the landing",
+          "it's pouring out from under the bathroom door onto the landing",
+        ],
+      },
+      {
+        pattern:
           String.raw`\b(?:can't|cannot|can not|couldn't|unable to) (?:stop|turn off|switch off|shut off) the water\b|` +
           String.raw`\bwater (?:won't|will not|wont|doesn't|does not|isn't) stop(?:ping)?\b|` +
+          String.raw`\b(?:won't|will not|wont|doesn't|does not|isn't|can't|cannot) stop(?:ping)? (?:it )?(?:from )?(?:overflowing|pouring|gushing|spraying|spurting|pissing|flooding|spilling over|running over)\b|` +
           String.raw`\bwater (?:just )?(?:keeps|is still|'s still|still) (?:coming|pouring|running|going|gushing)\b`,
-        examples: ["I can't stop the water", "the water won't stop", "the water keeps coming"],
+        examples: [
+          "I can't stop the water",
+          "the water won't stop",
+          "the water keeps coming",
+          "the cold water tank won't stop overflowing",
+        ],
       },
       {
         pattern:
@@ -471,7 +514,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\bwater ${GAP}(?:everywhere|all over the (?:floor|house|kitchen|bathroom|place|carpet|flat))\b`,
+        pattern: String.raw`\bwater(?:'s)? ${GAP}(?:everywhere|all over the (?:floor|house|kitchen|bathroom|place|carpet|flat))\b`,
         examples: ["there's water everywhere", "water all over the floor"],
       },
       {
@@ -484,7 +527,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\bwater (?:[a-z']+ ){0,2}?(?:coming|pouring|rushing|getting|flowing) in(?:to)? ` +
+          String.raw`\bwater(?:'s)? (?:[a-z']+ ){0,2}?(?:coming|pouring|rushing|getting|flowing) in(?:to)? ` +
           String.raw`(?:the |my |our )?(?:house|kitchen|flat|home|room|basement|cellar|hallway|hall|garage|living room)\b|\bwater(?:'s)? (?:[a-z']+ ){0,2}?coming in under\b|` +
           String.raw`\b(?:water|it)(?:'s| is)? (?:[a-z']+ ){0,2}?(?:coming|pouring|running|flowing|cascading) down (?:the )?(?:stairs|staircase|landing)\b`,
         examples: [
@@ -521,7 +564,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bno (?:running |mains |cold |tap )?water\b` +
-          String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through (?:the |my |our )?(?:ceiling|roof|walls?|floor|lights?|loft)|coming in|on the|in the (?:ceiling|loft)|or anything|softener))`,
+          String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through (?:the |my |our )?(?:ceiling|roof|walls?|floor|lights?|loft)|coming in|on the|in the (?:ceiling|loft)|or anything|softener|(?:coming|leaking|dripping|getting|going) (?:(?:from|through|down|in|into|onto|under) (?!(?:the |my |our |any )?(?:[a-z]+ )?taps?\b)(?:the|my|our|a|upstairs|above|next door)\b|anywhere|everywhere)))`,
         examples: [
           "no water at all",
           "we've got no running water",
@@ -605,11 +648,16 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
     reason: "water with a place or a big source, but no sign of how much",
     cues: [
       {
-        pattern: String.raw`\b(?:${V.waterStores}|stopcock|main|mains|pipe|pipes)(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|coming out|spraying|running out|gushing)\b`,
-        examples: ["the boiler is leaking", "the cylinder's leaking in the airing cupboard"],
+        pattern: String.raw`\b(?:${V.waterStores}|stopcock|main|mains|pipe|pipes)(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|coming out|spraying|running out|gushing|(?:sprung|sprang|got|developed) a leak)\b|\b(?:won't|will not|wont|can't) stop(?:ping)? (?:it )?leaking\b`,
+        examples: [
+          "the boiler is leaking",
+          "the cylinder's leaking in the airing cupboard",
+          "the hot water tank has sprung a leak",
+          "it won't stop leaking",
+        ],
       },
       {
-        pattern: String.raw`\bwater (?:[a-z0-9']+ ){0,3}?(?:on|all over|across|over|under|through|in|coming out of|coming from|out of) (?:the |my |our )?(?:[a-z]+ )?(?:floor|floors|carpet|carpets|landing|hallway|hall|stairs|walls?|loft|airing cupboard|boiler|cylinder)\b`,
+        pattern: String.raw`\bwater(?:'s)? (?:[a-z0-9']+ ){0,3}?(?:on|all over|across|over|under|through|in|coming out of|coming from|out of) (?:the |my |our )?(?:[a-z]+ )?(?:floor|floors|carpet|carpets|landing|hallway|hall|stairs|walls?|loft|airing cupboard|boiler|cylinder)\b`,
         examples: ["there's water on the kitchen floor", "water's coming out of the boiler"],
       },
       {
@@ -721,6 +769,10 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\bsupposing\b`,
     String.raw`\bwhat (?:happens|to do|do (?:i|you|we) do|should (?:i|we) do) when\b`,
   ],
+  /** A modal right before the verb is a worry, not a report: "the pipes could burst in the frost". */
+  modalMarkers: [
+    String.raw`\b(?:could|might|may|would|will|should|'ll)(?: (?:possibly|easily|well|end up|eventually))? (?:burst|bust|split|flood|freeze|overflow|crack|leak|go|collapse|come down)\b`,
+  ],
   /** ...unless the "if" follows uncertainty: "I'm not sure if it's a gas leak" is still an emergency. */
   uncertainIfMarkers: [
     String.raw`\b(?:sure|know|wonder|wondering|check|see|idea|unsure|certain|tell|worried|ask) (?:[a-z']+ )?if\b`,
@@ -766,18 +818,28 @@ export const EMERGENCY_CONTEXT_RULES = {
    * still heard. Looked for in the clause of the match and the two after it.
    */
   resolvedMarkers: [
-    String.raw`(?:\b(?:been|got|was|were|is|are|it's|that's|all|now|finally|already)|[a-z]'s) (?:all |now |been |properly |already )*(?:fixed|sorted|repaired|mended|cleared|resolved|capped off|capped|patched up|unblocked)(?: now)?\b`,
+    String.raw`(?:\b(?:been|got|was|were|is|are|it's|that's|all|now|finally|already)|[a-z]'s) (?:all |now |been |properly |already )*(?:fixed|sorted|repaired|mended|cleared|resolved|capped off|capped|patched up|unblocked|sealed|soldered|dealt with)(?: now)?\b`,
     String.raw`\b(?:sorted|fixed|cleared|stopped|unblocked|sealed|dried) (?:itself|themselves|by itself|on its own)\b`,
     String.raw`\b(?:mopped|cleaned|cleared|dried|wiped|soaked) (?:it |them |that |everything |the [a-z]+ )?up\b`,
-    String.raw`\b(?:fixed|sorted|repaired|mended|cleared|tightened|capped|patched|unblocked) (?:it|them|that|the|this|our|my)\b(?! (?:for me|please|today|now))`,
+    String.raw`\b(?:fixed|sorted|repaired|mended|cleared|tightened|capped|patched|unblocked|soldered|sealed|welded|clamped|replaced|dealt with|seen to|taken care of) (?:it|them|that|the|this|our|my)\b(?! (?:for me|please|today|now))`,
+    String.raw`\b(?:fixed|sorted|repaired|mended|cleared|capped|patched|unblocked|soldered|sealed|replaced|dealt with|seen to|taken care of)(?: up| off| out)? by (?:my|our|the|a|his|her|their|next door|someone|somebody)\b`,
+    String.raw`\b(?:it|water|leak|leaking|dripping|flood|flooding|pouring|gushing|that|everything|smell|toilet|drain|ceiling)(?:'s| has| have| is)? (?:now |finally |just |all |completely |totally )*stopped (?:leaking|dripping|pouring|gushing|overflowing|flooding|spraying|coming (?:through|in|down)(?: (?:the |my |our )?(?:[a-z]+ )?(?:ceiling|roof|walls?|floor|lights?))?|backing up|smelling|going off|beeping)\b`,
+    String.raw`\b(?:everything|all|it)(?:'s| is) (?:fine|ok|okay|good|sorted|dry|back to normal) (?:again|now)\b|\bturned out (?:to be )?(?:nothing|fine|ok|okay|(?:just |only )?the (?:hob|cooker|oven|bins?|drains?))\b`,
     String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
     String.raw`\bno longer (?:leaking|dripping|flooding|coming|pouring|smell)\b|\b(?:stopped|stopped leaking|stopped dripping) now\b|\band it's stopped\b`,
     String.raw`\b(?:engineer|plumber|gas man|gas board|water board|water company|roofer)(?:'s| has) (?:been|come|fixed|sorted)\b`,
     String.raw`\b(?:said|says|told us|told me) (?:it was|it's|it is|everything's|everything is|everything was) (?:fine|ok|okay|safe|all right|nothing)\b`,
   ],
-  /** ...unless it is still going on: "they fixed it but it's leaking again". */
+  /**
+   * Words that run on from a resolution ("all cleared up now", "capped it off") and are
+   * part of it, not a sign the problem is still going on.
+   */
+  resolvedRunOn: String.raw`(?: (?:up|off|out|down))?(?: (?:now|already|thank god|thankfully))?`,
+  /** ...unless it is still going on: "they fixed it but it's leaking again" (or "now", outside the resolution). */
   stillMarkers: [
     String.raw`\b(?:still|again|keeps|won't stop|not stopping|getting worse|started again)\b`,
+    // "now" outside the resolution's own words; a time of day ("this morning") only says when it started.
+    String.raw`\b(?:now|right now|at the moment|currently)\b`,
   ],
   /** Things that burst or flood that are not plumbing: "my tyre's burst", "flooded with work". */
   notPlumbingMarkers: [

@@ -65,13 +65,14 @@ const NEGATION_CUES = new Set<string>(C.negationCues);
 const NEGATION_EXEMPT_NEXT = new Set<string>(C.negationExemptNextWords);
 const INTERJECTION_NO_NEXT = new Set<string>(C.interjectionNoNextWords);
 const CONDITIONAL = anyOf(C.conditionalMarkers);
+const MODAL = anyOf(C.modalMarkers);
 const UNCERTAIN_IF = anyOf(C.uncertainIfMarkers);
 const SERVICE_QUESTION = anyOf(C.serviceQuestionMarkers);
 const SPECIFIC_REFERENCE = anyOf(C.specificReferenceMarkers);
 const HISTORIC = anyOf(C.historicMarkers);
 const RECENT = anyOf(C.recentMarkers);
-const RESOLVED = new RegExp(C.resolvedMarkers.join("|"), "g");
-const STILL = anyOf([...C.stillMarkers, ...C.recentMarkers]);
+const RESOLVED = new RegExp(`(?:${C.resolvedMarkers.join("|")})${C.resolvedRunOn}`, "g");
+const STILL = anyOf(C.stillMarkers);
 const NOT_PLUMBING = anyOf(C.notPlumbingMarkers);
 const DEVICE_FAULT = anyOf(C.deviceFaultMarkers);
 const DIMINISHER = anyOf(C.diminishers);
@@ -162,6 +163,7 @@ function isLiveReport(
   if (hasNegation(tokens, windowStart, negationEnd)) return false;
 
   if (CONDITIONAL.test(before) && !UNCERTAIN_IF.test(before)) return false;
+  if (MODAL.test(clause.slice(Math.max(0, start - 30), end))) return false;
   if (SERVICE_QUESTION.test(clause) && !SPECIFIC_REFERENCE.test(clause)) return false;
   if (HISTORIC.test(clause) && !RECENT.test(clause)) return false;
   if (NOT_PLUMBING.test(clause)) return false;

@@ -44,7 +44,7 @@ const BOOKING = String.raw`(?:appointment|booking|visit|slot|job|service|plumber
 
 /** Greetings with nothing else: the caller is checking someone is there. */
 const GREETING = re(
-  String.raw`^(?:(?:yeah|yes|oh|er|erm|um)\s+)*(?:hi|hello|hiya|hey|hey up|alright|ello|good (?:morning|afternoon|evening)|morning|afternoon|evening)(?:\s+(?:hi|hello|hiya|hey|there|yeah|yes|oh|er|um|again|mate|love|good (?:morning|afternoon|evening)|morning|afternoon|evening))*\s*(?:(?:is (?:that|this)|am i through to) .{1,40}|can you hear me|who'?s this|who is this|who am i speaking to|anyone there|is anyone there)?\??$`,
+  String.raw`^(?:(?:yeah|yes|oh|er|erm|um)\s+)*(?:hi|hello|hiya|hey|hey up|alright|ello|good (?:morning|afternoon|evening)|morning|afternoon|evening)(?:\s+(?:hi|hello|hiya|hey|there|yeah|yes|oh|er|um|again|mate|love|good (?:morning|afternoon|evening)|morning|afternoon|evening|to you))*\s*(?:(?:is (?:that|this)|am i through to) .{1,40}|can you hear me|who'?s this|who is this|who am i speaking to|anyone there|is anyone there|(?:are )?you (?:alright|ok|okay)|how are you(?: doing| today)?|how you doing|how's it going)?\??$`,
 );
 /** "What?", "pardon": say the last thing again, it is not a failed turn. */
 const REPEAT = [
@@ -66,6 +66,9 @@ const HUMAN = [
     String.raw`\bget hold of (?:someone|somebody|a person|a human|the owner|the boss|anyone|anybody|the office)\b`,
   ),
   re(String.raw`\b(?:operator|agent|representative|human being|customer service)\b`),
+  re(
+    String.raw`\bis there (?:a |an )?(?:real |actual |live |proper )?(?:human|person|man|woman|lady|bloke)\b|\b(?:human|person|people|man|woman|someone|somebody|anyone|anybody)(?: (?:there|here|in))? (?:i|we) (?:can|could) (?:talk|speak|chat)\b`,
+  ),
   re(String.raw`^(?:a )?(?:human|person|someone)(?: please)?$`),
   re(String.raw`\b(?:put me through|transfer me|connect me)\b`),
   re(
@@ -134,6 +137,9 @@ const CANCEL = [
     String.raw`\bno need (?:to come|for (?:the|a|you|anyone|someone)|for anyone|now|any ?more|to send|to bother)\b`,
   ),
   re(
+    String.raw`\b(?:you |they |he |anyone |someone )?(?:don't|do not|won't|will not|no longer) need to (?:come|send|bother|pop|call|visit|attend|turn up)\b`,
+  ),
+  re(
     String.raw`\b(?:don't|do not) have to come\b|\b(?:take|strike|cross) (?:me|us|it|that|[a-z]+day) off\b`,
   ),
   re(String.raw`\bknock (?:it|the [a-z]+|that) on the head\b`),
@@ -149,7 +155,10 @@ const RESCHEDULE = [
     String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:push|put|knock|move)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
   ),
   re(
-    String.raw`\b(?:move|change|switch|swap|shift) (?:my|the|our|that|this) (?:appointment|booking|visit|time|date|day|slot|boiler service|service)\b`,
+    String.raw`\b(?:move|change|switch|swap|shift|rearrange) (?:my|the|our|that|this|your|[a-z]+day's|tomorrow's|today's|next week's|the [a-z]+day) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
+  ),
+  re(
+    String.raw`\b(?:move|change|shift|switch|swap) (?:it|that|this|the (?:appointment|booking|visit|slot|job|service|day|time|date))\b(?: [a-z']+){0,5}? (?:to|till|until|for|on) (?:the |a )?(?:${DAY})\b`,
   ),
   re(String.raw`\bchange (?:the |my )?(?:time|date|day)\b`),
   re(
@@ -188,7 +197,10 @@ const QUESTION = [
     String.raw`\bhow much\b|\bwhat (?:do|would|does) (?:you|it) (?:charge|cost)\b|\b(?:price|prices|pricing|cost|costs|rates?|call ?out (?:fee|charge)|charges?|fees?|vat|bill|cheapest)\b`,
   ),
   re(
-    String.raw`\bdo you (?:cover|serve|work in|work around|come to|go to|go out to|do|deal with|fix|offer|take|accept|have|provide|install|fit|repair|service|give|charge)\b`,
+    String.raw`\bdo (?:you|ya|your (?:company|business|firm|team|lads|engineers|plumbers))(?: (?:lot|guys|lads|also|ever|still|even|normally|usually))? (?:cover|serve|work in|work around|come to|come out to|come out as far as|come out|go to|go out to|travel to|work|do|deal with|fix|offer|take|accept|have|provide|install|fit|repair|replace|service|give|charge|unblock|clear|clean|descale|flush|sort|supply|sell|test)\b`,
+  ),
+  re(
+    String.raw`\b(?:are|is) (?:your|the) (?:[a-z]+ )?(?:engineers?|plumbers?|lads|guys|staff|team|fitters?|men|people|workers|company|firm|business)(?: all)? (?:gas safe|registered|qualified|insured|certified|accredited|vetted|dbs checked|trained|licensed|local)\b`,
   ),
   re(
     String.raw`\bare you (?:gas safe|registered|qualified|insured|certified|accredited|open|local|based|a real|available|on|the)\b`,
@@ -209,6 +221,9 @@ const BOOK_REQUEST = [
   ),
   re(
     String.raw`\b(?:someone|somebody|you|a plumber|an engineer) (?:to )?(?:come|pop|call) (?:out|round|over|and|by|to)\b|\bcome (?:out|round|over) and\b|\bcan you come\b`,
+  ),
+  re(
+    String.raw`\b(?:can|could|would|will) (?:you|someone|somebody|anyone|a plumber|an engineer|one of (?:your|the) [a-z]+) (?:still |please |just |possibly )?(?:come|pop)\b|\b(?:anyone|anybody|someone|somebody)(?: who| that)? (?:can|could) (?:come|pop)\b`,
   ),
   re(
     String.raw`\b(?:need|want|like) (?:someone|somebody|you|a plumber|an engineer)? ?(?:to )?(?:fix|repair|unblock|look at|check|service|sort|replace|install|fit|take a look)\b`,
@@ -242,6 +257,14 @@ const RESOLVED_ONLY = re(
 
 /** What a fixed problem leaves behind is a job: "a damp patch from an old leak that's dried out". */
 const AFTERMATH = re(String.raw`\b(?:damp|stains?|patch|damage|damaged|marks?|mould|mold)\b`);
+
+/**
+ * A caller's surname that is also a money word ("Janet Price", "Mr Cost") is a name, not
+ * a question about prices: masked before the question patterns run.
+ */
+const MONEY_WORD_NAME = re(
+  String.raw`\b(?:(?:my )?name(?:'s| is)|it's|this is|i'm|i am) (?!(?:the|a|an|your|that|this|my|our|just|only|about|what|how) )(?:[a-z']+ )?(?:price|cost|bill|rate|fee|charge|pound|penny)s?\b(?= (?:from|at|here|speaking|calling|on|and|i|i'm|i've|my|we|in|\d)|$)|\b(?:mr|mrs|ms|miss|dr) (?:price|cost|bill|rate|fee|charge|pound|penny)s?\b`,
+);
 
 /** At least one real word: otherwise it is noise, silence or a cough. */
 const HAS_WORD = /[a-z]{2,}/;
@@ -297,7 +320,7 @@ export function classifyUtterance(
     const cancel = anyMatch(CANCEL, text);
     if (wantsReschedule(text)) return "reschedule";
     if (cancel) return "cancel";
-    const asksQuestion = anyMatch(QUESTION, text);
+    const asksQuestion = anyMatch(QUESTION, text.replace(MONEY_WORD_NAME, " "));
     const requestsBooking = anyMatch(BOOK_REQUEST, text);
     if (ADVICE_QUESTION.test(bare) && !requestsBooking) return "question";
     if (requestsBooking && !(asksQuestion && QUESTION_OPENER.test(text))) return "book";

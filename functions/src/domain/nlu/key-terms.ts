@@ -27,6 +27,13 @@ export interface KeyTerm {
   readonly homophones?: readonly { readonly words: readonly string[]; readonly when: string }[];
   /** Allow near-miss spellings (same sound, one edit away). */
   readonly fuzzy?: boolean;
+  /**
+   * Also allow spellings further off that sound exactly the same (same sound key,
+   * up to three edits: "seeling", "kansal"). Only for terms whose same-sounding
+   * English words are all listed in PROTECTED or as homophones, checked against
+   * a British English word list.
+   */
+  readonly phonetic?: boolean;
 }
 
 const DET = String.raw`(?:the|my|our|a|kitchen|bathroom|hall|hallway|landing|lounge|bedroom|living room|whole|their|his|her|your)`;
@@ -41,12 +48,18 @@ export const KEY_TERMS: readonly KeyTerm[] = [
         // "through the sealing", "the sealing is dripping"; never "sealing the bath" or "sealing around".
         when: String.raw`(?:${DET}|through|from|in|down|off) _(?! (?:the|it|around|round|up|strip|tape|compound|job|kit|gun)\b)`,
       },
+      {
+        words: ["selling", "sailing", "swelling", "soiling"],
+        // "through the selling", "the selling's dripping"; never "we're selling the house".
+        when: String.raw`(?:through|from|in|out of|off) (?:${DET} )?_\b|\b(?:the|my|our) (?:[a-z]+ )?_(?:'s| is| has)? (?:dripping|leaking|coming down|collapsing|caving|bulging|sagging)\b`,
+      },
     ],
     fuzzy: true,
+    phonetic: true,
   },
   {
     canonical: "pouring",
-    family: ["poring", "pawing", "powering out", "pourin", "pooring"],
+    family: ["poring", "pawing", "powering out", "pourin", "pooring", "paring", "pooing"],
     fuzzy: true,
   },
   { canonical: "burst", family: ["bursted", "berst", "burts"], fuzzy: true },
@@ -55,7 +68,12 @@ export const KEY_TERMS: readonly KeyTerm[] = [
   { canonical: "leaking", family: ["leeking", "leakin", "leacking"], fuzzy: true },
   { canonical: "gushing", family: ["gushin"], fuzzy: true },
   { canonical: "spraying", fuzzy: true },
-  { canonical: "overflowing", family: ["over flowing", "overflowin"], fuzzy: true },
+  {
+    canonical: "overflowing",
+    family: ["over flowing", "overflowin"],
+    fuzzy: true,
+    phonetic: true,
+  },
   { canonical: "sewage", family: ["sewerage", "sewidge", "sewege"], fuzzy: true },
   {
     canonical: "toilet",
@@ -65,13 +83,19 @@ export const KEY_TERMS: readonly KeyTerm[] = [
     canonical: "cylinder",
     family: ["cylinders", "cilinder", "silinder", "hot water tank", "hot water cylinder"],
     fuzzy: true,
+    phonetic: true,
   },
   {
     canonical: "stopcock",
     family: ["stop cock", "stop tap", "stoptap", "stop valve", "stopcocks"],
   },
   { canonical: "boiler", family: ["boilers", "boyler", "bowler", "combi", "combi boiler"] },
-  { canonical: "monoxide", family: ["monoxyde", "mono oxide", "monoxid"], fuzzy: true },
+  {
+    canonical: "monoxide",
+    family: ["monoxyde", "mono oxide", "monoxid"],
+    fuzzy: true,
+    phonetic: true,
+  },
   { canonical: "gas", family: ["gass", "gasses"] },
   {
     canonical: "cancel",
@@ -89,15 +113,22 @@ export const KEY_TERMS: readonly KeyTerm[] = [
       {
         words: ["council", "counsel", "consul", "cancer"],
         // "can you council my appointment"; never "the council are digging up the road".
-        when: String.raw`(?<!(?:the|a|local|city|county|town) )_ (?:my|the|it|that|this|our|tomorrow's|friday's|monday's|tuesday's|wednesday's|thursday's|saturday's|sunday's|appointment|booking|visit|please)\b`,
+        when: String.raw`(?<!(?:the|a|local|city|county|town) )_ (?:my|the|it|that|this|our|tomorrow's|today's|[a-z]+day's|next week's|appointment|booking|visit|please)\b`,
+      },
+      {
+        words: ["can sell", "can cell", "can sal", "can't sell"],
+        // "can sell my appointment"; never "you can sell the old boiler".
+        when: String.raw`_ (?:my|our|tomorrow's|today's|[a-z]+day's|next week's|(?:the|that|this) (?:[a-z]+ )?(?:appointment|booking|visit)|appointment|booking|visit|it please)\b`,
       },
     ],
     fuzzy: true,
+    phonetic: true,
   },
   {
     canonical: "reschedule",
     family: ["re schedule", "reshedule", "rescedule", "reschedual", "re shedule"],
     fuzzy: true,
+    phonetic: true,
   },
   {
     canonical: "through",
@@ -113,7 +144,12 @@ export const KEY_TERMS: readonly KeyTerm[] = [
   // UK speech drops the "of": "coming out the socket", "nothing comes out the taps".
   { canonical: "out of the", family: ["out the", "outta the", "out o the", "out of de"] },
   { canonical: "there's", family: ["theres", "there is"] },
-  { canonical: "appointment", family: ["a point meant", "apointment", "appointmen"], fuzzy: true },
+  {
+    canonical: "appointment",
+    family: ["a point meant", "apointment", "appointmen"],
+    fuzzy: true,
+    phonetic: true,
+  },
 ];
 
 /** Canonical words never rewritten into one another by near-miss matching. */
@@ -135,6 +171,24 @@ const PROTECTED = new Set([
   "praying",
   "sewing",
   "cancer",
+  // English words that sound like a key term (checked against a British English word list).
+  "leaning",
+  "gashing",
+  "spaying",
+  "sprain",
+  "chancel",
+  "sailing",
+  "selling",
+  "sling",
+  "soiling",
+  "soling",
+  "swelling",
+  "swilling",
+  "conceal",
+  "consul",
+  "counsel",
+  "slander",
+  "slender",
 ]);
 
 /**
@@ -183,7 +237,9 @@ interface CompiledHomophone {
 const FAMILY = new Map<string, string>();
 const MULTI_WORD: { pattern: RegExp; canonical: string }[] = [];
 const HOMOPHONES: CompiledHomophone[] = [];
-const FUZZY: { canonical: string; key: string }[] = [];
+/** Homophones heard as two words ("can sell" for cancel), replaced only in their context. */
+const MULTI_WORD_HOMOPHONES: { pattern: RegExp; phrase: string; canonical: string }[] = [];
+const FUZZY: { canonical: string; key: string; phonetic: boolean }[] = [];
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -199,13 +255,26 @@ for (const term of KEY_TERMS) {
     }
   }
   for (const h of term.homophones ?? []) {
+    for (const w of h.words.filter((x) => x.includes(" "))) {
+      MULTI_WORD_HOMOPHONES.push({
+        pattern: new RegExp(h.when.replace("_", escape(w)), "g"),
+        phrase: w,
+        canonical: term.canonical,
+      });
+    }
     HOMOPHONES.push({
       words: new Set(h.words),
       canonical: term.canonical,
       contexts: h.words.map((w) => new RegExp(h.when.replace("_", escape(w)))),
     });
   }
-  if (term.fuzzy) FUZZY.push({ canonical: term.canonical, key: soundKey(term.canonical) });
+  if (term.fuzzy) {
+    FUZZY.push({
+      canonical: term.canonical,
+      key: soundKey(term.canonical),
+      phonetic: term.phonetic === true,
+    });
+  }
 }
 // Longer phrases first, so "hot water cylinder" wins over "hot water tank" style overlaps.
 MULTI_WORD.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
@@ -228,7 +297,16 @@ function soundsAlike(a: string, b: string): boolean {
 function nearMissOfStem(word: string): string | null {
   const key = soundKey(word);
   for (const term of FUZZY) {
-    if (distance(word, term.canonical) <= 1 && soundsAlike(key, term.key)) return term.canonical;
+    const edits = distance(word, term.canonical);
+    if (edits <= 1 && soundsAlike(key, term.key)) return term.canonical;
+    if (
+      term.phonetic &&
+      edits <= 3 &&
+      key === term.key &&
+      Math.abs(word.length - term.canonical.length) <= 2
+    ) {
+      return term.canonical;
+    }
   }
   return null;
 }
@@ -251,6 +329,7 @@ export function nearMissOf(word: string): string | null {
   }
   if (word.endsWith("ed") && word.length >= 6) {
     const stem = word.slice(0, -2);
+    if (PROTECTED.has(stem)) return null;
     const near = CANONICAL_WORDS.has(stem) ? stem : nearMissOfStem(stem);
     // Only a base form takes a past tense: "birsted" is burst, "flooded" stays itself.
     if (near !== null && !/(?:ing|ed)$/.test(near)) return near;
@@ -266,6 +345,9 @@ export function nearMissOf(word: string): string | null {
 export function canonicaliseKeyTerms(normalised: string): string {
   let text = normalised;
   for (const { pattern, canonical } of MULTI_WORD) text = text.replace(pattern, canonical);
+  for (const { pattern, phrase, canonical } of MULTI_WORD_HOMOPHONES) {
+    text = text.replace(pattern, (m: string) => m.replace(phrase, canonical));
+  }
   const original = text;
   return text.replace(/[a-z']+/g, (token: string, offset: number) => {
     // "loo's blocked": the key term is the word before the 's.
