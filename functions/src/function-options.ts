@@ -106,6 +106,8 @@ export const FUNCTION_OPTIONS = {
   },
   // Every 15 minutes, a few reads per business whose digest time has come; one run at a time.
   dailyDigest: { ...background, timeoutSeconds: 300, concurrency: 1, maxInstances: 1 },
+  // Every 15 minutes, the text threads gone quiet: a few reads and a model call each; one run at a time.
+  smsSummarySweep: { ...background, timeoutSeconds: 300, concurrency: 1, maxInstances: 1 },
   // Once a night, a bounded number of deletes; one run at a time.
   retentionSweep: { ...background, timeoutSeconds: 540, concurrency: 1, maxInstances: 1 },
   calendarSyncSweep: {

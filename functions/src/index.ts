@@ -22,6 +22,7 @@ export { setConversationHandled } from "./triggers/callable/set-conversation-han
 export { acknowledgeAttention } from "./triggers/callable/acknowledge-attention.callable";
 export { updateSettings } from "./triggers/callable/update-settings.callable";
 export { dailyDigest } from "./triggers/scheduled/daily-digest.schedule";
+export { smsSummarySweep } from "./triggers/scheduled/sms-summary.schedule";
 export { retentionSweep } from "./triggers/scheduled/retention.schedule";
 export { setCallerScreening } from "./triggers/callable/set-caller-screening.callable";
 export { exportCustomerData } from "./triggers/callable/export-customer-data.callable";

@@ -103,7 +103,17 @@ export const LOG_EVENTS = {
   "sms.unknown-number": "A text came to a number routed to no business.",
   "sms.webhook": "One inbound SMS webhook request answered (status, outcome, latencyMs).",
   "summary.conversation-unreadable": "A conversation could not be read to summarise.",
-  "summary.written": "A conversation's summary was written.",
+  "summary.model-accepted":
+    "Claude's paragraph about a conversation passed the check against its facts and was stored.",
+  "summary.model-rejected":
+    "Claude's paragraph named a time, date, price or outcome the conversation did not record (problem, detail); the deterministic summary stands alone.",
+  "summary.model-unavailable":
+    "No paragraph from Claude for a summary (reason: timeout, overloaded...); the deterministic summary stands alone.",
+  "summary.sms-sweep": "One run of the idle text-thread summaries (due, written, failed).",
+  "summary.sms-thread-failed":
+    "A text thread's summary could not be written; the next run tries again.",
+  "summary.written":
+    "A conversation's summary was written (channel, model: accepted, rejected, unavailable or off).",
   "voice.deadline-exceeded": "A voice turn ran out of time; the caller heard the fallback.",
   "voice.failed": "A voice turn threw; the caller heard the fallback.",
   "voice.fallback": "Twilio's fallback URL answered: the voice function failed for this call.",

@@ -7,6 +7,7 @@ import {
   TurnContext,
 } from "../domain/dialogue/conversation-engine";
 import { DialogueState, readDialogueState } from "../domain/dialogue/dialogue-state";
+import { episodeStep } from "../domain/summaries/sms-episode";
 import { texted } from "../domain/dialogue/wording";
 import {
   ownerCancelKeywordText,
@@ -310,6 +311,11 @@ async function converseByText(
     goesOn ? { conversationId: conversation.id, state: after, expiresAt } : null,
     now,
   );
+  // What this text did, for the thread's summary once it goes quiet.
+  await deps.sms.recordStep(business.id, phone, sms.message.messageSid, {
+    ...episodeStep(state, after, now),
+    ...(customer?.name ? { customerName: customer.name } : {}),
+  });
   return {
     reply: textFor(settled, business),
     outcome: outcomeOf(settled, carriedOn),

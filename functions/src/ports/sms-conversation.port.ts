@@ -1,4 +1,5 @@
 import type { SmsPending, SmsThread, SmsTurn } from "../domain/sms/sms-thread";
+import type { SmsEpisodeStep } from "../domain/summaries/sms-episode";
 
 /**
  * The SMS history of one customer number: one conversation document,
@@ -22,6 +23,12 @@ export interface SmsThreadStore {
     pending: SmsPending | null,
     at: Date,
   ): Promise<void>;
+  /**
+   * Adds what one inbound text's handling did to the thread's episode, under
+   * `key` (its MessageSid, so a retry stores it once), and puts the thread's
+   * summary off until it has been idle again (domain/summaries/sms-episode).
+   */
+  recordStep(businessId: string, phone: string, key: string, step: SmsEpisodeStep): Promise<void>;
 }
 
 export type SmsConversations = SmsHistory & SmsThreadStore;

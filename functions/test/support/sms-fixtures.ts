@@ -1,6 +1,7 @@
 import type { InboundSmsDeps } from "../../src/app/handle-inbound-sms";
 import type { Customer } from "../../src/domain/customers/customer";
 import type { SmsPending, SmsThread, SmsTurn } from "../../src/domain/sms/sms-thread";
+import type { SmsEpisodeStep } from "../../src/domain/summaries/sms-episode";
 import type {
   InboundAnswer,
   InboundClaim,
@@ -15,6 +16,8 @@ import { aCallWorld, CallWorld, InMemoryCallWriter, InMemoryCustomerStore } from
 export class InMemorySmsConversations implements SmsConversations {
   readonly turns = new Map<string, SmsTurn[]>();
   readonly pending = new Map<string, SmsPending | null>();
+  /** Each thread's episode steps by key, for its summary. */
+  readonly steps = new Map<string, Record<string, SmsEpisodeStep>>();
 
   async append(businessId: string, phone: string, turn: SmsTurn): Promise<void> {
     const key = `${businessId}/${phone}`;
@@ -34,6 +37,16 @@ export class InMemorySmsConversations implements SmsConversations {
     _at: Date,
   ): Promise<void> {
     this.pending.set(`${businessId}/${phone}`, structuredClone(pending));
+  }
+
+  async recordStep(
+    businessId: string,
+    phone: string,
+    key: string,
+    step: SmsEpisodeStep,
+  ): Promise<void> {
+    const thread = `${businessId}/${phone}`;
+    this.steps.set(thread, { ...this.steps.get(thread), [key]: structuredClone(step) });
   }
 
   history(businessId: string, phone: string): SmsTurn[] {

@@ -185,6 +185,22 @@ describe("a customer's text", () => {
     });
   });
 
+  describe("for the thread's summary once it goes quiet", () => {
+    it("records what each text did, under its MessageSid, with the customer's name", async () => {
+      const world = aWorld();
+      world.appointments.add(tomsVisit());
+      await text(world, "NO");
+      const steps = Object.values(world.sms.steps.get(`${world.business.id}/${TOM.phone}`) ?? {});
+      assert.equal(steps.length, 1);
+      assert.deepEqual(
+        steps[0].done.map((d) => d.action),
+        ["cancelled"],
+      );
+      assert.equal(steps[0].customerName, "Tom Okafor");
+      assert.equal(steps[0].at, NOW.toISOString());
+    });
+  });
+
   describe("when the customer texts STOP", () => {
     it("opts them out, replies nothing, and a later reminder sees they are opted out", async () => {
       const world = aWorld();

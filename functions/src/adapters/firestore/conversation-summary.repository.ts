@@ -1,10 +1,14 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { FieldPath, Timestamp } from "firebase-admin/firestore";
+import { FieldPath, FieldValue, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 import type { DialogueState } from "../../domain/dialogue/dialogue-state";
 import type { ConversationFacts, SummaryTurn } from "../../domain/summaries/conversation-summary";
+import { episodeState, type SmsEpisodeStep } from "../../domain/summaries/sms-episode";
 import type {
   ConversationSummaryStore,
+  DueSmsThread,
+  SmsEpisode,
+  SmsSummaryStore,
   StoredSummary,
 } from "../../ports/conversation-summary.port";
 import { isAlreadyExists } from "./converters";
@@ -29,8 +33,37 @@ const storedSchema = z.object({
   turns: z.array(z.unknown()).optional(),
 });
 
-/** Reads ended conversations and stores their summaries beside them. */
-export class FirestoreConversationSummaryRepository implements ConversationSummaryStore {
+/** A text thread's document: what its summary is built from (sms-conversation.repository.ts). */
+const threadSchema = z.object({
+  channel: z.literal("sms"),
+  phone: z.string(),
+  summaryDueAt: z.instanceof(Timestamp).nullable().optional(),
+  summarisedThrough: z.instanceof(Timestamp).nullable().optional(),
+  episode: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+
+const stepSchema = z.object({
+  at: z.string(),
+  done: z.array(z.object({ action: z.string() }).passthrough()).default([]),
+  draft: z
+    .object({ name: z.string(), address: z.string(), problem: z.string() })
+    .partial()
+    .default({}),
+  emergency: z.object({ kind: z.string(), label: z.string(), words: z.string() }).optional(),
+  safetyAsked: z.array(z.string()).optional(),
+  customerName: z.string().optional(),
+});
+
+const SMS_SPEAKERS: Record<string, SummaryTurn["speaker"]> = {
+  customer: "caller",
+  receptionist: "receptionist",
+  "owner-forward": "system",
+};
+
+/** Reads conversations and stores their summaries beside them (same id as the conversation). */
+export class FirestoreConversationSummaryRepository
+  implements ConversationSummaryStore, SmsSummaryStore
+{
   constructor(private readonly db: Firestore) {}
 
   async facts(businessId: string, conversationId: string): Promise<ConversationFacts | null> {
@@ -65,21 +98,112 @@ export class FirestoreConversationSummaryRepository implements ConversationSumma
 
   async create(businessId: string, record: StoredSummary): Promise<"created" | "exists"> {
     try {
-      await this.db.doc(paths.conversationSummary(businessId, record.conversationId)).create({
-        conversationId: record.conversationId,
-        channel: record.channel,
-        // Plain JSON: nulls for what the summary does not know.
-        summary: JSON.parse(JSON.stringify(record.summary)) as unknown,
-        text: record.text,
-        outcome: record.summary.outcome,
-        urgency: record.summary.urgency,
-        needsOwner: record.summary.needsOwner,
-        createdAt: Timestamp.fromDate(record.createdAt),
-      });
+      await this.db
+        .doc(paths.conversationSummary(businessId, record.conversationId))
+        .create(summaryDocument(record));
       return "created";
     } catch (error) {
       if (isAlreadyExists(error)) return "exists";
       throw error;
     }
   }
+
+  /** One collection-group query on summaryDueAt (its index is in firestore.indexes.json). */
+  async dueSmsThreads(now: Date, limit: number): Promise<DueSmsThread[]> {
+    const snapshot = await this.db
+      .collectionGroup("conversations")
+      .where("summaryDueAt", "<=", Timestamp.fromDate(now))
+      .orderBy("summaryDueAt")
+      .limit(limit)
+      .get();
+    return snapshot.docs.flatMap((doc) => {
+      const businessId = doc.ref.parent.parent?.id;
+      const dueAt = doc.get("summaryDueAt") as unknown;
+      if (!businessId || !(dueAt instanceof Timestamp)) return [];
+      return [{ businessId, conversationId: doc.id, dueAt: dueAt.toDate() }];
+    });
+  }
+
+  async smsEpisode(businessId: string, conversationId: string): Promise<SmsEpisode | null> {
+    const doc = await this.db.doc(paths.conversation(businessId, conversationId)).get();
+    const parsed = threadSchema.safeParse(doc.data());
+    if (!doc.exists || !parsed.success) return null;
+    const thread = parsed.data;
+    const steps = Object.values(thread.episode ?? {}).flatMap((raw) => {
+      const step = stepSchema.safeParse(raw);
+      return step.success ? [step.data] : [];
+    });
+    let turnsQuery = this.db
+      .collection(paths.conversationTurns(businessId, conversationId))
+      .orderBy("at");
+    if (thread.summarisedThrough) {
+      turnsQuery = turnsQuery.where("at", ">", thread.summarisedThrough);
+    }
+    const turns = (await turnsQuery.get()).docs.flatMap((d) => {
+      const at = d.get("at") as unknown;
+      const speaker = SMS_SPEAKERS[String(d.get("speaker"))];
+      const text = d.get("text") as unknown;
+      if (!(at instanceof Timestamp) || !speaker || typeof text !== "string") return [];
+      return [{ at, speaker, text }];
+    });
+    const customerName = steps.map((s) => s.customerName).find((n) => n);
+    return {
+      facts: {
+        channel: "sms",
+        callerPhone: thread.phone,
+        ...(customerName ? { customerName } : {}),
+        state: episodeState(steps as SmsEpisodeStep[]),
+        turns: turns.map(({ speaker, text }) => ({ speaker, text })),
+      },
+      dueAt: thread.summaryDueAt ? thread.summaryDueAt.toDate() : null,
+      coveredThrough: turns.length > 0 ? turns[turns.length - 1].at.toDate() : null,
+    };
+  }
+
+  async finishSmsEpisode(
+    businessId: string,
+    conversationId: string,
+    dueAt: Date,
+    record: StoredSummary | null,
+    coveredThrough: Date | null,
+  ): Promise<"written" | "cleared" | "superseded"> {
+    const threadRef = this.db.doc(paths.conversation(businessId, conversationId));
+    return this.db.runTransaction(async (tx) => {
+      const thread = await tx.get(threadRef);
+      const current = thread.get("summaryDueAt") as unknown;
+      if (!(current instanceof Timestamp) || current.toMillis() !== dueAt.getTime()) {
+        return "superseded";
+      }
+      if (record) {
+        // Replaced, not created: the thread's summary is its latest episode's.
+        tx.set(
+          this.db.doc(paths.conversationSummary(businessId, conversationId)),
+          summaryDocument(record),
+        );
+      }
+      tx.update(threadRef, {
+        summaryDueAt: FieldValue.delete(),
+        episode: FieldValue.delete(),
+        ...(coveredThrough ? { summarisedThrough: Timestamp.fromDate(coveredThrough) } : {}),
+      });
+      return record ? "written" : "cleared";
+    });
+  }
+}
+
+/** A summary as stored: the structured summary, its paragraph, and the fields queries use. */
+function summaryDocument(record: StoredSummary): Record<string, unknown> {
+  return {
+    conversationId: record.conversationId,
+    channel: record.channel,
+    // Plain JSON: nulls for what the summary does not know.
+    summary: JSON.parse(JSON.stringify(record.summary)) as unknown,
+    text: record.text,
+    ...(record.modelText !== undefined ? { modelText: record.modelText } : {}),
+    ...(record.modelCheck ? { modelCheck: { ...record.modelCheck } } : {}),
+    outcome: record.summary.outcome,
+    urgency: record.summary.urgency,
+    needsOwner: record.summary.needsOwner,
+    createdAt: Timestamp.fromDate(record.createdAt),
+  };
 }

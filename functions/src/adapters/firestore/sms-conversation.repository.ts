@@ -5,6 +5,7 @@ import type { SmsPending, SmsThread, SmsTurn } from "../../domain/sms/sms-thread
 import type { SmsConversations } from "../../ports/sms-conversation.port";
 import { expiryOf } from "../../domain/privacy/retention";
 import type { TranscriptRetention } from "../../ports/retention.port";
+import { type SmsEpisodeStep, smsSummaryDueAt } from "../../domain/summaries/sms-episode";
 import { paths } from "./paths";
 
 /**
@@ -38,6 +39,25 @@ export class FirestoreSmsConversationRepository implements SmsConversations {
     await this.db
       .doc(paths.smsConversation(businessId, phone))
       .set({ channel: "sms", phone, updatedAt: at, lastTurn: stored }, { merge: true });
+  }
+
+  /** One write: the step under its key and the due time together, so a summary never misses a step. */
+  async recordStep(
+    businessId: string,
+    phone: string,
+    key: string,
+    step: SmsEpisodeStep,
+  ): Promise<void> {
+    await this.db.doc(paths.smsConversation(businessId, phone)).set(
+      {
+        channel: "sms",
+        phone,
+        // Plain JSON, like the dialogue state; merged into the episode map by key.
+        episode: { [key]: JSON.parse(JSON.stringify(step)) as unknown },
+        summaryDueAt: Timestamp.fromDate(smsSummaryDueAt(new Date(step.at))),
+      },
+      { merge: true },
+    );
   }
 
   /** Every turn, oldest first. */

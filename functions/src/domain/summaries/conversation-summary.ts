@@ -70,6 +70,12 @@ const OUTCOME_WORDS: Record<SummaryOutcome, string> = {
   dropped: "hung up",
 };
 
+/** A text thread does not hang up: it goes quiet. */
+const SMS_OUTCOME_WORDS: Partial<Record<SummaryOutcome, string>> = {
+  dropped: "stopped replying",
+  "message-taken": "message passed on",
+};
+
 const MESSAGE_NEXT: Record<MessageReason, string> = {
   callback: "they asked you to call",
   reschedule: "they want to move a booking",
@@ -91,7 +97,8 @@ const ACTION_RANK: Record<DoneAction["action"], SummaryOutcome> = {
 function whoOf(facts: ConversationFacts): string {
   const name = facts.state.draft.name ?? facts.customerName;
   const phone = facts.callerPhone ? nationalFormat(facts.callerPhone) : "withheld number";
-  return name ? `${name} (${phone})` : `Unknown caller (${phone})`;
+  const unknown = facts.channel === "sms" ? "Unknown texter" : "Unknown caller";
+  return name ? `${name} (${phone})` : `${unknown} (${phone})`;
 }
 
 function jobOf(facts: ConversationFacts, done: readonly DoneAction[]): string | null {
@@ -150,16 +157,18 @@ function nextStep(
       return { ownerAction: "Nothing to do: their question was answered.", needsOwner: false };
     case "transferred":
       return { ownerAction: "Nothing to do: you spoke to them.", needsOwner: false };
-    case "dropped":
+    case "dropped": {
+      const left = facts.channel === "sms" ? "stopped replying" : "hung up";
       if (job || facts.escalation?.reason === "human") {
         return callBack(
-          job ? `they hung up before booking (${job})` : "they asked for you and hung up",
+          job ? `they ${left} before booking (${job})` : `they asked for you and ${left}`,
         );
       }
       return {
-        ownerAction: "Nothing to do: they hung up before saying what they wanted.",
+        ownerAction: `Nothing to do: they ${left} before saying what they wanted.`,
         needsOwner: false,
       };
+    }
   }
 }
 
@@ -188,9 +197,15 @@ export function summariseConversation(facts: ConversationFacts): ConversationSum
 }
 
 /** One paragraph for the dashboard and the owner's digest. */
-export function renderSummary(summary: ConversationSummary): string {
+export function renderSummary(
+  summary: ConversationSummary,
+  channel: ConversationFacts["channel"] = "call",
+): string {
+  const words =
+    (channel === "sms" ? SMS_OUTCOME_WORDS[summary.outcome] : undefined) ??
+    OUTCOME_WORDS[summary.outcome];
   const parts = [
-    `${summary.who}: ${OUTCOME_WORDS[summary.outcome]}.`,
+    `${summary.who}: ${words}.`,
     summary.job ? `Job: ${summary.job}.` : "",
     summary.address ? `At: ${summary.address}.` : "",
     summary.urgency === "normal" ? "" : `Urgency: ${summary.urgency}.`,

@@ -1,37 +1,30 @@
 import { onDocumentWritten } from "firebase-functions/v2/firestore";
-import { FirestoreConversationSummaryRepository } from "../../adapters/firestore/conversation-summary.repository";
-import { appFirestore } from "../../adapters/firestore/firestore-client";
-import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
 import {
   conversationJustEnded,
   summariseEndedConversation,
 } from "../../app/summarise-conversation";
-import { REGION } from "../../params";
-import { systemClock } from "../../ports/clock.port";
+import { anthropicApiKey, REGION } from "../../params";
+import { summaryDeps } from "../../summary.bootstrap";
 
 /**
- * Writes a conversation's deterministic summary when the call ends
- * (businesses/{businessId}/conversationSummaries/{conversationId}).
+ * Writes a conversation's summary when the call ends
+ * (businesses/{businessId}/conversationSummaries/{conversationId}): the
+ * deterministic one, and Claude's paragraph beside it when a key is set.
  * retry: true is safe: the summary is created once, so a redelivered event stores nothing twice.
+ * Text threads are summarised when idle, by smsSummarySweep.
  */
 export const conversationSummary = onDocumentWritten(
   {
     document: "businesses/{businessId}/conversations/{conversationId}",
     region: REGION,
     retry: true,
+    secrets: [anthropicApiKey],
   },
   async (event) => {
     const before = event.data?.before.data();
     const after = event.data?.after.data();
     if (!conversationJustEnded(before, after)) return;
     const { businessId, conversationId } = event.params;
-    await summariseEndedConversation(
-      { businessId, conversationId },
-      {
-        summaries: new FirestoreConversationSummaryRepository(appFirestore()),
-        clock: systemClock,
-        logger: functionsLoggerAdapter,
-      },
-    );
+    await summariseEndedConversation({ businessId, conversationId }, summaryDeps());
   },
 );
