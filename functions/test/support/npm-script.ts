@@ -38,7 +38,10 @@ export async function runNpmScript(
 
 /** Polls until the probe gives a value, or fails naming what it waited for. */
 export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
+  // The Functions emulator starts a worker per trigger on first use, which takes seconds on a
+  // busy machine: a generous deadline, polled often.
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
     const value = await probe();
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 100));
