@@ -139,8 +139,10 @@ interface Inbound {
 /**
  * A text that is not a carrier keyword goes to the conversation engine,
  * the same engine as a call's: carrying on what the last texts (or a
- * dropped call) left pending, or, with nothing pending, as a reply to a
- * reminder, a question for the owner, or thanks.
+ * dropped call) left pending, or, with nothing pending, opening a
+ * conversation by text: a reply to a reminder, a question about a visit
+ * booked (for the owner), or a new request like a caller's (a booking, a
+ * change, a question, an emergency), or thanks.
  */
 async function respond(sms: Inbound, deps: InboundSmsDeps): Promise<InboundAnswer> {
   const { business, phone, now } = sms;
@@ -298,7 +300,7 @@ async function converseByText(
     settled.reply.kind === "listen" &&
     !finished &&
     (MID_CONVERSATION_STAGES.includes(after.stage) ||
-      (carriedOn && ["anything-else", "awaiting-request"].includes(after.stage)));
+      ["anything-else", "awaiting-request"].includes(after.stage));
   const expiresAt = !MID_CONVERSATION_STAGES.includes(after.stage)
     ? new Date(now.getTime() + SMS_FOLLOW_ON_MINUTES * 60_000).toISOString()
     : carried && call
@@ -316,8 +318,10 @@ async function converseByText(
     ...episodeStep(state, after, now),
     ...(customer?.name ? { customerName: customer.name } : {}),
   });
+  const reply = textFor(settled, business);
   return {
-    reply: textFor(settled, business),
+    // A text that opens a conversation is answered as the business, like every text standing alone.
+    reply: reply && !carriedOn && !call ? texted.asBusiness(business, reply) : reply,
     outcome: outcomeOf(settled, carriedOn),
   };
 }
@@ -448,9 +452,13 @@ function outcomeOf(settled: Settled, carriedOn: boolean): string {
       break;
   }
   if (!carriedOn && decision.outcome.type === "leave-message") return "forwarded";
+  if (reply.kind === "listen" && decision.intent === "question" && !decision.emergency) {
+    if (decision.state.done?.at(-1)?.action === "answered") return "answered";
+  }
   if (reply.kind === "listen" && MID_CONVERSATION_STAGES.includes(decision.state.stage)) {
     return carriedOn ? "booking-continued" : "conversation-continued";
   }
+  if (!carriedOn && reply.kind === "listen") return "conversation-opened";
   return carriedOn ? "booking-left" : "forwarded";
 }
 

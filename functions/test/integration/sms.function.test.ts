@@ -132,6 +132,8 @@ describe("the sms function, over HTTP, against Firestore", function () {
   describe("when Twilio delivers one message more than once", () => {
     it("handles a redelivery once and answers it the same", async () => {
       const business = await createTestTenant({}, [TOM]);
+      // Words about the visit Tom has booked: for the owner.
+      await bookTom(business);
       const messageSid = newMessageSid();
       const first = await send(business, "Can you bring a new washer?", { messageSid });
       const again = await send(business, "Can you bring a new washer?", { messageSid });
@@ -162,6 +164,8 @@ describe("the sms function, over HTTP, against Firestore", function () {
 
     it("handles concurrent deliveries of one message once", async () => {
       const business = await createTestTenant({}, [TOM]);
+      // Words about the visit Tom has booked: for the owner.
+      await bookTom(business);
       const messageSid = newMessageSid();
       const answers = await Promise.all(
         Array.from({ length: 8 }, () => send(business, "Is it Dave coming?", { messageSid })),
@@ -176,6 +180,8 @@ describe("the sms function, over HTTP, against Firestore", function () {
 
     it("recognises a retried webhook by its I-Twilio-Idempotency-Token", async () => {
       const business = await createTestTenant({}, [TOM]);
+      // Words about the visit Tom has booked: for the owner.
+      await bookTom(business);
       const token = `${DEMO_ACCOUNT_SID}-${Date.now()}`;
       const first = await send(business, "What time will you arrive?", { idempotencyToken: token });
       const retried = await send(business, "What time will you arrive?", {

@@ -135,6 +135,7 @@ describe("a customer's text", () => {
 
     it("recognises a retried webhook by its idempotency token", async () => {
       const world = aWorld();
+      world.appointments.add(tomsVisit());
       const token = "AC123-retry-token";
       const first = await text(world, "what time will you arrive?", TOM.phone, {
         idempotencyToken: token,

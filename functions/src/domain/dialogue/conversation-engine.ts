@@ -451,43 +451,29 @@ function handleRequest(
 }
 
 /**
- * A text with no conversation in progress: a reply to a reminder (confirm,
- * cancel, another time) acts on the visit it is about; thanks needs nothing;
- * anything else goes to the owner.
+ * A text with no conversation in progress. Thanks needs nothing; anything
+ * else is read once the customer's upcoming visits are known (textRead),
+ * since the same words mean one thing from a customer with a visit booked
+ * ("YES", "can you bring a washer") and another from someone without one.
  */
 function answerText(state: DialogueState, text: string, ctx: TurnContext): TurnDecision {
-  const reply = parseReply(text, { optedOut: false, offerCount: 0 });
-  const phone = ctx.callerPhone;
-  if (
-    phone &&
-    (reply.kind === "confirm" || reply.kind === "cancel" || reply.kind === "reschedule")
-  ) {
-    return decision(
-      { ...state, reply: { kind: reply.kind, words: text } },
-      { type: "find-upcoming", lookup: { by: "caller-id", customerId: phone } },
-      null,
-    );
-  }
-  if (reply.kind === "thanks") {
+  if (parseReply(text, { optedOut: false, offerCount: 0 }).kind === "thanks") {
     return decision(
       { ...state, stage: "ended" },
       { type: "hang-up", say: [], moment: "thanks" },
       null,
     );
   }
+  const phone = ctx.callerPhone;
+  if (!phone) return textRead({ ...state, reply: undefined }, text, [], ctx);
   return decision(
-    { ...state, stage: "ended" },
-    {
-      type: "leave-message",
-      say: [spoken.passedOnByText(wording(ctx))],
-      message: text,
-      reason: "question",
-    },
+    { ...state, reply: { kind: "text", words: text } },
+    { type: "find-upcoming", lookup: { by: "caller-id", customerId: phone } },
     null,
   );
 }
 
-/** The visit a reply to a reminder is about: the one we asked them to confirm, else the next. */
+/** The visits a text with nothing in progress may be about were found. */
 function reminderVisitFound(
   state: DialogueState,
   appointments: readonly Appointment[],
@@ -498,15 +484,113 @@ function reminderVisitFound(
   const upcoming = appointments.filter(
     (a) => a.status === "booked" && a.start.getTime() >= ctx.now.getTime(),
   );
-  const appointment = upcoming.find((a) => a.confirmation === "requested") ?? upcoming[0];
-  if (!reply || !appointment) {
-    return decision(
-      { ...rest, stage: "ended" },
-      { type: "hang-up", say: [spoken.noUpcomingVisit()], moment: "no-appointment" },
-      null,
-    );
+  if (!reply) return textRead(rest, "", upcoming, ctx);
+  if (reply.kind !== "text") {
+    // A reminder reply already read (a state from before texts were read here).
+    const appointment = upcoming.find((a) => a.confirmation === "requested") ?? upcoming[0];
+    if (!appointment) return noUpcomingVisit(rest);
+    return answerReminder(rest, reply.kind, toVisit(appointment), reply.words, ctx);
   }
-  return answerReminder(rest, reply.kind, toVisit(appointment), reply.words, ctx);
+  return textRead(rest, reply.words, upcoming, ctx);
+}
+
+/** Plainly a new job on top of one booked: "can I book another visit", "a separate job". */
+const NEW_BOOKING =
+  /\b(?:another|a second|second|new|separate|different|extra|additional) (?:job|visit|booking|appointment|problem|issue)\b|\bbook (?:another|something else|a new)\b|\bas well as (?:my|the) (?:booking|appointment|visit)\b/i;
+
+/**
+ * A text opening a conversation, read with the customer's upcoming visits
+ * in hand. With a visit booked, a reply to a reminder acts on it (the one
+ * we asked them to confirm, else the next), a question the profile answers
+ * is answered, and only a plainly new job starts a booking: anything else
+ * ("can you bring a washer", "what time will you get here") is about the
+ * visit, and goes to the owner. With none, the text is a request like a
+ * caller's first words: a booking, a change (there is nothing to change),
+ * a question, or a message for the owner.
+ */
+function textRead(
+  state: DialogueState,
+  text: string,
+  upcoming: readonly Appointment[],
+  ctx: TurnContext,
+): TurnDecision {
+  const reply = parseReply(text, { optedOut: false, offerCount: 0 });
+  const intent = readingOf(ctx, text)?.intent ?? classify(text, ctx);
+  const slots = extractSlots(text, ctx.business.services);
+  const opening: DialogueState = { ...state, stage: "awaiting-request", failedTurns: 0 };
+  const replyKind =
+    reply.kind === "confirm" || reply.kind === "cancel" || reply.kind === "reschedule"
+      ? reply.kind
+      : null;
+  const greetingOnly = intent === "greeting" || GREETING_ONLY.test(text.trim());
+  if (upcoming.length > 0) {
+    if (intent === "book" && NEW_BOOKING.test(text)) {
+      return startBooking(opening, text, ctx, intent);
+    }
+    if (replyKind && intent !== "book") {
+      const appointment = upcoming.find((a) => a.confirmation === "requested") ?? upcoming[0];
+      return answerReminder(state, replyKind, toVisit(appointment), text, ctx);
+    }
+    if (intent === "question") {
+      const answer = answerFromProfile(text, ctx.business);
+      if (answer?.say) return answered(opening, answer.say, answer.topic);
+    }
+    if (greetingOnly) return helloByText(state, intent);
+    return passTextOn(state, text, intent, ctx);
+  }
+  const wantsVisit = intent === "book" || Boolean(slots.serviceId || slots.problem);
+  if (wantsVisit && intent !== "question") return startBooking(opening, text, ctx, "book");
+  if (replyKind && intent !== "question") return noUpcomingVisit(state);
+  switch (intent) {
+    case "question":
+      return answerQuestion(opening, text, ctx);
+    case "greeting":
+      return helloByText(state, intent);
+    default:
+      if (greetingOnly) return helloByText(state, intent);
+      // Words we cannot act on, a call back or a person asked for: the owner reads them.
+      return passTextOn(state, text, intent, ctx);
+  }
+}
+
+/** "Hi": nothing is opened yet, so their next text is read afresh, visits and all. */
+function helloByText(state: DialogueState, intent: Intent | null): TurnDecision {
+  return listen({ ...state, stage: "texting", failedTurns: 0 }, [spoken.helloBack()], intent);
+}
+
+/** The customer's words go to the owner, who gets back to them. */
+function passTextOn(
+  state: DialogueState,
+  text: string,
+  intent: Intent | null,
+  ctx: TurnContext,
+): TurnDecision {
+  return decision(
+    { ...state, stage: "ended" },
+    {
+      type: "leave-message",
+      say: [spoken.passedOnByText(wording(ctx))],
+      message: text,
+      reason: "question",
+    },
+    intent,
+  );
+}
+
+function noUpcomingVisit(state: DialogueState): TurnDecision {
+  return decision(
+    { ...state, stage: "ended" },
+    { type: "hang-up", say: [spoken.noUpcomingVisit()], moment: "no-appointment" },
+    null,
+  );
+}
+
+function answered(state: DialogueState, answer: string, topic: string): TurnDecision {
+  return listen(
+    withDone({ ...state, stage: "anything-else" }, { action: "answered", job: topic }),
+    [answer, spoken.questionFollowUp()],
+    "question",
+  );
 }
 
 function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext): TurnDecision {

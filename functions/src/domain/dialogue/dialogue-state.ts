@@ -13,7 +13,7 @@ export type Stage =
   | "confirming-booking"
   | "amending"
   | "anything-else"
-  // A text with no conversation in progress: a reply to a reminder, a question, thanks.
+  // A text with no conversation in progress: a reply to a reminder, a new request, thanks.
   | "texting"
   | "taking-message"
   | "transferring"
@@ -127,8 +127,12 @@ export interface DialogueState {
   change?: BookingChange;
   /** When the caller would like the visit ("tomorrow morning"); offers honour it. */
   preference?: TimePreference;
-  /** A text answering a reminder, waiting for the visit it is about to be found. */
-  reply?: { kind: "confirm" | "cancel" | "reschedule"; words: string };
+  /**
+   * A text with nothing in progress, waiting for the customer's upcoming
+   * visits to be found: a reply to a reminder ("confirm", "cancel",
+   * "reschedule"), or anything else ("text"), read once the visits are known.
+   */
+  reply?: { kind: "confirm" | "cancel" | "reschedule" | "text"; words: string };
 }
 
 export function initialDialogueState(stage: Stage = "awaiting-request"): DialogueState {
@@ -255,7 +259,7 @@ export const dialogueStateSchema = z.object({
     .optional(),
   preference: preferenceSchema.optional(),
   reply: z
-    .object({ kind: z.enum(["confirm", "cancel", "reschedule"]), words: z.string() })
+    .object({ kind: z.enum(["confirm", "cancel", "reschedule", "text"]), words: z.string() })
     .optional(),
 });
 

@@ -286,7 +286,10 @@ export const texted = {
     `${business.name}: which time would suit? ${offersList(offers, business.timeZone)}. ${replyNumbers(offers.length)}.`,
   noAppointment: (business: Business) =>
     `${business.name}: sorry, I can't find an upcoming visit for this number. ` +
-    `If you'd like to book or change something, ${callUs(business)} and we'll help.`,
+    `To book a visit, text us what the problem is, or ${callUs(business)}.`,
+  /** A reply standing alone, signed with the business's name unless it already is. */
+  asBusiness: (business: Business, text: string) =>
+    text.startsWith(`${business.name}:`) ? text : `${business.name}: ${text}`,
   forwarded: (business: Business) =>
     `${business.name}: thanks, I've passed that to ${business.ownerName}, who'll get back to you.`,
   trouble: (business: Business | null) =>
