@@ -1,13 +1,25 @@
 import { getApps, initializeApp } from "firebase-admin/app";
 import { type Firestore, getFirestore, Timestamp } from "firebase-admin/firestore";
+import * as path from "node:path";
 import { paths } from "../adapters/firestore/paths";
+import {
+  FUNCTION_LOG_FILE,
+  type LogEntry,
+  readFunctionLog,
+  smsWebhookLatency,
+  voiceTurnLatency,
+} from "./function-log";
+import type { LatencySummary } from "./load/latency-stats";
 import { PROJECT_ID } from "./local-stack";
+import { findRepoRoot } from "./simulator/local-config";
 
 /**
  * npm run health [-- --business ID] [--json]: the signals behind docs/slos.md,
  * read from a running local stack's Firestore (or FIRESTORE_EMULATOR_HOST):
  * outbox states, texts failed in the last day, stuck texts, overdue reminders,
- * the calendar sync backlog, and the degradations the owner was told of.
+ * the calendar sync backlog, and the degradations the owner was told of;
+ * and, from the local run's function log (function-log.ts), the voice
+ * webhook's per-turn latency against its SLO.
  * Exit 0 when every signal is within its threshold, 1 when one is not, 2 when
  * Firestore cannot be reached. Production reads the same signals from the
  * log-based metrics (functions/ops/monitoring).
@@ -21,6 +33,9 @@ export const HEALTH_THRESHOLDS = {
   lateReminderMs: 15 * 60_000,
   /** A calendar retry waiting this long means Google has been failing for an hour. */
   calendarBacklogMs: 60 * 60_000,
+  /** Voice turn latency SLO (docs/slos.md): p95 under 1.5 s, p99 under 3 s. */
+  voiceTurnP95Ms: 1_500,
+  voiceTurnP99Ms: 3_000,
 };
 
 const FINAL = new Set(["SUCCESS", "SIMULATED", "ERROR"]);
@@ -35,6 +50,8 @@ export interface BusinessHealth {
   calendarBacklog: number;
   oldestCalendarRetryMs: number;
   degraded: string[];
+  /** Per-turn latency of this business's voice webhook in the local run; null without a log. */
+  voiceTurns: LatencySummary | null;
   problems: string[];
 }
 
@@ -45,6 +62,8 @@ export async function readHealth(
   db: Firestore,
   now: Date,
   businessIds?: string[],
+  /** The local run's function log (function-log.ts), when there is one. */
+  log?: readonly LogEntry[],
 ): Promise<BusinessHealth[]> {
   const ids = businessIds ?? (await db.collection("businesses").get()).docs.map((d) => d.id);
   const reminders = await db
@@ -90,6 +109,7 @@ export async function readHealth(
       calendarBacklog: backlog.length,
       oldestCalendarRetryMs: Math.max(0, ...backlog),
       degraded,
+      voiceTurns: log ? voiceTurnLatency(log, businessId) : null,
       problems: [],
     };
     if (stuckTexts)
@@ -107,14 +127,37 @@ export async function readHealth(
         "calendar retries waiting over an hour: docs/runbooks/google-grant-revoked.md",
       );
     for (const d of degraded) health.problems.push(`degraded: ${d} (the owner was told)`);
+    const turns = health.voiceTurns;
+    if (
+      turns &&
+      turns.n > 0 &&
+      (turns.p95 > HEALTH_THRESHOLDS.voiceTurnP95Ms || turns.p99 > HEALTH_THRESHOLDS.voiceTurnP99Ms)
+    )
+      health.problems.push(
+        `voice turns slower than the SLO (p95 ${seconds(turns.p95)}, p99 ${seconds(turns.p99)}): docs/slos.md`,
+      );
     out.push(health);
   }
   return out;
 }
 
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+const seconds = (ms: number) =>
+  ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 
-export function formatHealth(report: BusinessHealth[]): string {
+function latencyLine(summary: LatencySummary | null, slo: string): string {
+  if (!summary) return `no log of a local run (npm start writes ${FUNCTION_LOG_FILE})`;
+  if (summary.n === 0) return "none in this run";
+  return `${summary.n} in this run: p50 ${seconds(summary.p50)}, p95 ${seconds(summary.p95)}, p99 ${seconds(summary.p99)}${slo}`;
+}
+
+const VOICE_SLO = ` (SLO: p95 under ${seconds(HEALTH_THRESHOLDS.voiceTurnP95Ms)}, p99 under ${seconds(HEALTH_THRESHOLDS.voiceTurnP99Ms)})`;
+
+export function formatHealth(
+  report: BusinessHealth[],
+  /** The inbound SMS webhook's latency in the local run (all businesses); null without a log. */
+  smsWebhooks: LatencySummary | null = null,
+): string {
   const lines: string[] = [];
   for (const b of report) {
     const states = Object.entries(b.outbox)
@@ -132,11 +175,11 @@ export function formatHealth(report: BusinessHealth[]): string {
       `  calendar backlog  ${b.calendarBacklog} due (oldest: ${minutes(b.oldestCalendarRetryMs)})`,
     );
     lines.push(`  degraded          ${b.degraded.join(", ") || "none"}`);
+    lines.push(`  voice turns       ${latencyLine(b.voiceTurns, VOICE_SLO)}`);
     for (const p of b.problems) lines.push(`  - ${p}`);
   }
-  lines.push(
-    "Webhook latency and availability are in the function logs (voice.turn, sms.webhook): docs/slos.md.",
-  );
+  lines.push(`sms webhooks        ${latencyLine(smsWebhooks, "")}`);
+  lines.push("Production reads the same signals from the log-based metrics: docs/slos.md.");
   return lines.join("\n");
 }
 
@@ -144,13 +187,24 @@ async function main(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
   const at = argv.indexOf("--business");
   const business = at >= 0 ? argv[at + 1] : undefined;
+  const logAt = argv.indexOf("--logs");
+  const logArg = logAt >= 0 ? argv[logAt + 1] : undefined;
   if (
     (at >= 0 && !business) ||
-    argv.some((a, i) => a.startsWith("--") && !["--json", "--business"].includes(a) && i !== at + 1)
+    (logAt >= 0 && !logArg) ||
+    argv.some(
+      (a, i) =>
+        a.startsWith("--") &&
+        !["--json", "--business", "--logs"].includes(a) &&
+        i !== at + 1 &&
+        i !== logAt + 1,
+    )
   ) {
-    console.error("usage: npm run health [-- --business BUSINESS_ID] [--json]");
+    console.error("usage: npm run health [-- --business BUSINESS_ID] [--logs FILE] [--json]");
     return 2;
   }
+  const root = findRepoRoot(__dirname) ?? process.cwd();
+  const log = readFunctionLog(logArg ?? path.join(root, FUNCTION_LOG_FILE));
   process.env.FIRESTORE_EMULATOR_HOST ??= "127.0.0.1:8080";
   const projectId = process.env.GCLOUD_PROJECT ?? PROJECT_ID;
   const app = getApps()[0] ?? initializeApp({ projectId });
@@ -158,7 +212,7 @@ async function main(argv: string[]): Promise<number> {
   let report: BusinessHealth[];
   try {
     report = await Promise.race([
-      readHealth(db, new Date(), business ? [business] : undefined),
+      readHealth(db, new Date(), business ? [business] : undefined, log),
       new Promise<never>((_, reject) =>
         setTimeout(() => reject(new Error("no answer in 10 s")), 10_000).unref(),
       ),
@@ -169,7 +223,9 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  console.log(json ? JSON.stringify(report) : formatHealth(report));
+  console.log(
+    json ? JSON.stringify(report) : formatHealth(report, log ? smsWebhookLatency(log) : null),
+  );
   return report.some((b) => b.problems.length) ? 1 : 0;
 }
 

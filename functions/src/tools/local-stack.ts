@@ -19,6 +19,7 @@ import {
   firestoreRegistrationsOf,
   registerFirestoreTriggers,
 } from "./firestore-trigger-registration";
+import { FUNCTION_LOG_FILE, structuredLogEntry } from "./function-log";
 import { seedDemoTenant, seedLogins, SeedSummary } from "./seed";
 import { findRepoRoot, parseEnvFile } from "./simulator/local-config";
 import { firestoreTriggersOf, TriggerRelay } from "./trigger-relay";
@@ -182,9 +183,14 @@ function pipeLines(
   kind: FirestoreBackendKind,
   verbose: boolean,
   seen: string[],
+  functionLog?: fs.WriteStream,
 ): void {
   readline.createInterface({ input: stream }).on("line", (line) => {
     seen.push(line);
+    const entry = functionLog && structuredLogEntry(line);
+    // Kept for npm run health (function-log.ts): the functions' own structured lines.
+    if (entry)
+      functionLog.write(`${JSON.stringify({ receivedAt: new Date().toISOString(), ...entry })}\n`);
     if (verbose || !isNoise(line)) console.log(`[emulators] ${explain(line, kind)}`);
   });
 }
@@ -445,8 +451,11 @@ async function main(): Promise<void> {
       }
     });
     const output: string[] = [];
-    pipeLines(child.stdout!, kind, options.verbose, output);
-    pipeLines(child.stderr!, kind, options.verbose, output);
+    fs.mkdirSync(runtimeDir, { recursive: true });
+    // Begun afresh each start: the log of this run.
+    const functionLog = fs.createWriteStream(path.join(root, FUNCTION_LOG_FILE), { flags: "w" });
+    pipeLines(child.stdout!, kind, options.verbose, output, functionLog);
+    pipeLines(child.stderr!, kind, options.verbose, output, functionLog);
 
     await waitFor(
       "the emulators",

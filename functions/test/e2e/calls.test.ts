@@ -3,7 +3,13 @@ import { spawn } from "node:child_process";
 import type { Timestamp } from "firebase-admin/firestore";
 import { paths } from "../../src/adapters/firestore/paths";
 import { LocalStack } from "../support/local-stack.harness";
-import { callFromScript, newcomerEnv, REPO_ROOT, waitFor } from "../support/npm-script";
+import {
+  callFromScript,
+  newcomerEnv,
+  REPO_ROOT,
+  runNpmScript,
+  waitFor,
+} from "../support/npm-script";
 import { localStack } from "./stack.fixture";
 
 const BUSINESS = "bristol-plumbing";
@@ -59,6 +65,15 @@ describe("calling the local stack with the simulator (npm run call)", function (
       }, "the confirmation SMS to be delivered");
       assert.equal(status, "SIMULATED");
       assert.equal((await sms.get()).get("to"), from);
+
+      // The call's turns are in the run's function log, and npm run health reads them.
+      const health = await runNpmScript("health", ["--business", BUSINESS]);
+      const turns =
+        /voice turns {7}(\d+) in this run: p50 \S+ m?s, p95 \S+ m?s, p99 \S+ m?s \(SLO/.exec(
+          health.stdout,
+        );
+      assert.ok(turns, health.stdout + health.stderr);
+      assert.ok(Number(turns[1]) >= 7, `only ${turns[1]} turns logged`);
     });
   });
 

@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { Timestamp } from "firebase-admin/firestore";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
@@ -80,6 +82,68 @@ describe("npm run health, on the emulator's Firestore", function () {
     assert.equal(good.status, 0, good.stderr);
     const [report] = JSON.parse(good.stdout) as { problems: string[] }[];
     assert.deepEqual(report.problems, []);
+  });
+
+  it("prints the voice turns' p50/p95/p99 from the local run's log, and exits 1 over the SLO", async () => {
+    const slow = await createTestTenant();
+    const quick = await createTestTenant();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "health-log-"));
+    const logFile = path.join(dir, "function-logs.jsonl");
+    const turn = (businessId: string, latencyMs: number, route = "/turn") =>
+      JSON.stringify({
+        receivedAt: now.toISOString(),
+        severity: "INFO",
+        message: "voice.turn",
+        businessId,
+        callSid: "CA0123",
+        route,
+        status: 200,
+        outcome: "answered",
+        latencyMs,
+      });
+    const lines = [
+      ...Array.from({ length: 20 }, (_, i) => turn(slow.id, i < 17 ? 300 : 4_000)),
+      ...Array.from({ length: 20 }, () => turn(quick.id, 200)),
+      turn(quick.id, 60_000, "/status"),
+      JSON.stringify({ severity: "INFO", message: "sms.webhook", status: 200, latencyMs: 80 }),
+      '{"cut short',
+    ];
+    fs.writeFileSync(logFile, lines.join("\n") + "\n");
+    const env = { ...process.env, GCLOUD_PROJECT: TEST_PROJECT_ID };
+    try {
+      const bad = spawnSync(process.execPath, [SCRIPT, "--business", slow.id, "--logs", logFile], {
+        env,
+        encoding: "utf8",
+      });
+      assert.equal(bad.status, 1, bad.stderr);
+      assert.match(
+        bad.stdout,
+        /voice turns {7}20 in this run: p50 300 ms, p95 4\.0 s, p99 4\.0 s \(SLO: p95 under 1\.5 s, p99 under 3\.0 s\)/,
+      );
+      assert.match(bad.stdout, /voice turns slower than the SLO \(p95 4\.0 s, p99 4\.0 s\)/);
+      assert.match(bad.stdout, /sms webhooks {8}1 in this run: p50 80 ms/);
+      const good = spawnSync(
+        process.execPath,
+        [SCRIPT, "--business", quick.id, "--logs", logFile, "--json"],
+        { env, encoding: "utf8" },
+      );
+      assert.equal(good.status, 0, good.stderr);
+      const [report] = JSON.parse(good.stdout) as {
+        voiceTurns: { n: number; p99: number };
+        problems: string[];
+      }[];
+      assert.deepEqual(report.voiceTurns, { n: 20, p50: 200, p95: 200, p99: 200 });
+      assert.deepEqual(report.problems, []);
+      const none = spawnSync(
+        process.execPath,
+        [SCRIPT, "--business", quick.id, "--logs", path.join(dir, "missing.jsonl")],
+        { env, encoding: "utf8" },
+      );
+      assert.equal(none.status, 0, none.stderr);
+      assert.match(none.stdout, /voice turns {7}no log of a local run \(npm start writes/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("says the stack is not running when Firestore does not answer", () => {
