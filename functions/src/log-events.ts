@@ -92,6 +92,8 @@ export const LOG_EVENTS = {
     "An inbound text's reply took longer than Twilio waits; sent as a text of its own.",
   "sms.opted-in": "A customer texted START.",
   "sms.opted-out": "A customer texted STOP.",
+  "sms.recipient-opted-out":
+    "Twilio refused or failed a text with 21610 (the customer replied STOP); they are marked opted out.",
   "sms.outbox-message-missing": "A delivery event for an outbox message that does not exist.",
   "sms.reconciled": "A retry found the text already at Twilio (an answer was lost).",
   "sms.retry-scheduled": "An outgoing text failed for now and is retried with backoff.",

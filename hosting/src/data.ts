@@ -355,6 +355,16 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
                   status: String(d.status ?? ""),
                   relatedId: typeof d.relatedId === "string" ? d.relatedId : undefined,
                   createdAt: toDate(d.createdAt) ?? new Date(0),
+                  ...(d.status === "ERROR" ||
+                  d.twilioStatus === "failed" ||
+                  d.twilioStatus === "undelivered"
+                    ? {
+                        failed: {
+                          reason:
+                            typeof d.failureReason === "string" ? d.failureReason : "not delivered",
+                        },
+                      }
+                    : {}),
                 };
               }),
             }),

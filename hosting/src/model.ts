@@ -76,6 +76,8 @@ export interface OutboxMessage {
   status: string;
   relatedId?: string;
   createdAt: Date;
+  /** Not sent, or Twilio could not deliver it: why, in the owner's words. */
+  failed?: { reason: string };
 }
 
 export interface OpeningPeriod {

@@ -9,6 +9,7 @@ import {
 import {
   failureFollowUp,
   failureReason,
+  OPTED_OUT_CODE,
   OPTED_OUT_REASON,
   ownerFailureMessageId,
   ownerFailureText,
@@ -41,6 +42,7 @@ import type {
 } from "../ports/outbox-delivery.port";
 import type { OutboxQueue } from "../ports/outbox.port";
 import type { RecipientStatus } from "../ports/recipient-status.port";
+import type { SmsConsentStore } from "../ports/sms-consent.port";
 import type { SmsHistory } from "../ports/sms-conversation.port";
 import { SmsSendError, type SmsAccepted, type SmsGateway } from "../ports/sms-gateway.port";
 
@@ -58,6 +60,11 @@ export interface DeliverOutboxDeps {
   history?: SmsHistory;
   /** Told when a failure means texts are failing generally (domain/health/degradation.ts). */
   degradation?: DegradationReporter;
+  /**
+   * Where a customer's opt-out is kept: Twilio refusing a text with 21610 (they
+   * replied STOP) marks them opted out, as their STOP would have here.
+   */
+  consent?: SmsConsentStore;
   clock: Clock;
   logger: Logger;
   /**
@@ -323,13 +330,15 @@ async function recordFailure(
     outcomeUnknown: outcomeUnknown || undefined,
   });
   if (written === "superseded") return { kind: "superseded", attempt };
+  const refusedAsOptedOut = failure.code === OPTED_OUT_CODE;
   logSmsFailed(deps.logger, {
     ...ref,
     attempt,
-    reason: facts.optedOut ? "opted-out" : decision.reason,
+    reason: facts.optedOut || refusedAsOptedOut ? "opted-out" : decision.reason,
     error,
     errorCode: failure.code,
   });
+  if (refusedAsOptedOut) await recordCarrierOptOut(message, deps);
   await followUpFailure(message, failure.code, error, deps, facts);
   if (deps.degradation && !facts.optedOut && isSystemicSmsFailure(failure.code, decision.reason)) {
     await deps.degradation.report(
@@ -400,6 +409,33 @@ async function recordInHistory(
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/**
+ * Twilio refused or failed a text with 21610: the customer replied STOP to
+ * this number at some point, perhaps before we kept their opt-out. They are
+ * marked opted out (the state an inbound STOP sets), so nothing more is sent
+ * to them. The owner's own number is not a customer: nothing to mark.
+ */
+export async function recordCarrierOptOut(
+  message: OutboxMessage,
+  deps: {
+    store: Pick<OutboxDeliveryStore, "smsProfile">;
+    consent?: SmsConsentStore;
+    clock: Clock;
+    logger: Logger;
+  },
+): Promise<void> {
+  if (!deps.consent || isOwnerBound(message.purpose)) return;
+  const profile = await deps.store.smsProfile(message.businessId);
+  const to = normalisePhoneNumber(message.to, profile?.defaultCountry ?? DEFAULT_COUNTRY);
+  if (!to.ok) return;
+  await deps.consent.setSmsOptOut(message.businessId, to.e164, true, deps.clock.now());
+  deps.logger.warn("sms.recipient-opted-out", {
+    businessId: message.businessId,
+    messageId: message.id,
+    errorCode: OPTED_OUT_CODE,
+  });
 }
 
 /**

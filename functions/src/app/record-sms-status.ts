@@ -1,7 +1,12 @@
 import { isCarrierFailure } from "../domain/delivery/delivery.state-machine";
-import { failureFollowUp } from "../domain/delivery/failure-visibility";
+import {
+  failureFollowUp,
+  failureReason,
+  OPTED_OUT_CODE,
+} from "../domain/delivery/failure-visibility";
+import { isSystemicSmsFailure } from "../domain/health/degradation";
 import { logSmsStatusReported, logSmsStatusUnknownSid } from "../logs";
-import type { AttentionBoard } from "../ports/attention.port";
+import type { AttentionBoard, DegradationReporter } from "../ports/attention.port";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type {
@@ -10,8 +15,10 @@ import type {
   SmsStatusStore,
 } from "../ports/outbox-delivery.port";
 import type { OutboxQueue } from "../ports/outbox.port";
+import type { OutboxMessage } from "../domain/delivery/outbox-message";
 import type { RecipientStatus } from "../ports/recipient-status.port";
-import { followUpFailure } from "./deliver-outbox-message";
+import type { SmsConsentStore } from "../ports/sms-consent.port";
+import { followUpFailure, recordCarrierOptOut } from "./deliver-outbox-message";
 
 /** One status callback from Twilio, already checked for shape. */
 export interface SmsStatusReport {
@@ -28,6 +35,10 @@ export interface RecordSmsStatusDeps {
   outbox: OutboxQueue;
   recipients: RecipientStatus;
   attention: AttentionBoard;
+  /** Told when a late failure means texts are failing generally, as on the send path. */
+  degradation?: DegradationReporter;
+  /** Where a 21610 (the customer replied STOP) marks them opted out. */
+  consent?: SmsConsentStore;
   clock: Clock;
   logger: Logger;
 }
@@ -85,6 +96,34 @@ export async function recordSmsStatus(
   });
   if (isCarrierFailure(applied.current) && applied.current === report.status) {
     await followUpFailure(applied.message, report.errorCode, error, deps);
+    // Once per message: a repeated or second failure callback (undelivered, then
+    // failed) has already been counted.
+    if (!isCarrierFailure(applied.previous))
+      await lateFailure(applied.message, report, error, deps);
   }
   return { kind: "recorded", ref, previous: applied.previous, current: applied.current };
+}
+
+/**
+ * A text Twilio took but then could not deliver feeds what a failed send
+ * feeds: a 21610 marks the customer opted out, and a failure of the sending
+ * side (isSystemicSmsFailure) tells the owner texts are failing.
+ */
+async function lateFailure(
+  message: OutboxMessage,
+  report: SmsStatusReport,
+  error: string,
+  deps: RecordSmsStatusDeps,
+): Promise<void> {
+  if (report.errorCode === OPTED_OUT_CODE) {
+    await recordCarrierOptOut(message, deps);
+    return;
+  }
+  if (deps.degradation && isSystemicSmsFailure(report.errorCode, "permanent")) {
+    await deps.degradation.report(
+      message.businessId,
+      "texts-failing",
+      failureReason(report.errorCode, error),
+    );
+  }
 }

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
+import { FirestoreOutboxRepository } from "../../src/adapters/firestore/outbox.repository";
 import { paths } from "../../src/adapters/firestore/paths";
 import { ClaudeLanguageModel } from "../../src/adapters/llm/claude-language-model";
 import { secondReading } from "../../src/app/second-reading";
@@ -334,6 +335,88 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
     });
   });
 
+  describe("Twilio reports a failure after taking a text", () => {
+    async function failLater(tenant: Tenant, status: string, errorCode: string, times: number) {
+      const answers: number[] = [];
+      for (const message of world.sentBy(tenant).filter((m) => m.to === CALLER)) {
+        const path = new URL(message.status_callback ?? "").pathname;
+        const callback = () =>
+          world.post(path, {
+            MessageSid: message.sid,
+            MessageStatus: status,
+            ErrorCode: errorCode,
+            AccountSid: message.account_sid,
+          });
+        // Twilio's retries of one callback, overlapping.
+        const all = await Promise.all(Array.from({ length: times }, callback));
+        answers.push(...all.map((a) => a.status));
+      }
+      return answers;
+    }
+
+    it("tells the owner once that texts are failing when callbacks say the queue overflowed (30001), twice at once", async () => {
+      const tenant = await world.tenant();
+      await bookByCall(tenant);
+      const answers = await failLater(tenant, "undelivered", "30001", 2);
+      await world.settle(tenant);
+      const found = await effectsOf(tenant);
+      assert.ok(
+        answers.every((a) => a === 200),
+        `callbacks answered ${answers.join(",")}`,
+      );
+      const degraded = (await world.docs(`businesses/${tenant.business.id}/attention`)).filter(
+        (a) => a.kind === "receptionist-degraded",
+      );
+      report({
+        fault: "status callback 'undelivered' (30001) after Twilio took the text, twice at once",
+        effect: "owner told texts are failing: dashboard and one text",
+        counts: {
+          "degradation items": [1, degraded.length],
+          "owner 'texts failing' texts": [1, found.byPurpose["owner-receptionist-degraded"] ?? 0],
+          "owner 'texts failing' texts sent": [
+            1,
+            world
+              .sentBy(tenant)
+              .filter((m) => m.to === tenant.business.ownerMobile && /failing/.test(m.body)).length,
+          ],
+          "texts repeated": [0, found.repeated],
+        },
+      });
+    });
+
+    it("opts the customer out when a callback says 21610, and sends them nothing more", async () => {
+      const tenant = await world.tenant();
+      await bookByCall(tenant);
+      const answers = await failLater(tenant, "failed", "21610", 2);
+      await new FirestoreOutboxRepository(appFirestore()).enqueue({
+        id: `appointment-reminder-${randomUUID()}`,
+        businessId: tenant.business.id,
+        to: CALLER,
+        body: "Reminder: your plumber visits tomorrow.",
+        purpose: "appointment-reminder",
+      });
+      await world.settle(tenant);
+      const found = await effectsOf(tenant);
+      assert.ok(
+        answers.every((a) => a === 200),
+        `callbacks answered ${answers.join(",")}`,
+      );
+      const customer = await appFirestoreDoc(paths.customer(tenant.business.id, CALLER));
+      const toCustomer = world.sentBy(tenant).filter((m) => m.to === CALLER);
+      report({
+        fault:
+          "status callback 'failed' (21610) on the confirmation, twice at once, then a reminder",
+        effect: "customer opted out, reminder not sent, owner not pestered",
+        counts: {
+          "customers opted out": [1, customer.smsOptedOut === true ? 1 : 0],
+          "texts reaching Twilio for the customer": [1, toCustomer.length],
+          "owner failure texts": [0, found.byPurpose["owner-sms-failed"] ?? 0],
+          "texts repeated": [0, found.repeated],
+        },
+      });
+    });
+  });
+
   describe("the scheduled jobs overlap", () => {
     it("queues and sends each reminder once when two reminder runs start together", async () => {
       const tenant = await world.tenant();
@@ -463,15 +546,31 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
       await bookByCall(tenant, { delivery: { times: 3, concurrent: false } });
       const found = await effectsOf(tenant);
       const refused = found.outbox.filter((m) => m.lastErrorCode === 21610);
-      const attempts = world.twilio.sendRequests().filter((r) => r.form.To === CALLER);
-      const mine = attempts.filter((r) => r.form.From === tenant.business.phoneNumber);
+      // They are opted out here now, so the next text to them is not even tried.
+      const customer = await appFirestoreDoc(paths.customer(tenant.business.id, CALLER));
+      await new FirestoreOutboxRepository(appFirestore()).enqueue({
+        id: `appointment-reminder-${randomUUID()}`,
+        businessId: tenant.business.id,
+        to: CALLER,
+        body: "Reminder: your plumber visits tomorrow.",
+        purpose: "appointment-reminder",
+      });
+      await world.settle(tenant);
+      const after = world.twilio
+        .sendRequests()
+        .filter((r) => r.form.To === CALLER && r.form.From === tenant.business.phoneNumber);
       report({
-        fault: "Twilio 21610 on the customer's confirmation, events x3",
-        effect: "recorded ERROR once, not retried, owner not pestered",
+        fault: "Twilio 21610 on the customer's confirmation, events x3, then another text to them",
+        effect: "recorded ERROR once, not retried, customer opted out, owner not pestered",
         counts: {
           bookings: [1, found.bookings],
           "texts refused (21610)": [1, refused.length],
-          "attempts to the unsubscribed number": [1, mine.length],
+          "reasons shown": [
+            1,
+            refused.filter((m) => /opted out/.test(String(m.failureReason))).length,
+          ],
+          "customers opted out": [1, customer.smsOptedOut === true ? 1 : 0],
+          "attempts to the unsubscribed number": [1, after.length],
           "owner texts sent": [1, world.sentBy(tenant).filter((m) => m.to !== CALLER).length],
           "texts repeated": [0, found.repeated],
         },

@@ -5,6 +5,7 @@ import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "../../src/adapters/firestore/outbox.repository";
 import { paths } from "../../src/adapters/firestore/paths";
+import { createTestTenant } from "../support/firestore-tenant";
 import { startWebhooksTestServer, WebhooksTestServer } from "../support/webhooks-test-server";
 
 const authToken = "status-callback-test-token";
@@ -175,6 +176,75 @@ describe("the SMS status callback function", () => {
       const notice = await stored(`owner-sms-failed-${id}`);
       assert.equal(notice.to, ownerMobile);
       assert.match(String(notice.body), /^Couldn't text \+447700900123: phone unreachable/);
+    });
+  });
+
+  describe("when Twilio later reports a text it took failed on the sending side (30001, queue overflow)", () => {
+    it("tells the owner texts are failing, once, however often and however concurrently the callback comes", async () => {
+      // A whole business: the owner's degradation text needs its name.
+      businessId = (await createTestTenant({ ownerMobile })).id;
+      const sids = [newSid(), newSid()];
+      const ids = [await sentMessage(sids[0]), await sentMessage(sids[1])];
+      const failed = (sid: string, state = "undelivered") =>
+        post("", status(sid, state, { ErrorCode: "30001" }));
+
+      const answers = await Promise.all([failed(sids[0]), failed(sids[0]), failed(sids[1])]);
+      answers.push(await failed(sids[0], "failed"));
+
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200, 200],
+      );
+      for (const id of ids) assert.equal((await stored(id)).lastErrorCode, 30001);
+      const degraded = await appFirestore()
+        .doc(paths.attentionItem(businessId, "degraded-texts-failing"))
+        .get();
+      assert.equal(degraded.get("kind"), "receptionist-degraded");
+      assert.match(String(degraded.get("reason")), /delivery failed \(error 30001\)/);
+      const outbox = await appFirestore().collection(paths.outbox(businessId)).get();
+      const told = outbox.docs.filter((d) => d.get("purpose") === "owner-receptionist-degraded");
+      assert.equal(told.length, 1);
+      assert.equal(told[0].get("to"), ownerMobile);
+    });
+
+    it("does not call one unreachable phone (30003) a degradation", async () => {
+      const sid = newSid();
+      await sentMessage(sid);
+
+      await post("", status(sid, "undelivered", { ErrorCode: "30003" }));
+
+      const degraded = await appFirestore()
+        .doc(paths.attentionItem(businessId, "degraded-texts-failing"))
+        .get();
+      assert.equal(degraded.exists, false);
+    });
+  });
+
+  describe("when Twilio reports 21610: the customer had replied STOP", () => {
+    it("marks the customer opted out, says why on the text, and asks nothing of the owner", async () => {
+      const sid = newSid();
+      const id = await sentMessage(sid);
+
+      const res = await post("", status(sid, "failed", { ErrorCode: "21610" }));
+
+      assert.equal(res.status, 200);
+      const doc = await stored(id);
+      assert.equal(doc.twilioStatus, "failed");
+      assert.equal(doc.lastErrorCode, 21610);
+      assert.equal(doc.failureReason, "they opted out of texts (replied STOP)");
+      const customer = await appFirestore().doc(paths.customer(businessId, "+447700900123")).get();
+      assert.equal(customer.get("smsOptedOut"), true);
+      assert.ok(customer.get("smsOptedOutAt") instanceof Timestamp);
+      assert.equal(
+        (await appFirestore().doc(paths.attentionItem(businessId, id)).get()).exists,
+        false,
+      );
+      const outbox = await appFirestore().collection(paths.outbox(businessId)).get();
+      assert.deepEqual(
+        outbox.docs.map((d) => d.get("purpose")),
+        ["booking-confirmation"],
+        "no text to the owner",
+      );
     });
   });
 

@@ -1,7 +1,10 @@
 import { isTerminal, mergeTwilioStatus } from "../../src/domain/delivery/delivery.state-machine";
 import type { SmsFailedAttention } from "../../src/domain/delivery/failure-visibility";
 import type { NewOutboxMessage, OutboxMessage } from "../../src/domain/delivery/outbox-message";
-import type { AttentionBoard } from "../../src/ports/attention.port";
+import type { Customer } from "../../src/domain/customers/customer";
+import type { Degradation } from "../../src/domain/health/degradation";
+import type { AttentionBoard, DegradationReporter } from "../../src/ports/attention.port";
+import type { SmsConsentStore } from "../../src/ports/sms-consent.port";
 import type { Clock } from "../../src/ports/clock.port";
 import type { LogFields, Logger } from "../../src/ports/logger.port";
 import type {
@@ -264,5 +267,39 @@ export class RecordingSmsHistory implements SmsHistory {
   async append(businessId: string, phone: string, turn: SmsTurn): Promise<void> {
     if (this.failing) throw new Error("history unavailable");
     this.turns.push({ ...turn, businessId, phone });
+  }
+}
+
+/** Opt-outs kept where delivery reads them (the customer's smsOptedOut), as in Firestore. */
+export class InMemoryConsentOnRecipients implements SmsConsentStore {
+  readonly changes: Array<{ businessId: string; phone: string; optedOut: boolean }> = [];
+  constructor(private readonly recipients: InMemoryRecipients) {}
+
+  async setSmsOptOut(
+    businessId: string,
+    phone: string,
+    optedOut: boolean,
+    at: Date,
+  ): Promise<Customer> {
+    const existing = await this.recipients.recipient(businessId, phone);
+    this.recipients.set(businessId, phone, { ...existing, optedOut });
+    this.changes.push({ businessId, phone, optedOut });
+    return {
+      id: phone,
+      businessId,
+      name: existing.name ?? "",
+      phone,
+      smsOptedOut: optedOut,
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+}
+
+/** A degradation reporter that records each report. */
+export class RecordingDegradationReporter implements DegradationReporter {
+  readonly reports: Array<{ businessId: string; degradation: Degradation; detail?: string }> = [];
+  async report(businessId: string, degradation: Degradation, detail?: string): Promise<void> {
+    this.reports.push({ businessId, degradation, detail });
   }
 }

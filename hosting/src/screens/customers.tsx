@@ -67,7 +67,7 @@ export function Customers() {
 
 interface TimelineEntry {
   at: Date;
-  kind: "Call" | "Text" | "Job" | "Text sent";
+  kind: "Call" | "Text" | "Job" | "Text sent" | "Text failed";
   text: string;
   href?: string;
 }
@@ -98,7 +98,11 @@ function CustomerPage({ customer }: { customer: Customer }) {
     })),
     ...data.outbox
       .filter((m) => m.to === customer.phone)
-      .map((m): TimelineEntry => ({ at: m.createdAt, kind: "Text sent", text: m.body })),
+      .map((m): TimelineEntry =>
+        m.failed
+          ? { at: m.createdAt, kind: "Text failed", text: `${m.body} (${m.failed.reason})` }
+          : { at: m.createdAt, kind: "Text sent", text: m.body },
+      ),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
   return (
     <>

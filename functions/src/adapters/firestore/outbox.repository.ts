@@ -1,7 +1,7 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { isTerminal, mergeTwilioStatus } from "../../domain/delivery/delivery.state-machine";
-import type { SmsFailedAttention } from "../../domain/delivery/failure-visibility";
+import { failureReason, type SmsFailedAttention } from "../../domain/delivery/failure-visibility";
 import {
   DELIVERY_STATUSES,
   OUTBOX_PURPOSES,
@@ -59,6 +59,7 @@ const storedMessageSchema = z.object({
   outcomeUnknown: z.boolean().optional(),
   reconciled: z.boolean().optional(),
   ownerShouldKnow: z.boolean().optional(),
+  failureReason: z.string().optional(),
 });
 
 /** The parts of the business document delivery reads. */
@@ -170,6 +171,7 @@ export class FirestoreOutboxRepository
         fields.lastError = update.failure.error;
         fields.lastErrorCode = update.failure.code ?? FieldValue.delete();
         fields.ownerShouldKnow = update.failure.ownerShouldKnow;
+        fields.failureReason = failureReason(update.failure.code, update.failure.error);
       }
       tx.update(docRef, fields);
       const message: OutboxMessage = {
@@ -276,6 +278,8 @@ function outcomeFields(outcome: DeliveryOutcome): Record<string, unknown> {
         ...base,
         lastError: outcome.lastError,
         lastErrorCode: outcome.lastErrorCode ?? FieldValue.delete(),
+        // Why, in the owner's words: what the dashboard shows on the failed text.
+        failureReason: failureReason(outcome.lastErrorCode, outcome.lastError),
         ownerShouldKnow: outcome.ownerShouldKnow,
         ...(outcome.outcomeUnknown && { outcomeUnknown: true }),
         nextAttemptAt: FieldValue.delete(),

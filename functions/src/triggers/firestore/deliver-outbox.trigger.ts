@@ -15,6 +15,7 @@ import { systemClock } from "../../ports/clock.port";
 import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
 import { FUNCTION_OPTIONS } from "../../function-options";
 import { degradationReporterOn } from "../../degradation.bootstrap";
+import { FirestoreCustomerRepository } from "../../adapters/firestore/customer.repository";
 
 /** Deployed name of the HTTP function receiving Twilio's SMS status callbacks. */
 export const SMS_STATUS_CALLBACK_FUNCTION = "smsStatusCallback";
@@ -71,6 +72,7 @@ export const deliverOutboxMessage = onDocumentCreated(
         history: new FirestoreSmsConversationRepository(db),
         gateway: smsGateway(),
         degradation: degradationReporterOn(db),
+        consent: new FirestoreCustomerRepository(db),
         clock: systemClock,
         logger,
         statusCallbackUrl: statusCallbackUrl(),

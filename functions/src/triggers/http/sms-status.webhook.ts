@@ -1,6 +1,8 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { appFirestore } from "../../adapters/firestore/firestore-client";
+import { FirestoreCustomerRepository } from "../../adapters/firestore/customer.repository";
 import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
+import { degradationReporterOn } from "../../degradation.bootstrap";
 import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
 import { logSmsStatusFailed } from "../../logs";
 import { publicWebhookBaseUrl, twilioAuthToken } from "../../params";
@@ -15,7 +17,8 @@ import { FUNCTION_OPTIONS } from "../../function-options";
 export const smsStatusCallback = onRequest(
   { ...FUNCTION_OPTIONS.smsStatusCallback, secrets: [twilioAuthToken] },
   async (req, res) => {
-    const repository = new FirestoreOutboxRepository(appFirestore());
+    const db = appFirestore();
+    const repository = new FirestoreOutboxRepository(db);
     try {
       const answer = await handleSmsStatusRequest(
         {
@@ -33,6 +36,8 @@ export const smsStatusCallback = onRequest(
             outbox: repository,
             recipients: repository,
             attention: repository,
+            degradation: degradationReporterOn(db),
+            consent: new FirestoreCustomerRepository(db),
             clock: systemClock,
             logger: functionsLoggerAdapter,
           },
