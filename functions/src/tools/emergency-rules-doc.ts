@@ -173,6 +173,15 @@ export function renderEmergencyRulesDoc(): string {
     parts.push(list(rule.phrases.flatMap((p) => p.examples).map((e) => `"${e}"`)), "");
     parts.push("Patterns (regular expressions over normalised text):", "");
     parts.push(list(rule.phrases.map((p) => code(p.pattern))), "");
+    if (rule.onlyWith) {
+      parts.push(
+        "Only when the same call turn also says, in any clause and not negated, something like " +
+          `${rule.onlyWith.examples.map((e) => `"${e}"`).join(", ")}:`,
+        "",
+        list([code(rule.onlyWith.pattern)]),
+        "",
+      );
+    }
     if (rule.negativeByNature) {
       parts.push(
         "These phrasings are negative by nature, so only a negation before them cancels them.",

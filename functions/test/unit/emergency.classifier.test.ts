@@ -235,6 +235,37 @@ describe("emergency classifier", () => {
     });
   });
 
+  describe("when the heating is off", () => {
+    it("is an emergency with someone vulnerable in the house, said in any clause", () => {
+      assert.equal(
+        detectEmergency("My mum's eighty nine. The boiler's packed in and it's freezing.")?.kind,
+        "no-heating-vulnerable",
+      );
+      assert.equal(
+        detectEmergency("we've got a newborn and there's no hot water")?.kind,
+        "no-heating-vulnerable",
+      );
+    });
+
+    it("is a job without anyone vulnerable, or when the caller says there is no one", () => {
+      assert.equal(detectEmergency("the boiler's packed in, can someone come tomorrow"), null);
+      assert.equal(detectEmergency("we live at 85 church road and the boiler's broken"), null);
+      assert.equal(
+        detectEmergency("the heating's off but there's no one elderly or poorly here"),
+        null,
+      );
+    });
+
+    it("gives way to a water emergency said in the same breath", () => {
+      assert.equal(
+        detectEmergency(
+          "my nan's ninety, the boiler's dead and water's pouring through the ceiling",
+        )?.kind,
+        "water-through-ceiling",
+      );
+    });
+  });
+
   describe("with the business's own phrases", () => {
     it("matches them case-insensitively as a custom emergency with water advice", () => {
       const detection = detectEmergency("My BOILER LEAKING again", ["boiler leaking"]);

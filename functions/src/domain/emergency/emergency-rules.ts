@@ -17,6 +17,7 @@ export const EMERGENCY_KINDS = [
   "burst-pipe",
   "flooding",
   "no-water",
+  "no-heating-vulnerable",
   "custom",
 ] as const;
 export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
@@ -47,6 +48,11 @@ export interface EmergencyRule {
    * electrics, sewage).
    */
   readonly diminishable?: boolean;
+  /**
+   * Said anywhere in the same utterance, not negated, for the phrases to count: no
+   * heating is an emergency only with someone vulnerable in the house.
+   */
+  readonly onlyWith?: EmergencyPhrase;
 }
 
 /** The free 24-hour UK line for gas leaks and carbon monoxide. */
@@ -90,9 +96,9 @@ const LONG_GAP = String.raw`(?:[a-z0-9']+ ){0,10}?`;
  */
 export const EMERGENCY_VOCABULARY = {
   /** What water reaching is dangerous. */
-  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b)|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|(?:spot|down|flood|strip) ?light(?:er)?s?|light pull|lamp ?shades?|lamps?|ceiling roses?|(?:light )?bulbs?|fuses|meter (?:box|cupboard)|wiring|wires|cables?|extension leads?|(?:cooker|oven|hob|immersion|boiler|shower|fan|isolator|isolation|wall|fused|pull ?cord) switch(?:es)?|isolators?|fused spurs?|telly|tv|television|extractor fan)`,
+  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|(?<!(?:bath|sink|basin|shower) )(?:plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b))|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|(?:spot|down|flood|strip) ?light(?:er)?s?|light pull|lamp ?shades?|lamps?|ceiling roses?|(?:light )?bulbs?|fuses|meter (?:box|cupboard)|wiring|wires|cables?|extension leads?|(?:electric )?shower (?:unit|pump|switch)|electric shower|electric (?:heater|fire|oven|cooker|hob|panel)s?|(?:cooker|oven|hob|immersion|boiler|shower|fan|isolator|isolation|wall|fused|pull ?cord) switch(?:es)?|isolators?|fused spurs?|telly|tv|television|extractor fan)`,
   /** Water on the move. */
-  waterMoving: String.raw`(?:water|leak|leaking|leaks|drip|dripping|drips|pouring|running|seeping|pissing|gushing|spraying|trickling|coming through)`,
+  waterMoving: String.raw`(?:water|leak|leaking|leaks|drip|dripping|drips|pouring|running|seeping|pissing|gushing|spraying|splashing|spurting|squirting|pooling|puddles?|trickling|coming through)`,
   /** Big stores of water whose leak can empty a tank into the house. */
   waterStores: String.raw`(?:boiler|cylinder|tank|water tank|cold water tank|water heater|immersion(?: heater| tank)?|header tank|radiator)`,
   /** How badly: "leaking like mad", "pouring", "sodden". */
@@ -130,7 +136,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\bgas(?:sy)? (?:smell|odou?r|whiff|stink)s?\b|\b(?:smel(?:l|ls|ling|t)|stinks?|stinking|reeks?) (?:[a-z']+ ){0,2}?gassy\b`,
+        pattern: String.raw`\bgas(?:sy)? (?:smell|odou?r|whiff|stink|sniff|niff|pong|reek|stench)s?\b|\b(?:smel(?:l|ls|ling|t)|stinks?|stinking|reeks?) (?:[a-z']+ ){0,2}?gassy\b`,
         examples: [
           "there's a strong gas smell",
           "a gassy smell in the hall",
@@ -198,8 +204,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern:
-          String.raw`\b${V.waterMoving}(?:'s)? (?:[a-z0-9']+ ){0,7}?(?:onto|on to|into|in to|over|down|on|in|behind|near|through|around|under|across|from|out of|inside|by|at|towards|to) ` +
-          String.raw`(?:the |my |our |a |all |some )?(?:(?:back|front|side|top|bottom|base|inside|underneath|edge|middle|corner|panel) of (?:the |my |our |a )?)?(?:[a-z]+ ){0,2}?${V.electrics}\b`,
+          String.raw`\b${V.waterMoving}(?:'s)? (?:[a-z0-9']+ ){0,7}?(?:onto|on to|into|in to|over|down|on|in|behind|near|through|around|round|under|across|from|out of|inside|by|at|towards|to) ` +
+          String.raw`(?:the |my |our |a |all |some )?(?:(?:back|front|side|top|bottom|base|inside|underneath|edge|middle|corner|panel) of (?:the |my |our |a )?)?(?:(?!(?:the|a|an|to|and|fix|fit|replace|change|move|check|install|put|new|get|have|look)\b)[a-z]+ ){0,2}?${V.electrics}\b`,
         examples: [
           "water's dripping onto the fuse box",
           "there's water running down the wall into the socket",
@@ -208,6 +214,16 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "water dripping from the light fitting",
           "there's water in the fuse box",
           "water near the fuse box",
+        ],
+      },
+      {
+        pattern:
+          String.raw`\b(?:water|it)(?:'s| is| has| was)? (?:[a-z']+ ){0,3}?(?:coming|getting|going|spreading|splashing|pooling|running|pouring|dripping|leaking) (?:[a-z']+ ){0,5}?` +
+          String.raw`(?:onto|on to|into|in to|over|down|behind|near|through|around|round|under|across|from|out of|inside) (?:the |my |our |a |all |some )?(?:[a-z]+ )?${V.electrics}\b`,
+        examples: [
+          "it's coming out of the bathroom light",
+          "it's getting into the fuse box under the stairs",
+          "there's a puddle round the extension lead",
         ],
       },
       {
@@ -266,7 +282,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b(?:toilet|drains?|sewers?|manholes?|manhole covers?|gull(?:y|ies)|soil pipe|septic tank|cess ?pit|cess ?pool)(?:'s|s)? ${WIDE_GAP}` +
-          String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up|coming back up|bubbling up|going over|lifting|lifted|popped|come off|about to (?:go over|overflow))\b`,
+          String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up|(?:coming|comes|came) back up|bubbling up|going over|lifting|lifted|popped|come off|about to (?:go over|overflow))\b|` +
+          String.raw`\bflush(?:es|ed|ing)? (?:[a-z']+ ){0,6}?(?:comes?|coming|came|bubbles?|bubbling) (?:back up|up (?:out|over|into|through|in the|everywhere|all over))\b`,
         examples: [
           "the toilet's overflowing",
           "toilet is backing up",
@@ -274,15 +291,16 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "the manhole in the garden is overflowing",
           "the drain outside is backing up into the garden",
           "the loo's blocked and it's overflowing onto the floor",
+          "every time we flush the loo it comes back up",
         ],
       },
       {
         pattern:
-          String.raw`\b${V.dirty} water(?:'s)?\b ${GAP}` +
+          String.raw`\b${V.dirty}(?: (?:and )?${V.dirty})* water(?:'s)?\b ${GAP}` +
           String.raw`(?:coming|came|backing|backed|bubbling|rising|everywhere|all over|pouring|spilling|overflowing|flooding|going)\b` +
           // Discoloured water from the taps is the supply, not sewage.
           String.raw`(?! (?:[a-z]+ )?(?:out of|from|through) (?:the |my |our |all the )?(?:[a-z]+ )?(?:taps?|kettle|mains|supply|shower ?head)\b)|` +
-          String.raw`\b(?:filling|filled|fills|full|backing up|backed up|overflowing) (?:back )?(?:up )?(?:with|of) ${V.dirty} water\b`,
+          String.raw`\b(?:filling|filled|fills|full|backing up|backed up|overflowing) (?:back )?(?:up )?(?:with|of) ${V.dirty}(?: (?:and )?${V.dirty})* water\b`,
         examples: [
           "dirty water is coming back up the toilet",
           "brown water is coming up",
@@ -425,8 +443,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b${V.escaping} (?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)|` +
-          String.raw`\b(?:it|water|that)(?:'s| is| was)? (?:just |absolutely |literally |really |still |now |keeps |keeps on )*${V.escaping}$`,
+          String.raw`\b${V.escaping} (?:(?:all|right|straight) )?(?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)|` +
+          String.raw`\b(?:it|water|that)(?:'s| is| was)? (?:just |absolutely |literally |really |still |now |keeps |keeps on )*${V.escaping}(?: (?:again|now|still|in here|badly))*$`,
         examples: [
           "it's gushing everywhere",
           "something's split and it's pouring",
@@ -485,7 +503,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:leak|leaking|leaks|pouring|gushing|pissing|coming out|pouring out)\b (?:[a-z0-9']+ ){0,3}?(?:like mad|like crazy|like hell|like a tap|like a river|like a sieve|heavily|massively|non ?stop|so fast|really fast|too fast|faster than)\b|` +
+          String.raw`\b(?:coming|running|pumping|flowing|pissing|spewing|piling) out (?:[a-z0-9']+ ){0,2}?(?:loads|a lot|lots|so much|too much|everywhere|all over|really fast|so fast|non ?stop)\b(?! (?:[a-z]+er|more|less|of)\b)|` +
+          String.raw`\b(?:leak|leaking|leaks|pouring|gushing|pissing|coming out|pouring out)\b (?:[a-z0-9']+ ){0,3}?(?:everywhere|all over the (?:place|floor|house|kitchen|bathroom)|like mad|like crazy|like hell|like a tap|like a river|like a sieve|heavily|massively|non ?stop|so fast|really fast|too fast|faster than)\b|` +
           String.raw`\b(?:massive|huge|big|major|serious|terrible|enormous|bad) leak\b|` +
           String.raw`\b(?:loads|lots|tons|gallons|buckets|masses) of water (?:coming|pouring|pumping|pissing|gushing|everywhere|all over)\b|` +
           String.raw`\blike a (?:fountain|waterfall|geyser|fire hose|hose pipe|hose|sieve|torrent)\b|\ba torrent of water\b`,
@@ -564,7 +583,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bno (?:running |mains |cold |tap )?water\b` +
-          String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through (?:the |my |our )?(?:ceiling|roof|walls?|floor|lights?|loft)|coming in|on the|in the (?:ceiling|loft)|or anything|softener|(?:coming|leaking|dripping|getting|going) (?:(?:from|through|down|in|into|onto|under) (?!(?:the |my |our |any )?(?:[a-z]+ )?taps?\b)(?:the|my|our|a|upstairs|above|next door)\b|anywhere|everywhere)))`,
+          String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through (?:the |my |our )?(?:ceiling|roof|walls?|floor|lights?|loft)|coming in\b|on the|in the (?:ceiling|loft)|or anything|softener|problems?|issues?|troubles?|worries|(?:coming|leaking|dripping|getting|going) (?:(?:from|through|down|onto|under) (?!(?:the |my |our |any )?(?:[a-z]+ )?taps?\b)(?:the|my|our|a|upstairs|above|next door)\b|anywhere|everywhere)))`,
         examples: [
           "no water at all",
           "we've got no running water",
@@ -588,6 +607,18 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["nothing's coming out of the taps", "nothing comes out when i turn the tap"],
       },
       {
+        pattern:
+          String.raw`\b(?:nothing|zero|not a drop|not a dribble|not a thing)(?:'s| is)? (?:coming|comes|came|running) out (?:anywhere|at all|of anything|of any of them)\b|` +
+          String.raw`\btaps? on (?:and|but) (?:there's |there is |it's |we get |we got )?(?:nothing|not a drop|no water)\b|` +
+          String.raw`\bnone of (?:the |our |my )?taps\b (?:[a-z]+ )?(?:work|works|working|run|running|come on)\b|` +
+          String.raw`\b(?:all (?:of )?(?:the |our |my )?|the |our |my )taps (?:are |have |is )?(?:all )?(?:not working|aren't working|stopped working|don't work|won't work|given up)\b(?! (?:properly|right|very well|as well))`,
+        examples: [
+          "there's zero coming out anywhere",
+          "we turned the taps on and nothing",
+          "none of the taps are working",
+        ],
+      },
+      {
         pattern: String.raw`\btaps? ${GAP}(?:nothing|no water) (?:is |'s )?(?:coming|comes|running) out\b|\btaps? (?:have |has |are |is )?(?:run dry|gone dry|dried up)\b`,
         examples: ["the taps have nothing coming out", "all the taps have run dry"],
       },
@@ -597,6 +628,34 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "the water's been cut off",
           "our water supply has gone off",
           "our water's just stopped",
+        ],
+      },
+    ],
+  },
+  {
+    kind: "no-heating-vulnerable",
+    label: "No heating or hot water with someone vulnerable in the house",
+    negativeByNature: true,
+    safetyAdvice:
+      "Please keep them as warm as you can: extra layers and blankets, warm drinks, and everyone in one " +
+      "room with the door shut. A plug-in electric heater helps if you have one; keep it clear of bedding " +
+      "and curtains. If they become unwell with the cold, call 111, or 999 if it is serious.",
+    onlyWith: {
+      pattern:
+        String.raw`\b(?:elderly|pensioners?|oap|frail|disabled|disability|wheelchair|bed ?bound|house ?bound|vulnerable|poorly|unwell|not (?:very )?well|dementia|alzheimer's|chemo|chemotherapy|oxygen|heart (?:condition|problems?)|pregnant|newborn|new born|(?:new |little |tiny )?bab(?:y|ies)|infant|toddler|` +
+        String.raw`(?:'s|is|aged|she's|he's|they're|turned) (?:seventy|eighty|ninety|a hundred|[789]\d)\b|[789]\d (?:years? old|year old)|in (?:her|his|their) (?:seventies|eighties|nineties|70s|80s|90s)|(?:on (?:her|his) own) (?:and|with|at)|nan|nana|gran|granny|grandma|grandad|grandpa|grandparents?)\b`,
+      examples: ["my mum's eighty nine", "we've got a newborn", "my dad's disabled"],
+    },
+    phrases: [
+      {
+        pattern:
+          String.raw`\b(?:no|without|not got any|haven't got any|haven't got|lost (?:all )?(?:the |our |her |his )?)(?: central)? (?:heating|heat|hot water|warmth)\b|` +
+          String.raw`\b(?:heating|central heating|boiler|heat|radiators are|all the radiators)(?:'s| has| have| is| are)? (?:[a-z']+ ){0,3}?` +
+          String.raw`(?:packed (?:in|up)|died|dead|broken(?! (?:thermostat|valve|tap))|broke|gone off|been off|off|stopped working|not working|isn't working|won't (?:come on|fire|start|work|light|turn on)|given up|conked out|failed|stone cold|cold|freezing)\b`,
+        examples: [
+          "my mum's eighty nine and the boiler's packed in and it's freezing in her house",
+          "we've got a newborn and there's no heating or hot water",
+          "my dad's disabled and the heating's been off for two days",
         ],
       },
     ],
@@ -809,7 +868,7 @@ export const EMERGENCY_CONTEXT_RULES = {
   ],
   /** ...unless it is happening again now: "we had a burst pipe last year and it's burst again". */
   recentMarkers: [
-    String.raw`\b(?:again|now|still|right now|at the moment|currently|today|tonight|this (?:morning|afternoon|evening))\b`,
+    String.raw`\b(?:again|now|still|right now|at the moment|currently|today|tonight|this (?:morning|afternoon|evening))\b(?<!\b(?:happen|happens|happening|that) again)`,
   ],
   /**
    * A problem the caller says is over: "my neighbour fixed the burst pipe",
@@ -821,7 +880,7 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`(?:\b(?:been|got|was|were|is|are|it's|that's|all|now|finally|already)|[a-z]'s) (?:all |now |been |properly |already )*(?:fixed|sorted|repaired|mended|cleared|resolved|capped off|capped|patched up|unblocked|sealed|soldered|dealt with)(?: now)?\b`,
     String.raw`\b(?:sorted|fixed|cleared|stopped|unblocked|sealed|dried) (?:itself|themselves|by itself|on its own)\b`,
     String.raw`\b(?:mopped|cleaned|cleared|dried|wiped|soaked) (?:it |them |that |everything |the [a-z]+ )?up\b`,
-    String.raw`\b(?:fixed|sorted|repaired|mended|cleared|tightened|capped|patched|unblocked|soldered|sealed|welded|clamped|replaced|dealt with|seen to|taken care of) (?:it|them|that|the|this|our|my)\b(?! (?:for me|please|today|now))`,
+    String.raw`\b(?:fixed|sorted|repaired|mended|cleared|tightened|capped|patched|unblocked|soldered|sealed|welded|clamped|replaced|dealt with|seen to|taken care of) (?:it|them|that|the|this|our|my)\b(?! (?:for me|please|today)\b)(?! now (?:it's|it is|its|there's|there is|water|the water)\b)`,
     String.raw`\b(?:fixed|sorted|repaired|mended|cleared|capped|patched|unblocked|soldered|sealed|replaced|dealt with|seen to|taken care of)(?: up| off| out)? by (?:my|our|the|a|his|her|their|next door|someone|somebody)\b`,
     String.raw`\b(?:it|water|leak|leaking|dripping|flood|flooding|pouring|gushing|that|everything|smell|toilet|drain|ceiling)(?:'s| has| have| is)? (?:now |finally |just |all |completely |totally )*stopped (?:leaking|dripping|pouring|gushing|overflowing|flooding|spraying|coming (?:through|in|down)(?: (?:the |my |our )?(?:[a-z]+ )?(?:ceiling|roof|walls?|floor|lights?))?|backing up|smelling|going off|beeping)\b`,
     String.raw`\b(?:everything|all|it)(?:'s| is) (?:fine|ok|okay|good|sorted|dry|back to normal) (?:again|now)\b|\bturned out (?:to be )?(?:nothing|fine|ok|okay|(?:just |only )?the (?:hob|cooker|oven|bins?|drains?))\b`,
@@ -834,12 +893,12 @@ export const EMERGENCY_CONTEXT_RULES = {
    * Words that run on from a resolution ("all cleared up now", "capped it off") and are
    * part of it, not a sign the problem is still going on.
    */
-  resolvedRunOn: String.raw`(?: (?:up|off|out|down))?(?: (?:now|already|thank god|thankfully))?`,
+  resolvedRunOn: String.raw`(?: (?:up|off|out|down))?(?: (?:now|already|thank god|thankfully)(?! (?:it's|it is|its|there's|there is|it has|it keeps|water|water's|the water)\b))?`,
   /** ...unless it is still going on: "they fixed it but it's leaking again" (or "now", outside the resolution). */
   stillMarkers: [
     String.raw`\b(?:still|again|keeps|won't stop|not stopping|getting worse|started again)\b`,
     // "now" outside the resolution's own words; a time of day ("this morning") only says when it started.
-    String.raw`\b(?:now|right now|at the moment|currently)\b`,
+    String.raw`\b(?:right now|at the moment|currently)\b|\bnow (?:it's|it is|its|there's|there is|it has|it keeps|water|water's|the water)\b|\b(?:leaking|dripping|pouring|gushing|coming|flooding|overflowing|spraying|running|burst|bust)\b(?: [a-z']+){0,5} now\b`,
   ],
   /** Things that burst or flood that are not plumbing: "my tyre's burst", "flooded with work". */
   notPlumbingMarkers: [

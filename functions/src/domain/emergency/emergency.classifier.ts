@@ -40,6 +40,7 @@ interface CompiledRule {
   negativeByNature: boolean;
   diminishable: boolean;
   patterns: RegExp[];
+  onlyWith: RegExp | null;
 }
 
 // Compiled once at module load: this runs on every call turn.
@@ -50,6 +51,7 @@ const COMPILED_RULES: readonly CompiledRule[] = EMERGENCY_RULES.map((rule) => ({
   negativeByNature: rule.negativeByNature === true,
   diminishable: rule.diminishable === true,
   patterns: rule.phrases.map((p) => new RegExp(p.pattern, "g")),
+  onlyWith: rule.onlyWith ? new RegExp(rule.onlyWith.pattern, "g") : null,
 }));
 
 const COMPILED_QUESTIONS = SAFETY_QUESTIONS.map((q) => ({
@@ -196,11 +198,17 @@ function clausesOf(utterance: string): string[] {
   return splitClauses(canonicaliseKeyTerms(normaliseUtterance(utterance)));
 }
 
+/** Whether the utterance says, in any clause and not negated, what the rule also needs. */
+function saysAnywhere(clauses: readonly string[], pattern: RegExp): boolean {
+  return firstLiveMatch(clauses, [pattern], false) !== null;
+}
+
 function detectIn(
   clauses: readonly string[],
   extraPhrases: readonly string[],
 ): EmergencyDetection | null {
   for (const rule of COMPILED_RULES) {
+    if (rule.onlyWith !== null && !saysAnywhere(clauses, rule.onlyWith)) continue;
     // Blanked rather than dropped, so "fixed" two clauses on still finds its clause.
     const live = rule.diminishable ? clauses.map((c) => (isDiminished(c) ? "" : c)) : clauses;
     const matched = firstLiveMatch(live, rule.patterns, rule.negativeByNature);

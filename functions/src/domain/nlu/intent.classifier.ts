@@ -38,7 +38,9 @@ export interface ClassifyOptions {
 
 const re = (source: string): RegExp => new RegExp(source);
 
-const DAY = String.raw`(?:(?:next |this |on )(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|wed|thurs|fri|sat|sun|weekend|tomorrow|today|tonight|next week|this week|the week after|the (?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|tenth|twelfth|fourteenth|twentieth)|\d{1,2}(?:st|nd|rd|th)?)`;
+/** Days of the month in words: "the sixteenth", "the twenty first". */
+const ORDINAL_DAY = String.raw`(?:(?:twenty|thirty) )?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)`;
+const DAY = String.raw`(?:(?:next |this |on )(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|wed|thurs|fri|sat|sun|weekend|tomorrow|today|tonight|next week|this week|the week after|the (?:\d{1,2}(?:st|nd|rd|th)?|${ORDINAL_DAY})|\d{1,2}(?:st|nd|rd|th)?)`;
 const TIME_WORD = String.raw`(?:${DAY}|morning|afternoon|evening|lunchtime|later|earlier|\d{1,2}(?: ?(?:am|pm|o'clock|thirty))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midday|then|that time|that day|another (?:day|time)|end of the (?:week|month))`;
 const BOOKING = String.raw`(?:appointment|booking|visit|slot|job|service|plumber|engineer|callout|call out|quote visit)`;
 
@@ -162,7 +164,7 @@ const RESCHEDULE = [
   ),
   re(String.raw`\bchange (?:the |my )?(?:time|date|day)\b`),
   re(
-    String.raw`\b(?:move|change|shift|switch|swap|put|make) (?:it|that|this|the [a-z]+|${DAY})(?: [a-z']+){0,2}? (?:to|till|until|for) (?:the |a )?(?:${TIME_WORD})\b`,
+    String.raw`\b(?:move|change|shift|switch|swap|put|make) (?:it|that|this|the [a-z]+|${DAY})(?: [a-z']+){0,2}? (?:to|till|until|for) (?:the |a )?(?:following |next |other )?(?:${TIME_WORD})\b`,
   ),
   re(String.raw`\bchange it\b.*\b(?:time|day|date)\b|\b(?:time|day|date)\b.*\bchange it\b`),
   re(String.raw`\bmake it (?:the |a )?(?:${TIME_WORD})\b`),
@@ -178,7 +180,10 @@ const RESCHEDULE = [
   ),
   re(String.raw`\brather than (?:${TIME_WORD})\b`),
   re(
-    String.raw`\b(?:i've|i|we|we've|you've) (?:got you |got )?booked\b.*\b(?:can|could) (?:we|you|it) (?:do|be|make it|have|come)\b`,
+    String.raw`\b(?:i've|i|we|we've|you've|i'm|we're|i am|we are|you have) (?:got you |got )?booked\b.*\b(?:can|could|would) (?:we|you|it|he|she|they|the [a-z]+|your [a-z]+) (?:do|be|make it|have|come|change|move|go)\b`,
+  ),
+  re(
+    String.raw`\b(?:appointment|booking|visit|booked)\b.*\b(?:can|could) (?:it|we|that|you) (?:be |do it |make it |come |move it )?(?:a (?:bit|little|day|week|few days) )?(?:later|earlier|sooner)\b`,
   ),
 ];
 /** "instead" moves a booking only when a time is in play: "a shower instead of a bath" is a new job. */
@@ -209,7 +214,13 @@ const QUESTION = [
     String.raw`\bwhere are you\b|\bwhere(?:'s| is) your\b|\bwhat areas?\b|\bwhich areas?\b|\bwhat brands?\b`,
   ),
   re(String.raw`\bcan (?:i|we) pay\b|\b(?:card|cash|bank transfer|invoice)\b.*\?$`),
-  re(String.raw`\bhow (?:soon|long|quickly)\b|\bis the call ?out\b|\bcan you tell me\b`),
+  re(String.raw`\bhow (?:soon|long|quickly|quick|fast)\b|\bis the call ?out\b|\bcan you tell me\b`),
+  re(
+    String.raw`\bis (?:that|this|it) (?:normal|ok|okay|safe|right|usual|dangerous|a problem|something to worry about|worth)\b|\bshould i be worried\b|\bwhat(?:'s| is) the best\b|\bwhat (?:would|do) you (?:recommend|suggest|advise)\b|\bwhich (?:is|would be) (?:the )?best\b`,
+  ),
+  re(
+    String.raw`\byou (?:don't|do not|wouldn't|won't|can't) (?:do|cover|fix|offer|deal with|come out to|go to|work on|take)\b.*\b(?:do|would|will|can) you\b`,
+  ),
   re(String.raw`\b(?:invoice|receipt)\b`),
 ];
 
@@ -223,7 +234,7 @@ const BOOK_REQUEST = [
     String.raw`\b(?:someone|somebody|you|a plumber|an engineer) (?:to )?(?:come|pop|call) (?:out|round|over|and|by|to)\b|\bcome (?:out|round|over) and\b|\bcan you come\b`,
   ),
   re(
-    String.raw`\b(?:can|could|would|will) (?:you|someone|somebody|anyone|a plumber|an engineer|one of (?:your|the) [a-z]+) (?:still |please |just |possibly )?(?:come|pop)\b|\b(?:anyone|anybody|someone|somebody)(?: who| that)? (?:can|could) (?:come|pop)\b`,
+    String.raw`\b(?:can|could|would|will) (?:you|someone|somebody|anyone|a plumber|an engineer|one of (?:your|the) [a-z]+) (?:still |please |just |possibly )?(?:come|pop)\b|\b(?:anyone|anybody|someone|somebody)(?: who| that)? (?:can|could) (?:come|pop)\b|\b(?:someone|somebody|you|a plumber|an engineer) (?:to )?(?:come|pop)(?: (?:out|round|over|by))? (?:and )?(?:have|take|look|check|see)\b`,
   ),
   re(
     String.raw`\b(?:need|want|like) (?:someone|somebody|you|a plumber|an engineer)? ?(?:to )?(?:fix|repair|unblock|look at|check|service|sort|replace|install|fit|take a look)\b`,
@@ -232,7 +243,7 @@ const BOOK_REQUEST = [
     String.raw`\b(?:can|could|would) (?:you|someone|somebody) (?:please )?(?:fix|repair|unblock|look at|check|service|sort out|replace|install|fit|take a look|have a look|reseal)\b`,
   ),
   re(
-    String.raw`\b(?:need|want|like|get) (?:the |my |our |a |an |it |them |some )?(?:[a-z]+ ){0,3}?(?:looked at|checked|fixed|replaced|seen to|sorted|serviced|fitted|fitting|doing|done|moved|redone|lagged|insulated|installed)\b`,
+    String.raw`\b(?:need|want|like|get) (?:the |my |our |a |an |it |them |some )?(?:[a-z]+ ){0,3}?(?:looked at|checked|fixed|replaced|seen to|sorted|serviced|fitted|fitting|doing|done|moved|redone|lagged|insulated|installed|refitted|re fitted|resealed|re sealed|replumbed|re plumbed|re done|camera'd|cctv'd|surveyed|jetted|rodded|cleaned|descaled|flushed|power flushed|tested|inspected|unblocked|bled)\b`,
   ),
 ];
 
@@ -253,6 +264,15 @@ const RESOLVED_ONLY = re(
     ...EMERGENCY_CONTEXT_RULES.resolvedMarkers,
     String.raw`\bit's stopped\b|'s been out\b|\bemergency's over\b|\bany more the\b`,
   ].join("|"),
+);
+
+/** An alarm that chirps for its battery: the caller is asking what to do about it. */
+const ALARM = re(String.raw`\b(?:alarm|detector|sensor|monitor)s?\b`);
+const DEVICE_FAULT = re(EMERGENCY_CONTEXT_RULES.deviceFaultMarkers.join("|"));
+
+/** A question with nothing to do with the business ("what time's the match on") is not one for us. */
+const ABOUT_US = re(
+  String.raw`\b(?:you|your|yours|u|ya|i|i'm|my|we|we're|our|us|me|it|its|it's|this|that|plumb\w*|gas|water|heating|boiler|appointment|booking|slot|visit|engineer|service|price|cost|charge|quote|open|hours)\b`,
 );
 
 /** What a fixed problem leaves behind is a job: "a damp patch from an old leak that's dried out". */
@@ -325,10 +345,12 @@ export function classifyUtterance(
     if (ADVICE_QUESTION.test(bare) && !requestsBooking) return "question";
     if (requestsBooking && !(asksQuestion && QUESTION_OPENER.test(text))) return "book";
     if (asksQuestion) return "question";
+    if (ALARM.test(text) && DEVICE_FAULT.test(text) && !RESOLVED_ONLY.test(text)) return "question";
     if (RESOLVED_ONLY.test(text) && !AFTERMATH.test(text)) return "unknown";
     // A described, non-emergency problem is a job to book.
     if (PROBLEM_WORDS.test(text)) return "book";
-    if (QUESTION_OPENER.test(text) || text.endsWith("?")) return "question";
+    if ((QUESTION_OPENER.test(text) || text.endsWith("?")) && ABOUT_US.test(text))
+      return "question";
     return "unknown";
   })();
   return { intent, emergency: null, safetyCheck };
