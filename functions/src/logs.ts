@@ -235,6 +235,10 @@ export function logRecordedMessage(
     outcome: string;
     status?: string;
     transcribed?: boolean;
+    /** Tries at transcribing it. */
+    attempts?: number;
+    /** The kind of emergency heard in its words, if any. */
+    emergency?: string;
     error?: string;
   },
 ): void {

@@ -3,7 +3,7 @@
  * and what happens when a leg ends (next phone, or the honest fallback).
  * Part of the call use cases (handle-call.ts).
  */
-import type { CallInstruction } from "../domain/dialogue/call-instruction";
+import { type CallInstruction, listenOnCall } from "../domain/dialogue/call-instruction";
 import { step, TurnContext } from "../domain/dialogue/conversation-engine";
 import { emergencyUnansweredText } from "../domain/notifications/owner-texts";
 import type { NewOutboxMessage } from "../domain/delivery/outbox-message";
@@ -148,7 +148,7 @@ export async function handleDialResult(
   const decision = step(conversation.state, { type: "owner-unavailable" }, ctx);
   const say = decision.outcome.type === "listen" ? decision.outcome.say : [];
   return finish(
-    { kind: "gather", say, step: conversation.turnCount + 1 },
+    listenOnCall(say, decision.state.stage, conversation.turnCount + 1),
     { state: decision.state },
     note,
   );

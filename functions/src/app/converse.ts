@@ -299,6 +299,17 @@ export async function carryOut(first: TurnDecision, run: RunContext): Promise<Se
         }
         return settle({ kind: "listen", say: outcome.say });
       }
+      case "message-recorded": {
+        // The owner's alert comes with the recording's words (voiceRecording), not from here.
+        return settle(
+          { kind: "end", say: outcome.say },
+          {
+            ...conversation,
+            outcome: conversation.outcome ?? "message-taken",
+            endedAt: ctx.now,
+          },
+        );
+      }
       // Moving, cancelling or confirming a booking. The customer's SMS, the owner's alert and
       // the calendar follow from the appointment document changing (Firestore triggers).
       case "find-upcoming": {

@@ -1,5 +1,5 @@
 import type { Business } from "../domain/business/business";
-import type { CallInstruction } from "../domain/dialogue/call-instruction";
+import { type CallInstruction, listenOnCall } from "../domain/dialogue/call-instruction";
 import { greet, step, TurnContext } from "../domain/dialogue/conversation-engine";
 import { readDialogueState } from "../domain/dialogue/dialogue-state";
 import { ownerMessageText } from "../domain/notifications/owner-texts";
@@ -16,7 +16,7 @@ import {
   sayOf,
   UNKNOWN_NUMBER,
 } from "./call-context";
-import { callerWords, ChannelPolicy, converse, Reply } from "./converse";
+import { callerWords, ChannelPolicy, converse, Settled } from "./converse";
 import { turnKey } from "./call-turns";
 import { logConversationUnreadable } from "../logs";
 
@@ -88,6 +88,36 @@ export async function handleCallTurn(
   },
   deps: CallDeps,
 ): Promise<CallAnswer> {
+  return runCallTurn(
+    input,
+    { kind: "words", text: input.speech, confidence: input.confidence },
+    deps,
+  );
+}
+
+/**
+ * The end of a <Record> of the caller's message: `seconds` recorded, 0 when
+ * nothing was (Twilio then skips the action and we are redirected here). The
+ * message's words and the owner's alert come with the recording
+ * (voiceRecording); this turn thanks the caller, or asks again.
+ */
+export async function handleRecordedMessage(
+  input: { businessId: string; callSid: string; step: number; seconds: number },
+  deps: CallDeps,
+): Promise<CallAnswer> {
+  return runCallTurn(input, { kind: "recording", seconds: input.seconds }, deps);
+}
+
+/** What the caller gave on one turn of a call. */
+type Heard =
+  | { kind: "words"; text: string | null; confidence: number | null }
+  | { kind: "recording"; seconds: number };
+
+async function runCallTurn(
+  input: { businessId: string; callSid: string; step: number },
+  heard: Heard,
+  deps: CallDeps,
+): Promise<CallAnswer> {
   const business = await deps.businesses.getById(input.businessId);
   if (!business) return { business: null, instruction: UNKNOWN_NUMBER };
   const conversation = await deps.conversations.get(business.id, input.callSid);
@@ -121,7 +151,9 @@ export async function handleCallTurn(
   const first = stored.ok
     ? step(
         state,
-        await callerWords(state, { text: input.speech, confidence: input.confidence }, ctx, deps),
+        heard.kind === "words"
+          ? await callerWords(state, heard, ctx, deps)
+          : { type: "message-recorded", seconds: heard.seconds },
         ctx,
       )
     : {
@@ -130,15 +162,27 @@ export async function handleCallTurn(
         intent: null,
         emergency: null,
       };
-  const callerTurn: KeyedTurn = {
-    key: turnKey(input.step, 0),
-    at: now,
-    speaker: "caller",
-    text: input.speech ?? "",
-    ...(first.intent ? { intent: first.intent } : {}),
-    ...(input.confidence !== null ? { confidence: input.confidence } : {}),
-    ...(first.emergency ? { emergency: true } : {}),
-  };
+  const callerTurn: KeyedTurn =
+    heard.kind === "words"
+      ? {
+          key: turnKey(input.step, 0),
+          at: now,
+          speaker: "caller",
+          text: heard.text ?? "",
+          ...(first.intent ? { intent: first.intent } : {}),
+          ...(heard.confidence !== null ? { confidence: heard.confidence } : {}),
+          ...(first.emergency ? { emergency: true } : {}),
+        }
+      : {
+          // The words follow as their own turn once the recording is transcribed.
+          key: turnKey(input.step, 0),
+          at: now,
+          speaker: "system",
+          text:
+            heard.seconds > 0
+              ? `Message recorded (${heard.seconds} s); its words follow when transcribed.`
+              : "No message recorded.",
+        };
   const run: RunContext = {
     business,
     customer,
@@ -151,7 +195,7 @@ export async function handleCallTurn(
   };
   let instruction: CallInstruction = LOST_CALL;
   const settled = await converse(first, run, (settled) => {
-    instruction = toInstruction(settled.reply, input.step, business);
+    instruction = toInstruction(settled, input.step, business);
     const writes = settled.writes;
     writes.conversation = {
       state: settled.decision.state,
@@ -212,11 +256,12 @@ function voiceChannel(
 /** The reason stored on a cancellation made on a call. */
 export const PHONE_CANCEL_REASON = "customer by phone";
 
-/** The engine's reply, as the voice webhook answers it. */
-function toInstruction(reply: Reply, turn: number, business: Business): CallInstruction {
+/** The engine's reply, as the voice webhook answers it: a message is recorded, not gathered. */
+function toInstruction(settled: Settled, turn: number, business: Business): CallInstruction {
+  const reply = settled.reply;
   switch (reply.kind) {
     case "listen":
-      return { kind: "gather", say: reply.say, step: turn + 1 };
+      return listenOnCall(reply.say, settled.decision.state.stage, turn + 1);
     case "end":
       return { kind: "hang-up", say: reply.say };
     case "connect":

@@ -1,14 +1,21 @@
 import { speechHintsFor } from "../domain/dialogue/speech-hints";
-import { readWav } from "../domain/speech/wav";
+import type { Business } from "../domain/business/business";
+import { assessEmergency } from "../domain/emergency/emergency.classifier";
+import { recordedMessageText } from "../domain/notifications/owner-texts";
+import { readWav, WavError } from "../domain/speech/wav";
 import { logRecordedMessage, redactPhones } from "../logs";
 import type { BusinessDirectory } from "../ports/business-directory.port";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
-import type { RecordedMessageStore, RecordingSource } from "../ports/recorded-message.port";
+import type {
+  RecordedMessage,
+  RecordedMessageStore,
+  RecordingSource,
+} from "../ports/recorded-message.port";
 import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
-import type { SpeechToText } from "../ports/speech-to-text.port";
-import { alertOwner } from "./alert-owner";
+import type { SpeechToText, Transcription } from "../ports/speech-to-text.port";
+import { alertOwner, ownerAlertDelivery, type OwnerAlert } from "./alert-owner";
 import { withDeadline } from "./webhook-deadline";
 
 /** Twilio's recording status callback, already checked. */
@@ -32,34 +39,25 @@ export interface TranscribeDeps {
   scheduled?: ScheduledSmsQueue;
   clock: Clock;
   logger: Logger;
-  /** Bound on fetching and transcribing together; default 45 s (the function has 60). */
+  /** Bound on fetching and transcribing together, tries included; default 45 s (the function has 60). */
   transcribeMs?: number;
+  /** Pause before the second try, doubled before the third; default 1 s. */
+  retryDelayMs?: number;
 }
 
 export type RecordedOutcome = "saved" | "already-saved" | "nothing-recorded" | "unknown-business";
 
-/** The owner's text: who, what they said (or that it could not be heard), and where to listen. */
-export function recordedMessageAlert(
-  caller: string | null,
-  transcript: string | null,
-  durationSeconds: number,
-  recordingUrl: string,
-): string {
-  const who = caller ?? "a caller";
-  const said =
-    transcript === null
-      ? "(it could not be transcribed)"
-      : transcript === ""
-        ? "(no words could be made out)"
-        : `"${transcript}"`;
-  return `Message from ${who} (${durationSeconds} s): ${said} Listen: ${recordingUrl}`;
-}
+/** Tries at fetching and transcribing a message, within the one bound (transcribeMs). */
+export const TRANSCRIBE_ATTEMPTS = 3;
 
 /**
  * A caller's recorded message: fetched, transcribed (en-GB, telephone
- * audio), stored on the call's transcript and texted to the owner. Nothing is
- * lost when transcription fails: the message is stored with the reason, and
- * the owner gets the link to listen. A retried callback stores and texts once.
+ * audio), stored on the call's transcript and texted to the owner with who
+ * called and why. Nothing is lost when transcription fails: it is tried
+ * again (TRANSCRIBE_ATTEMPTS, within the bound), then the message is stored
+ * with the reason and the owner gets the link to listen. A retried callback
+ * finds the message stored, transcribes nothing again, and texts once (the
+ * alert's id is the recording's).
  */
 export async function transcribeRecordedMessage(
   recording: RecordingStatus,
@@ -80,63 +78,125 @@ export async function transcribeRecordedMessage(
     return "unknown-business";
   }
 
-  let transcript: string | null = null;
-  let confidence: number | null = null;
-  let transcriptionError: string | undefined;
-  if (!deps.speech) {
-    transcriptionError = "speech-to-text is not configured";
-  } else {
-    const speech = deps.speech;
-    const heard = await withDeadline(
-      (async () => {
-        const audio = readWav(await deps.recordings.fetchWav(recording.recordingUrl));
-        return speech.transcribe(audio, speechHintsFor(business));
-      })().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-      deps.transcribeMs ?? 45_000,
-    );
-    if (heard === "timeout") transcriptionError = "timed out";
-    else if (heard instanceof Error) transcriptionError = redactPhones(heard.message).slice(0, 300);
-    else {
-      transcript = heard.text;
-      confidence = heard.confidence;
-    }
+  let message = await deps.messages.find(ref.businessId, ref.callSid, recording.recordingSid);
+  let outcome: RecordedOutcome = "already-saved";
+  if (!message) {
+    const heard = await transcribe(recording, business, deps);
+    const fresh: RecordedMessage = {
+      ...ref,
+      recordingSid: recording.recordingSid,
+      recordingUrl: recording.recordingUrl,
+      durationSeconds: recording.durationSeconds,
+      transcript: heard.transcript,
+      confidence: heard.confidence,
+      ...(heard.error ? { transcriptionError: heard.error } : {}),
+      attempts: heard.attempts,
+      at: deps.clock.now(),
+    };
+    const saved = await deps.messages.save(fresh);
+    if (saved === "saved") outcome = "saved";
+    // Two deliveries at once: the one stored first is the one texted.
+    message =
+      saved === "saved"
+        ? fresh
+        : ((await deps.messages.find(ref.businessId, ref.callSid, recording.recordingSid)) ??
+          fresh);
   }
 
-  const now = deps.clock.now();
-  const saved = await deps.messages.save({
-    ...ref,
-    recordingSid: recording.recordingSid,
-    recordingUrl: recording.recordingUrl,
-    durationSeconds: recording.durationSeconds,
-    transcript,
-    confidence,
-    ...(transcriptionError ? { transcriptionError } : {}),
-    at: now,
-  });
   // Queued under the recording's id either way: a retry after a failed queue still texts, once.
-  const caller = await deps.messages.callerOf(recording.businessId, recording.callSid);
-  await alertOwner(
-    business,
-    {
-      outboxId: `recorded-${recording.recordingSid}`,
-      purpose: "owner-message",
-      body: recordedMessageAlert(
-        caller,
-        transcript,
-        recording.durationSeconds,
-        recording.recordingUrl,
-      ),
-      relatedId: recording.callSid,
-    },
-    now,
-    deps,
-  );
-  const outcome = saved === "saved" ? "saved" : "already-saved";
+  const caller = await deps.messages.callerOf(ref.businessId, ref.callSid);
+  const emergency = message.transcript
+    ? assessEmergency(message.transcript, business.emergency.extraPhrases).detection
+    : null;
+  const alert: OwnerAlert = {
+    outboxId: `recorded-${recording.recordingSid}`,
+    purpose: emergency ? "owner-emergency-alert" : "owner-message",
+    body: recordedMessageText({
+      ...(caller?.reason ? { reason: caller.reason } : {}),
+      callerPhone: caller?.phone ?? null,
+      ...(caller?.name ? { callerName: caller.name } : {}),
+      transcript: message.transcript,
+      durationSeconds: message.durationSeconds,
+      recordingUrl: message.recordingUrl,
+      ...(emergency ? { emergencyLabel: emergency.label } : {}),
+    }),
+    relatedId: ref.callSid,
+  };
+  const now = deps.clock.now();
+  if (emergency) {
+    // An emergency in the words is texted at once, whatever the owner's quiet hours.
+    const delivery = ownerAlertDelivery(business, alert, now, false);
+    if ("outbox" in delivery) await deps.outbox.enqueue(delivery.outbox);
+  } else {
+    await alertOwner(business, alert, now, deps);
+  }
   logRecordedMessage(deps.logger, {
     ...ref,
     outcome,
-    transcribed: transcript !== null,
-    ...(transcriptionError ? { error: transcriptionError } : {}),
+    transcribed: message.transcript !== null,
+    attempts: message.attempts ?? 0,
+    ...(emergency ? { emergency: emergency.kind } : {}),
+    ...(message.transcriptionError ? { error: message.transcriptionError } : {}),
   });
   return outcome;
+}
+
+interface Heard {
+  transcript: string | null;
+  confidence: number | null;
+  error?: string;
+  attempts: number;
+}
+
+/**
+ * Fetches and transcribes the recording, trying again after a failure (the
+ * download or the service), but not after audio that cannot be read; all
+ * within transcribeMs.
+ */
+async function transcribe(
+  recording: RecordingStatus,
+  business: Business,
+  deps: TranscribeDeps,
+): Promise<Heard> {
+  const speech = deps.speech;
+  if (!speech) {
+    return {
+      transcript: null,
+      confidence: null,
+      error: "speech-to-text is not configured",
+      attempts: 0,
+    };
+  }
+  let attempts = 0;
+  let stopped = false;
+  const tries = (async (): Promise<Transcription | Error> => {
+    let last = new Error("not tried");
+    while (attempts < TRANSCRIBE_ATTEMPTS && !stopped) {
+      if (attempts > 0) await sleep((deps.retryDelayMs ?? 1_000) * attempts);
+      if (stopped) break;
+      attempts += 1;
+      try {
+        const audio = readWav(await deps.recordings.fetchWav(recording.recordingUrl));
+        return await speech.transcribe(audio, speechHintsFor(business));
+      } catch (error) {
+        last = error instanceof Error ? error : new Error(String(error));
+        if (error instanceof WavError) break;
+      }
+    }
+    return last;
+  })();
+  const heard = await withDeadline(tries, deps.transcribeMs ?? 45_000);
+  stopped = true;
+  if (heard === "timeout") {
+    return { transcript: null, confidence: null, error: "timed out", attempts };
+  }
+  if (heard instanceof Error) {
+    const error = redactPhones(heard.message).slice(0, 300);
+    return { transcript: null, confidence: null, error, attempts };
+  }
+  return { transcript: heard.text, confidence: heard.confidence, attempts };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

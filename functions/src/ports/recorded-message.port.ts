@@ -1,3 +1,5 @@
+import type { MessageReason } from "../domain/dialogue/dialogue-state";
+
 /** A message a caller left, as stored on the conversation of the call it was left on. */
 export interface RecordedMessage {
   businessId: string;
@@ -9,7 +11,19 @@ export interface RecordedMessage {
   transcript: string | null;
   confidence: number | null;
   transcriptionError?: string;
+  /** Tries at transcribing it (0 when speech-to-text is off). */
+  attempts?: number;
   at: Date;
+}
+
+/** Who left a message, and why, as the call's conversation has it. */
+export interface MessageCaller {
+  /** E.164, or null when withheld. */
+  phone: string | null;
+  /** The caller's name when the call learnt it (a known customer, or the name they gave). */
+  name?: string;
+  /** Why the call took a message (asked for a call back, owner unavailable...). */
+  reason?: MessageReason;
 }
 
 export interface RecordedMessageStore {
@@ -18,8 +32,10 @@ export interface RecordedMessageStore {
    * recording: "exists" when a retried callback stored it already.
    */
   save(message: RecordedMessage): Promise<"saved" | "exists">;
-  /** The caller's number on the call, when the call's conversation is stored. */
-  callerOf(businessId: string, callSid: string): Promise<string | null>;
+  /** The message already stored for this recording, if any (a retried callback). */
+  find(businessId: string, callSid: string, recordingSid: string): Promise<RecordedMessage | null>;
+  /** Who called, when the call's conversation is stored. */
+  callerOf(businessId: string, callSid: string): Promise<MessageCaller | null>;
 }
 
 /** Fetches a recording's audio (WAV) from where the telephony provider keeps it. */

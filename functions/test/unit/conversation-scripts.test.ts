@@ -1,6 +1,12 @@
 import { strict as assert } from "node:assert";
 import { DateTime } from "luxon";
-import { handleCallTurn, recordCallEnded, startCall } from "../../src/app/handle-call";
+import {
+  type CallAnswer,
+  handleCallTurn,
+  handleRecordedMessage,
+  recordCallEnded,
+  startCall,
+} from "../../src/app/handle-call";
 import { handleInboundSms } from "../../src/app/handle-inbound-sms";
 import { greet } from "../../src/domain/dialogue/conversation-engine";
 import type { CallInstruction } from "../../src/domain/dialogue/call-instruction";
@@ -419,22 +425,24 @@ async function asCall(script: Script): Promise<{ outcome: Outcome; heard: string
   await startCall({ callSid: CALL_SID, from, to: world.business.phoneNumber }, world.deps);
   let step = 1;
   let transferred = false;
+  // A message is recorded on a call: the line is what the caller says after the tone.
+  let recording = false;
+  let recorded = false;
   const heard: string[] = [];
   for (const line of script.lines) {
-    const answer = await handleCallTurn(
-      {
-        businessId: world.business.id,
-        callSid: CALL_SID,
-        step,
-        speech: line,
-        confidence: line === null ? null : 0.9,
-      },
-      world.deps,
-    );
+    const ids = { businessId: world.business.id, callSid: CALL_SID, step };
+    const answer: CallAnswer = recording
+      ? await handleRecordedMessage({ ...ids, seconds: line ? 10 : 0 }, world.deps)
+      : await handleCallTurn(
+          { ...ids, speech: line, confidence: line === null ? null : 0.9 },
+          world.deps,
+        );
+    if (recording && line) recorded = true;
     const instruction: CallInstruction = answer.instruction;
     heard.push(instruction.kind === "whisper" ? instruction.say : instruction.say.join(" "));
     if (instruction.kind === "dial") transferred = true;
-    if (instruction.kind !== "gather") break;
+    if (instruction.kind !== "gather" && instruction.kind !== "record") break;
+    recording = instruction.kind === "record";
     step = instruction.step;
   }
   if (script.hangUp) {
@@ -450,6 +458,8 @@ async function asCall(script: Script): Promise<{ outcome: Outcome; heard: string
   const outcome = outcomeOf(world, stage);
   // A call is put through to the owner; a text hands them the customer's words.
   if (transferred && !outcome.emergency) outcome.ownerTold = true;
+  // A recorded message reaches the owner with its words, from the recording's callback.
+  if (recorded) outcome.ownerTold = true;
   // Hanging up is the call's own end: a lost lead, not something the caller asked for.
   if (script.hangUp) outcome.ownerTold = world.outbox.byPurpose("owner-message").length > 0;
   return { outcome, heard };

@@ -4,6 +4,7 @@ import {
   CallAnswer,
   handleCallTurn,
   handleDialResult,
+  handleRecordedMessage,
   recordCallEnded,
   startCall,
   whisperToCallee,
@@ -53,7 +54,19 @@ class Caller {
       },
       this.world.deps,
     );
-    if (answer.instruction.kind === "gather") this.step = answer.instruction.step;
+    if (answer.instruction.kind === "gather" || answer.instruction.kind === "record")
+      this.step = answer.instruction.step;
+    return answer.instruction;
+  }
+
+  /** The end of a <Record>: `seconds` of message, 0 when nothing was recorded. */
+  async recorded(seconds: number, step = this.step): Promise<CallInstruction> {
+    const answer = await handleRecordedMessage(
+      { businessId: this.world.business.id, callSid: this.callSid, step, seconds },
+      this.world.deps,
+    );
+    if (answer.instruction.kind === "gather" || answer.instruction.kind === "record")
+      this.step = answer.instruction.step;
     return answer.instruction;
   }
 
@@ -62,7 +75,8 @@ class Caller {
       { businessId: this.world.business.id, callSid: this.callSid, leg, dialStatus },
       this.world.deps,
     );
-    if (answer.instruction.kind === "gather") this.step = answer.instruction.step;
+    if (answer.instruction.kind === "gather" || answer.instruction.kind === "record")
+      this.step = answer.instruction.step;
     return answer.instruction;
   }
 
@@ -321,7 +335,7 @@ describe("handling a call", () => {
   });
 
   describe("when a transfer to a person is not answered", () => {
-    it("takes a message and texts it to the owner", async () => {
+    it("records a message for the owner, and thanks the caller once it is left", async () => {
       const world = aCallWorld({ now: NOW });
       const caller = new Caller(world, sid(10));
       await caller.ring();
@@ -329,18 +343,19 @@ describe("handling a call", () => {
       assert.equal(dial.kind === "dial" && dial.to, world.business.ownerMobile);
 
       const fallback = await caller.dialEnded(0, "no-answer");
-      assert.equal(fallback.kind, "gather");
-      assert.match(spoken(fallback), /Dave can't come to the phone right now/);
+      assert.equal(fallback.kind, "record");
+      assert.match(spoken(fallback), /Dave can't come to the phone right now.*after the tone/);
 
-      const bye = await caller.say("please ask him to ring me about a new bathroom");
+      const bye = await caller.recorded(12);
       assert.equal(bye.kind, "hang-up");
-      const [message] = world.outbox.byPurpose("owner-message");
-      assert.equal(message.to, world.business.ownerMobile);
-      assert.match(
-        message.body,
-        /asked for you\. Said: "please ask him to ring me about a new bathroom"/,
-      );
+      assert.match(spoken(bye), /passed that on to Dave/);
       assert.equal(caller.conversation().outcome, "message-taken");
+      assert.deepEqual(caller.conversation().state.done?.at(-1), {
+        action: "message",
+        reason: "owner-unavailable",
+      });
+      // Its words reach the owner with the recording (transcribe-recorded-message), not from here.
+      assert.deepEqual(world.outbox.byPurpose("owner-message"), []);
     });
   });
 

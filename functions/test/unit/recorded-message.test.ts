@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import {
-  recordedMessageAlert,
   transcribeRecordedMessage,
+  TRANSCRIBE_ATTEMPTS,
   type TranscribeDeps,
 } from "../../src/app/transcribe-recorded-message";
+import { recordedMessageText } from "../../src/domain/notifications/owner-texts";
 import {
   readWav,
   splitAudio,
@@ -12,7 +13,11 @@ import {
   writeWav,
   type PcmAudio,
 } from "../../src/domain/speech/wav";
-import type { RecordedMessage, RecordedMessageStore } from "../../src/ports/recorded-message.port";
+import type {
+  MessageCaller,
+  RecordedMessage,
+  RecordedMessageStore,
+} from "../../src/ports/recorded-message.port";
 import type { SpeechToText, Transcription } from "../../src/ports/speech-to-text.port";
 import { handleVoiceRecordingRequest } from "../../src/triggers/http/voice-recording.handler";
 import {
@@ -21,6 +26,7 @@ import {
   InMemoryOutboxQueue,
 } from "../support/call-fixtures";
 import { ManualClock, RecordingLogger } from "../support/in-memory-outbox.store";
+import { InMemoryScheduledSmsQueue } from "../support/in-memory-scheduled-sms";
 
 const CALL_SID = `CA${"ab".repeat(16)}`;
 const RECORDING_SID = `RE${"cd".repeat(16)}`;
@@ -29,13 +35,17 @@ const CALLER = "+447700900123";
 
 class InMemoryRecordedMessages implements RecordedMessageStore {
   readonly saved = new Map<string, RecordedMessage>();
-  constructor(private readonly callers: Record<string, string> = {}) {}
+  constructor(private readonly callers: Record<string, MessageCaller> = {}) {}
   async save(message: RecordedMessage): Promise<"saved" | "exists"> {
     if (this.saved.has(message.recordingSid)) return "exists";
-    this.saved.set(message.recordingSid, message);
+    this.saved.set(message.recordingSid, structuredClone(message));
     return "saved";
   }
-  async callerOf(_businessId: string, callSid: string): Promise<string | null> {
+  async find(_b: string, _c: string, recordingSid: string): Promise<RecordedMessage | null> {
+    const found = this.saved.get(recordingSid);
+    return found ? structuredClone(found) : null;
+  }
+  async callerOf(_businessId: string, callSid: string): Promise<MessageCaller | null> {
     return this.callers[callSid] ?? null;
   }
 }
@@ -56,7 +66,9 @@ function world(
   wav: () => Promise<Buffer> = async () => writeWav(AUDIO),
 ) {
   const business = aBusiness();
-  const messages = new InMemoryRecordedMessages({ [CALL_SID]: CALLER });
+  const messages = new InMemoryRecordedMessages({
+    [CALL_SID]: { phone: CALLER, name: "Tom Hughes", reason: "callback" },
+  });
   const outbox = new InMemoryOutboxQueue();
   const logger = new RecordingLogger();
   const deps: TranscribeDeps = {
@@ -68,6 +80,7 @@ function world(
     clock: new ManualClock(new Date("2026-11-25T10:00:00Z")),
     logger,
     transcribeMs: 200,
+    retryDelayMs: 1,
   };
   return { business, messages, outbox, logger, deps };
 }
@@ -88,13 +101,13 @@ const completed = (
 describe("a message a caller left", () => {
   it("is transcribed, kept on the call's transcript and texted to the owner with the link", async () => {
     const speech = new ScriptedSpeech(async () => ({
-      text: "the loo is backing up at 4 elm road",
+      text: "the kitchen tap at 4 elm road is dripping",
       confidence: 0.8,
     }));
     const w = world(speech);
     assert.equal(await transcribeRecordedMessage(completed(w.business.id), w.deps), "saved");
     const saved = w.messages.saved.get(RECORDING_SID);
-    assert.equal(saved?.transcript, "the loo is backing up at 4 elm road");
+    assert.equal(saved?.transcript, "the kitchen tap at 4 elm road is dripping");
     assert.equal(saved?.callSid, CALL_SID);
     assert.deepEqual(speech.heard[0].audio.pcm, AUDIO.pcm);
     assert.ok(speech.heard[0].hints.includes("stop tap"), "the business's hints go with it");
@@ -104,8 +117,42 @@ describe("a message a caller left", () => {
     assert.equal(text.purpose, "owner-message");
     assert.equal(
       text.body,
-      `Message from ${CALLER} (14 s): "the loo is backing up at 4 elm road" Listen: ${RECORDING_URL}`,
+      `Message: Tom Hughes ${CALLER} asked you to call back. Said (14 s): "the kitchen tap at 4 elm road is dripping" Listen: ${RECORDING_URL}`,
     );
+  });
+
+  it("is tried again when transcription fails, and kept with the words when a later try works", async () => {
+    let calls = 0;
+    const speech = new ScriptedSpeech(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error("503 Service Unavailable");
+      return { text: "please ring me about the boiler", confidence: 0.7 };
+    });
+    const w = world(speech);
+    assert.equal(await transcribeRecordedMessage(completed(w.business.id), w.deps), "saved");
+    const saved = w.messages.saved.get(RECORDING_SID);
+    assert.equal(saved?.transcript, "please ring me about the boiler");
+    assert.equal(saved?.attempts, 2);
+    assert.equal(saved?.transcriptionError, undefined);
+    assert.match(w.outbox.messages[0].body, /Said \(14 s\): "please ring me about the boiler"/);
+  });
+
+  it("texts the owner at once, as an emergency, when the words are one", async () => {
+    const w = world(
+      new ScriptedSpeech(async () => ({
+        text: "water is pouring through the kitchen ceiling",
+        confidence: 0.9,
+      })),
+    );
+    // 23:30 in Bristol: inside the owner's quiet hours, which a message would wait for.
+    w.deps.clock = new ManualClock(new Date("2026-11-25T23:30:00Z"));
+    const held = new InMemoryScheduledSmsQueue();
+    w.deps.scheduled = held;
+    await transcribeRecordedMessage(completed(w.business.id), w.deps);
+    assert.equal(held.items.size, 0, "not held until the morning");
+    assert.equal(w.outbox.messages.length, 1);
+    assert.equal(w.outbox.messages[0].purpose, "owner-emergency-alert");
+    assert.match(w.outbox.messages[0].body, /^EMERGENCY \(.+\) in a message: Tom Hughes/);
   });
 
   it("is kept and texted with the link when transcription fails, saying why", async () => {
@@ -117,7 +164,13 @@ describe("a message a caller left", () => {
     assert.equal(saved?.transcript, null);
     assert.match(saved?.transcriptionError ?? "", /quota exceeded/);
     assert.doesNotMatch(saved?.transcriptionError ?? "", /7700900123/);
-    assert.match(w.outbox.messages[0].body, /\(it could not be transcribed\) Listen: https:/);
+    assert.equal(saved?.attempts, TRANSCRIBE_ATTEMPTS, "tried again before giving up");
+    assert.match(
+      w.outbox.messages[0].body,
+      /asked you to call back\. Recorded message \(14 s\) could not be transcribed\. Listen: https:/,
+    );
+    const logged = w.logger.lines.find((e) => e.event === "voice.recorded-message");
+    assert.equal(logged?.level, "warn");
   });
 
   it("is kept when the audio cannot be read, or transcription takes too long, or is not set up", async () => {
@@ -138,16 +191,20 @@ describe("a message a caller left", () => {
       assert.equal(await transcribeRecordedMessage(completed(w.business.id), w.deps), "saved");
       assert.match(w.messages.saved.get(RECORDING_SID)?.transcriptionError ?? "", reason);
       assert.equal(w.outbox.messages.length, 1);
+      // Audio that cannot be read is not worth a second try.
+      if (reason.source === "RIFF") assert.equal(w.messages.saved.get(RECORDING_SID)?.attempts, 1);
     }
   });
 
-  it("is stored and texted once when Twilio posts the callback twice", async () => {
-    const w = world(new ScriptedSpeech(async () => ({ text: "call me back", confidence: 0.9 })));
+  it("is transcribed, stored and texted once when Twilio posts the callback twice", async () => {
+    const speech = new ScriptedSpeech(async () => ({ text: "call me back", confidence: 0.9 }));
+    const w = world(speech);
     await transcribeRecordedMessage(completed(w.business.id), w.deps);
     assert.equal(
       await transcribeRecordedMessage(completed(w.business.id), w.deps),
       "already-saved",
     );
+    assert.equal(speech.heard.length, 1);
     assert.equal(w.messages.saved.size, 1);
     assert.equal(w.outbox.messages.length, 1);
   });
@@ -164,10 +221,15 @@ describe("a message a caller left", () => {
     assert.equal(w.outbox.messages.length, 0);
   });
 
-  it("names an unknown caller and an empty transcript plainly", () => {
+  it("names a withheld caller and an empty transcript plainly", () => {
     assert.equal(
-      recordedMessageAlert(null, "", 3, "u"),
-      "Message from a caller (3 s): (no words could be made out) Listen: u",
+      recordedMessageText({
+        callerPhone: null,
+        transcript: "",
+        durationSeconds: 3,
+        recordingUrl: "u",
+      }),
+      "Message: withheld number left a message. Recorded message (3 s): no words could be made out. Listen: u",
     );
   });
 });

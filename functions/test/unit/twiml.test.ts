@@ -3,6 +3,8 @@ import { renderApology, renderTwiml, VoiceUrls } from "../../src/adapters/twilio
 
 const urls: VoiceUrls = {
   turn: (step) => `https://voice.example/voice/turn?b=acme&step=${step}`,
+  recorded: (step) => `https://voice.example/voice/recorded?b=acme&step=${step}`,
+  recordingStatus: () => "https://voice.example/voiceRecording?b=acme",
   dialResult: (leg) => `https://voice.example/voice/dial-result?b=acme&c=CA1&leg=${leg}`,
   whisper: (leg) => `https://voice.example/voice/whisper?b=acme&c=CA1&leg=${leg}`,
   whisperAccept: (leg) => `https://voice.example/voice/whisper-accept?b=acme&c=CA1&leg=${leg}`,
@@ -53,6 +55,45 @@ describe("rendering TwiML", () => {
 
     it("speaks inside the gather so the caller can interrupt", () => {
       assert.match(xml, /<Gather[^>]*><Say[^>]*>How can I help\?<\/Say><\/Gather>/);
+    });
+  });
+
+  describe("when the caller is asked to leave a message", () => {
+    const xml = renderTwiml(
+      { kind: "record", say: ["What would you like me to tell Dave?"], step: 4 },
+      urls,
+      { hints: [] },
+    );
+    const record = attributes(xml, "Record");
+
+    it("asks first, then records after a beep", () => {
+      assert.match(xml, /<Say[^>]*>What would you like me to tell Dave\?<\/Say><Record /);
+      assert.equal(record.playBeep, "true");
+    });
+
+    it("posts the end of the recording to this turn's recorded URL", () => {
+      assert.equal(record.action, "https://voice.example/voice/recorded?b=acme&step=4");
+      assert.equal(record.method, "POST");
+    });
+
+    it("sends the finished recording, or its absence, to the transcription callback", () => {
+      assert.equal(record.recordingStatusCallback, "https://voice.example/voiceRecording?b=acme");
+      assert.equal(record.recordingStatusCallbackMethod, "POST");
+      assert.equal(record.recordingStatusCallbackEvent, "completed absent");
+    });
+
+    it("stops at two minutes, on the hash key or after 5 s of silence, trimming the silence", () => {
+      assert.equal(record.maxLength, "120");
+      assert.equal(record.finishOnKey, "#");
+      assert.equal(record.timeout, "5");
+      assert.equal(record.trim, "trim-silence");
+    });
+
+    it("comes back to the recorded URL when nothing was recorded (Twilio then skips the action)", () => {
+      assert.match(
+        xml,
+        /<Record [^>]*\/><Redirect method="POST">https:\/\/voice\.example\/voice\/recorded\?b=acme&amp;step=4<\/Redirect><\/Response>$/,
+      );
     });
   });
 

@@ -151,6 +151,129 @@ describe("the voice webhook", () => {
     });
   });
 
+  describe("when the caller leaves a message for the owner", () => {
+    const BID = "bristol-plumbing";
+    const RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1";
+
+    async function askForCallBack(): Promise<HttpAnswer> {
+      await handleVoiceRequest(signedPost("/incoming", incoming(world)), config(world));
+      return handleVoiceRequest(
+        signedPost(`/turn?b=${BID}&step=1`, {
+          CallSid: CALL_SID,
+          SpeechResult: "can you ask him to call me back please",
+          Confidence: "0.9",
+        }),
+        config(world),
+      );
+    }
+
+    function recorded(step: number, seconds: number | null): Promise<HttpAnswer> {
+      // Twilio posts the recording; our own redirect (nothing recorded) posts none.
+      const params: Record<string, string> =
+        seconds === null
+          ? { CallSid: CALL_SID }
+          : { CallSid: CALL_SID, RecordingUrl: RECORDING, RecordingDuration: String(seconds) };
+      return handleVoiceRequest(
+        signedPost(`/recorded?b=${BID}&step=${step}`, params),
+        config(world),
+      );
+    }
+
+    it("records the message after a tone instead of listening for a speech turn", async () => {
+      const answer = await askForCallBack();
+      assertTwiml(answer);
+      assert.doesNotMatch(answer.body, /<Gather/);
+      assert.match(answer.body, /What would you like me to tell Dave\?.*after the tone/);
+      assert.ok(
+        answer.body.includes(`action="${BASE}/voice/recorded?b=${BID}&amp;step=2"`),
+        answer.body,
+      );
+      assert.ok(
+        answer.body.includes(`recordingStatusCallback="${BASE}/voiceRecording?b=${BID}"`),
+        answer.body,
+      );
+    });
+
+    it("thanks the caller and ends the call once the message is recorded, leaving the alert to the recording", async () => {
+      await askForCallBack();
+      const answer = await recorded(2, 14);
+      assertTwiml(answer);
+      assert.match(answer.body, /passed that on to Dave.*<Hangup\/>/);
+      const conversation = await world.conversations.get(BID, CALL_SID);
+      assert.equal(conversation?.outcome, "message-taken");
+      assert.ok(conversation?.endedAt);
+      const turns = await world.conversations.listTurns(BID, CALL_SID);
+      assert.ok(
+        turns.some((t) => t.speaker === "system" && /Message recorded \(14 s\)/.test(t.text)),
+      );
+      // The owner hears about it with the transcript, from the recording callback, once.
+      assert.deepEqual(world.outbox.byPurpose("owner-message"), []);
+    });
+
+    it("answers a retried recording the same way, once", async () => {
+      await askForCallBack();
+      const first = await recorded(2, 14);
+      const again = await recorded(2, 14);
+      assert.equal(again.body, first.body);
+      const turns = await world.conversations.listTurns(BID, CALL_SID);
+      assert.equal(turns.filter((t) => /Message recorded/.test(t.text)).length, 1);
+    });
+
+    it("asks again when nothing was recorded, and after three tries asks the owner to call back", async () => {
+      await askForCallBack();
+      const again = await recorded(2, null);
+      assert.match(again.body, /didn't hear a message.*<Record /);
+      assert.ok(again.body.includes(`/voice/recorded?b=${BID}&amp;step=3`), again.body);
+      await recorded(3, 0);
+      const last = await recorded(4, null);
+      assert.match(last.body, /I'll ask Dave to call you back.*<Hangup\/>/);
+      const alerts = world.outbox.byPurpose("owner-message");
+      assert.equal(alerts.length, 1);
+      assert.match(alerts[0].body, /asked you to call back.*no message left/);
+    });
+
+    it("records the message when the owner cannot take a transfer", async () => {
+      await handleVoiceRequest(signedPost("/incoming", incoming(world)), config(world));
+      await handleVoiceRequest(
+        signedPost(`/turn?b=${BID}&step=1`, {
+          CallSid: CALL_SID,
+          SpeechResult: "can I speak to a real person",
+          Confidence: "0.9",
+        }),
+        config(world),
+      );
+      const answer = await handleVoiceRequest(
+        signedPost(`/dial-result?b=${BID}&c=${CALL_SID}&leg=0`, {
+          CallSid: CALL_SID,
+          DialCallStatus: "no-answer",
+        }),
+        config(world),
+      );
+      assertTwiml(answer);
+      assert.match(answer.body, /can't come to the phone right now.*<Record /);
+      assert.ok(answer.body.includes(`/voice/recorded?b=${BID}&amp;step=2`), answer.body);
+    });
+
+    it("answers 400 for a recording without its step, or with a negative duration", async () => {
+      await askForCallBack();
+      const noStep = await handleVoiceRequest(
+        signedPost(`/recorded?b=${BID}`, { CallSid: CALL_SID }),
+        config(world),
+      );
+      assert.equal(noStep.status, 400);
+      const negative = await handleVoiceRequest(
+        signedPost(`/recorded?b=${BID}&step=2`, {
+          CallSid: CALL_SID,
+          RecordingUrl: RECORDING,
+          RecordingDuration: "-3",
+        }),
+        config(world),
+      );
+      assert.equal(negative.status, 400);
+      assert.match(negative.body, /RecordingDuration/);
+    });
+  });
+
   describe("when a request is not from Twilio", () => {
     it("rejects a request without a signature with 403", async () => {
       const request = { ...signedPost("/incoming", incoming(world)), signature: null };

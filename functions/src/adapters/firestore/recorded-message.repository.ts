@@ -1,5 +1,10 @@
-import type { Firestore } from "firebase-admin/firestore";
-import type { RecordedMessage, RecordedMessageStore } from "../../ports/recorded-message.port";
+import { type Firestore, Timestamp } from "firebase-admin/firestore";
+import { readDialogueState } from "../../domain/dialogue/dialogue-state";
+import type {
+  MessageCaller,
+  RecordedMessage,
+  RecordedMessageStore,
+} from "../../ports/recorded-message.port";
 import { turnFields } from "./call-writer";
 import { isAlreadyExists } from "./converters";
 import { paths } from "./paths";
@@ -32,7 +37,7 @@ export class FirestoreRecordedMessageRepository implements RecordedMessageStore 
         key,
         at: message.at,
         speaker: "caller",
-        text: message.transcript ?? "(a recorded message that could not be transcribed)",
+        text: turnText(message.transcript),
         ...(message.confidence === null ? {} : { confidence: message.confidence }),
       },
       days,
@@ -45,7 +50,10 @@ export class FirestoreRecordedMessageRepository implements RecordedMessageStore 
           url: message.recordingUrl,
           durationSeconds: message.durationSeconds,
           transcribed: message.transcript !== null,
+          // The words as heard; the turn's text says what to show when there are none.
+          ...(message.transcript !== null ? { transcript: message.transcript } : {}),
           ...(message.transcriptionError ? { error: message.transcriptionError } : {}),
+          ...(message.attempts !== undefined ? { attempts: message.attempts } : {}),
         },
       });
       return "saved";
@@ -55,9 +63,53 @@ export class FirestoreRecordedMessageRepository implements RecordedMessageStore 
     }
   }
 
-  async callerOf(businessId: string, callSid: string): Promise<string | null> {
-    const doc = await this.db.doc(paths.conversation(businessId, callSid)).get();
-    const phone: unknown = doc.get("callerPhone");
-    return typeof phone === "string" && phone.length > 0 ? phone : null;
+  async find(
+    businessId: string,
+    callSid: string,
+    recordingSid: string,
+  ): Promise<RecordedMessage | null> {
+    const key = recordingTurnKey(recordingSid);
+    const doc = await this.db.doc(paths.callTurn(businessId, callSid, key)).get();
+    const recording: unknown = doc.get("recording");
+    if (!doc.exists || !recording || typeof recording !== "object") return null;
+    const r = recording as Record<string, unknown>;
+    const transcribed = r.transcribed === true;
+    const at: unknown = doc.get("at");
+    const confidence: unknown = doc.get("confidence");
+    return {
+      businessId,
+      callSid,
+      recordingSid,
+      recordingUrl: typeof r.url === "string" ? r.url : "",
+      durationSeconds: typeof r.durationSeconds === "number" ? r.durationSeconds : 0,
+      transcript: transcribed ? (typeof r.transcript === "string" ? r.transcript : "") : null,
+      confidence: typeof confidence === "number" ? confidence : null,
+      ...(typeof r.error === "string" ? { transcriptionError: r.error } : {}),
+      ...(typeof r.attempts === "number" ? { attempts: r.attempts } : {}),
+      at: at instanceof Timestamp ? at.toDate() : new Date(0),
+    };
   }
+
+  async callerOf(businessId: string, callSid: string): Promise<MessageCaller | null> {
+    const doc = await this.db.doc(paths.conversation(businessId, callSid)).get();
+    if (!doc.exists) return null;
+    const phone: unknown = doc.get("callerPhone");
+    const customerName: unknown = doc.get("customer.name");
+    const stored = readDialogueState(doc.get("state"));
+    const state = stored.ok ? stored.state : null;
+    const name =
+      typeof customerName === "string" && customerName ? customerName : state?.draft.name;
+    const reason = state?.messageReason;
+    return {
+      phone: typeof phone === "string" && phone.length > 0 ? phone : null,
+      ...(name ? { name } : {}),
+      ...(reason ? { reason } : {}),
+    };
+  }
+}
+
+/** What the transcript shows for a message: its words, or why there are none. */
+function turnText(transcript: string | null): string {
+  if (transcript === null) return "(a recorded message that could not be transcribed)";
+  return transcript.trim() || "(a recorded message with no words that could be made out)";
 }

@@ -4,6 +4,10 @@ import type { CallInstruction } from "../../domain/dialogue/call-instruction";
 /** Where each kind of Twilio callback goes; built from the configured public URL. */
 export interface VoiceUrls {
   turn(step: number): string;
+  /** Where Twilio posts the end of a recorded message (turn number `step`). */
+  recorded(step: number): string;
+  /** Where Twilio posts the finished recording, to be transcribed (voiceRecording). */
+  recordingStatus(): string;
   dialResult(leg: number): string;
   whisper(leg: number): string;
   whisperAccept(leg: number): string;
@@ -31,6 +35,19 @@ export const SPEECH_RECOGNITION = {
   speechModel: "phone_call",
   enhanced: true,
   endOfSpeechSeconds: 2,
+} as const;
+
+/**
+ * A caller's recorded message (<Record>): up to two minutes, ended by the
+ * hash key, by hanging up, or by 5 s of silence; silence trimmed from both
+ * ends. Twilio posts the recording's status (completed, or absent when
+ * nothing was said) to voiceRecording, which transcribes it.
+ */
+export const MESSAGE_RECORDING = {
+  maxLengthSeconds: 120,
+  silenceSeconds: 5,
+  finishOnKey: "#",
+  trim: "trim-silence",
 } as const;
 
 /** Seconds of silence before Twilio gives up listening and posts an empty result. */
@@ -73,6 +90,24 @@ export function renderTwiml(
       for (const line of instruction.say) gather.say(VOICE, line);
       // Only reached if Twilio could not post the result: ask again rather than hang up.
       response.redirect({ method: "POST" }, urls.turn(instruction.step));
+      break;
+    }
+    case "record": {
+      for (const line of instruction.say) response.say(VOICE, line);
+      response.record({
+        action: urls.recorded(instruction.step),
+        method: "POST",
+        maxLength: MESSAGE_RECORDING.maxLengthSeconds,
+        timeout: MESSAGE_RECORDING.silenceSeconds,
+        finishOnKey: MESSAGE_RECORDING.finishOnKey,
+        playBeep: true,
+        trim: MESSAGE_RECORDING.trim,
+        recordingStatusCallback: urls.recordingStatus(),
+        recordingStatusCallbackMethod: "POST",
+        recordingStatusCallbackEvent: ["completed", "absent"],
+      });
+      // Twilio skips the action when nothing was recorded and goes on here: ask again.
+      response.redirect({ method: "POST" }, urls.recorded(instruction.step));
       break;
     }
     case "hang-up":
@@ -147,10 +182,11 @@ export function renderVoicemailPrompt(
           }
         : {}),
       method: "POST",
-      maxLength: 120,
-      timeout: 5,
+      maxLength: MESSAGE_RECORDING.maxLengthSeconds,
+      timeout: MESSAGE_RECORDING.silenceSeconds,
       playBeep: true,
-      finishOnKey: "#",
+      finishOnKey: MESSAGE_RECORDING.finishOnKey,
+      trim: MESSAGE_RECORDING.trim,
     });
     response.say(VOICE, "I didn't hear a message. Please call back later. Goodbye.");
   }

@@ -165,6 +165,8 @@ export function step(
       return bookingGone(state, ctx);
     case "confirmed":
       return bookingConfirmedByReply(state, event.appointment, ctx);
+    case "message-recorded":
+      return messageRecorded(state, event.seconds, ctx);
     case "owner-unavailable":
       return ownerUnavailable(state, ctx);
     case "emergency-unanswered":
@@ -630,6 +632,24 @@ function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext):
       reason: "question",
     },
     "question",
+  );
+}
+
+/**
+ * The message a caller recorded on a call: thanked and goodbye. Nothing
+ * recorded (silence) is an unusable turn like any other: asked again, and
+ * after MAX_FAILED_TURNS the owner is asked to call back without a message.
+ */
+function messageRecorded(state: DialogueState, seconds: number, ctx: TurnContext): TurnDecision {
+  if (seconds <= 0) return notUnderstood(state, ctx, spoken.heardNoMessage(), null);
+  return decision(
+    { ...state, stage: "ended", failedTurns: 0 },
+    {
+      type: "message-recorded",
+      say: [spoken.messagePassedOn(wording(ctx), callbackNumber(state, ctx))],
+      reason: state.messageReason ?? "callback",
+    },
+    null,
   );
 }
 

@@ -84,6 +84,12 @@ export type ConversationEvent =
   | { type: "move-slot-taken" }
   | { type: "appointment-gone" }
   | { type: "confirmed"; appointment: Appointment | null }
+  /**
+   * A call's message was recorded (<Record>) rather than said as a turn:
+   * `seconds` long, 0 when the caller said nothing. Its words reach the owner
+   * from the recording (transcribed), not from this event.
+   */
+  | { type: "message-recorded"; seconds: number }
   /** Nobody accepted a transfer the caller asked for. */
   | { type: "owner-unavailable" }
   /** Nobody on the escalation ladder accepted an emergency. */
@@ -120,6 +126,11 @@ export type TurnOutcome =
   | { type: "book"; slot: OfferedSlot }
   /** Queue the message for the owner, then say and listen (or end, at stage "ended"). */
   | { type: "leave-message"; say: string[]; message: string; reason: MessageReason }
+  /**
+   * The caller recorded their message on a call: say and end. The owner's
+   * alert comes with the recording's transcript (app/transcribe-recorded-message.ts).
+   */
+  | { type: "message-recorded"; say: string[]; reason: MessageReason }
   /** List the caller's upcoming visits: answer visits-found. */
   | { type: "find-upcoming"; lookup: VisitLookup }
   /** Answer cancelled. */
@@ -146,7 +157,7 @@ export function decision(
   intent: Intent | null,
 ): TurnDecision {
   const recorded =
-    outcome.type === "leave-message"
+    outcome.type === "leave-message" || outcome.type === "message-recorded"
       ? withDone(state, { action: "message", reason: outcome.reason })
       : state;
   return { state: recorded, outcome, intent, emergency: null };

@@ -94,6 +94,10 @@ export const spoken = {
   ownerUnavailable: (w: WordingContext) =>
     `${w.business.ownerName} can't come to the phone right now.`,
   tellMeYourMessage: () => "Please tell me your message, and I'll pass it straight on.",
+  /** On a call, before the tone of a recorded message (<Record>). */
+  afterTheTone: () =>
+    "Please speak after the tone. When you've finished, press the hash key or just hang up.",
+  heardNoMessage: () => "Sorry, I didn't hear a message.",
   tellOwnerWhat: (w: WordingContext) =>
     `Of course. What would you like me to tell ${w.business.ownerName}?`,
 

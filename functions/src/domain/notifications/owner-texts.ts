@@ -58,6 +58,39 @@ export function ownerMessageText(details: {
   return `Message: ${who} ${REASON_TEXT[details.reason]}. Said: "${clip(details.message, 200)}"`;
 }
 
+/**
+ * A message a caller recorded: who, why, and what they said (or that it could
+ * not be made out), with the recording's link. An emergency heard in the
+ * words leads, so the owner calls straight back.
+ */
+export function recordedMessageText(details: {
+  reason?: MessageReason;
+  callerPhone: string | null;
+  callerName?: string;
+  /** Null when it could not be transcribed; "" when no words were made out. */
+  transcript: string | null;
+  durationSeconds: number;
+  recordingUrl: string;
+  emergencyLabel?: string;
+}): string {
+  const who = [details.callerName, details.callerPhone ?? "withheld number"]
+    .filter(Boolean)
+    .join(" ");
+  const why = details.reason ? REASON_TEXT[details.reason] : "left a message";
+  const seconds = `${details.durationSeconds} s`;
+  const listen = `Listen: ${details.recordingUrl}`;
+  const said =
+    details.transcript === null
+      ? `Recorded message (${seconds}) could not be transcribed.`
+      : details.transcript.trim() === ""
+        ? `Recorded message (${seconds}): no words could be made out.`
+        : `Said (${seconds}): "${clip(details.transcript.trim(), 300)}"`;
+  const lead = details.emergencyLabel
+    ? `EMERGENCY (${details.emergencyLabel}) in a message: ${who}. Call them now.`
+    : `Message: ${who} ${why}.`;
+  return `${lead} ${said} ${listen}`;
+}
+
 interface VisitRef {
   serviceName: string;
   start: Date;

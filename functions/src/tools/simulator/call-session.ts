@@ -11,6 +11,7 @@ import {
   type GatherVerb,
   type HttpMethod,
   type PromptVerb,
+  type RecordVerb,
   type TwimlVerb,
 } from "./twiml-reader";
 
@@ -107,6 +108,8 @@ class CallSession {
   private documentsFetched = 0;
   private answered = false;
   private transferAccepted = false;
+  /** A recording's status callback, sent once Twilio has fetched the <Record> action. */
+  private pendingRecordingStatus: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly options: CallSessionOptions,
@@ -133,6 +136,7 @@ class CallSession {
           ...this.parentParams(),
           ...next.params,
         });
+        await this.sendRecordingStatus();
         next = await this.play(verbs, next.url);
       }
     } catch (error) {
@@ -182,6 +186,11 @@ class CallSession {
           break;
         case "gather": {
           const next = await this.gather(verb, currentUrl);
+          if (next) return next;
+          break;
+        }
+        case "record": {
+          const next = await this.record(verb, currentUrl);
           if (next) return next;
           break;
         }
@@ -259,6 +268,66 @@ class CallSession {
       url: resolve(verb.action ?? currentUrl, currentUrl),
       params: result ?? {},
     };
+  }
+
+  /**
+   * A recorded message: what the caller says is the recording. Twilio posts
+   * the action with the recording's URL and length, then the recording status
+   * callback; when nothing was said it skips the action (the next verb plays)
+   * and reports the recording absent.
+   */
+  private async record(verb: RecordVerb, currentUrl: string): Promise<Next | undefined> {
+    this.answered = true;
+    if (verb.playBeep) this.deps.print("(beep)");
+    const reply = await this.deps.caller.listen({ input: ["speech"] });
+    this.hopsWithoutCaller = 0;
+    if (reply === null) return { kind: "end", how: "caller-hung-up" };
+    const heard = reply.trim();
+    this.events.push({ who: "caller", text: heard });
+    if (this.deps.caller.echo) this.deps.print(`Caller: ${heard || "(silence)"}`);
+    const recordingSid = newSid("RE");
+    const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/${this.options.accountSid}/Recordings/${recordingSid}`;
+    const seconds = heard ? Math.min(speakingSeconds(heard), verb.maxLength ?? 3600) : 0;
+    this.simulatedSeconds += heard ? seconds : (verb.timeout ?? 5);
+    const status = heard ? "completed" : "absent";
+    const target = verb.recordingStatusCallback;
+    if (target && verb.recordingStatusCallbackEvents.includes(status)) {
+      const params = {
+        AccountSid: this.options.accountSid,
+        CallSid: this.callSid,
+        RecordingSid: recordingSid,
+        RecordingUrl: recordingUrl,
+        RecordingStatus: status,
+        RecordingDuration: String(seconds),
+        RecordingChannels: "1",
+        RecordingSource: "RecordVerb",
+      };
+      this.pendingRecordingStatus = async () => {
+        const response = await this.send(verb.recordingStatusCallbackMethod, target, params);
+        this.system(`[recording status callback] ${status}, ${seconds}s -> ${response.status}`);
+      };
+    }
+    if (!heard) {
+      this.system("(nothing recorded)");
+      await this.sendRecordingStatus();
+      return undefined;
+    }
+    return {
+      kind: "fetch",
+      method: verb.method,
+      url: resolve(verb.action ?? currentUrl, currentUrl),
+      params: {
+        RecordingUrl: recordingUrl,
+        RecordingDuration: String(seconds),
+        Digits: verb.finishOnKey?.includes("#") ? "#" : "hangup",
+      },
+    };
+  }
+
+  private async sendRecordingStatus(): Promise<void> {
+    const pending = this.pendingRecordingStatus;
+    this.pendingRecordingStatus = undefined;
+    if (pending) await pending();
   }
 
   private gatherResult(verb: GatherVerb, heard: string): Record<string, string> | undefined {

@@ -6,7 +6,7 @@ export const TWILIO_API_VERSION = "2010-04-01";
 /** A demo Account SID, used when none is configured: "AC" + 32 hex like a real one. */
 export const DEMO_ACCOUNT_SID = "AC" + "0123456789abcdef".repeat(2);
 
-export function newSid(prefix: "CA" | "AC"): string {
+export function newSid(prefix: "CA" | "AC" | "RE"): string {
   return prefix + randomBytes(16).toString("hex");
 }
 

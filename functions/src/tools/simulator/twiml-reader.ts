@@ -41,6 +41,19 @@ export interface GatherVerb {
   readonly prompts: readonly PromptVerb[];
 }
 
+export interface RecordVerb {
+  readonly kind: "record";
+  readonly action?: string;
+  readonly method: HttpMethod;
+  readonly timeout?: number;
+  readonly maxLength?: number;
+  readonly finishOnKey?: string;
+  readonly playBeep: boolean;
+  readonly recordingStatusCallback?: string;
+  readonly recordingStatusCallbackMethod: HttpMethod;
+  readonly recordingStatusCallbackEvents: readonly string[];
+}
+
 export interface RedirectVerb {
   readonly kind: "redirect";
   readonly url: string;
@@ -92,6 +105,7 @@ export type TwimlVerb =
   | PlayVerb
   | PauseVerb
   | GatherVerb
+  | RecordVerb
   | RedirectVerb
   | HangupVerb
   | RejectVerb
@@ -139,6 +153,23 @@ function toVerb(element: XmlElement): TwimlVerb {
         kind: "redirect",
         url: requireText(element),
         method: methodOf(element.attributes.method),
+      };
+    case "Record":
+      return {
+        kind: "record",
+        action: element.attributes.action,
+        method: methodOf(element.attributes.method),
+        timeout: intOf(element, "timeout"),
+        maxLength: intOf(element, "maxLength"),
+        finishOnKey: element.attributes.finishOnKey,
+        playBeep: element.attributes.playBeep !== "false",
+        recordingStatusCallback: element.attributes.recordingStatusCallback,
+        recordingStatusCallbackMethod: methodOf(element.attributes.recordingStatusCallbackMethod),
+        recordingStatusCallbackEvents: (
+          element.attributes.recordingStatusCallbackEvent ?? "completed"
+        )
+          .split(/\s+/)
+          .filter(Boolean),
       };
     case "Hangup":
       return { kind: "hangup" };

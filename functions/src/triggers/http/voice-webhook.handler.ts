@@ -6,6 +6,7 @@ import {
   CallDeps,
   handleCallTurn,
   handleDialResult,
+  handleRecordedMessage,
   recordCallEnded,
   startCall,
   whisperToCallee,
@@ -34,6 +35,7 @@ import {
   withDeadline,
   xml,
 } from "./twilio-request";
+import { recordingCallbackUrl } from "./voice-recording.handler";
 
 export type { HttpAnswer } from "./twilio-request";
 export type VoiceHttpRequest = TwilioHttpRequest;
@@ -78,6 +80,13 @@ const turnBody = z.object({
   Confidence: z.coerce.number().min(0).max(1).optional(),
 });
 const legQuery = z.object({ b: businessId, c: callSid, leg: nonNegativeInt });
+/** The end of a <Record>: nothing recorded when RecordingUrl is absent (our own redirect). */
+const recordedBody = z.object({
+  CallSid: callSid,
+  RecordingUrl: z.string().url().max(500).optional(),
+  RecordingDuration: z.coerce.number().int().min(0).max(3600).optional(),
+  Digits: z.string().max(10).optional(),
+});
 const dialBody = z.object({
   CallSid: callSid,
   DialCallStatus: z.enum(["completed", "answered", "busy", "no-answer", "failed", "canceled"]),
@@ -249,6 +258,19 @@ async function route(
         deps,
       );
     }
+    case "/recorded": {
+      const q = parse(turnQuery, query);
+      const body = parse(recordedBody, params);
+      return handleRecordedMessage(
+        {
+          businessId: q.b,
+          callSid: body.CallSid,
+          step: q.step,
+          seconds: body.RecordingUrl ? (body.RecordingDuration ?? 0) : 0,
+        },
+        deps,
+      );
+    }
     case "/dial-result": {
       const q = parse(legQuery, query);
       const body = parse(dialBody, params);
@@ -366,7 +388,7 @@ function renderAnswer(
   const conversationSid = query.c ?? parentCallSid;
   return renderTwiml(
     answer.instruction,
-    voiceUrls(`${base}/${FUNCTION_NAME}`, business.id, conversationSid),
+    voiceUrls(`${base}/${FUNCTION_NAME}`, business.id, conversationSid, base),
     {
       hints: speechHintsFor(business),
       callerIdForTransfers: business.phoneNumber,
@@ -379,11 +401,15 @@ export function voiceUrls(
   voiceBase: string,
   businessId: string,
   conversationSid: string,
+  /** PUBLIC_WEBHOOK_BASE_URL, for the recording callback (its own function). */
+  publicBaseUrl: string,
 ): VoiceUrls {
   const b = encodeURIComponent(businessId);
   const c = encodeURIComponent(conversationSid);
   return {
     turn: (step) => `${voiceBase}/turn?b=${b}&step=${step}`,
+    recorded: (step) => `${voiceBase}/recorded?b=${b}&step=${step}`,
+    recordingStatus: () => recordingCallbackUrl(publicBaseUrl, businessId),
     dialResult: (leg) => `${voiceBase}/dial-result?b=${b}&c=${c}&leg=${leg}`,
     whisper: (leg) => `${voiceBase}/whisper?b=${b}&c=${c}&leg=${leg}`,
     whisperAccept: (leg) => `${voiceBase}/whisper-accept?b=${b}&c=${c}&leg=${leg}`,
@@ -394,7 +420,14 @@ function unusableUrls(): VoiceUrls {
   const none = () => {
     throw new Error("no callback URL without a business");
   };
-  return { turn: none, dialResult: none, whisper: none, whisperAccept: none };
+  return {
+    turn: none,
+    recorded: none,
+    recordingStatus: none,
+    dialResult: none,
+    whisper: none,
+    whisperAccept: none,
+  };
 }
 
 /**
