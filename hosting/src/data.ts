@@ -60,10 +60,14 @@ export interface LiveData {
       urgency?: Conversation["urgency"];
       needsOwner?: boolean;
       outcome?: string;
+      /** When it was written: a text thread's summary is replaced each time it goes quiet. */
+      at?: Date;
     }
   >;
-  /** Conversation id -> handled. */
+  /** Conversation id -> handled (a text thread only until the customer texts again). */
   handled: Record<string, boolean>;
+  /** Conversation id -> when it was marked handled or not. */
+  handledAt: Record<string, Date | undefined>;
   /** Appointment id -> done. */
   done: Record<string, boolean>;
   outbox: OutboxMessage[];
@@ -82,6 +86,7 @@ const EMPTY: LiveData = {
   attention: [],
   summaries: {},
   handled: {},
+  handledAt: {},
   done: {},
   outbox: [],
   ready: false,
@@ -301,10 +306,17 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
               s.docs.map((x) => {
                 const d = x.data();
                 const urgency = d.urgency as Conversation["urgency"];
+                // Claude's paragraph when one passed the check against the facts; else the facts'.
+                const text =
+                  typeof d.modelText === "string"
+                    ? d.modelText
+                    : typeof d.text === "string"
+                      ? d.text
+                      : undefined;
                 return [
                   x.id,
                   {
-                    text: typeof d.text === "string" ? d.text : undefined,
+                    text,
                     ownerAction:
                       typeof d.summary?.ownerAction === "string"
                         ? d.summary.ownerAction
@@ -312,6 +324,7 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
                     urgency,
                     needsOwner: typeof d.needsOwner === "boolean" ? d.needsOwner : undefined,
                     outcome: typeof d.outcome === "string" ? d.outcome : undefined,
+                    at: toDate(d.createdAt),
                   },
                 ];
               }),
@@ -325,6 +338,7 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
         (s) =>
           update("inbox", s.metadata.fromCache, {
             handled: Object.fromEntries(s.docs.map((x) => [x.id, x.get("handled") === true])),
+            handledAt: Object.fromEntries(s.docs.map((x) => [x.id, toDate(x.get("at"))])),
           }),
         fail("inbox"),
       ),
@@ -374,26 +388,34 @@ export function useLiveData(app: FirebaseApp, claims: DashboardClaims): LiveData
     }
     return () => stops.forEach((stop) => stop());
   }, [app, claims.businessId, claims.role]);
-  // Each conversation with its summary, once the call has ended and been summarised.
-  return useMemo(
-    () => ({
-      ...data,
-      conversations: data.conversations.map((c) => {
-        const s = data.summaries[c.id];
-        return s
-          ? {
-              ...c,
-              summary: s.text ?? c.summary,
-              ownerAction: s.ownerAction,
-              urgency: s.urgency,
-              needsOwner: s.needsOwner,
-              summaryOutcome: s.outcome,
-            }
-          : c;
-      }),
-    }),
-    [data],
-  );
+  // Each conversation with its summary, once the call has ended or the text thread gone quiet.
+  return useMemo(() => {
+    const conversations = data.conversations.map((c) => {
+      const s = data.summaries[c.id];
+      return s
+        ? {
+            ...c,
+            summary: s.text ?? c.summary,
+            ownerAction: s.ownerAction,
+            urgency: s.urgency,
+            needsOwner: s.needsOwner,
+            summaryOutcome: s.outcome,
+            summarisedAt: s.at,
+          }
+        : c;
+    });
+    // A text thread marked handled needs the owner again when the customer texts after the mark.
+    const handled = { ...data.handled };
+    for (const c of conversations) {
+      const at = data.handledAt[c.id];
+      if (handled[c.id] && c.channel === "sms" && textedSince(c, at)) handled[c.id] = false;
+    }
+    return { ...data, conversations, handled };
+  }, [data]);
+}
+
+function textedSince(c: Conversation, at: Date | undefined): boolean {
+  return c.lastTurn?.speaker === "customer" && at !== undefined && c.lastTurn.at > at;
 }
 
 /** A conversation's transcript: the turns subcollection, or the turns array of older documents. */

@@ -41,6 +41,8 @@ export interface Conversation {
   /** From the call's summary, once written: whether the owner must act, and how it ended. */
   needsOwner?: boolean;
   summaryOutcome?: string;
+  /** When the summary was written; a text thread's is replaced each time it goes quiet. */
+  summarisedAt?: Date;
   problem?: string;
   appointmentIds: string[];
   turns: Turn[];

@@ -7,9 +7,10 @@ import type { Conversation } from "./model";
  * who hung up before booking, customers' texts, texts that failed, and a
  * calendar that needs reconnecting, and the receptionist itself degraded
  * (calendar unreachable, texts failing, the language model not answering).
- * Once a call has ended, its summary's needs-owner flag (domain/summaries,
- * the same rule as the daily digest) decides; before that, what the
- * conversation shows so far.
+ * Once a call has ended, or a text thread has gone quiet, its summary's
+ * needs-owner flag (domain/summaries, the same rule as the daily digest)
+ * decides; before that, and for texts that came after a thread's summary,
+ * what the conversation shows so far.
  */
 export type NeedKind =
   "emergency" | "callback" | "lead" | "text" | "failed-text" | "calendar" | "degraded";
@@ -36,9 +37,13 @@ const ORDER: NeedKind[] = [
 ];
 
 export function conversationNeed(c: Conversation): NeedKind | null {
-  // A text thread needs the owner when the customer had the last word.
   if (c.channel === "sms") {
-    return c.lastTurn?.speaker === "customer" || c.needsOwner ? "text" : null;
+    if (c.needsOwner !== undefined && summaryIsLatest(c)) {
+      if (c.urgency === "emergency") return "emergency";
+      return c.needsOwner ? "text" : null;
+    }
+    // Not summarised since the customer's last text: it needs the owner if they had the last word.
+    return c.lastTurn?.speaker === "customer" ? "text" : null;
   }
   // An emergency stays until someone marks it handled, even one the owner took.
   if (c.emergency || c.urgency === "emergency") return "emergency";
@@ -54,6 +59,12 @@ export function conversationNeed(c: Conversation): NeedKind | null {
   )
     return "lead";
   return null;
+}
+
+/** A text thread's summary covers its latest turn (the summary is written after it). */
+function summaryIsLatest(c: Conversation): boolean {
+  if (!c.summarisedAt) return false;
+  return !c.lastTurn || c.lastTurn.at.getTime() <= c.summarisedAt.getTime();
 }
 
 export function needsYou(

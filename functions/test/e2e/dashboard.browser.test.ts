@@ -5,6 +5,10 @@ import { getApps, initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { paths } from "../../src/adapters/firestore/paths";
+import { FirestoreConversationSummaryRepository } from "../../src/adapters/firestore/conversation-summary.repository";
+import { FirestoreSmsConversationRepository } from "../../src/adapters/firestore/sms-conversation.repository";
+import { summariseIdleSmsThreads } from "../../src/app/summarise-conversation";
+import { ManualClock, RecordingLogger } from "../support/in-memory-outbox.store";
 import { FirestoreBusinessRepository } from "../../src/adapters/firestore/business.repository";
 import { businessSchema } from "../../src/domain/business/business";
 import { PORTS, PROJECT_ID } from "../../src/tools/local-stack";
@@ -307,6 +311,37 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
     assert.equal(await page.locator("li.need", { hasText: "Jamal Reid" }).count(), 0);
     await need.first().getByRole("button", { name: "Handled" }).click();
     await need.first().waitFor({ state: "detached", timeout: 20_000 });
+  });
+
+  it("lists a quiet text thread in Needs you by its summary: one that needs the owner, not one that does not", async () => {
+    const db = stack.firestore();
+    const threads = new FirestoreSmsConversationRepository(db);
+    const texted = new Date(Date.now() - 3 * 3_600_000);
+    const thread = async (phone: string, words: string, asked: boolean) => {
+      const sid = `SM${phone.slice(1)}${texted.getTime()}`;
+      await threads.recordStep(BUSINESS, phone, sid, {
+        at: texted.toISOString(),
+        done: asked ? [{ action: "message", reason: "callback" }] : [],
+        draft: {},
+      });
+      await threads.append(BUSINESS, phone, { at: texted, speaker: "customer", text: words });
+    };
+    await thread("+447700900791", "can the owner ring me about a quote for a new boiler", true);
+    await thread("+447700900792", "thanks, see you thursday", false);
+    const store = new FirestoreConversationSummaryRepository(db);
+    await summariseIdleSmsThreads({
+      threads: store,
+      clock: new ManualClock(new Date()),
+      logger: new RecordingLogger(),
+    });
+    await page.goto(`${DASHBOARD}#/today`);
+    await page.getByRole("heading", { name: /Needs you/ }).waitFor();
+    const need = page.locator("li.need", { hasText: "0770 090 0791" });
+    await need.first().waitFor({ timeout: 20_000 });
+    assert.match(await need.first().innerText(), /they asked you to call/);
+    // The customer had the last word, but the thread's summary says there is nothing to do.
+    assert.equal(await page.locator("li.need", { hasText: "0770 090 0792" }).count(), 0);
+    assert.equal(await page.locator("li.need", { hasText: "see you thursday" }).count(), 0);
   });
 
   it("signs staff in: jobs and calls to act on, settings and the texts log out of reach", async () => {

@@ -133,13 +133,14 @@ export class FirestoreConversationSummaryRepository
       const step = stepSchema.safeParse(raw);
       return step.success ? [step.data] : [];
     });
-    let turnsQuery = this.db
+    // Only the turns since the thread's last summary: its new episode.
+    const since = thread.summarisedThrough ?? Timestamp.fromMillis(0);
+    const snapshot = await this.db
       .collection(paths.conversationTurns(businessId, conversationId))
-      .orderBy("at");
-    if (thread.summarisedThrough) {
-      turnsQuery = turnsQuery.where("at", ">", thread.summarisedThrough);
-    }
-    const turns = (await turnsQuery.get()).docs.flatMap((d) => {
+      .where("at", ">", since)
+      .orderBy("at")
+      .get();
+    const turns = snapshot.docs.flatMap((d) => {
       const at = d.get("at") as unknown;
       const speaker = SMS_SPEAKERS[String(d.get("speaker"))];
       const text = d.get("text") as unknown;
