@@ -4,6 +4,7 @@ import type { CallInstruction } from "../domain/dialogue/call-instruction";
 import type { TurnContext } from "../domain/dialogue/conversation-engine";
 import type { Channel } from "../domain/dialogue/conversation-engine";
 import type { DialogueState, MessageReason } from "../domain/dialogue/dialogue-state";
+import { spoken } from "../domain/dialogue/wording";
 import type { AppointmentStore } from "../ports/appointment-store.port";
 import type { BusinessDirectory } from "../ports/business-directory.port";
 import type { CalendarBusySource } from "../ports/calendar-busy.port";
@@ -51,19 +52,9 @@ export interface CallAnswer {
   instruction: CallInstruction;
 }
 
-export const UNKNOWN_NUMBER: CallInstruction = {
-  kind: "hang-up",
-  say: [
-    "Sorry, this number isn't set up to take calls yet. Please check the number and try again. Goodbye.",
-  ],
-};
+export const UNKNOWN_NUMBER: CallInstruction = { kind: "hang-up", say: [spoken.notSetUp()] };
 
-export const LOST_CALL: CallInstruction = {
-  kind: "hang-up",
-  say: [
-    "Sorry, I've lost track of this call. Please call back and I'll help straight away. Goodbye.",
-  ],
-};
+export const LOST_CALL: CallInstruction = { kind: "hang-up", say: [spoken.lostCall()] };
 
 /** What a channel decides for itself while the interpreter works. */
 export interface ChannelPolicy {
@@ -99,10 +90,6 @@ export function dialLeg(
   business: Business,
 ): CallInstruction {
   return { kind: "dial", say, to: numbers[leg], leg, ringSeconds: business.emergency.ringSeconds };
-}
-
-export function spokenNumber(phone: string | null): string {
-  return phone ? phone.split("").join(" ") : "a withheld number";
 }
 
 export function sayOf(instruction: CallInstruction): string[] {

@@ -8,7 +8,8 @@ import { step, TurnContext } from "../domain/dialogue/conversation-engine";
 import { emergencyUnansweredText } from "../domain/notifications/owner-texts";
 import type { NewOutboxMessage } from "../domain/delivery/outbox-message";
 import { ConversationChanges, noWrites } from "../ports/call-writes.port";
-import { CallAnswer, CallDeps, dialLeg, LOST_CALL, sayOf, spokenNumber } from "./call-context";
+import { spoken } from "../domain/dialogue/wording";
+import { CallAnswer, CallDeps, dialLeg, LOST_CALL, sayOf } from "./call-context";
 import { turnKey } from "./call-turns";
 
 /** What the person being rung hears before they accept. */
@@ -19,11 +20,11 @@ export async function whisperToCallee(
   const business = await deps.businesses.getById(input.businessId);
   const conversation = business ? await deps.conversations.get(business.id, input.callSid) : null;
   if (!conversation) return { business, instruction: { kind: "hang-up", say: [] } };
-  const who = conversation.state.draft.name ?? spokenNumber(conversation.callerPhone);
+  const who = conversation.state.draft.name ?? spoken.callerNumber(conversation.callerPhone);
   const emergency = conversation.state.emergency;
   const say = emergency
-    ? `Emergency call from ${who}: ${emergency.label.toLowerCase()}. They said: ${emergency.words}. Press 1 to accept.`
-    : `Call from ${who}, who asked to speak to you. Press 1 to accept.`;
+    ? spoken.whisperEmergency(who, emergency.label, emergency.words)
+    : spoken.whisperRequest(who);
   return { business, instruction: { kind: "whisper", say, leg: input.leg } };
 }
 
@@ -34,7 +35,7 @@ export async function answerWhisper(
 ): Promise<CallAnswer> {
   const business = await deps.businesses.getById(input.businessId);
   if (input.digits !== "1" || !business) {
-    return { business, instruction: { kind: "hang-up", say: ["Not accepted. Goodbye."] } };
+    return { business, instruction: { kind: "hang-up", say: [spoken.notAccepted()] } };
   }
   await deps.conversations.markAccepted(input.businessId, input.callSid, input.leg);
   deps.logger.info("call.transfer-accepted", {
@@ -42,7 +43,7 @@ export async function answerWhisper(
     callSid: input.callSid,
     leg: input.leg,
   });
-  return { business, instruction: { kind: "connect", say: ["Connecting you now."] } };
+  return { business, instruction: { kind: "connect", say: [spoken.connecting()] } };
 }
 
 /** Twilio reports how a <Dial> leg ended: done if accepted, else the next phone, else a fallback. */
@@ -104,12 +105,7 @@ export async function handleDialResult(
     const nextLeg = input.leg + 1;
     if (nextLeg < escalation.numbers.length) {
       return finish(
-        dialLeg(
-          ["I'm still trying to reach someone for you. Please stay on the line."],
-          escalation.numbers,
-          nextLeg,
-          business,
-        ),
+        dialLeg([spoken.stillTrying()], escalation.numbers, nextLeg, business),
         {},
         note,
       );

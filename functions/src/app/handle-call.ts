@@ -1,5 +1,6 @@
 import type { Business } from "../domain/business/business";
 import { type CallInstruction, listenOnCall } from "../domain/dialogue/call-instruction";
+import { spoken } from "../domain/dialogue/wording";
 import { greet, step, TurnContext } from "../domain/dialogue/conversation-engine";
 import { readDialogueState } from "../domain/dialogue/dialogue-state";
 import { ownerMessageText } from "../domain/notifications/owner-texts";
@@ -158,7 +159,7 @@ async function runCallTurn(
       )
     : {
         state,
-        outcome: { type: "listen" as const, say: [SORRY_START_AGAIN, ...greet(ctx).say.slice(1)] },
+        outcome: { type: "listen" as const, say: [spoken.lostPlace(), ...greet(ctx).say.slice(1)] },
         intent: null,
         emergency: null,
       };
@@ -225,9 +226,6 @@ async function runCallTurn(
   }
   return { business, instruction };
 }
-
-/** Said when a stored conversation could not be read: the caller starts again, not stuck. */
-const SORRY_START_AGAIN = "Sorry, I've lost my place in our conversation, so let's start again.";
 
 /** What a call decides for itself while the engine's decisions are carried out. */
 function voiceChannel(

@@ -8,7 +8,7 @@ import {
 } from "../domain/dialogue/conversation-engine";
 import { DialogueState, readDialogueState } from "../domain/dialogue/dialogue-state";
 import { episodeStep } from "../domain/summaries/sms-episode";
-import { texted } from "../domain/dialogue/wording";
+import { spoken, texted } from "../domain/dialogue/wording";
 import {
   ownerCancelKeywordText,
   ownerForwardText,
@@ -394,8 +394,10 @@ function textFor(settled: Settled, business: Business): string | null {
       return visit ? texted.moved(business, visit) : null;
     case "move-offers": {
       const moving = state.change?.visits.find((v) => v.id === state.change?.visitId);
-      const lost = reply.say.some((line) => /just been taken|have gone now/.test(line));
-      const preface = lost ? "sorry, that time has just been taken. " : "";
+      const lost = reply.say.some(
+        (line) => line === spoken.timeJustTaken() || line === spoken.timesGone(),
+      );
+      const preface = lost ? texted.timeTakenPreface() : "";
       return moving ? texted.moveOffers(business, moving, state.offers, preface) : null;
     }
     case "no-move-times":

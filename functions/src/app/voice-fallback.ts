@@ -1,3 +1,4 @@
+import { spoken } from "../domain/dialogue/wording";
 import { logVoiceFallback, redactPhones } from "../logs";
 import type { FallbackContact, FallbackDirectory } from "../ports/fallback-directory.port";
 import type { Logger } from "../ports/logger.port";
@@ -49,10 +50,6 @@ export interface FallbackReply {
   businessId?: string;
 }
 
-export const GAS_ADVICE = "If you smell gas, call the gas emergency line on 0800 111 999.";
-const LEAVE_MESSAGE =
-  "Please leave your name, your number and what you need after the tone, then hang up, and we'll call you back.";
-
 export async function answerFallback(
   call: FallbackCall,
   deps: VoiceFallbackDeps,
@@ -72,10 +69,12 @@ export async function answerFallback(
     latencyMs: deps.nowMs() - started,
     errorCode: call.errorCode,
   });
-  const sorry = contact
-    ? `Sorry, ${contact.businessName} can't take your call properly right now.`
-    : "Sorry, we can't take your call properly right now.";
-  return { say: [sorry, GAS_ADVICE, LEAVE_MESSAGE], record: true, businessId: contact?.businessId };
+  const sorry = spoken.fallbackSorry(contact?.businessName ?? null);
+  return {
+    say: [sorry, spoken.fallbackGasAdvice(), spoken.fallbackLeaveMessage()],
+    record: true,
+    businessId: contact?.businessId,
+  };
 }
 
 export async function takeVoicemail(
@@ -103,7 +102,7 @@ export async function takeVoicemail(
     latencyMs: deps.nowMs() - started,
   });
   return {
-    say: ["Thank you. We'll call you back as soon as we can. Goodbye."],
+    say: [spoken.fallbackThanks()],
     record: false,
     businessId: contact?.businessId,
   };

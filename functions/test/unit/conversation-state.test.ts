@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { spoken } from "../../src/domain/dialogue/wording";
 import { handleCallTurn, startCall } from "../../src/app/handle-call";
 import { handleInboundSms } from "../../src/app/handle-inbound-sms";
 import {
@@ -74,7 +75,8 @@ describe("the stored conversation state", () => {
       const first = await turn(1, "Sarah Jones");
       assert.equal(first.instruction.kind, "gather");
       const said = first.instruction.kind === "gather" ? first.instruction.say.join(" ") : "";
-      assert.match(said, /lost my place .+ start again\. How can I help\?/);
+      assert.ok(said.startsWith(`${spoken.lostPlace()} `), said);
+      assert.match(said, /How can I help\?/);
       const logged = world.logger.lines.find((l) => l.event === "conversation.state-unreadable");
       assert.equal(logged?.fields.channel, "voice");
       assert.match(String(logged?.fields.problem), /^[\w.]+: /);

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { answerFromProfile } from "../../src/domain/dialogue/profile-answers";
+import { spoken } from "../../src/domain/dialogue/wording";
 import { EMPTY_PROFILE } from "../../src/domain/business/business-profile";
 import { aBusiness } from "../support/call-fixtures";
 
@@ -9,26 +10,20 @@ const say = (question: string, business = seeded) => answerFromProfile(question,
 describe("answering from the business profile", () => {
   describe("with Bristol Plumbing's profile as seeded", () => {
     it("gives the call-out fee, and the out-of-hours one beside it", () => {
-      assert.equal(
-        say("how much is your call-out fee?"),
-        "Our call-out fee is £85, or £150 outside opening hours.",
-      );
+      assert.equal(say("how much is your call-out fee?"), spoken.callOutFee("£85", "£150"));
     });
 
     it("gives the out-of-hours fee when that is what is asked", () => {
-      assert.equal(
-        say("what do you charge out of hours"),
-        "Our call-out fee outside opening hours is £150.",
-      );
+      assert.equal(say("what do you charge out of hours"), spoken.callOutFeeOutOfHours("£150"));
     });
 
     it("gives a price range as stored, by the words a caller uses for the job", () => {
       assert.equal(
         say("how much to fix a dripping tap"),
-        "A dripping tap repair is usually between £65 and £95, depending on the job.",
+        spoken.priceRange("A dripping tap repair", "£65", "£95"),
       );
-      assert.equal(say("how much for a boiler service"), "A boiler service is £90.");
-      assert.equal(say("how much is a bathroom quote"), "A bathroom quote is free.");
+      assert.equal(say("how much for a boiler service"), spoken.price("A boiler service", "£90"));
+      assert.equal(say("how much is a bathroom quote"), spoken.priceFree("A bathroom quote"));
     });
 
     it("never prices a job it holds no price for, even one a service is booked for", () => {
@@ -40,17 +35,17 @@ describe("answering from the business profile", () => {
     it("says the areas, the ways to pay and the accreditations", () => {
       assert.equal(
         say("do you cover bath?"),
-        "We cover Bristol, Bath, Keynsham, Portishead and Clevedon.",
+        spoken.areasCovered("Bristol, Bath, Keynsham, Portishead and Clevedon"),
       );
-      assert.equal(say("can I pay by card"), "You can pay by card, cash or bank transfer.");
+      assert.equal(say("can I pay by card"), spoken.payBy("card, cash or bank transfer"));
       assert.equal(
         say("are you gas safe registered"),
-        "We're Gas Safe registered and WaterSafe approved.",
+        spoken.accreditations("Gas Safe registered and WaterSafe approved"),
       );
     });
 
     it("says so when asked for work the business does not do", () => {
-      assert.equal(say("do you do electrical work"), "I'm afraid we don't do electrical work.");
+      assert.equal(say("do you do electrical work"), spoken.notDone("electrical work"));
     });
 
     it("leaves questions about anything else to the rest of the dialogue", () => {

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { spoken } from "../../src/domain/dialogue/wording";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import type { FallbackContact, FallbackDirectory } from "../../src/ports/fallback-directory.port";
 import { SmsSendError } from "../../src/ports/sms-gateway.port";
@@ -137,7 +138,7 @@ describe("the voice fallback (Twilio's fallback URL)", () => {
       );
       const answer = await handleVoiceFallbackRequest(signed("/", call()), config(directory));
       assert.equal(answer.status, 200);
-      assert.match(answer.body, /Sorry, we can't take your call properly right now/);
+      assert.ok(answer.body.includes(spoken.fallbackSorry(null)), answer.body);
       assert.match(answer.body, /<Record /);
       assert.doesNotMatch(answer.body, /recordingStatusCallback/, "no business to file it under");
       assert.equal(sms.sent.length, 1);

@@ -1,6 +1,7 @@
 import { Business, Weekday, WEEKDAYS } from "../business/business";
 import { DateTime } from "luxon";
 import { spokenTime } from "../scheduling/availability";
+import { spoken } from "./wording";
 
 const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
@@ -17,9 +18,9 @@ export function describeOpeningHours(business: Business): string {
     const joiner = g.to === g.from + 1 ? "and" : "to";
     const days =
       g.from === g.to ? DAY_NAMES[g.from] : `${DAY_NAMES[g.from]} ${joiner} ${DAY_NAMES[g.to]}`;
-    return g.hours === "" ? `closed ${days}` : `${days}, ${g.hours}`;
+    return g.hours === "" ? spoken.closedOn(days) : spoken.openOn(days, g.hours);
   });
-  return `We're open ${parts.join("; ")}. Emergencies are answered any time.`;
+  return spoken.openingHours(parts);
 }
 
 function hoursOf(business: Business, day: Weekday): string {

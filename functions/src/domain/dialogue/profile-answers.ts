@@ -1,6 +1,7 @@
 import type { Business } from "../business/business";
 import type { BusinessProfile, Price } from "../business/business-profile";
 import { joinWithAnd, joinWithOr } from "./spoken-words";
+import { spoken } from "./wording";
 
 /**
  * Answers a caller's question about the business from its profile, with the
@@ -27,7 +28,7 @@ export function answerFromProfile(speech: string, business: Business): ProfileAn
   const profile = business.profile;
   const notDone = profile.notDone.find((item) => mentions(speech, item));
   if (notDone && DO_YOU_DO.test(speech)) {
-    return { topic: "work we don't do", say: `I'm afraid we don't do ${notDone}.` };
+    return { topic: "work we don't do", say: spoken.notDone(notDone) };
   }
   if (ASKS_PRICE.test(speech) && (CALL_OUT.test(speech) || OUT_OF_HOURS.test(speech))) {
     return callOutAnswer(speech, profile);
@@ -41,21 +42,21 @@ export function answerFromProfile(speech: string, business: Business): ProfileAn
     const list = profile.accreditations;
     return {
       topic: "accreditations",
-      say: list.length > 0 ? `We're ${joinWithAnd(list)}.` : null,
+      say: list.length > 0 ? spoken.accreditations(joinWithAnd(list)) : null,
     };
   }
   if (PAYMENT.test(speech)) {
     const list = profile.paymentMethods;
     return {
       topic: "payment",
-      say: list.length > 0 ? `You can pay by ${joinWithOr(list)}.` : null,
+      say: list.length > 0 ? spoken.payBy(joinWithOr(list)) : null,
     };
   }
   if (AREAS.test(speech)) {
     const list = profile.areasCovered;
     return {
       topic: "areas covered",
-      say: list.length > 0 ? `We cover ${joinWithAnd(list)}.` : null,
+      say: list.length > 0 ? spoken.areasCovered(joinWithAnd(list)) : null,
     };
   }
   return null;
@@ -69,16 +70,14 @@ function callOutAnswer(speech: string, profile: BusinessProfile): ProfileAnswer 
       topic,
       say:
         outOfHoursCallOutFee !== undefined
-          ? `Our call-out fee outside opening hours is ${money(outOfHoursCallOutFee, profile)}.`
+          ? spoken.callOutFeeOutOfHours(money(outOfHoursCallOutFee, profile))
           : null,
     };
   }
   if (callOutFee === undefined) return { topic, say: null };
   const outOfHours =
-    outOfHoursCallOutFee !== undefined
-      ? `, or ${money(outOfHoursCallOutFee, profile)} outside opening hours`
-      : "";
-  return { topic, say: `Our call-out fee is ${money(callOutFee, profile)}${outOfHours}.` };
+    outOfHoursCallOutFee !== undefined ? money(outOfHoursCallOutFee, profile) : undefined;
+  return { topic, say: spoken.callOutFee(money(callOutFee, profile), outOfHours) };
 }
 
 /**
@@ -97,10 +96,10 @@ function priceAskedFor(speech: string, business: Business): Price | undefined {
 
 function priceSentence(price: Price, profile: BusinessProfile): string {
   const label = price.label.charAt(0).toUpperCase() + price.label.slice(1);
-  if (price.from === 0 && !price.to) return `${label} is free.`;
+  if (price.from === 0 && !price.to) return spoken.priceFree(label);
   return price.to !== undefined && price.to !== price.from
-    ? `${label} is usually between ${money(price.from, profile)} and ${money(price.to, profile)}, depending on the job.`
-    : `${label} is ${money(price.from, profile)}.`;
+    ? spoken.priceRange(label, money(price.from, profile), money(price.to, profile))
+    : spoken.price(label, money(price.from, profile));
 }
 
 /** "£85", "£92.50": the stored value, in the business's currency. */

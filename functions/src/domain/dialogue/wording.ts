@@ -4,6 +4,7 @@ import type { EmergencyDetection } from "../emergency/emergency.classifier";
 import { describeSlot, spokenTime } from "../scheduling/availability";
 import { describePreference, TimePreference } from "../scheduling/time-preference";
 import type { DialogueState, OfferedSlot, UpcomingVisit } from "./dialogue-state";
+import { NATIONAL_GAS_EMERGENCY_NUMBER } from "../emergency/emergency-rules";
 import { withArticle } from "./spoken-words";
 
 /**
@@ -218,6 +219,54 @@ export const spoken = {
   noUpcomingVisit: () => "I'm sorry, I can't find an upcoming visit for this number.",
   passedOnByText: (w: WordingContext) =>
     `Thanks, I've passed that to ${w.business.ownerName}, who'll get back to you.`,
+
+  // Answers from the business's profile: the values exactly as stored, never estimated.
+  notDone: (item: string) => `I'm afraid we don't do ${item}.`,
+  accreditations: (joined: string) => `We're ${joined}.`,
+  payBy: (joined: string) => `You can pay by ${joined}.`,
+  areasCovered: (joined: string) => `We cover ${joined}.`,
+  callOutFee: (fee: string, outOfHoursFee?: string) =>
+    `Our call-out fee is ${fee}${outOfHoursFee ? `, or ${outOfHoursFee} outside opening hours` : ""}.`,
+  callOutFeeOutOfHours: (fee: string) => `Our call-out fee outside opening hours is ${fee}.`,
+  priceFree: (label: string) => `${label} is free.`,
+  price: (label: string, amount: string) => `${label} is ${amount}.`,
+  priceRange: (label: string, from: string, to: string) =>
+    `${label} is usually between ${from} and ${to}, depending on the job.`,
+  /** `days`: "Monday to Thursday, 8 am to 5:30 pm; Friday, 8 am to 4 pm; closed Saturday and Sunday". */
+  openingHours: (days: readonly string[]) =>
+    `We're open ${days.join("; ")}. Emergencies are answered any time.`,
+  openOn: (days: string, hours: string) => `${days}, ${hours}`,
+  closedOn: (days: string) => `closed ${days}`,
+
+  // Before a conversation can start, or when the call's record is lost.
+  notSetUp: () =>
+    "Sorry, this number isn't set up to take calls yet. Please check the number and try again. Goodbye.",
+  lostCall: () =>
+    "Sorry, I've lost track of this call. Please call back and I'll help straight away. Goodbye.",
+  lostPlace: () => "Sorry, I've lost my place in our conversation, so let's start again.",
+
+  // Putting a caller through: what the person rung hears before accepting, and the caller meanwhile.
+  whisperEmergency: (who: string, label: string, words: string) =>
+    `Emergency call from ${who}: ${label.toLowerCase()}. They said: ${words}. Press 1 to accept.`,
+  whisperRequest: (who: string) =>
+    `Call from ${who}, who asked to speak to you. Press 1 to accept.`,
+  /** A number read out digit by digit, or that it was withheld. */
+  callerNumber: (phone: string | null) => (phone ? phone.split("").join(" ") : "a withheld number"),
+  notAccepted: () => "Not accepted. Goodbye.",
+  connecting: () => "Connecting you now.",
+  stillTrying: () => "I'm still trying to reach someone for you. Please stay on the line.",
+
+  // The fallback answering a call the receptionist could not (voice-fallback.ts).
+  fallbackSorry: (businessName: string | null) =>
+    businessName
+      ? `Sorry, ${businessName} can't take your call properly right now.`
+      : "Sorry, we can't take your call properly right now.",
+  fallbackFailed: () => "Sorry, we can't take your call right now.",
+  fallbackGasAdvice: () =>
+    `If you smell gas, call the gas emergency line on ${NATIONAL_GAS_EMERGENCY_NUMBER}.`,
+  fallbackLeaveMessage: () =>
+    "Please leave your name, your number and what you need after the tone, then hang up, and we'll call you back.",
+  fallbackThanks: () => "Thank you. We'll call you back as soon as we can. Goodbye.",
 };
 
 /** "Thu 26 Nov at 8 am", in the business's time zone. */
@@ -278,6 +327,8 @@ export const texted = {
     `${business.name}: your ${visit(v, business)} is cancelled. Thanks for letting us know. To book again, ${callUs(business)}.`,
   alreadyCancelled: (business: Business) =>
     `${business.name}: that visit is already cancelled. To book again, ${callUs(business)}.`,
+  /** Before fresh times, when the one chosen (or those offered) went meanwhile. */
+  timeTakenPreface: () => "sorry, that time has just been taken. ",
   moveOffers: (business: Business, v: VisitLike, offers: readonly OfferedSlot[], preface = "") =>
     `${business.name}: ${preface}we can move your ${visit(v, business)} to ` +
     `${offersList(offers, business.timeZone)}. ${replyNumbers(offers.length)}, or tell us another day.`,

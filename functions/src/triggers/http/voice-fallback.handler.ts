@@ -1,11 +1,7 @@
 import { z } from "zod";
 import { renderVoicemailPrompt } from "../../adapters/twilio/twiml.builder";
-import {
-  answerFallback,
-  GAS_ADVICE,
-  takeVoicemail,
-  type VoiceFallbackDeps,
-} from "../../app/voice-fallback";
+import { answerFallback, takeVoicemail, type VoiceFallbackDeps } from "../../app/voice-fallback";
+import { spoken } from "../../domain/dialogue/wording";
 import { recordingCallbackUrl } from "./voice-recording.handler";
 import {
   checkTwilioRequest,
@@ -83,8 +79,6 @@ export async function handleVoiceFallbackRequest(
       callSid: call.callSid,
       error: error instanceof Error ? error.message : String(error),
     });
-    return xml(
-      renderVoicemailPrompt(["Sorry, we can't take your call right now.", GAS_ADVICE], null),
-    );
+    return xml(renderVoicemailPrompt([spoken.fallbackFailed(), spoken.fallbackGasAdvice()], null));
   }
 }
