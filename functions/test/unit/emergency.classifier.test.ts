@@ -235,6 +235,21 @@ describe("emergency classifier", () => {
     });
   });
 
+  describe("when the recogniser's punctuation breaks one thought into pieces", () => {
+    it("reads a piece that only says where, names the thing or says when with its neighbour", () => {
+      assert.equal(
+        detectEmergency("Water's coming through the ceiling, in the kitchen, onto the lights.")
+          ?.kind,
+        "water-on-electrics",
+      );
+      assert.equal(
+        detectEmergency("The fuse box, it's got water dripping on it.")?.kind,
+        "water-on-electrics",
+      );
+      assert.equal(detectEmergency("Last year, we had a burst pipe. Now I want a quote."), null);
+    });
+  });
+
   describe("when the heating is off", () => {
     it("is an emergency with someone vulnerable in the house, said in any clause", () => {
       assert.equal(

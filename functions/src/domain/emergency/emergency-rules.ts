@@ -204,7 +204,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern:
-          String.raw`\b${V.waterMoving}(?:'s)? (?:[a-z0-9']+ ){0,7}?(?:onto|on to|into|in to|over|down|on|in|behind|near|through|around|round|under|across|from|out of|inside|by|at|towards|to) ` +
+          String.raw`\b${V.waterMoving}(?:'s)? (?:[a-z0-9']+ ){0,7}?(?:onto|on to|into|in to|over|down|on|in|behind|near|through|around|round|under|across|from|out of|inside|by|at|towards|to|above|beside|next to|alongside) ` +
           String.raw`(?:the |my |our |a |all |some )?(?:(?:back|front|side|top|bottom|base|inside|underneath|edge|middle|corner|panel) of (?:the |my |our |a )?)?(?:(?!(?:the|a|an|to|and|fix|fit|replace|change|move|check|install|put|new|get|have|look)\b)[a-z]+ ){0,2}?${V.electrics}\b`,
         examples: [
           "water's dripping onto the fuse box",
@@ -227,7 +227,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b${V.electrics}(?:'s)? (?:[a-z0-9']+ ){0,5}?(?:are |is )?(?:wet|soaked|soaking|sopping|full of water|sparking|live and wet|under water|got water)\b`,
+        pattern: String.raw`\b${V.electrics}(?:'s)? (?:[a-z0-9']+ ){0,5}?(?:are |is |have |has |'ve )?(?:wet|soaked|soaking|sopping|full of water|sparking|live and wet|under water|got water|(?:got )?water (?:in|inside|on|coming|dripping|pouring))\b`,
         examples: [
           "the electrics are wet",
           "the light in the bathroom is full of water",
@@ -236,8 +236,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\bwater\b.*\b(?:sparking|sparks|fused|shorted|short circuited|tripped|tripping|blown|blew)\b|` +
-          String.raw`\b(?:sparking|sparks|fused|shorted|tripped|tripping|blown|blew)\b.*\bwater\b`,
+          String.raw`\b(?:water|leak|leaking|dripping)\b.*\b(?:sparking|sparks|fused|shorted|short circuited|tripped|tripping|blown|blew|trip switch (?:keeps|has|'s) (?:going|gone|flipping|flicking|clicking))\b|` +
+          String.raw`\b(?:sparking|sparks|fused|shorted|tripped|tripping|blown|blew|trip switch (?:keeps|has|'s) (?:going|gone|flipping|flicking|clicking))\b.*\b(?:water|leak|leaking|dripping)\b`,
         examples: [
           "there's water by the plug and it's sparking",
           "water's come through and the lights have blown",
@@ -478,7 +478,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:${V.escaping}|coming out|going everywhere|everywhere)\b (?:[a-z0-9']+ ){0,6}?(?:can't|cannot|can not|couldn't|won't|will not) (?:stop|turn|switch|shut|make it stop|get it to stop)\b|` +
+          String.raw`\b(?:${V.escaping}|coming out|going everywhere|everywhere)\b (?:[a-z0-9']+ ){0,6}?(?:can't|cannot|can not|couldn't|won't|will not|(?:don't|do not) know how to) (?:stop|turn|switch|shut|make it stop|get it to stop)\b|` +
           String.raw`\b(?:can't|cannot|can not|couldn't|won't|will not|unable to) (?:find|stop|turn|switch|shut)\b (?:[a-z0-9']+ ){0,6}?(?:pouring|gushing|coming|everywhere|spraying|going everywhere)\b`,
         examples: [
           "it's coming out everywhere and I can't turn it off",
@@ -602,7 +602,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\bnothing(?:'s| is)? (?:coming|comes|came|running) (?:out )?(?:of|from|when) ` +
+          String.raw`\bnothing(?:'s| is)? (?:(?:coming|comes|came|running) )?(?:out )?(?:of|from|when) ` +
           String.raw`(?:the |my |any |our |i )?(?:kitchen |bathroom |cold |turn (?:on )?the )?taps?\b`,
         examples: ["nothing's coming out of the taps", "nothing comes out when i turn the tap"],
       },
@@ -851,6 +851,7 @@ export const EMERGENCY_CONTEXT_RULES = {
    * pipe", "how do I turn the water off, the pipe has burst".
    */
   specificReferenceMarkers: [
+    String.raw`\b(?:don't|do not|dunno|no idea) (?:know )?how to\b`,
     String.raw`\b(?:my|our|mine|ours|i've|we've|i have|we have|there's|there is|right now|at the moment|currently|help)\b`,
     String.raw`\b[a-z]+(?:'s| is| has| have| are) (?:just |now |still )?(?:burst|bust|pouring|gushing|spraying|leaking|dripping|flooding|flooded|overflowing|coming|collapsing|going off|beeping)\b`,
   ],

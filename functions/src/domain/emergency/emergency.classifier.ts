@@ -193,9 +193,40 @@ function firstLiveMatch(
   return null;
 }
 
+/** A clause that only says where: "..., in the kitchen, onto the lights". */
+const PLACE_FRAGMENT =
+  /^(?:(?:and|like|right|all) )?(?:onto|on to|into|in|on|through|from|over|down|under|behind|near|round|around|across|out of|all over|everywhere)\b/;
+/** A clause that only names a thing, said before what happens to it: "the fuse box, it's wet". */
+const NAMED_THING =
+  /^(?:the|my|our|a|this|that|your)(?: (?!(?:is|are|has|have|was|were|burst|bust|split|gone)\b)[a-z]+(?<!ing|ed)){1,3}$/;
+
+/**
+ * A recogniser's punctuation breaks one thought into pieces; a piece that only
+ * says where, or only names the thing, belongs with its neighbour.
+ */
+function joinFragments(clauses: readonly string[]): string[] {
+  const joined: string[] = [];
+  let pendingThing = "";
+  for (const clause of clauses) {
+    if (joined.length > 0 && PLACE_FRAGMENT.test(clause)) {
+      joined[joined.length - 1] = `${joined[joined.length - 1]} ${clause}`;
+      continue;
+    }
+    // "Last year, we had a burst pipe": a time said on its own belongs with what follows.
+    if (NAMED_THING.test(clause) || (HISTORIC.test(clause) && clause.split(" ").length <= 4)) {
+      pendingThing = `${pendingThing}${clause} `;
+      continue;
+    }
+    joined.push(`${pendingThing}${clause}`);
+    pendingThing = "";
+  }
+  if (pendingThing !== "") joined.push(pendingThing.trim());
+  return joined;
+}
+
 /** Normalised clauses with key terms in their canonical spelling ("sealing" -> ceiling). */
 function clausesOf(utterance: string): string[] {
-  return splitClauses(canonicaliseKeyTerms(normaliseUtterance(utterance)));
+  return joinFragments(splitClauses(canonicaliseKeyTerms(normaliseUtterance(utterance))));
 }
 
 /** Whether the utterance says, in any clause and not negated, what the rule also needs. */

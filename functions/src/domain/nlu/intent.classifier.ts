@@ -145,6 +145,9 @@ const CANCEL = [
     String.raw`\b(?:don't|do not) have to come\b|\b(?:take|strike|cross) (?:me|us|it|that|[a-z]+day) off\b`,
   ),
   re(String.raw`\bknock (?:it|the [a-z]+|that) on the head\b`),
+  re(
+    String.raw`\b(?:forget about|never mind|scratch) (?:the |my |our |that |this |[a-z]+day's |tomorrow's |today's )?(?:[a-z']+ )?(?:${BOOKING}|${DAY})\b|\bforget (?:${DAY})\b`,
+  ),
   re(String.raw`\bcall (?:[a-z']+ ){1,3}off\b`),
   re(
     String.raw`\bgive it a miss\b|\b(?:won't|will not|not) (?:be )?go(?:ing)? ahead\b|\bhold off\b|\bleave it (?:for now|then)\b`,
@@ -157,7 +160,7 @@ const RESCHEDULE = [
     String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:push|put|knock|move)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
   ),
   re(
-    String.raw`\b(?:move|change|switch|swap|shift|rearrange) (?:my|the|our|that|this|your|[a-z]+day's|tomorrow's|today's|next week's|the [a-z]+day) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
+    String.raw`\b(?:move|moving|change|changing|switch|switching|swap|swapping|shift|shifting|rearrange|rearranging) (?:my|the|our|that|this|your|[a-z]+day's|tomorrow's|today's|next week's|the [a-z]+day) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
   ),
   re(
     String.raw`\b(?:move|change|shift|switch|swap) (?:it|that|this|the (?:appointment|booking|visit|slot|job|service|day|time|date))\b(?: [a-z']+){0,5}? (?:to|till|until|for|on) (?:the |a )?(?:${DAY})\b`,
