@@ -5,6 +5,8 @@ import { smsStatusCallback } from "../../src/triggers/http/sms-status.webhook";
 import { sms } from "../../src/triggers/http/sms.webhook";
 import { voice } from "../../src/triggers/http/voice.webhook";
 import { voiceFallback } from "../../src/triggers/http/voice-fallback.webhook";
+import type { TranscribeDeps } from "../../src/app/transcribe-recorded-message";
+import { handleVoiceRecordingRequest } from "../../src/triggers/http/voice-recording.handler";
 
 /**
  * Serves the `voice`, `sms`, `smsStatusCallback` and `voiceFallback` functions over real HTTP on one base URL, as
@@ -20,8 +22,14 @@ export interface WebhooksTestServer {
 
 export async function startWebhooksTestServer(
   authToken = "test-auth-token",
+  /**
+   * With these, `voiceRecording` is served too, by its handler over the given
+   * ports (a speech client pointed at a local server, recordings from a test).
+   */
+  recordings?: () => TranscribeDeps,
 ): Promise<WebhooksTestServer> {
   const app = express();
+  let baseUrl = "";
   app.use(
     express.urlencoded({
       extended: false,
@@ -36,11 +44,24 @@ export async function startWebhooksTestServer(
       void fn(req as unknown as Args[0], res as unknown as Args[1]);
     });
   }
+  if (recordings) {
+    app.use("/voiceRecording", (req, res) => {
+      void handleVoiceRecordingRequest(
+        {
+          method: req.method,
+          path: req.url,
+          signature: req.header("x-twilio-signature") ?? null,
+          body: req.body as unknown,
+        },
+        { publicBaseUrl: baseUrl, authToken, deps: recordings() },
+      ).then((answer) => res.status(answer.status).type(answer.contentType).send(answer.body));
+    });
+  }
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = `http://127.0.0.1:${port}`;
   const previous = {
     PUBLIC_WEBHOOK_BASE_URL: process.env.PUBLIC_WEBHOOK_BASE_URL,
     TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN,
