@@ -123,6 +123,7 @@ export function renderEmergencyRulesDoc(): string {
     "",
     list(c.notPlumbingMarkers.map(code)),
     "",
+    `- **Someone else's problem**, told to ask about the caller's own ("my neighbour had a burst pipe, can you check mine"): ${c.elsewhereMarkers.map(code).join(", ")}.`,
     `- **A device fault.** An alarm chirping for its battery is a job, not carbon monoxide: ${c.deviceFaultMarkers.map(code).join(", ")}.`,
     "",
     "Without punctuation from the speech recogniser these rules read a whole utterance as one",

@@ -236,8 +236,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:water|leak|leaking|dripping)\b.*\b(?:sparking|sparks|fused|shorted|short circuited|tripped|tripping|blown|blew|trip switch (?:keeps|has|'s) (?:going|gone|flipping|flicking|clicking))\b|` +
-          String.raw`\b(?:sparking|sparks|fused|shorted|tripped|tripping|blown|blew|trip switch (?:keeps|has|'s) (?:going|gone|flipping|flicking|clicking))\b.*\b(?:water|leak|leaking|dripping)\b`,
+          String.raw`\b(?:water|leak|leaking|dripping)\b.*\b(?:sparking|sparks|fused|shorted|short circuited|tripped|tripping|blown|blew|flickering|flickered|trip switch (?:keeps|has|'s) (?:going|gone|flipping|flicking|clicking))\b|` +
+          String.raw`\b(?:sparking|sparks|fused|shorted|tripped|tripping|blown|blew|flickering|flickered|trip switch (?:keeps|has|'s) (?:going|gone|flipping|flicking|clicking))\b.*\b(?:water|leak|leaking|dripping)\b`,
         examples: [
           "there's water by the plug and it's sparking",
           "water's come through and the lights have blown",
@@ -276,7 +276,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\bsewage (?:backup|back up|leak|spill|overflow|flood)s?\b|\b(?:leaking|leaks|spilling|oozing|coming out) (?:raw )?sewage\b`,
+        pattern: String.raw`\b(?:soil (?:stack|pipe)|sewer pipe)(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|dripping|coming out|spilling)\b|\bsewage (?:backup|back up|leak|spill|overflow|flood)s?\b|\b(?:leaking|leaks|spilling|oozing|coming out) (?:raw )?sewage\b`,
         examples: ["we've got a sewage backup", "the soil pipe's leaking sewage into the kitchen"],
       },
       {
@@ -443,7 +443,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b${V.escaping} (?:(?:all|right|straight) )?(?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)|` +
+          String.raw`(?<!\brain(?:'s| is| was)? )\b${V.escaping} (?:(?:all|right|straight) )?(?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)|` +
           String.raw`\b(?:it|water|that)(?:'s| is| was)? (?:just |absolutely |literally |really |still |now |keeps |keeps on )*${V.escaping}(?: (?:again|now|still|in here|badly))*$`,
         examples: [
           "it's gushing everywhere",
@@ -468,7 +468,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           String.raw`\b(?:can't|cannot|can not|couldn't|unable to) (?:stop|turn off|switch off|shut off) the water\b|` +
           String.raw`\bwater (?:won't|will not|wont|doesn't|does not|isn't) stop(?:ping)?\b|` +
           String.raw`\b(?:won't|will not|wont|doesn't|does not|isn't|can't|cannot) stop(?:ping)? (?:it )?(?:from )?(?:overflowing|pouring|gushing|spraying|spurting|pissing|flooding|spilling over|running over)\b|` +
-          String.raw`\bwater (?:just )?(?:keeps|is still|'s still|still) (?:coming|pouring|running|going|gushing)\b`,
+          String.raw`\bwater (?:just )?(?:keeps|is still|'s still|still) (?:coming|pouring|running|going|gushing)\b|` +
+          String.raw`\bit (?:just )?keeps (?:on )?(?:coming|pouring|gushing|pumping)\b(?! (?:back|up)\b)`,
         examples: [
           "I can't stop the water",
           "the water won't stop",
@@ -707,7 +708,7 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
     reason: "water with a place or a big source, but no sign of how much",
     cues: [
       {
-        pattern: String.raw`\b(?:${V.waterStores}|stopcock|main|mains|pipe|pipes)(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|coming out|spraying|running out|gushing|(?:sprung|sprang|got|developed) a leak)\b|\b(?:won't|will not|wont|can't) stop(?:ping)? (?:it )?leaking\b`,
+        pattern: String.raw`\b(?:${V.waterStores}|stopcock|main|mains|pipe|pipes)(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|coming out|spraying|running out|gushing|(?:sprung|sprang|got|developed) a leak)\b|\b(?:won't|will not|wont|can't) stop(?:ping)? (?:it )?leaking\b|\b(?:leak|leaking|drip|dripping|water)(?:'s| is)? (?:[a-z']+ ){0,2}?getting (?:worse|bigger|faster|heavier)\b`,
         examples: [
           "the boiler is leaking",
           "the cylinder's leaking in the airing cupboard",
@@ -842,7 +843,7 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\bare you (?:able|qualified|registered|certified|insured|equipped|trained)\b`,
     String.raw`\bhow (?:do|can|would|should|could|does) (?:i|we|you|one|people|someone)\b`,
     String.raw`\bhow to\b`,
-    String.raw`\bhow much\b`,
+    String.raw`\bhow much\b|\bwhat (?:do|would|does|will) (?:you|it) (?:charge|cost)\b|\b(?:price|cost) of\b`,
     String.raw`\bwhat (?:are|is) the (?:signs?|symptoms?)\b`,
     String.raw`\bis (?:a|an) (?:[a-z']+ ){1,3}?(?:an emergency|urgent|classed)\b`,
   ],
@@ -885,7 +886,9 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:fixed|sorted|repaired|mended|cleared|capped|patched|unblocked|soldered|sealed|replaced|dealt with|seen to|taken care of)(?: up| off| out)? by (?:my|our|the|a|his|her|their|next door|someone|somebody)\b`,
     String.raw`\b(?:it|water|leak|leaking|dripping|flood|flooding|pouring|gushing|that|everything|smell|toilet|drain|ceiling)(?:'s| has| have| is)? (?:now |finally |just |all |completely |totally )*stopped (?:leaking|dripping|pouring|gushing|overflowing|flooding|spraying|coming (?:through|in|down)(?: (?:the |my |our )?(?:[a-z]+ )?(?:ceiling|roof|walls?|floor|lights?))?|backing up|smelling|going off|beeping)\b`,
     String.raw`\b(?:everything|all|it)(?:'s| is) (?:fine|ok|okay|good|sorted|dry|back to normal) (?:again|now)\b|\bturned out (?:to be )?(?:nothing|fine|ok|okay|(?:just |only )?the (?:hob|cooker|oven|bins?|drains?))\b`,
-    String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
+    String.raw`\b(?:smell|leak|drip|flood|flooding)(?:'s| has| is)? (?:all |now |completely )?(?:gone|disappeared|cleared|stopped)(?: away)?\b`,
+    String.raw`\b(?:husband|wife|partner|neighbou?r|dad|son|brother|landlord|plumber|engineer|roofer|friend|mate|he|she|they|we|i)(?:'s| has| have| had)? (?:already |just |since |now )?(?:fixed|sorted|repaired|mended|unblocked|capped|sealed|soldered)\b`,
+    String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
     String.raw`\bno longer (?:leaking|dripping|flooding|coming|pouring|smell)\b|\b(?:stopped|stopped leaking|stopped dripping) now\b|\band it's stopped\b`,
     String.raw`\b(?:engineer|plumber|gas man|gas board|water board|water company|roofer)(?:'s| has) (?:been|come|fixed|sorted)\b`,
     String.raw`\b(?:said|says|told us|told me) (?:it was|it's|it is|everything's|everything is|everything was) (?:fine|ok|okay|safe|all right|nothing)\b`,
@@ -905,6 +908,10 @@ export const EMERGENCY_CONTEXT_RULES = {
   notPlumbingMarkers: [
     String.raw`\b(?:tyres?|tires?|balloons?|soap bubbles|bubble wrap|pond|ponds|blisters?|bin bags?|river|banks|appendix|ear ?drums?|bubble bath|into tears|laughing)\b`,
     String.raw`\b(?:flooded|flooding|swamped)(?: out)? with (?:work|calls|orders|jobs|emails|requests|enquiries|people)\b`,
+  ],
+  /** Someone else's problem told to ask about one's own: "my neighbour had a burst pipe, can you check mine". */
+  elsewhereMarkers: [
+    String.raw`\b(?:check|look at|inspect|test|lag|protect) (?:mine|ours|my own|our own)\b|\bsame (?:thing )?(?:doesn't|does not|won't|will not) happen to (?:me|us)\b`,
   ],
   /** An alarm chirping for a battery is a fault to fix, not carbon monoxide. */
   deviceFaultMarkers: [

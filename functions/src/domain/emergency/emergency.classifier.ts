@@ -76,6 +76,7 @@ const RECENT = anyOf(C.recentMarkers);
 const RESOLVED = new RegExp(`(?:${C.resolvedMarkers.join("|")})${C.resolvedRunOn}`, "g");
 const STILL = anyOf(C.stillMarkers);
 const NOT_PLUMBING = anyOf(C.notPlumbingMarkers);
+const ELSEWHERE = anyOf(C.elsewhereMarkers);
 const DEVICE_FAULT = anyOf(C.deviceFaultMarkers);
 const DIMINISHER = anyOf(C.diminishers);
 const INTENSITY = new RegExp(String.raw`\b${EMERGENCY_VOCABULARY.intensity}\b`);
@@ -169,6 +170,7 @@ function isLiveReport(
   if (SERVICE_QUESTION.test(clause) && !SPECIFIC_REFERENCE.test(clause)) return false;
   if (HISTORIC.test(clause) && !RECENT.test(clause)) return false;
   if (NOT_PLUMBING.test(clause)) return false;
+  if (ELSEWHERE.test(clause)) return false;
   if (DEVICE_FAULT.test(clause)) return false;
   return !isResolved(clauses, index);
 }

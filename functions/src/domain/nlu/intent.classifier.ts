@@ -54,7 +54,7 @@ const REPEAT = [
     String.raw`^(?:(?:er|um|oh|ay|eh|ah|sorry)\s+)*(?:sorry|eh|what|pardon|you what|come again|huh|what(?:'s| was| is) (?:that|it)(?: you (?:just )?said| again)?)(?:\s+(?:sorry|eh|what|pardon|love|mate|me|again|please|then))*\??$`,
   ),
   re(
-    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b`,
+    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b|\b(?:speak|talk) (?:up|louder|more slowly|slower)\b`,
   ),
 ];
 
@@ -113,7 +113,9 @@ const CALLBACK = [
   ),
   re(String.raw`\b(?:give|gimme) (?:me|us) a (?:ring|call|bell|buzz|phone)\b`),
   re(String.raw`\bcall ?backs?\b|\bring ?back\b|\b(?:ring|call|phone)(?:ed|s)? (?:me |us )?back\b`),
-  re(String.raw`\bget back to (?:me|us)\b`),
+  re(
+    String.raw`\bget back to (?:me|us)\b|\bwait (?:for|on) (?:a |your |the )?(?:call|ring|phone call|call back)\b`,
+  ),
   re(String.raw`\b(?:leave|take|pass on|pass) (?:a |him a |her a )?message\b`),
 ];
 
@@ -214,7 +216,7 @@ const QUESTION = [
     String.raw`\bare you (?:gas safe|registered|qualified|insured|certified|accredited|open|local|based|a real|available|on|the)\b`,
   ),
   re(
-    String.raw`\bwhere are you\b|\bwhere(?:'s| is) your\b|\bwhat areas?\b|\bwhich areas?\b|\bwhat brands?\b`,
+    String.raw`\bwhere are you\b|\bwhere(?:'s| is| are) (?:your|my|our|the)\b|\bwhat areas?\b|\bwhich areas?\b|\bwhat brands?\b`,
   ),
   re(String.raw`\bcan (?:i|we) pay\b|\b(?:card|cash|bank transfer|invoice)\b.*\?$`),
   re(String.raw`\bhow (?:soon|long|quickly|quick|fast)\b|\bis the call ?out\b|\bcan you tell me\b`),

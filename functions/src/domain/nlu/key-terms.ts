@@ -49,6 +49,11 @@ export const KEY_TERMS: readonly KeyTerm[] = [
         when: String.raw`(?:${DET}|through|from|in|down|off) _(?! (?:the|it|around|round|up|strip|tape|compound|job|kit|gun)\b)`,
       },
       {
+        words: ["seal in", "see ling", "sea ling", "seal ing"],
+        // "the seal in is dripping", "through the seal in".
+        when: String.raw`(?:through|from|in|out of|off) (?:${DET} )?_\b|\b(?:the|my|our) (?:[a-z]+ )?_(?:'s| is| has)? (?:dripping|leaking|coming down|collapsing|caving|bulging|sagging|wet|soaked)\b`,
+      },
+      {
         words: ["selling", "sailing", "swelling", "soiling"],
         // "through the selling", "the selling's dripping"; never "we're selling the house".
         when: String.raw`(?:through|from|in|out of|off) (?:${DET} )?_\b|\b(?:the|my|our) (?:[a-z]+ )?_(?:'s| is| has)? (?:dripping|leaking|coming down|collapsing|caving|bulging|sagging)\b`,
@@ -113,7 +118,7 @@ export const KEY_TERMS: readonly KeyTerm[] = [
       {
         words: ["council", "counsel", "consul", "cancer"],
         // "can you council my appointment"; never "the council are digging up the road".
-        when: String.raw`(?<!(?:the|a|local|city|county|town) )_ (?:my|the|it|that|this|our|tomorrow's|today's|[a-z]+day's|next week's|appointment|booking|visit|please)\b`,
+        when: String.raw`(?<!(?:the|a|local|city|county|town) )_ (?:my|the|it|that|this|our|tomorrow's|today's|[a-z]+day's|next week's|appointment|booking|visit|please|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`,
       },
       {
         words: ["can sell", "can cell", "can sal", "can't sell"],
@@ -257,7 +262,7 @@ for (const term of KEY_TERMS) {
   for (const h of term.homophones ?? []) {
     for (const w of h.words.filter((x) => x.includes(" "))) {
       MULTI_WORD_HOMOPHONES.push({
-        pattern: new RegExp(h.when.replace("_", escape(w)), "g"),
+        pattern: new RegExp(h.when.split("_").join(escape(w)), "g"),
         phrase: w,
         canonical: term.canonical,
       });
@@ -265,7 +270,7 @@ for (const term of KEY_TERMS) {
     HOMOPHONES.push({
       words: new Set(h.words),
       canonical: term.canonical,
-      contexts: h.words.map((w) => new RegExp(h.when.replace("_", escape(w)))),
+      contexts: h.words.map((w) => new RegExp(h.when.split("_").join(escape(w)))),
     });
   }
   if (term.fuzzy) {
