@@ -62,6 +62,35 @@ describe("reading when the caller would like the visit", () => {
     ["around 2", { after: "13:00", before: "15:00", said: "around 2 pm" }],
     ["first thing Thursday", { days: "2026-11-26", before: "10:00" }],
     ["any day but Friday, in the morning", { not: "5", before: "12:00" }],
+    // UK ways of saying it.
+    ["after half two", { after: "14:30", said: "after 2:30 pm" }],
+    ["half nine tomorrow", { days: "2026-11-26", after: "08:30", before: "10:30" }],
+    ["quarter to four", { after: "14:45", before: "16:45" }],
+    ["midday", { after: "11:00", before: "13:00" }],
+    ["teatime tomorrow", { days: "2026-11-26", after: "16:00", before: "18:00" }],
+    ["between 1 and 3", { after: "13:00", before: "15:00", said: "between 1 pm and 3 pm" }],
+    ["not before 10", { after: "10:00" }],
+    ["by lunchtime", { before: "12:30" }],
+    ["early morning", { before: "10:00" }],
+    ["late afternoon", { after: "15:00" }],
+    ["the fourteenth", { days: "2026-12-14", said: "the 14th" }],
+    ["on the twenty eighth", { days: "2026-11-28" }],
+    ["can you come on the 3rd", { days: "2026-12-03" }],
+    ["3rd of December", { days: "2026-12-03" }],
+    ["december the 10th", { days: "2026-12-10" }],
+    ["january the 5th", { days: "2027-01-05" }],
+    ["friday week", { days: "2026-12-04" }],
+    ["week on wednesday", { days: "2026-12-09" }],
+    ["a week tomorrow", { days: "2026-12-03" }],
+    ["in a fortnight", { days: "2026-12-09" }],
+    [
+      "sometime after the weekend",
+      {
+        days: "2026-11-30 2026-12-01 2026-12-02 2026-12-03 2026-12-04 2026-12-05 2026-12-06",
+      },
+    ],
+    ["early next week", { days: "2026-11-30 2026-12-01" }],
+    ["any time except the weekend", { days: undefined, not: "6 7" }],
   ];
   for (const [speech, expected] of table) {
     it(`reads "${speech}"`, () => {
@@ -103,6 +132,11 @@ describe("reading when the caller would like the visit", () => {
     "I'm at 22 Park Street, Bristol BS1 5JA",
     "my number is 07700 900123",
     "the kitchen tap",
+    // Choosing among the times offered, never a date.
+    "the first one",
+    "the second one please",
+    "the third one",
+    "it's been dripping for two weeks",
   ]) {
     it(`hears no time wish in "${speech}"`, () => {
       assert.equal(read(speech), null);

@@ -31,14 +31,67 @@ const HOUR_WORDS: Readonly<Record<string, number>> = {
   noon: 12,
   midday: 12,
 };
-/** "3", "3pm", "3:30", "half past 3", "three o'clock", "noon". */
+/** "3", "3pm", "3:30", "half past 3", "half two" (2:30), "quarter to four", "three o'clock", "noon". */
 const CLOCK =
-  "(half past |quarter past )?(\\d{1,2}(?::[0-5]\\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midday)(?: ?(am|pm|a\\.m\\.?|p\\.m\\.?|o'?clock))?";
+  "(half past |quarter past |quarter to |half )?(\\d{1,2}(?::[0-5]\\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midday)(?: ?(am|pm|a\\.m\\.?|p\\.m\\.?|o'?clock))?";
 /** Words that put a day in the past ("it started on Monday"), not a wish. */
 const PAST_DAY = new RegExp(
   `\\b(?:since|last|started|starting|began|happened|from) (?:on |last |this |yesterday )?(?:${WEEKDAY}|morning|afternoon|evening|night|yesterday|week)\\b`,
   "g",
 );
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+const MONTH = `(${MONTHS.join("|")})`;
+const UNITS = [
+  "first",
+  "second",
+  "third",
+  "fourth",
+  "fifth",
+  "sixth",
+  "seventh",
+  "eighth",
+  "ninth",
+];
+/** Days of the month said as words: "fourteenth", "twenty eighth", "thirty-first". */
+const ORDINAL_DAYS: Readonly<Record<string, number>> = Object.fromEntries([
+  ...UNITS.map((w, i) => [w, i + 1]),
+  ...[
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+  ].map((w, i) => [w, i + 10]),
+  ...UNITS.flatMap((w, i) => [
+    [`twenty ${w}`, 21 + i],
+    [`twenty-${w}`, 21 + i],
+  ]),
+  ["thirtieth", 30],
+  ["thirty first", 31],
+  ["thirty-first", 31],
+]);
+const ORDINAL_WORD = Object.keys(ORDINAL_DAYS)
+  .sort((a, b) => b.length - a.length)
+  .join("|");
 const NEGATION =
   /\b(?:not|except|apart from|other than|can't|cannot|won't|no|isn't|don't|avoid|any day but|anything but)\b[^.,;!?]*$/;
 
@@ -88,17 +141,43 @@ function readDays(text: string, today: DateTime, pref: TimePreference): void {
     pref.days = days.map((d) => d.toISODate() ?? "");
     pref.daysSaid = said;
   };
+  const weekday = (name: string) => WEEKDAYS.indexOf(name) + 1;
+  const comingDay = (iso: number) => today.plus({ days: ((iso - today.weekday + 6) % 7) + 1 });
+  // "Friday week", "a week on Wednesday": the coming one, a week later.
+  const weekOn =
+    new RegExp(`\\b(?:a )?week on ${WEEKDAY}\\b`).exec(text) ??
+    new RegExp(`\\b${WEEKDAY} week\\b`).exec(text);
+  if (weekOn) {
+    return set(
+      [comingDay(weekday(weekOn[1])).plus({ days: 7 })],
+      `a week on ${capitalise(weekOn[1])}`,
+    );
+  }
+  const weekFrom = /\ba week (today|tomorrow)\b/.exec(text);
+  if (weekFrom) {
+    return set([today.plus({ days: weekFrom[1] === "today" ? 7 : 8 })], `a week ${weekFrom[1]}`);
+  }
+  if (/\b(?:in a fortnight|a fortnight today|fortnight today)\b/.test(text)) {
+    return set([today.plus({ days: 14 })], "in a fortnight");
+  }
+  const dated = dayOfMonth(text, today);
+  if (dated) return set([dated], `the ${ordinal(dated.day)}`);
   if (/\bday after tomorrow\b/.test(text))
     return set([today.plus({ days: 2 })], "the day after tomorrow");
   if (/\btomorrow\b/.test(text)) return set([today.plus({ days: 1 })], "tomorrow");
   if (/\b(today|this (morning|afternoon|evening)|tonight)\b/.test(text))
     return set([today], "today");
+  if (/\bearly next week\b/.test(text)) return set(range(nextMonday, 2), "early next week");
+  if (/\bafter the weekend\b/.test(text)) return set(range(nextMonday, 7), "after the weekend");
   if (/\bnext week\b/.test(text)) {
     return set(range(nextMonday, 7), "next week");
   }
   if (/\b(this|the) week\b/.test(text)) {
     return set(range(today, 8 - today.weekday), "this week");
   }
+  // "Any time except the weekend" rules the weekend out (readNegatedWeekdays), it does not ask for it.
+  const weekend = /\b(?:the |this |next )?weekends?\b/.exec(text);
+  if (weekend && NEGATION.test(text.slice(0, weekend.index))) return;
   if (/\bnext weekend\b/.test(text))
     return set(range(nextMonday.plus({ days: 5 }), 2), "next weekend");
   if (/\b(the|this) weekend\b/.test(text)) {
@@ -120,10 +199,71 @@ function readDays(text: string, today: DateTime, pref: TimePreference): void {
   if (named.length > 0) set(named, said.join(" or "));
 }
 
+/**
+ * "The 14th", "the fourteenth", "3rd of December", "December the 10th": the
+ * next such date from today. Never "the first one" or "the third one", which
+ * choose among offers; ordinal words below "fifth" count only with a month.
+ */
+function dayOfMonth(text: string, today: DateTime): DateTime | null {
+  const dayFirst = new RegExp(
+    `\\b(?:the )?(\\d{1,2}(?:st|nd|rd|th)?|(?:${ORDINAL_WORD})) of ${MONTH}\\b`,
+  ).exec(text);
+  const monthFirst = new RegExp(
+    `\\b${MONTH} (?:the )?(\\d{1,2}(?:st|nd|rd|th)?|(?:${ORDINAL_WORD}))\\b`,
+  ).exec(text);
+  const [dayWord, monthName] = dayFirst
+    ? [dayFirst[1], dayFirst[2]]
+    : monthFirst
+      ? [monthFirst[2], monthFirst[1]]
+      : [];
+  if (dayWord && monthName) {
+    const day = ORDINAL_DAYS[dayWord] ?? parseInt(dayWord, 10);
+    return nextDate(today, day, MONTHS.indexOf(monthName) + 1);
+  }
+  const alone = new RegExp(
+    `\\b(?:the )?(\\d{1,2})(?:st|nd|rd|th)\\b(?! (?:one|option|time|slot|floor))|\\bthe (${ORDINAL_WORD})\\b(?! (?:one|option|time|slot|floor))`,
+  ).exec(text);
+  if (!alone) return null;
+  const day = alone[1] ? parseInt(alone[1], 10) : ORDINAL_DAYS[alone[2]];
+  if (!alone[1] && day < 5) return null;
+  return nextDate(today, day);
+}
+
+/** The next date on or after today with this day (and month, when said). */
+function nextDate(today: DateTime, day: number, month?: number): DateTime | null {
+  if (!Number.isInteger(day) || day < 1 || day > 31) return null;
+  for (let ahead = 0; ahead <= 12; ahead++) {
+    const base = month
+      ? DateTime.fromObject({ year: today.year + ahead, month, day: 1 }, { zone: today.zone })
+      : today.startOf("month").plus({ months: ahead });
+    if (day > (base.daysInMonth ?? 0)) continue;
+    const date = base.set({ day });
+    if (date >= today) return date;
+  }
+  return null;
+}
+
+function ordinal(day: number): string {
+  const suffix =
+    day % 10 === 1 && day !== 11
+      ? "st"
+      : day % 10 === 2 && day !== 12
+        ? "nd"
+        : day % 10 === 3 && day !== 13
+          ? "rd"
+          : "th";
+  return `${day}${suffix}`;
+}
+
 function readNegatedWeekdays(text: string, pref: TimePreference): void {
   const ruledOut = new Set<number>();
   for (const m of text.matchAll(new RegExp(`\\b${WEEKDAY}\\b`, "g"))) {
     if (NEGATION.test(text.slice(0, m.index))) ruledOut.add(WEEKDAYS.indexOf(m[1]) + 1);
+  }
+  const weekend = /\bweekends?\b/.exec(text);
+  if (weekend && NEGATION.test(text.slice(0, weekend.index))) {
+    ruledOut.add(6);
+    ruledOut.add(7);
   }
   if (ruledOut.size > 0) pref.notWeekdays = [...ruledOut].sort();
 }
@@ -135,21 +275,39 @@ function readWindow(text: string, pref: TimePreference): void {
     pref.timeSaid = pref.timeSaid ? `${pref.timeSaid} ${said}` : said;
   };
   if (/\bfirst thing\b/.test(text)) narrow(undefined, 10 * 60, "first thing");
+  else if (/\b(?:tea ?time|tea-time)\b/.test(text)) narrow(16 * 60, 18 * 60, "around teatime");
+  else if (/\b(?:by lunch ?time|before lunch)\b/.test(text))
+    narrow(undefined, 12 * 60 + 30, "before lunch");
   else if (/\bafter lunch\b/.test(text)) narrow(13 * 60, undefined, "after lunch");
   else if (/\b(lunchtime|lunch time|around lunch)\b/.test(text))
     narrow(11 * 60 + 30, 14 * 60, "around lunchtime");
+  else if (/\bearly (?:in the )?mornings?\b/.test(text))
+    narrow(undefined, 10 * 60, "early morning");
   else if (/\bmornings?\b/.test(text)) narrow(undefined, 12 * 60, "morning");
+  else if (/\blate (?:in the )?afternoons?\b/.test(text))
+    narrow(15 * 60, undefined, "late afternoon");
   else if (/\bafternoons?\b/.test(text)) narrow(12 * 60, undefined, "afternoon");
   else if (/\b(evenings?|tonight|after work)\b/.test(text)) narrow(17 * 60, undefined, "evening");
 
+  const between = new RegExp(`\\bbetween ${CLOCK} and ${CLOCK}(?![\\w:])`).exec(text);
+  if (between) {
+    const from = clockMinutes(between[1], between[2], between[3]);
+    const to = clockMinutes(between[4], between[5], between[6]);
+    if (from !== null && to !== null && from < to) {
+      narrow(from, to, `between ${spoken(from)} and ${spoken(to)}`);
+      return;
+    }
+  }
   const after = new RegExp(
-    `\\b(?:any ?time )?(?:after|from|no earlier than) ${CLOCK}(?![\\w:])`,
+    `\\b(?:any ?time )?(?:after|from|no earlier than|not before) ${CLOCK}(?![\\w:])`,
   ).exec(text);
   if (after && (!after[0].startsWith("from") || after[3] !== undefined)) {
     const minutes = clockMinutes(after[1], after[2], after[3]);
     if (minutes !== null) narrow(minutes, undefined, `after ${spoken(minutes)}`);
   }
-  const before = new RegExp(`\\b(?:before|by|until|no later than) ${CLOCK}(?![\\w:])`).exec(text);
+  const before = new RegExp(
+    `\\b(?<!not )(?:before|by|until|no later than) ${CLOCK}(?![\\w:])`,
+  ).exec(text);
   if (before) {
     const minutes = clockMinutes(before[1], before[2], before[3]);
     if (minutes !== null) narrow(undefined, minutes, `before ${spoken(minutes)}`);
@@ -157,7 +315,14 @@ function readWindow(text: string, pref: TimePreference): void {
   if (after || before) return;
   // "around 3", "3 pm", "at 10 o'clock": an hour either side. A bare number needs am, pm or o'clock.
   const around = new RegExp(`(?:\\b(around|about) )?\\b${CLOCK}(?![\\w:])`).exec(text);
-  if (around && (around[1] !== undefined || around[4] !== undefined)) {
+  // "Half two", "quarter to four", "midday" are clock times however said.
+  const plainlyClock =
+    around &&
+    (around[1] !== undefined ||
+      around[4] !== undefined ||
+      around[2] !== undefined ||
+      /^(?:noon|midday)$/.test(around[3]));
+  if (around && plainlyClock) {
     const minutes = clockMinutes(around[2], around[3], around[4]);
     if (minutes !== null) narrow(minutes - 60, minutes + 60, `around ${spoken(minutes)}`);
   }
@@ -173,7 +338,11 @@ function clockMinutes(
   let hour = HOUR_WORDS[h] ?? Number(h);
   let minute = m === undefined ? 0 : Number(m);
   if (past?.startsWith("half")) minute = 30;
-  if (past?.startsWith("quarter")) minute = 15;
+  if (past?.startsWith("quarter past")) minute = 15;
+  if (past?.startsWith("quarter to")) {
+    hour -= 1;
+    minute = 45;
+  }
   if (!Number.isInteger(hour) || hour > 23) return null;
   const meridiem = suffix?.replace(/\W/g, "");
   if (meridiem === "pm" && hour < 12) hour += 12;
