@@ -84,10 +84,13 @@ export const LOG_EVENTS = {
   "sms.dropped-call-follow-up": "A dropped call's caller was texted to finish booking.",
   "sms.dropped-call-follow-up-failed": "A dropped call's follow-up text could not be queued.",
   "sms.duplicate": "Twilio redelivered an inbound text; answered from the stored reply.",
+  "sms.duplicate-took-over":
+    "A redelivered text waited on its first delivery, which failed; the redelivery handled it.",
   "sms.failed": "An outgoing text failed for good (permanent error or attempts exhausted).",
   "sms.handled": "An inbound text was answered.",
   "sms.history-append-failed": "A sent text could not be added to the customer's thread.",
-  "sms.inbound-failed": "Handling an inbound text failed; the customer got a holding reply.",
+  "sms.inbound-failed":
+    "Handling an inbound text failed; the customer got a holding reply, or a redelivery waiting on it took it over (handedOver).",
   "sms.late-reply":
     "An inbound text's reply took longer than Twilio waits; sent as a text of its own.",
   "sms.opted-in": "A customer texted START.",

@@ -25,6 +25,7 @@ import {
   SmsPending,
   SmsTurn,
   smsConversationId,
+  smsReplyOutboxId,
 } from "../domain/sms/sms-thread";
 import { noWrites } from "../ports/call-writes.port";
 import type { CallConversation } from "../ports/conversation-store.port";
@@ -41,7 +42,25 @@ export interface InboundSmsDeps extends CallDeps {
   consent: SmsConsentStore;
   inbound: InboundSmsLog;
   sms: SmsConversations;
+  /**
+   * How a delivery that finds its text still being handled by another waits
+   * for it (DUPLICATE_WAIT unless given): long enough to take the text over if
+   * the other fails, short enough to answer Twilio in time itself.
+   */
+  duplicateWait?: DuplicateWait;
 }
+
+export interface DuplicateWait {
+  /** Longest wait for the first delivery to answer or let go. */
+  maxMs: number;
+  /** How often its progress is read meanwhile. */
+  pollMs: number;
+  /** Waits this long (setTimeout unless given). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Inside the SMS webhook's 12 s: a takeover after 7 s still answers Twilio in time. */
+export const DUPLICATE_WAIT: DuplicateWait = { maxMs: 7_000, pollMs: 250 };
 
 export interface InboundSmsInput {
   messageSid: string;
@@ -72,6 +91,7 @@ export const SMS_RESCHEDULE_REASON = "customer chose a new time by SMS";
 export async function handleInboundSms(
   input: InboundSmsInput,
   deps: InboundSmsDeps,
+  takeovers = 0,
 ): Promise<InboundSmsResult> {
   const business = await deps.businesses.findByPhoneNumber(input.to);
   if (!business) {
@@ -94,37 +114,134 @@ export async function handleInboundSms(
   const claim = await deps.inbound.claim(message);
   if (claim.status === "duplicate") {
     deps.logger.info("sms.duplicate", { businessId: business.id, messageSid: input.messageSid });
-    return {
-      business,
-      reply: claim.answer?.reply ?? null,
-      outcome: claim.answer?.outcome ?? "in-progress",
-      duplicate: true,
-    };
+    if (claim.answer) {
+      return replayed(business, phone, claim.answer, deps, claim.messageSid ?? input.messageSid);
+    }
+    return awaitFirstDelivery(
+      { input, business, phone, messageSid: claim.messageSid ?? input.messageSid },
+      deps,
+      takeovers,
+    );
   }
+  let answer: InboundAnswer;
+  let overlapped: boolean;
   try {
     const turns: SmsTurn[] = [
       { at: now, speaker: "customer", text: input.body, messageId: input.messageSid },
     ];
-    const answer = sender.ok
+    answer = sender.ok
       ? await respond({ business, phone, text: input.body, message, now, turns }, deps)
       : { reply: null, outcome: "unreadable-sender" };
     if (answer.reply) turns.push({ at: now, speaker: "receptionist", text: answer.reply });
     if (sender.ok) {
       for (const turn of turns) await deps.sms.append(business.id, phone, turn);
     }
-    await deps.inbound.recordAnswer(business.id, input.messageSid, answer, now);
-    deps.logger.info("sms.handled", {
+    ({ overlapped } = await deps.inbound.recordAnswer(business.id, input.messageSid, answer, now));
+  } catch (error) {
+    // Let Twilio's redelivery (or the customer's next try) handle it afresh; a
+    // delivery already waiting on this one takes it over at once.
+    const released = await deps.inbound
+      .release(message, deps.clock.now())
+      .catch(() => ({ waiting: false }));
+    if (!released.waiting) throw error;
+    deps.logger.error("sms.inbound-failed", {
       businessId: business.id,
       messageSid: input.messageSid,
-      outcome: answer.outcome,
+      handedOver: true,
+      error: error instanceof Error ? error.message : String(error),
     });
-    return { business, ...answer, duplicate: false };
-  } catch (error) {
-    // Let Twilio's redelivery (or the customer's next try) handle it afresh.
-    await deps.inbound.release(message).catch(() => undefined);
-    throw error;
+    return { business, reply: null, outcome: "handed-over", duplicate: false };
   }
+  deps.logger.info("sms.handled", {
+    businessId: business.id,
+    messageSid: input.messageSid,
+    outcome: answer.outcome,
+  });
+  if (overlapped && answer.reply) {
+    // Another delivery of this text came while it was handled: Twilio heeds one answer
+    // of the two, we cannot know which, so neither carries the reply.
+    await sendReplyByOutbox(business, phone, input.messageSid, answer.reply, deps);
+    return { business, ...answer, reply: null, replyByOutbox: true, duplicate: false };
+  }
+  return { business, ...answer, duplicate: false };
 }
+
+/** A text already answered: the same answer again, or nothing when the reply went by the outbox. */
+async function replayed(
+  business: Business,
+  phone: string,
+  answer: InboundAnswer,
+  deps: InboundSmsDeps,
+  messageSid?: string,
+): Promise<InboundSmsResult> {
+  if (answer.replyByOutbox && answer.reply && messageSid) {
+    // Queued by the first delivery already, unless it died just after answering: once either way.
+    await sendReplyByOutbox(business, phone, messageSid, answer.reply, deps);
+  }
+  return {
+    business,
+    reply: answer.replyByOutbox ? null : answer.reply,
+    outcome: answer.outcome,
+    duplicate: true,
+  };
+}
+
+async function sendReplyByOutbox(
+  business: Business,
+  phone: string,
+  messageSid: string,
+  reply: string,
+  deps: InboundSmsDeps,
+): Promise<void> {
+  await deps.outbox.enqueue({
+    id: smsReplyOutboxId(messageSid),
+    businessId: business.id,
+    to: phone,
+    body: reply,
+    purpose: "sms-reply",
+    relatedId: messageSid,
+  });
+}
+
+/**
+ * Another delivery of this text is handling it. Join it (so its reply goes
+ * by the outbox, which both deliveries reach with the same id) and wait: for
+ * its answer (then answer empty), or for it to fail and let go (then handle
+ * the text here). Past the wait, answer empty; the reply still goes by the
+ * outbox when the first delivery finishes.
+ */
+async function awaitFirstDelivery(
+  first: { input: InboundSmsInput; business: Business; phone: string; messageSid: string },
+  deps: InboundSmsDeps,
+  takeovers: number,
+): Promise<InboundSmsResult> {
+  const { business, phone, messageSid } = first;
+  const wait = deps.duplicateWait ?? DUPLICATE_WAIT;
+  const sleep = wait.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const until = new Date(deps.clock.now().getTime() + wait.maxMs);
+  let progress = await deps.inbound.join(business.id, messageSid, until);
+  while (progress.state === "in-progress") {
+    const left = until.getTime() - deps.clock.now().getTime();
+    if (left <= 0) {
+      // One last look once the mark has expired: a release before it found us waiting.
+      progress = await deps.inbound.progress(business.id, messageSid);
+      break;
+    }
+    await sleep(Math.min(wait.pollMs, left));
+    progress = await deps.inbound.progress(business.id, messageSid);
+  }
+  if (progress.state === "answered") {
+    return replayed(business, phone, progress.answer, deps, messageSid);
+  }
+  if (progress.state === "released" && takeovers < MAX_TAKEOVERS) {
+    deps.logger.warn("sms.duplicate-took-over", { businessId: business.id, messageSid });
+    return handleInboundSms(first.input, deps, takeovers + 1);
+  }
+  return { business, reply: null, outcome: "in-progress", duplicate: true };
+}
+
+/** A delivery takes over a failed one at most this often, so a text that always fails ends. */
+const MAX_TAKEOVERS = 2;
 
 interface Inbound {
   business: Business;

@@ -80,6 +80,8 @@ export interface LoadReport {
   slotsTaken: number;
   noFreeTime: number;
   serverErrorLogs: number;
+  /** Requests the rate limits or screening turned away: each one a legitimate caller refused. */
+  rateLimited: number;
   firestore: string;
   seconds: number;
 }
@@ -397,6 +399,7 @@ export async function runLoadTest(
       slotsTaken: reports.reduce((sum, r) => sum + r.slotsTaken, 0),
       noFreeTime: reports.filter((r) => r.noFreeTime).length,
       serverErrorLogs: instances.reduce((sum, i) => sum + i.errorLogs(), 0),
+      rateLimited: instances.reduce((sum, i) => sum + i.turnedAway(), 0),
       firestore: firestore.kind,
       seconds: round((performance.now() - startedAt) / 1000),
     };
@@ -453,7 +456,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const report = await runLoadTest(options);
   console.log(JSON.stringify(report));
-  return report.errors > 0 || report.overlappingBookings > 0 ? 1 : 0;
+  return report.errors > 0 || report.overlappingBookings > 0 || report.rateLimited > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -43,6 +43,7 @@ describe("npm run load, the load test on the Functions Framework", function () {
       "baselineReadWriteP50Ms",
       "baselineAtConcurrencyP50Ms",
       "concurrency",
+      "rateLimited",
     ]) {
       assert.ok(field in report, `the report has ${field}`);
     }
@@ -50,6 +51,7 @@ describe("npm run load, the load test on the Functions Framework", function () {
     assert.equal(report.errors, 0);
     assert.equal(report.booked, 3, "every caller booked");
     assert.equal(report.overlappingBookings, 0);
+    assert.equal(report.rateLimited, 0, "no caller turned away by the rate limits");
     assert.match(String(report.firestore), /^official/, "an official Firestore emulator");
     // A booking call: incoming, four turns, the status callback.
     assert.ok((report.requests as number) >= 3 * 6, `requests: ${String(report.requests)}`);

@@ -4,7 +4,10 @@ import { FirestoreAppointmentRepository } from "../../src/adapters/firestore/app
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
 import { FirestoreSmsConversationRepository } from "../../src/adapters/firestore/sms-conversation.repository";
+import { handleInboundSms } from "../../src/app/handle-inbound-sms";
+import { smsDeps } from "../../src/bootstrap";
 import type { Business } from "../../src/domain/business/business";
+import type { SmsConversations } from "../../src/ports/sms-conversation.port";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
 import { simulateCall } from "../../src/tools/simulator/call-session";
 import { scriptCaller } from "../../src/tools/simulator/callers";
@@ -25,6 +28,14 @@ const TOM = {
   phone: "+447700900222",
   address: "3 Gloucester Road, Bristol BS7 8AA",
 };
+
+async function waitUntil(probe: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("timed out");
+}
 
 describe("the sms function, over HTTP, against Firestore", function () {
   this.timeout(30_000);
@@ -170,12 +181,96 @@ describe("the sms function, over HTTP, against Firestore", function () {
       const answers = await Promise.all(
         Array.from({ length: 8 }, () => send(business, "Is it Dave coming?", { messageSid })),
       );
-      assert.equal(answers.filter((a) => a.reply !== null).length >= 1, true);
-      assert.equal((await docs(paths.outbox(business.id))).length, 1);
+      // One reply whichever answer Twilio heeds: by the outbox and in no answer when the
+      // deliveries overlapped, else the same stored reply in each answer.
+      const carried = new Set(answers.map((a) => a.reply).filter((r) => r !== null));
+      const outbox = await docs(paths.outbox(business.id));
+      const byOutbox = outbox.filter((m) => m.purpose === "sms-reply");
+      assert.equal(
+        byOutbox.length + carried.size,
+        1,
+        JSON.stringify({ byOutbox, carried: [...carried] }),
+      );
+      assert.equal(outbox.filter((m) => m.purpose === "owner-message").length, 1);
       assert.deepEqual(
         (await history(business, TOM.phone)).map((t) => t.speaker),
         ["customer", "owner-forward", "receptionist"],
       );
+    });
+
+    describe("two deliveries overlapping, the first held mid-way (the use case on Firestore)", () => {
+      /** The deployed adapters, with the first delivery's first read after claiming held (and failed, if asked). */
+      function heldDeps(failFirst: boolean) {
+        const deps = smsDeps();
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let started!: () => void;
+        const midway = new Promise<void>((resolve) => (started = resolve));
+        let first = true;
+        const sms: SmsConversations = {
+          append: deps.sms.append.bind(deps.sms),
+          setPending: deps.sms.setPending.bind(deps.sms),
+          recordStep: deps.sms.recordStep.bind(deps.sms),
+          getThread: async (businessId, phone) => {
+            if (first) {
+              first = false;
+              started();
+              await held;
+              if (failFirst) throw new Error("Firestore unavailable");
+            }
+            return deps.sms.getThread(businessId, phone);
+          },
+        };
+        return {
+          deps: { ...deps, sms, duplicateWait: { maxMs: 10_000, pollMs: 100 } },
+          release,
+          midway,
+        };
+      }
+
+      for (const failFirst of [false, true]) {
+        it(`handles the text once and replies once${failFirst ? ", the second taking over when the first fails after claiming" : ", by the outbox"}`, async () => {
+          const business = await createTestTenant({}, [TOM]);
+          await bookTom(business);
+          const { deps, release, midway } = heldDeps(failFirst);
+          const input = {
+            messageSid: newMessageSid(),
+            from: TOM.phone,
+            to: business.phoneNumber,
+            body: "Is it Dave coming?",
+            numMedia: 0,
+          };
+          const firstRun = handleInboundSms(input, deps);
+          await midway;
+          const secondRun = handleInboundSms(input, deps);
+          // The second has claimed nothing and joined the first before the first goes on.
+          await waitUntil(async () => {
+            const doc = await appFirestore()
+              .doc(paths.inboundSms(business.id, input.messageSid))
+              .get();
+            return doc.get("joinedUntil") !== undefined;
+          });
+          release();
+          const [first, second] = await Promise.all([firstRun, secondRun]);
+
+          const outbox = await docs(paths.outbox(business.id));
+          const byOutbox = outbox.filter((m) => m.purpose === "sms-reply");
+          const carried = [first, second].filter((a) => a.reply !== null);
+          assert.equal(byOutbox.length + carried.length, 1, "exactly one reply");
+          if (failFirst) {
+            assert.equal(first.outcome, "handed-over");
+            assert.equal(carried[0]?.reply, second.reply, "the second's answer carries it");
+          } else {
+            assert.equal(byOutbox[0]?.id, `sms-reply-${input.messageSid}`);
+            assert.equal(byOutbox[0]?.to, TOM.phone);
+          }
+          assert.equal(outbox.filter((m) => m.purpose === "owner-message").length, 1);
+          assert.deepEqual(
+            (await history(business, TOM.phone)).map((t) => t.speaker),
+            ["customer", "owner-forward", "receptionist"],
+          );
+        });
+      }
     });
 
     it("recognises a retried webhook by its I-Twilio-Idempotency-Token", async () => {

@@ -5,6 +5,7 @@ import type { SmsEpisodeStep } from "../../src/domain/summaries/sms-episode";
 import type {
   InboundAnswer,
   InboundClaim,
+  InboundProgress,
   InboundSms,
   InboundSmsLog,
 } from "../../src/ports/inbound-sms.port";
@@ -56,7 +57,10 @@ export class InMemorySmsConversations implements SmsConversations {
 
 /** The once-only claim of the Firestore log: a MessageSid or token seen before is a duplicate. */
 export class InMemoryInboundSmsLog implements InboundSmsLog {
-  readonly messages = new Map<string, InboundSms & { answer?: InboundAnswer }>();
+  readonly messages = new Map<
+    string,
+    InboundSms & { answer?: InboundAnswer; joinedUntil?: Date }
+  >();
   readonly tokens = new Map<string, string>();
 
   async claim(message: InboundSms): Promise<InboundClaim> {
@@ -65,28 +69,62 @@ export class InMemoryInboundSmsLog implements InboundSmsLog {
       : undefined;
     if (tokenKey && this.tokens.has(tokenKey)) {
       const sid = this.tokens.get(tokenKey) ?? "";
-      return { status: "duplicate", answer: this.answerOf(message.businessId, sid) };
+      return {
+        status: "duplicate",
+        answer: this.answerOf(message.businessId, sid),
+        messageSid: sid,
+      };
     }
     if (tokenKey) this.tokens.set(tokenKey, message.messageSid);
     const key = `${message.businessId}/${message.messageSid}`;
     if (this.messages.has(key)) {
-      return { status: "duplicate", answer: this.answerOf(message.businessId, message.messageSid) };
+      return {
+        status: "duplicate",
+        answer: this.answerOf(message.businessId, message.messageSid),
+        messageSid: message.messageSid,
+      };
     }
     this.messages.set(key, structuredClone(message));
     return { status: "claimed" };
   }
 
-  async recordAnswer(businessId: string, messageSid: string, answer: InboundAnswer): Promise<void> {
+  async recordAnswer(
+    businessId: string,
+    messageSid: string,
+    answer: InboundAnswer,
+  ): Promise<{ overlapped: boolean }> {
     const found = this.messages.get(`${businessId}/${messageSid}`);
     if (!found) throw new Error(`no inbound message ${messageSid}`);
-    found.answer = structuredClone(answer);
+    const overlapped = found.joinedUntil !== undefined;
+    found.answer = { ...structuredClone(answer), ...(overlapped ? { replyByOutbox: true } : {}) };
+    return { overlapped };
   }
 
-  async release(message: InboundSms): Promise<void> {
-    this.messages.delete(`${message.businessId}/${message.messageSid}`);
+  async release(message: InboundSms, at: Date): Promise<{ waiting: boolean }> {
+    const key = `${message.businessId}/${message.messageSid}`;
+    const joinedUntil = this.messages.get(key)?.joinedUntil;
+    this.messages.delete(key);
     if (message.idempotencyToken) {
       this.tokens.delete(`${message.businessId}/${message.idempotencyToken}`);
     }
+    return { waiting: joinedUntil !== undefined && joinedUntil > at };
+  }
+
+  async join(businessId: string, messageSid: string, until: Date): Promise<InboundProgress> {
+    const progress = await this.progress(businessId, messageSid);
+    const found = this.messages.get(`${businessId}/${messageSid}`);
+    if (progress.state === "in-progress" && found) {
+      if (!found.joinedUntil || found.joinedUntil < until) found.joinedUntil = until;
+    }
+    return progress;
+  }
+
+  async progress(businessId: string, messageSid: string): Promise<InboundProgress> {
+    const found = this.messages.get(`${businessId}/${messageSid}`);
+    if (!found) return { state: "released" };
+    return found.answer
+      ? { state: "answered", answer: structuredClone(found.answer) }
+      : { state: "in-progress" };
   }
 
   private answerOf(businessId: string, messageSid: string): InboundAnswer | null {

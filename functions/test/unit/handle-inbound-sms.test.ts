@@ -169,6 +169,109 @@ describe("a customer's text", () => {
     });
   });
 
+  describe("when Twilio delivers the same message twice at once", () => {
+    /** A world whose first delivery waits mid-way for `release` (and then fails, if asked). */
+    function overlapping(options: { failFirst?: boolean; maxMs?: number } = {}) {
+      const world = aWorld();
+      world.appointments.add(tomsVisit());
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let started!: () => void;
+      const midway = new Promise<void>((resolve) => (started = resolve));
+      // The first delivery stops at its first read after claiming the text.
+      const getThread = world.sms.getThread.bind(world.sms);
+      let first = true;
+      world.smsDeps.sms.getThread = async (...args: Parameters<typeof getThread>) => {
+        if (first) {
+          first = false;
+          started();
+          await held;
+          if (options.failFirst) throw new Error("Firestore unavailable");
+        }
+        return getThread(...args);
+      };
+      // Each wait lets the first delivery on, and moves the clock as time would.
+      world.smsDeps.duplicateWait = {
+        maxMs: options.maxMs ?? 5_000,
+        pollMs: 250,
+        sleep: async (ms) => {
+          world.clock.advance(ms);
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+      };
+      const input = {
+        messageSid: messageSid(),
+        from: TOM.phone,
+        to: world.business.phoneNumber,
+        body: "no can't make it",
+        numMedia: 0,
+      };
+      return { world, input, release, midway };
+    }
+
+    const repliesIn = (world: SmsWorld, answers: Array<{ reply: string | null }>) =>
+      answers.filter((a) => a.reply !== null).length + world.outbox.byPurpose("sms-reply").length;
+
+    it("handles it once and sends exactly one reply, by the outbox, which neither answer carries", async () => {
+      const { world, input, release, midway } = overlapping();
+      const firstRun = handleInboundSms(input, world.smsDeps);
+      await midway;
+      const secondRun = handleInboundSms(input, world.smsDeps);
+      await new Promise((resolve) => setImmediate(resolve));
+      release();
+      const [first, second] = await Promise.all([firstRun, secondRun]);
+
+      assert.equal(first.outcome, "cancelled");
+      assert.equal(second.duplicate, true);
+      assert.equal(first.reply, null);
+      assert.equal(second.reply, null);
+      const [reply] = world.outbox.byPurpose("sms-reply");
+      assert.equal(reply.id, `sms-reply-${input.messageSid}`);
+      assert.equal(reply.to, TOM.phone);
+      assert.match(reply.body, /cancel/i);
+      assert.equal(repliesIn(world, [first, second]), 1);
+      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      assert.equal(stored?.status, "cancelled");
+
+      // A third delivery later gets no second reply either.
+      const third = await handleInboundSms(input, world.smsDeps);
+      assert.equal(third.reply, null);
+      assert.equal(repliesIn(world, [first, second, third]), 1);
+    });
+
+    it("lets the waiting delivery take over when the first fails after claiming: one reply, not lost", async () => {
+      const { world, input, release, midway } = overlapping({ failFirst: true });
+      const firstRun = handleInboundSms(input, world.smsDeps);
+      await midway;
+      const secondRun = handleInboundSms(input, world.smsDeps);
+      await new Promise((resolve) => setImmediate(resolve));
+      release();
+      const [first, second] = await Promise.all([firstRun, secondRun]);
+
+      assert.equal(first.outcome, "handed-over");
+      assert.equal(first.reply, null, "the failed delivery answers nothing, not an apology");
+      assert.equal(second.outcome, "cancelled");
+      assert.match(second.reply ?? "", /cancel/i);
+      assert.equal(repliesIn(world, [first, second]), 1);
+      assert.ok(world.logger.lines.some((l) => l.event === "sms.duplicate-took-over"));
+    });
+
+    it("answers empty when the first takes longer than it waits, and the reply still goes, once", async () => {
+      const { world, input, release, midway } = overlapping({ maxMs: 1_000 });
+      const firstRun = handleInboundSms(input, world.smsDeps);
+      await midway;
+      const second = await handleInboundSms(input, world.smsDeps);
+      assert.equal(second.reply, null);
+      assert.equal(second.outcome, "in-progress");
+      release();
+      const first = await firstRun;
+
+      assert.equal(first.reply, null);
+      assert.equal(repliesIn(world, [first, second]), 1);
+      assert.equal(world.outbox.byPurpose("sms-reply").length, 1);
+    });
+  });
+
   describe("when the customer replies NO or 2", () => {
     it("cancels the appointment, says why on it, and acknowledges without texting the owner", async () => {
       for (const reply of ["NO", "2", "cancel the appointment"]) {

@@ -59,3 +59,8 @@ export function canReceiveSms(e164: string): boolean {
   if (e164.startsWith("+44")) return e164.startsWith("+447");
   return /^\+[1-9]\d{6,14}$/.test(e164);
 }
+
+/** The outbox id of the reply to one inbound text when it goes as a text of its own: sent once. */
+export function smsReplyOutboxId(messageSid: string): string {
+  return `sms-reply-${messageSid}`;
+}

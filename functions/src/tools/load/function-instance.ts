@@ -16,6 +16,8 @@ export interface FunctionInstance {
   stderrTail(): string[];
   /** Log entries at severity ERROR or above seen so far. */
   errorLogs(): number;
+  /** Requests the rate limits or screening turned away (abuse.* turned-away and limited events). */
+  turnedAway(): number;
   /** The first few of them, word for word. */
   firstErrorLogs(): string[];
   /** CPU time the instance has used so far, in ms; undefined where /proc cannot tell. */
@@ -68,6 +70,7 @@ export async function startFunctionInstance(
   const child = guarded.child;
   const tail: string[] = [];
   let errors = 0;
+  let turnedAway = 0;
   const firstErrors: string[] = [];
   const watch = (stream: NodeJS.ReadableStream, keep: boolean) => {
     let partial = "";
@@ -79,6 +82,9 @@ export async function startFunctionInstance(
         if (/"severity":"(ERROR|CRITICAL|ALERT|EMERGENCY)"/.test(line)) {
           errors += 1;
           if (firstErrors.length < 5) firstErrors.push(line.slice(0, 500));
+        }
+        if (/"message":"abuse\.(call-turned-away|text-turned-away|ip-limited)"/.test(line)) {
+          turnedAway += 1;
         }
         if (keep) {
           tail.push(line);
@@ -105,6 +111,7 @@ export async function startFunctionInstance(
     port,
     stderrTail: () => [...tail],
     errorLogs: () => errors,
+    turnedAway: () => turnedAway,
     firstErrorLogs: () => [...firstErrors],
     cpuMs: () => (child.pid === undefined ? undefined : groupCpuMs(child.pid)),
     stop: () => guarded.stop(),

@@ -5,6 +5,7 @@ import { admitText } from "../../app/caller-gate";
 import { handleInboundSms, InboundSmsDeps } from "../../app/handle-inbound-sms";
 import { texted } from "../../domain/dialogue/wording";
 import { normalisePhoneNumber } from "../../domain/phone/phone-number";
+import { smsReplyOutboxId } from "../../domain/sms/sms-thread";
 import type { CallerCounters } from "../../ports/caller-gate.port";
 import {
   checkTwilioRequest,
@@ -154,7 +155,7 @@ async function sendLateReply(
   const business = await deps.businesses.findByPhoneNumber(body.To);
   if (!business) return;
   await deps.outbox.enqueue({
-    id: `sms-reply-${body.MessageSid}`,
+    id: smsReplyOutboxId(body.MessageSid),
     businessId: business.id,
     to: body.From,
     body: reply,
