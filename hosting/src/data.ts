@@ -136,6 +136,7 @@ function conversationOf(id: string, d: DocumentData): Conversation {
         speaker: String(t.speaker ?? ""),
         text: String(t.text ?? ""),
         emergency: t.emergency === true,
+        ...recordingOf(t.recording),
       }))
     : [];
   const channel = d.channel === "sms" || id.startsWith("sms-") ? "sms" : "call";
@@ -163,6 +164,19 @@ function conversationOf(id: string, d: DocumentData): Conversation {
 }
 
 /** What the call was about while it has no summary yet: the job it got done, or the problem so far. */
+/** A recorded message's details on a turn, when it is one. */
+function recordingOf(value: unknown): Pick<Turn, "recording"> {
+  if (!value || typeof value !== "object") return {};
+  const r = value as DocumentData;
+  return {
+    recording: {
+      durationSeconds: typeof r.durationSeconds === "number" ? r.durationSeconds : 0,
+      transcribed: r.transcribed === true,
+      ...(typeof r.error === "string" ? { error: r.error } : {}),
+    },
+  };
+}
+
 function problemOf(state: DocumentData | undefined): string | undefined {
   const done = Array.isArray(state?.done) ? (state.done as DocumentData[]) : [];
   const job = [...done].reverse().find((a) => typeof a.job === "string")?.job as string | undefined;
@@ -441,6 +455,7 @@ export function useTranscript(
               speaker: String(d.speaker ?? ""),
               text: String(d.text ?? ""),
               emergency: d.emergency === true,
+              ...recordingOf(d.recording),
             };
           }),
         ),

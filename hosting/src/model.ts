@@ -24,6 +24,8 @@ export interface Turn {
   speaker: string;
   text: string;
   emergency?: boolean;
+  /** A message the caller recorded: its length, and why it has no words if it has none. */
+  recording?: { durationSeconds: number; transcribed: boolean; error?: string };
 }
 
 export interface Conversation {

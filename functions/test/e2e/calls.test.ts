@@ -77,6 +77,46 @@ describe("calling the local stack with the simulator (npm run call)", function (
     });
   });
 
+  describe("when a caller leaves a message for Dave", () => {
+    it("records it, and without Speech-to-Text the owner is still texted that a message was left, with its link", async () => {
+      const from = "+447700900777";
+      const { code, transcript, stdout } = await callFromScript(
+        ["can you ask Dave to call me back please", "it's Sue, my radiator valve is leaking"],
+        ["--from", from],
+      );
+      assert.equal(code, 0, stdout);
+      assert.equal(transcript.ended, "hangup");
+      assert.match(stdout, /after the tone/);
+      assert.match(stdout, /\[recording status callback\] completed, \d+s -> 204/);
+      assert.match(stdout, /passed that on to Dave/);
+
+      const db = stack.firestore();
+      const turns = await db
+        .collection(paths.conversationTurns(BUSINESS, transcript.callSid))
+        .where("recording.transcribed", "==", false)
+        .get();
+      assert.equal(turns.size, 1, "the message is kept on the call's transcript");
+      const recording = turns.docs[0].get("recording") as { sid: string; error?: string };
+      assert.match(recording.error ?? "", /not configured/);
+
+      const alert = db.doc(paths.outboxMessage(BUSINESS, `recorded-${recording.sid}`));
+      const status = await waitFor(async () => {
+        const s = (await alert.get()).get("status") as string | undefined;
+        return s === "SIMULATED" ? s : undefined;
+      }, "the owner's text about the message to be delivered");
+      assert.equal(status, "SIMULATED");
+      const body = String((await alert.get()).get("body"));
+      assert.match(
+        body,
+        new RegExp(`^Message: \\${from} asked you to call back\\. Recorded message`),
+      );
+      assert.match(
+        body,
+        new RegExp(`Listen: https://api\\.twilio\\.com/.+/Recordings/${recording.sid}$`),
+      );
+    });
+  });
+
   describe("when Margaret reports a burst pipe and the owner does not answer", () => {
     it("alerts the owner, walks the ladder to the backup who accepts, and records the transfer", async () => {
       const { code, transcript, stdout } = await callFromScript(

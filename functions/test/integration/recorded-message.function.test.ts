@@ -188,7 +188,7 @@ describe("a message left on a call, recorded and transcribed, against Firestore"
     assert.ok(alert, "the owner is told even so");
     assert.match(
       String(alert.body),
-      /asked you to call back\. Recorded message \(\d+ s\) could not be transcribed\. Listen: https:\/\/api\.twilio\.com\//,
+      /asked you to call back\. Recorded message \(\d+ s\), not transcribed\. Listen: https:\/\/api\.twilio\.com\//,
     );
     assert.equal(posted.length, 1);
   });

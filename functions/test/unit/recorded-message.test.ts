@@ -167,7 +167,7 @@ describe("a message a caller left", () => {
     assert.equal(saved?.attempts, TRANSCRIBE_ATTEMPTS, "tried again before giving up");
     assert.match(
       w.outbox.messages[0].body,
-      /asked you to call back\. Recorded message \(14 s\) could not be transcribed\. Listen: https:/,
+      /asked you to call back\. Recorded message \(14 s\), not transcribed\. Listen: https:/,
     );
     const logged = w.logger.lines.find((e) => e.event === "voice.recorded-message");
     assert.equal(logged?.level, "warn");

@@ -210,8 +210,15 @@ function ConversationPage({ conversation: c }: { conversation: Conversation }) {
                       ? "Note"
                       : "Receptionist"}{" "}
                   · {time(t.at, timeZone)}
+                  {t.recording ? ` · recorded message, ${t.recording.durationSeconds} s` : ""}
                 </span>
                 <span>{t.text || "(silence)"}</span>
+                {t.recording && !t.recording.transcribed ? (
+                  <span class="note">
+                    Not transcribed{t.recording.error ? ` (${t.recording.error})` : ""}. The text we
+                    sent you about it has the link to listen.
+                  </span>
+                ) : null}
               </li>
             ))}
           </ol>

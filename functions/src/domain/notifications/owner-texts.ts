@@ -81,7 +81,7 @@ export function recordedMessageText(details: {
   const listen = `Listen: ${details.recordingUrl}`;
   const said =
     details.transcript === null
-      ? `Recorded message (${seconds}) could not be transcribed.`
+      ? `Recorded message (${seconds}), not transcribed.`
       : details.transcript.trim() === ""
         ? `Recorded message (${seconds}): no words could be made out.`
         : `Said (${seconds}): "${clip(details.transcript.trim(), 300)}"`;
