@@ -185,6 +185,18 @@ const SCRIPTS: Script[] = [
     expect: { moved: ["apt-tom-boiler Fri 08:00"], booked: [] },
   },
   {
+    name: "reads back the visit before cancelling on words unlike a reminder reply",
+    known: true,
+    lines: ["please could you drop my appointment", "yes", "yes"],
+    expect: { cancelled: ["apt-tom-boiler"], booked: [], ownerTold: false },
+  },
+  {
+    name: "cancels nothing when the read-back visit is not confirmed",
+    known: true,
+    lines: ["please could you drop my appointment", "yes", "no"],
+    expect: { cancelled: [], booked: [] },
+  },
+  {
     name: "escalates an emergency from a customer with a visit",
     known: true,
     lines: ["my pipe has burst and water is everywhere"],

@@ -533,6 +533,10 @@ function textRead(
       const appointment = upcoming.find((a) => a.confirmation === "requested") ?? upcoming[0];
       return answerReminder(state, replyKind, toVisit(appointment), text, ctx);
     }
+    if (intent === "cancel" || intent === "reschedule") {
+      // Worded unlike a reply to a reminder: which visit, read back before anything is changed.
+      return upcomingFound({ ...opening, change: { action: intent, visits: [] } }, upcoming, ctx);
+    }
     if (intent === "question") {
       const answer = answerFromProfile(text, ctx.business);
       if (answer?.say) return answered(opening, answer.say, answer.topic);
