@@ -30,11 +30,12 @@ describe("npm run eval", () => {
   describe("the development corpus", () => {
     const items = loadCorpus();
 
-    it("holds at least 500 labelled utterances, one in five held out", () => {
+    it("holds at least 500 labelled utterances, about one in five held out by hash", () => {
       assert.ok(items.length >= 500, `only ${items.length} utterances`);
       const heldOut = items.filter((i) => i.split === "held-out").length;
+      // Batches written with the rules keep only their development lines, so a little under one in five.
       assert.ok(
-        heldOut / items.length > 0.15 && heldOut / items.length < 0.3,
+        heldOut / items.length > 0.12 && heldOut / items.length < 0.3,
         `${heldOut} held out`,
       );
     });

@@ -96,7 +96,7 @@ const LONG_GAP = String.raw`(?:[a-z0-9']+ ){0,10}?`;
  */
 export const EMERGENCY_VOCABULARY = {
   /** What water reaching is dangerous. */
-  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|(?<!(?:bath|sink|basin|shower) )(?:plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b))|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|(?:spot|down|flood|strip) ?light(?:er)?s?|light pull|lamp ?shades?|lamps?|ceiling roses?|(?:light )?bulbs?|fuses|meter (?:box|cupboard)|wiring|wires|cables?|extension leads?|(?:electric )?shower (?:unit|pump|switch)|electric shower|electric (?:heater|fire|oven|cooker|hob|panel)s?|(?:cooker|oven|hob|immersion|boiler|shower|fan|isolator|isolation|wall|fused|pull ?cord) switch(?:es)?|isolators?|fused spurs?|telly|tv|television|extractor fan)`,
+  electrics: String.raw`(?:electrics|electricity|electric meter|fuse ?box(?:es)?|fuse ?board|consumer unit|trip switch|sockets?|plug sockets?|(?<!(?:bath|sink|basin|shower) )(?:plugs|plug(?! ?holes?\b| in the (?:sink|bath|basin)\b))|power points?|light fittings?|light switch(?:es)?|(?:the|a) switch(?:es)?|lights?|(?:spot|down|flood|strip) ?light(?:er)?s?|light pull|lamp ?shades?|lamps?|ceiling roses?|(?:light )?bulbs?|fuses|meter (?:box|cupboard)|wiring|wires|cables?|extension leads?|(?:electric )?shower (?:unit|pump|switch)|electric shower|electric (?:heater|fire|oven|cooker|hob|panel)s?|(?:cooker|oven|hob|immersion|boiler|shower|fan|isolator|isolation|wall|fused|pull ?cord) switch(?:es)?|isolators?|fused spurs?|telly|tv|television|extractor fan|smoke (?:alarm|detector)s?)`,
   /** Water on the move. */
   waterMoving: String.raw`(?:water|leak|leaking|leaks|drip|dripping|drips|pouring|running|seeping|pissing|gushing|spraying|splashing|spurting|squirting|pooling|puddles?|trickling|coming through)`,
   /** Big stores of water whose leak can empty a tank into the house. */
@@ -205,7 +205,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b${V.waterMoving}(?:'s)? (?:[a-z0-9']+ ){0,7}?(?:onto|on to|into|in to|over|down|on|in|behind|near|through|around|round|under|across|from|out of|inside|by|at|towards|to|above|beside|next to|alongside) ` +
-          String.raw`(?:the |my |our |a |all |some )?(?:(?:back|front|side|top|bottom|base|inside|underneath|edge|middle|corner|panel) of (?:the |my |our |a )?)?(?:(?!(?:the|a|an|to|and|fix|fit|replace|change|move|check|install|put|new|get|have|look)\b)[a-z]+ ){0,2}?${V.electrics}\b`,
+          String.raw`(?:the |my |our |a |all |some )?(?:(?:back|front|side|top|bottom|base|inside|underneath|edge|middle|corner|panel) of (?:the |my |our |a )?)?(?:(?!(?:the|a|an|to|and|fix|fit|replace|change|move|check|install|put|new|get|have|look)\b)[a-z']+ ){0,2}?${V.electrics}\b`,
         examples: [
           "water's dripping onto the fuse box",
           "there's water running down the wall into the socket",
@@ -281,7 +281,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:toilet|drains?|sewers?|manholes?|manhole covers?|gull(?:y|ies)|soil pipe|septic tank|cess ?pit|cess ?pool)(?:'s|s)? ${WIDE_GAP}` +
+          String.raw`\b(?:toilet|drains?|sewers?|manholes?|manhole covers?|gull(?:y|ies)|soil pipe|septic tank|cess ?pit|cess ?pool)(?:'s|s)? ${LONG_GAP}` +
           String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up|(?:coming|comes|came) back up|bubbling up|going over|lifting|lifted|popped|come off|about to (?:go over|overflow))\b|` +
           String.raw`\bflush(?:es|ed|ing)? (?:[a-z']+ ){0,6}?(?:comes?|coming|came|bubbles?|bubbling) (?:back up|up (?:out|over|into|through|in the|everywhere|all over))\b`,
         examples: [
@@ -335,7 +335,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           String.raw`\b(?:water|it)(?:'s)? ${GAP}` +
           String.raw`(?:coming|pouring|dripping|leaking|running|gushing|seeping|pissing|flowing|falling|streaming|raining|spraying) ` +
           String.raw`(?:(?:down|in|through|out) )?(?:through|from|out of|down|off) (?:the |my |our )?(?:kitchen |bathroom |hall |hallway |living room |bedroom )?` +
-          String.raw`(?:ceilings?|flat upstairs|upstairs|above|(?:flat|room|bathroom|kitchen|floor|house|place|toilet|shower|bath) (?:above|upstairs|over(?:head)?))\b`,
+          String.raw`(?:ceilings?|roof|flat upstairs|upstairs|above|(?:flat|room|bathroom|kitchen|floor|house|place|toilet|shower|bath) (?:above|upstairs|over(?:head)?))\b`,
         examples: [
           "water coming through the ceiling",
           "I don't know what to do, water is pouring through the ceiling",
@@ -624,7 +624,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["the taps have nothing coming out", "all the taps have run dry"],
       },
       {
-        pattern: String.raw`\bwater(?: supply)?(?:'s| has| is)? (?:been |just |completely |totally |suddenly )*(?:cut off|gone off|disappeared|stopped (?:working|coming|running))\b|\bwater(?: supply)?(?:'s| has)? (?:just |suddenly |completely )stopped\b(?! (?:leaking|dripping|pouring|coming through))`,
+        pattern: String.raw`\bwater(?: supply)?(?:'s| has| is)? (?:been |just |completely |totally |suddenly )*(?:cut off|gone off|disappeared|stopped (?:working|coming|running))\b|\bwater(?: supply)?(?:'s| has) been off\b|\bwater supply(?:'s| has| is)? (?:just |suddenly |completely )?stopped\b|\bwater(?: supply)?(?:'s| has)? (?:just |suddenly |completely )stopped\b(?! (?:leaking|dripping|pouring|coming through))`,
         examples: [
           "the water's been cut off",
           "our water supply has gone off",
@@ -697,7 +697,7 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
     reason: "a smell near a gas appliance",
     cues: [
       {
-        pattern: String.raw`\b(?:smell|smells|smelling|smelt|whiff|stink|stinks|odour|pong|fumes)\b (?:[a-z']+ ){0,5}?(?:gas|boiler|cooker|hob|oven|meter|gas fire|fire|heater|eggs?|sulphur)\b|\b(?:boiler|cooker|hob|oven|meter|fire|heater)(?:'s)? (?:[a-z']+ ){0,3}?(?:smells?|smelling|stinks?|giving off)\b`,
+        pattern: String.raw`\b(?:smell|smells|smelling|smelt|whiff|stink|stinks|odour|pong|fumes)\b (?:[a-z']+ ){0,5}?(?:gas|boiler|cooker|hob|oven|meter|gas fire|fire|heater|eggs?|sulphur)\b|\b(?:boiler|cooker|hob|oven|meter|fire|heater)(?:'s)? (?:[a-z']+ ){0,6}?(?:smells?|smelling|stinks?|giving off)\b|\b(?:hob|cooker|oven|meter|gas pipe|gas fire|gas tap)(?:'s| is)? (?:[a-z']+ ){0,2}?hissing\b`,
         examples: ["there's a funny smell coming from the boiler", "the cooker smells a bit odd"],
       },
     ],

@@ -54,7 +54,7 @@ const REPEAT = [
     String.raw`^(?:(?:er|um|oh|ay|eh|ah|sorry)\s+)*(?:sorry|eh|what|pardon|you what|come again|huh|what(?:'s| was| is) (?:that|it)(?: you (?:just )?said| again)?)(?:\s+(?:sorry|eh|what|pardon|love|mate|me|again|please|then))*\??$`,
   ),
   re(
-    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b|\b(?:speak|talk) (?:up|louder|more slowly|slower)\b`,
+    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b|\b(?:line|signal|reception)(?:'s| is) (?:bad|terrible|awful|rubbish|poor|crackly)\b|\b(?:speak|talk) (?:up|louder|more slowly|slower)\b`,
   ),
 ];
 
@@ -152,7 +152,7 @@ const CANCEL = [
   ),
   re(String.raw`\bcall (?:[a-z']+ ){1,3}off\b`),
   re(
-    String.raw`\bgive it a miss\b|\b(?:won't|will not|not) (?:be )?go(?:ing)? ahead\b|\bhold off\b|\bleave it (?:for now|then)\b`,
+    String.raw`\bgive it a miss\b|\b(?:won't|will not|not)(?: to)? (?:be )?go(?:ing)? ahead\b|\bhold off\b|\bleave it (?:for now|then)\b`,
   ),
   re(String.raw`\b(?:sorted|fixed) it (?:myself|ourselves)\b`),
 ];
@@ -183,7 +183,7 @@ const RESCHEDULE = [
   re(
     String.raw`\b(?:${DAY}|slot|time|appointment|booking|date|visit)\b.*\b(?:doesn't|does not|won't|will not|no longer|isn't going to|not going to) (?:work|suit)\b`,
   ),
-  re(String.raw`\brather than (?:${TIME_WORD})\b`),
+  re(String.raw`\brather than (?:the )?(?:${TIME_WORD})\b`),
   re(
     String.raw`\b(?:i've|i|we|we've|you've|i'm|we're|i am|we are|you have) (?:got you |got )?booked\b.*\b(?:can|could|would) (?:we|you|it|he|she|they|the [a-z]+|your [a-z]+) (?:do|be|make it|have|come|change|move|go)\b`,
   ),
@@ -232,6 +232,9 @@ const QUESTION = [
 /** An explicit request to book, or for someone to come out. */
 const BOOK_REQUEST = [
   re(String.raw`\b(?:book|booking|appointment|make an appointment|arrange a visit)\b`),
+  re(
+    String.raw`\b(?:have you got|do you have|got) (?:anything|any (?:slots?|space|availability|time|appointments?)|a slot|space)\b|\bwhen(?:'s| is) (?:your|the) (?:next|first|earliest) (?:free |available )?(?:slot|appointment|availability|time)\b`,
+  ),
   re(
     String.raw`\b(?:need|want|looking for|after|get|send|find) (?:a |an |some )?(?:plumber|engineer|heating engineer|gas engineer|tradesman|someone|somebody|quote|estimate|service|repair|visit|callout|call out)\b`,
   ),
