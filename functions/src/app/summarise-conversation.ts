@@ -183,7 +183,8 @@ export async function summariseIdleSmsThreads(
   deps: SmsSweepDeps,
 ): Promise<Array<{ thread: DueSmsThread; result: SmsSummaryResult | "failed" }>> {
   const now = deps.clock.now();
-  const due = await deps.threads.dueSmsThreads(now, deps.limit ?? 200);
+  // 100 threads, 4 at once, each within the model's 8 s: well inside the sweep's 300 s.
+  const due = await deps.threads.dueSmsThreads(now, deps.limit ?? 100);
   const settled = await pool(due, deps.concurrency ?? 4, (thread) =>
     summariseSmsThread(thread, now, deps),
   );

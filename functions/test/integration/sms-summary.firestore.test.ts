@@ -3,7 +3,9 @@ import { FirestoreConversationSummaryRepository } from "../../src/adapters/fires
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
 import { FirestoreSmsConversationRepository } from "../../src/adapters/firestore/sms-conversation.repository";
+import { FirestoreDigestSource } from "../../src/adapters/firestore/daily-digest.repository";
 import { summariseIdleSmsThreads } from "../../src/app/summarise-conversation";
+import { digestText } from "../../src/domain/notifications/daily-digest";
 import type { Business } from "../../src/domain/business/business";
 import type { SmsEpisodeStep } from "../../src/domain/summaries/sms-episode";
 import { createTestTenant } from "../support/firestore-tenant";
@@ -140,6 +142,25 @@ describe("summaries of text threads gone quiet (Firestore)", function () {
     assert.deepEqual(await sweep(base + 5.5 * HOUR), ["mine:written"]);
     const stored = await summaryOf(business);
     assert.equal((stored?.summary as { firstWords: string }).firstWords, "hello");
+  });
+
+  it("puts a quiet thread that needs the owner in the owner's daily digest", async () => {
+    await texts(business, new Date(base), "please ask dave to ring me about my boiler", {
+      done: [{ action: "message", reason: "callback" }],
+      draft: { name: "Pat Moss" },
+    });
+    await sweep(base + 3 * HOUR);
+    const summaries = await new FirestoreDigestSource(db(), new RecordingLogger()).summariesBetween(
+      business.id,
+      new Date(base),
+      new Date(base + 24 * HOUR),
+    );
+    assert.equal(summaries.length, 1);
+    const text = digestText(business, "2021-01-01", summaries);
+    assert.match(
+      text ?? "",
+      /1 conversation needs you[\s\S]*Pat Moss \(0770 090 0888\)\. Call back on 0770 090 0888: they asked you to call\./,
+    );
   });
 
   it("keeps each business's threads to itself", async () => {

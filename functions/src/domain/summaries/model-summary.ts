@@ -26,9 +26,10 @@ export type ModelSummaryAnswer = z.infer<typeof modelSummarySchema>;
 
 /** What the model is given: the deterministic facts, and the transcript as untrusted data. */
 export interface ConversationToSummarise {
+  /** The caller's first words are in the transcript, as data, not here among the facts. */
   facts: Pick<
     ConversationSummary,
-    "who" | "outcome" | "actions" | "job" | "address" | "urgency" | "ownerAction" | "firstWords"
+    "who" | "outcome" | "actions" | "job" | "address" | "urgency" | "ownerAction"
   >;
   channel: "call" | "sms";
   turns: readonly SummaryTurn[];
@@ -39,9 +40,9 @@ export function conversationToSummarise(
   channel: "call" | "sms",
   turns: readonly SummaryTurn[],
 ): ConversationToSummarise {
-  const { who, outcome, actions, job, address, urgency, ownerAction, firstWords } = summary;
+  const { who, outcome, actions, job, address, urgency, ownerAction } = summary;
   return {
-    facts: { who, outcome, actions, job, address, urgency, ownerAction, firstWords },
+    facts: { who, outcome, actions, job, address, urgency, ownerAction },
     channel,
     turns: turns.filter((t) => t.text.trim() !== "").slice(-MODEL_SUMMARY_MAX_TURNS),
   };
