@@ -8,6 +8,7 @@ import { summariseIdleSmsThreads } from "../../src/app/summarise-conversation";
 import { digestText } from "../../src/domain/notifications/daily-digest";
 import type { Business } from "../../src/domain/business/business";
 import type { SmsEpisodeStep } from "../../src/domain/summaries/sms-episode";
+import { main as summariseTool } from "../../src/tools/summarise-sms-threads";
 import { createTestTenant } from "../support/firestore-tenant";
 import { ManualClock, RecordingLogger } from "../support/in-memory-outbox.store";
 
@@ -178,5 +179,20 @@ describe("summaries of text threads gone quiet (Firestore)", function () {
       (theirs?.summary as { firstWords: string }).firstWords,
       "can you quote for a bathroom",
     );
+  });
+
+  it("is run by hand against the local stack with npm run summaries, which prints each thread", async () => {
+    await texts(business, new Date(base), "do you fix showers");
+    const printed: string[] = [];
+    const code = await summariseTool(["--now", new Date(base + 3 * HOUR).toISOString()], (line) =>
+      printed.push(line),
+    );
+    assert.equal(code, 0);
+    assert.ok(
+      printed.some((l) => l.includes(`written   ${business.id}/sms-${PHONE}`)),
+      printed.join("\n"),
+    );
+    assert.ok(await summaryOf(business));
+    assert.equal(await summariseTool(["--now", "yesterday"]), 2);
   });
 });
