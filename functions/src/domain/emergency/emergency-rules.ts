@@ -332,7 +332,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern:
-          String.raw`\b(?:water|it)(?:'s)? ${GAP}` +
+          String.raw`\b(?:water|it|leak|drip)(?:'s)? ${GAP}` +
           String.raw`(?:coming|pouring|dripping|leaking|running|gushing|seeping|pissing|flowing|falling|streaming|raining|spraying) ` +
           String.raw`(?:(?:down|in|through|out) )?(?:through|from|out of|down|off) (?:the |my |our )?(?:kitchen |bathroom |hall |hallway |living room |bedroom )?` +
           String.raw`(?:ceilings?|roof|flat upstairs|upstairs|above|(?:flat|room|bathroom|kitchen|floor|house|place|toilet|shower|bath) (?:above|upstairs|over(?:head)?))\b`,
@@ -408,7 +408,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           // "the lagging on the pipes has come off" is about the lagging.
           String.raw`(?<!\b(?:lagging|insulation|boxing|cladding|clips?|covers?|brackets?|paint|labels?) (?:on|around|round|from|off) (?:the |my |our )?)` +
           String.raw`\b(?:pipes?|pipework|water mains?|mains|main|tanks?|cylinders?|radiators?|hoses?|joints?|fittings?|valves?|taps?)(?:'s)? ${LONG_GAP}` +
-          String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart|come off|came off)\b`,
+          String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart|come off|came off|gone(?! (?:green|cold|quiet|off|stiff|rusty|brown|black|white|loose|hard|soft|up|down|through|into|in|out|for|to|noisy|missing|walkabout)\b))\b`,
         examples: [
           "the pipe's burst",
           "help my pipe has burst, what do I do",
@@ -443,7 +443,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`(?<!\brain(?:'s| is| was)? )\b${V.escaping} (?:(?:all|right|straight) )?(?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)|` +
+          String.raw`(?<!\b(?:rain|gutters?|guttering|drainpipe|down ?pipe)(?:'s| is| are| was)? )\b${V.escaping} (?:(?:all|right|straight) )?(?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)|` +
           String.raw`\b(?:it|water|that)(?:'s| is| was)? (?:just |absolutely |literally |really |still |now |keeps |keeps on )*${V.escaping}(?: (?:again|now|still|in here|badly))*$`,
         examples: [
           "it's gushing everywhere",
@@ -548,7 +548,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bwater(?:'s)? (?:[a-z']+ ){0,2}?(?:coming|pouring|rushing|getting|flowing) in(?:to)? ` +
-          String.raw`(?:the |my |our )?(?:house|kitchen|flat|home|room|basement|cellar|hallway|hall|garage|living room)\b|\bwater(?:'s)? (?:[a-z']+ ){0,2}?coming in under\b|` +
+          String.raw`(?:the |my |our )?(?:house|kitchen|flat|home|room|basement|cellar|hallway|hall|garage|living room)\b|\b(?:water|rain)(?:'s)? (?:[a-z']+ ){0,2}?coming in under\b|` +
           String.raw`\b(?:water|it)(?:'s| is)? (?:[a-z']+ ){0,2}?(?:coming|pouring|running|flowing|cascading) down (?:the )?(?:stairs|staircase|landing)\b`,
         examples: [
           "water is coming into the house",
@@ -624,7 +624,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["the taps have nothing coming out", "all the taps have run dry"],
       },
       {
-        pattern: String.raw`\bwater(?: supply)?(?:'s| has| is)? (?:been |just |completely |totally |suddenly )*(?:cut off|gone off|disappeared|stopped (?:working|coming|running))\b|\bwater(?: supply)?(?:'s| has) been off\b|\bwater supply(?:'s| has| is)? (?:just |suddenly |completely )?stopped\b|\bwater(?: supply)?(?:'s| has)? (?:just |suddenly |completely )stopped\b(?! (?:leaking|dripping|pouring|coming through))`,
+        pattern: String.raw`\bwater(?: supply)?(?:'s| has| is)? (?:been |just |completely |totally |suddenly )*(?:cut off|gone off|disappeared|stopped (?:working|coming|running))\b|\bwater(?: supply)?(?:'s| has) been off\b|\bwater(?: supply)?(?:'s| is) (?:completely|totally|all) off\b|\bwater supply(?:'s| has| is)? (?:just |suddenly |completely )?stopped\b|\bwater(?: supply)?(?:'s| has)? (?:just |suddenly |completely )stopped\b(?! (?:leaking|dripping|pouring|coming through))`,
         examples: [
           "the water's been cut off",
           "our water supply has gone off",
@@ -643,8 +643,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       "and curtains. If they become unwell with the cold, call 111, or 999 if it is serious.",
     onlyWith: {
       pattern:
-        String.raw`\b(?:elderly|pensioners?|oap|frail|disabled|disability|wheelchair|bed ?bound|house ?bound|vulnerable|poorly|unwell|not (?:very )?well|dementia|alzheimer's|chemo|chemotherapy|oxygen|heart (?:condition|problems?)|pregnant|newborn|new born|(?:new |little |tiny )?bab(?:y|ies)|infant|toddler|` +
-        String.raw`(?:'s|is|aged|she's|he's|they're|turned) (?:seventy|eighty|ninety|a hundred|[789]\d)\b|[789]\d (?:years? old|year old)|in (?:her|his|their) (?:seventies|eighties|nineties|70s|80s|90s)|(?:on (?:her|his) own) (?:and|with|at)|nan|nana|gran|granny|grandma|grandad|grandpa|grandparents?)\b`,
+        String.raw`\b(?:elderly|pensioners?|oap|frail|disabled|disability|wheelchair|bed ?bound|house ?bound|vulnerable|poorly|unwell|not (?:very )?well|dementia|alzheimer's|chemo|chemotherapy|oxygen|asthma|asthmatic|copd|bronchitis|breathing problems|lung condition|little (?:boy|girl|one|ones|lad|un)|young (?:kids|children|baby)|heart (?:condition|problems?)|pregnant|newborn|new born|(?:new |little |tiny )?bab(?:y|ies)|infant|toddler|` +
+        String.raw`(?:'s|is|aged|she's|he's|they're|turned|i'm|i am|we're|we are) (?:seventy|eighty|ninety|a hundred|[789]\d)\b|[789]\d (?:years? old|year old)|in (?:her|his|their) (?:seventies|eighties|nineties|70s|80s|90s)|(?:on (?:her|his) own) (?:and|with|at)|nan|nana|gran|granny|grandma|grandad|grandpa|grandparents?)\b`,
       examples: ["my mum's eighty nine", "we've got a newborn", "my dad's disabled"],
     },
     phrases: [
@@ -721,7 +721,7 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
         examples: ["there's water on the kitchen floor", "water's coming out of the boiler"],
       },
       {
-        pattern: String.raw`\b(?:it's|it is|its) (?:going|coming|running|spreading) (?:everywhere|all over)\b`,
+        pattern: String.raw`\b(?:it's|it is|its) (?:going|coming|running|spreading) (?:everywhere|all over)\b|\b(?:it's|it is|its) (?:all )?over (?:the |my |our )?(?:[a-z]+ )?(?:floor|carpet|landing|hall|place|house)\b`,
         examples: ["it's going everywhere"],
       },
     ],
