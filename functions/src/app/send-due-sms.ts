@@ -1,7 +1,7 @@
 import type { Business } from "../domain/business/business";
 import { pool } from "./worker-pool";
 import { renderTemplate, templateValues } from "../domain/notifications/notification-policy";
-import type { ScheduledSms } from "../domain/notifications/scheduled-sms";
+import { type ScheduledSms, supersededReminders } from "../domain/notifications/scheduled-sms";
 import { deferPastWindow, placeReminder } from "../domain/notifications/send-windows";
 import type { Appointment } from "../domain/scheduling/appointment";
 import type { AppointmentStore } from "../ports/appointment-store.port";
@@ -58,8 +58,11 @@ export async function sendDueSms(deps: SendDueDeps): Promise<DueResult[]> {
     if (!businesses.has(id)) businesses.set(id, deps.businesses.getById(id));
     return businesses.get(id) as Promise<Business | null>;
   };
+  const superseded = supersededReminders(due);
   const settled = await pool(due, deps.concurrency ?? DEFAULT_CONCURRENCY, (item) =>
-    sendOne(item, now, businessOf, deps),
+    superseded.has(item.id)
+      ? skipItem(item, "a later reminder for the same visit is due now", now, deps)
+      : sendOne(item, now, businessOf, deps),
   );
   const results = settled.map((outcome, i): DueResult => {
     const { id, businessId, outboxId, kind, purpose } = due[i];
@@ -80,20 +83,27 @@ export async function sendDueSms(deps: SendDueDeps): Promise<DueResult[]> {
   return results;
 }
 
+async function skipItem(
+  item: ScheduledSms,
+  reason: string,
+  now: Date,
+  deps: SendDueDeps,
+): Promise<DueOutcome> {
+  await deps.scheduled.finish(item.businessId, item.outboxId, {
+    status: "skipped",
+    reason,
+    at: now,
+  });
+  return { outcome: "skipped", reason };
+}
+
 async function sendOne(
   item: ScheduledSms,
   now: Date,
   businessOf: (id: string) => Promise<Business | null>,
   deps: SendDueDeps,
 ): Promise<DueOutcome> {
-  const skip = async (reason: string): Promise<DueOutcome> => {
-    await deps.scheduled.finish(item.businessId, item.outboxId, {
-      status: "skipped",
-      reason,
-      at: now,
-    });
-    return { outcome: "skipped", reason };
-  };
+  const skip = (reason: string): Promise<DueOutcome> => skipItem(item, reason, now, deps);
   const business = await businessOf(item.businessId);
   if (!business) return skip("unknown business");
 

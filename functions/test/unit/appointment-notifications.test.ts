@@ -344,6 +344,21 @@ describe("sending due texts", () => {
     );
   });
 
+  it("sends only the latest reminder when both fall due in one run: the same words twice would be a duplicate", async () => {
+    const w = aWorld("2026-11-25T12:00:00Z");
+    await booked(w);
+    // The job did not run between the day-before and the two-hour reminder.
+    setNow(w, "2026-11-27T08:30:00Z");
+
+    const results = await sendDueSms(w.sendDeps);
+
+    assert.deepEqual(results.map((r) => r.result.outcome).sort(), ["queued", "skipped"]);
+    const skipped = results.find((r) => r.result.outcome === "skipped");
+    assert.match(skipped?.item.outboxId ?? "", /day-before/);
+    assert.equal(w.outbox.byPurpose("appointment-reminder").length, 1);
+    assert.match(w.outbox.byPurpose("appointment-reminder")[0].id, /two-hours/);
+  });
+
   it("sends nothing before it is due, and nothing twice when run again", async () => {
     const w = aWorld("2026-11-25T12:00:00Z");
     await booked(w);

@@ -62,3 +62,26 @@ export const notificationIds = {
   reminder: (appointmentId: string, windowId: string, startMillis: number) =>
     `reminder-${appointmentId}-${windowId}-${startMillis}`,
 } as const;
+
+/**
+ * Of the reminders of one visit that fall due in the same run (the job was
+ * down, or both windows passed meanwhile), only the latest window is sent:
+ * the others would say the same words at the same moment. The ids of the
+ * ones to skip.
+ */
+export function supersededReminders(due: readonly ScheduledSms[]): Set<string> {
+  const visit = (item: ScheduledSms) =>
+    `${item.businessId}/${item.appointmentId}/${item.appointmentStartMillis}`;
+  const latest = new Map<string, ScheduledSms>();
+  for (const item of due) {
+    if (item.kind !== "reminder") continue;
+    const held = latest.get(visit(item));
+    if (!held || (item.minutesBefore ?? 0) < (held.minutesBefore ?? 0))
+      latest.set(visit(item), item);
+  }
+  return new Set(
+    due
+      .filter((item) => item.kind === "reminder" && latest.get(visit(item)) !== item)
+      .map((item) => item.id),
+  );
+}
