@@ -113,7 +113,7 @@ export async function transcribeRecordedMessage(
     purpose: emergency ? "owner-emergency-alert" : "owner-message",
     body: recordedMessageText({
       ...(caller?.reason ? { reason: caller.reason } : {}),
-      callerPhone: caller?.phone ?? null,
+      callerPhone: caller ? caller.phone : undefined,
       ...(caller?.name ? { callerName: caller.name } : {}),
       transcript: message.transcript,
       durationSeconds: message.durationSeconds,

@@ -221,6 +221,18 @@ describe("a message a caller left", () => {
     assert.equal(w.outbox.messages.length, 0);
   });
 
+  it("says a caller left it when the call is not on record (the voice fallback's)", () => {
+    assert.match(
+      recordedMessageText({
+        callerPhone: undefined,
+        transcript: "hello",
+        durationSeconds: 3,
+        recordingUrl: "u",
+      }),
+      /^Message: a caller left a message\. Said \(3 s\): "hello" Listen: u$/,
+    );
+  });
+
   it("names a withheld caller and an empty transcript plainly", () => {
     assert.equal(
       recordedMessageText({

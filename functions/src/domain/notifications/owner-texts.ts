@@ -65,7 +65,8 @@ export function ownerMessageText(details: {
  */
 export function recordedMessageText(details: {
   reason?: MessageReason;
-  callerPhone: string | null;
+  /** Null when withheld; undefined when the call is not on record (the voice fallback's). */
+  callerPhone: string | null | undefined;
   callerName?: string;
   /** Null when it could not be transcribed; "" when no words were made out. */
   transcript: string | null;
@@ -73,9 +74,9 @@ export function recordedMessageText(details: {
   recordingUrl: string;
   emergencyLabel?: string;
 }): string {
-  const who = [details.callerName, details.callerPhone ?? "withheld number"]
-    .filter(Boolean)
-    .join(" ");
+  const phone =
+    details.callerPhone === undefined ? "a caller" : (details.callerPhone ?? "withheld number");
+  const who = [details.callerName, phone].filter(Boolean).join(" ");
   const why = details.reason ? REASON_TEXT[details.reason] : "left a message";
   const seconds = `${details.durationSeconds} s`;
   const listen = `Listen: ${details.recordingUrl}`;
