@@ -4,7 +4,9 @@ import * as path from "node:path";
 import { getApps, initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { Timestamp } from "firebase-admin/firestore";
 import { paths } from "../../src/adapters/firestore/paths";
+import { failureReason } from "../../src/domain/delivery/failure-visibility";
 import { FirestoreConversationSummaryRepository } from "../../src/adapters/firestore/conversation-summary.repository";
 import { FirestoreSmsConversationRepository } from "../../src/adapters/firestore/sms-conversation.repository";
 import { summariseIdleSmsThreads } from "../../src/app/summarise-conversation";
@@ -304,10 +306,7 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
       ["--from", "+447700900781"],
     );
     assert.equal(code, 0);
-    // This caller's: other suites on the same stack leave messages too.
-    const need = page
-      .locator("li.need", { hasText: "they asked you to call" })
-      .filter({ hasText: "0770 090 0781" });
+    const need = page.locator("li.need", { hasText: "they asked you to call" });
     await need.first().waitFor({ timeout: 30_000 });
     await shot("needs-you-summary");
     // Jamal Reid's call booked a job: its summary says nothing to do.
@@ -429,6 +428,25 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
   });
 
   it("finds a customer by part of their address and shows their property notes and timeline", async () => {
+    // A text Twilio refused because Margaret had replied STOP (21610), as delivery records it.
+    const now = Timestamp.now();
+    await stack
+      .firestore()
+      .doc(paths.outboxMessage(BUSINESS, "reminder-margaret-refused"))
+      .set({
+        businessId: BUSINESS,
+        to: "+441179460123",
+        body: "Reminder: your visit is tomorrow at 9:00.",
+        purpose: "appointment-reminder",
+        status: "ERROR",
+        attempts: 1,
+        lastError: "Twilio 400 (21610): Attempt to send to unsubscribed recipient",
+        lastErrorCode: 21610,
+        failureReason: failureReason(21610, ""),
+        ownerShouldKnow: false,
+        createdAt: now,
+        updatedAt: now,
+      });
     await page.goto(`${DASHBOARD}#/customers`);
     await page.getByLabel("Search customers").fill("cotham");
     assert.equal(await page.locator(".list > li").count(), 1);
@@ -439,6 +457,13 @@ describe("the owner dashboard in Chromium, against the local stack", function ()
       .first()
       .waitFor();
     await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    // The failed text says it failed, and why.
+    await page
+      .getByText(
+        "Reminder: your visit is tomorrow at 9:00. (they opted out of texts (replied STOP))",
+      )
+      .waitFor();
+    await page.getByText("Text failed", { exact: true }).first().waitFor();
     await shot("customer");
     await axe("Customer page");
   });
