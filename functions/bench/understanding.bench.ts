@@ -10,15 +10,14 @@ import { performance } from "node:perf_hooks";
 import { classifyUtterance } from "../src/domain/nlu/intent.classifier";
 import { canonicaliseKeyTerms } from "../src/domain/nlu/key-terms";
 import { normaliseUtterance } from "../src/domain/nlu/text-normaliser";
-import { loadCorpus, loadFreshCorpus } from "../src/tools/nlu-eval";
+import { loadAllCorpora } from "../src/tools/nlu-eval";
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 export function benchUnderstanding(rounds = 5): string[] {
-  const dev = loadCorpus();
-  const texts = [...dev, ...loadFreshCorpus(dev)].map((i) => i.text);
+  const texts = loadAllCorpora().map((i) => i.text);
   const options = { extraEmergencyPhrases: ["water tank overflowing"], ownerName: "Dave" };
   for (const text of texts) classifyUtterance(text, options);
   const perTurn: number[] = [];
