@@ -10,8 +10,9 @@ module.exports = {
         // Pure computation libraries only (see docs/decisions.md).
         pathNot: [
           "^src/domain",
-          "node_modules/(luxon|zod|fastest-levenshtein)/",
-          "^(luxon|zod|fastest-levenshtein)$",
+          "node_modules/(luxon|zod|fastest-levenshtein|libphonenumber-js)/",
+          "^(luxon|zod|fastest-levenshtein|libphonenumber-js)$",
+          "^libphonenumber-js/max$",
         ],
         dependencyTypesNot: ["type-only"],
       },

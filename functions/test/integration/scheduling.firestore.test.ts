@@ -209,7 +209,7 @@ describe("scheduling against Firestore", () => {
       const deps = firestoreDeps(clock, true);
       const callers = Array.from(
         { length: 6 },
-        (_, i) => new Caller(business, deps, `+4477009010${String(i).padStart(2, "0")}`),
+        (_, i) => new Caller(business, deps, `+4477009001${String(i).padStart(2, "0")}`),
       );
       await Promise.all(callers.map((c) => c.ring()));
       await Promise.all(callers.map((c, i) => c.say(details(i))));
@@ -235,7 +235,7 @@ describe("scheduling against Firestore", () => {
       const deps = firestoreDeps(new ManualClock(NOW), false);
       const racers = Array.from(
         { length: 5 },
-        (_, i) => new Caller(business, deps, `+4477009020${String(i).padStart(2, "0")}`),
+        (_, i) => new Caller(business, deps, `+4477009002${String(i).padStart(2, "0")}`),
       );
       for (const c of racers) await c.ring();
       await Promise.all(racers.map((c, i) => c.say(details(i))));
@@ -272,7 +272,7 @@ describe("scheduling against Firestore", () => {
         "I need a bathroom quote",
       ];
       const racers = jobs.map(
-        (_, i) => new Caller(business, deps, `+4477009030${String(i).padStart(2, "0")}`),
+        (_, i) => new Caller(business, deps, `+4477009003${String(i).padStart(2, "0")}`),
       );
       for (const c of racers) await c.ring();
       await Promise.all(racers.map((c, i) => c.say(details(i, jobs[i]))));

@@ -539,7 +539,10 @@ describe("phone numbers", () => {
     const result = await deliverOutboxMessage(ref, deps);
 
     assert.equal(result.kind, "failed");
-    assert.equal(store.get(ref).lastError, "recipient number is invalid: too short");
+    assert.equal(
+      store.get(ref).lastError,
+      "recipient number is invalid: not a valid number for that country",
+    );
     assert.equal(gateway.sent.length, 0);
   });
 });

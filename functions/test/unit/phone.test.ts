@@ -25,21 +25,31 @@ const VALID: ReadonlyArray<readonly [raw: string, country: string, e164: string]
   ["+1 415 555 2671", "GB", "+14155552671"],
   ["+33 1 23 45 67 89", "GB", "+33123456789"],
   ["+33 1 23 45 67 89", "FR", "+33123456789"],
+  // Every country's plan, not only the business's: a French or Australian business too.
+  ["01 23 45 67 89", "FR", "+33123456789"],
+  ["0412 345 678", "AU", "+61412345678"],
+  // Ofcom's drama ranges never ring anyone; the plan would refuse them.
+  ["01632 960123", "GB", "+441632960123"],
+  ["020 7946 0123", "GB", "+442079460123"],
+  ["7700900123", "GB", "+447700900123"],
 ];
 
 const INVALID: ReadonlyArray<readonly [raw: string, country: string, reason: RegExp]> = [
   ["", "GB", /empty/],
   ["07700 9OO123", "GB", /letters/],
   ["call me on 07700900123", "GB", /letters/],
-  ["0770 090", "GB", /short/],
+  ["0770 090", "GB", /valid/],
+  ["07700 900", "GB", /valid/],
+  ["07911 12345", "GB", /valid/],
   ["077009001234", "GB", /long/],
   ["0770090012", "GB", /valid/],
-  ["7700900123", "GB", /trunk prefix/],
   ["555-2671", "US", /short/],
   ["(015) 555-2671", "US", /valid/],
   ["+44 7700", "GB", /short/],
   ["+1234567890123456", "GB", /long/],
-  ["07700 900123", "FR", /unsupported country/],
+  ["07700 900123", "FR", /long/],
+  ["07700 900123", "GBR", /unknown country/],
+  ["+44 7700 901123", "GB", /valid/],
   ["07700+900123", "GB", /symbols/],
 ];
 
