@@ -16,6 +16,7 @@ import {
 } from "./engine-core";
 import { looksLikeName, tidyName } from "./spoken-words";
 import { spoken } from "./wording";
+import { MONTHS, WEEKDAYS } from "../scheduling/calendar-words";
 
 /**
  * Moving or cancelling a booking, a flow of the conversation engine, by
@@ -484,22 +485,6 @@ export function leaveChange(state: DialogueState): DialogueState {
     preference: undefined,
   };
 }
-
-const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
 
 /** Which visit the caller means: "the second one", "the Friday one", "the 3rd", "the boiler service". */
 function pickVisit(

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { CARDINAL_WORDS } from "../nlu/plumbing-vocabulary";
+import { MONTHS, WEEKDAYS } from "./calendar-words";
 
 /**
  * When the caller would like the visit, relative to the moment they said it,
@@ -22,7 +23,6 @@ export interface TimePreference {
   timeSaid?: string;
 }
 
-const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 const WEEKDAY = `(${WEEKDAYS.join("|")})s?`;
 const HOUR_WORDS: Readonly<Record<string, number>> = {
   ...CARDINAL_WORDS,
@@ -39,20 +39,6 @@ const PAST_DAY = new RegExp(
   `\\b(?:since|last|started|starting|began|happened|from) (?:on |last |this |yesterday )?(?:${WEEKDAY}|morning|afternoon|evening|night|yesterday|week)\\b`,
   "g",
 );
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
 const MONTH = `(${MONTHS.join("|")})`;
 const UNITS = [
   "first",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ConversationSummary, SummaryTurn } from "./conversation-summary";
+import { MONTHS, WEEKDAYS } from "../scheduling/calendar-words";
 
 /**
  * A Claude-written summary: a short paragraph for the owner, asked for only
@@ -54,20 +55,8 @@ export type SummaryProblem =
 export type SummaryCheck =
   { ok: true } | { ok: false; problem: SummaryProblem; detail: string; problems: string[] };
 
-const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
+// "May" is read only beside a number, in dates() below.
+const MONTHS_BUT_MAY = MONTHS.filter((m) => m !== "may");
 const RELATIVE_DAYS = ["today", "tomorrow", "tonight", "yesterday", "weekend"];
 const DAY_PARTS = ["morning", "afternoon", "evening"];
 
@@ -99,7 +88,7 @@ function times(text: string): Set<string> {
 function dates(text: string): Set<string> {
   const found = new Set<string>();
   const lower = text.toLowerCase();
-  for (const word of [...DAYS, ...MONTHS, ...RELATIVE_DAYS, ...DAY_PARTS]) {
+  for (const word of [...WEEKDAYS, ...MONTHS_BUT_MAY, ...RELATIVE_DAYS, ...DAY_PARTS]) {
     if (new RegExp(`\\b${word}s?\\b`).test(lower)) found.add(word);
   }
   // "May" only beside a number: "they may need" is not a date.
