@@ -7,6 +7,7 @@ import { sendDueSms, type DueResult } from "../app/send-due-sms";
 import { maskPhone } from "../logs";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
+import { LOCAL_STACK_DEADLINE_MS, withinLocalStackDeadline } from "./local-stack-deadline";
 
 /**
  * Runs the reminder job once against the local Firestore, as the scheduled
@@ -18,7 +19,6 @@ import type { Logger } from "../ports/logger.port";
 
 export const DEFAULT_EMULATOR_HOST = "127.0.0.1:8080";
 export const DEFAULT_PROJECT = "demo-bristol-plumbing";
-const DEADLINE_MS = 20_000;
 
 export interface ToolOptions {
   now?: Date;
@@ -93,16 +93,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     clock,
     logger: quietLogger,
   });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), DEADLINE_MS);
-  });
   try {
-    const results = await Promise.race([run, deadline]);
+    const results = await withinLocalStackDeadline(run);
     if (results === "timeout") {
       console.error(
         `send-due-sms: no answer from Firestore at ${process.env.FIRESTORE_EMULATOR_HOST} ` +
-          `within ${DEADLINE_MS / 1000}s. Is the local stack running (npm start)?`,
+          `within ${LOCAL_STACK_DEADLINE_MS / 1000}s. Is the local stack running (npm start)?`,
       );
       return 2;
     }
@@ -115,8 +111,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     console.error(`send-due-sms: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -4,6 +4,7 @@ import { summariseIdleSmsThreads } from "../app/summarise-conversation";
 import type { DueSmsThread } from "../ports/conversation-summary.port";
 import type { Logger } from "../ports/logger.port";
 import { DEFAULT_EMULATOR_HOST, DEFAULT_PROJECT, parseArgs } from "./send-due-sms";
+import { LOCAL_STACK_DEADLINE_MS, withinLocalStackDeadline } from "./local-stack-deadline";
 
 /**
  * Runs the idle text-thread summaries once against the local Firestore, as the
@@ -14,7 +15,6 @@ import { DEFAULT_EMULATOR_HOST, DEFAULT_PROJECT, parseArgs } from "./send-due-sm
  * Deterministic summaries only: the local stack has no model key.
  */
 
-const DEADLINE_MS = 20_000;
 const quietLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** One line per thread, for people. */
@@ -48,16 +48,12 @@ export async function main(
     clock: { now: () => now },
     logger: quietLogger,
   });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), DEADLINE_MS);
-  });
   try {
-    const results = await Promise.race([run, deadline]);
+    const results = await withinLocalStackDeadline(run);
     if (results === "timeout") {
       console.error(
         `summarise-sms-threads: no answer from Firestore at ${process.env.FIRESTORE_EMULATOR_HOST} ` +
-          `within ${DEADLINE_MS / 1000}s. Is the local stack running (npm start)?`,
+          `within ${LOCAL_STACK_DEADLINE_MS / 1000}s. Is the local stack running (npm start)?`,
       );
       return 2;
     }
@@ -69,8 +65,6 @@ export async function main(
       `summarise-sms-threads: ${error instanceof Error ? error.message : String(error)}`,
     );
     return 2;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
