@@ -5,6 +5,7 @@ import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { FirestoreBusinessRepository } from "../../src/adapters/firestore/business.repository";
 import { FirestoreCustomerRepository } from "../../src/adapters/firestore/customer.repository";
 import type { CustomerDetails } from "../../src/ports/customer-store.port";
+import { testTenantPhoneNumber } from "./test-tenant-phone-number";
 
 const SEED_FILE = path.resolve(__dirname, "../../../../emulator-data/seed/bristol-plumbing.json");
 
@@ -25,7 +26,7 @@ export async function createTestTenant(
   const business = businessSchema.parse({
     ...seeded,
     id: `test-tenant-${Date.now().toString(36)}-${counter}`,
-    phoneNumber: `+44117${unique}0`.slice(0, 13),
+    phoneNumber: testTenantPhoneNumber(unique),
     // These suites run the functions on the real clock: without quiet hours and a customer
     // night, what they assert holds at any hour. Those windows are tested on controlled clocks.
     notifications: { ...seeded.notifications, ownerQuietHours: null, customerNight: null },

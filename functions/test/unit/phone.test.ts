@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { maskPhoneNumber, normalisePhoneNumber } from "../../src/domain/phone/phone-number";
+import { testTenantPhoneNumber } from "../support/test-tenant-phone-number";
 
 const VALID: ReadonlyArray<readonly [raw: string, country: string, e164: string]> = [
   ["07700 900123", "GB", "+447700900123"],
@@ -32,6 +33,8 @@ const VALID: ReadonlyArray<readonly [raw: string, country: string, e164: string]
   ["01632 960123", "GB", "+441632960123"],
   ["020 7946 0123", "GB", "+442079460123"],
   ["7700900123", "GB", "+447700900123"],
+  ["0117 496 0123", "GB", "+441174960123"],
+  ["0121 496 0999", "GB", "+441214960999"],
 ];
 
 const INVALID: ReadonlyArray<readonly [raw: string, country: string, reason: RegExp]> = [
@@ -69,6 +72,13 @@ describe("phone number normalisation", () => {
         assert.equal(result.ok, false);
         if (!result.ok) assert.match(result.reason, reason);
       });
+    }
+  });
+
+  it("accepts every number the test tenants are given, whatever their unique digits", () => {
+    for (let lead = 0; lead <= 9; lead += 1) {
+      const e164 = testTenantPhoneNumber(`${lead}${lead}0${lead}9${lead}`);
+      assert.deepEqual(normalisePhoneNumber(e164, "GB"), { ok: true, e164 });
     }
   });
 

@@ -22,7 +22,7 @@ const RESERVED_FOR_DRAMA = [
   /^\+447700900\d{3}$/,
   /^\+441632960\d{3}$/,
   /^\+442079460\d{3}$/,
-  /^\+441[1-9]14960\d{3}$/,
+  /^\+44(?:11[3-8]|1[2-9]1)4960\d{3}$/,
 ];
 
 const LENGTH_PROBLEMS: Readonly<Record<string, string>> = {
