@@ -85,6 +85,19 @@ describe("npm run eval", () => {
       assert.equal(run.heldOut.total + run.development.total, items.length);
       assert.match(formatFigures(run.heldOut), /^== held-out split: \d+ utterances ==/);
     });
+
+    it("lists the development split's confusions and never a held-out sentence", () => {
+      const run = runEvaluation(items, () => ({
+        intent: "unknown",
+        emergencyKind: null,
+        askKind: null,
+      }));
+      const heldOutText = items.find((i) => i.split === "held-out")?.text ?? "";
+      const developmentText = items.find((i) => i.split === "development")?.text ?? "";
+      assert.match(formatFigures(run.heldOut), /confusions: \d+, not listed \(held out\)/);
+      assert.ok(!formatFigures(run.heldOut).includes(heldOutText));
+      assert.ok(formatFigures(run.development).includes(developmentText));
+    });
   });
 
   describe("the arithmetic", () => {
