@@ -19,6 +19,7 @@ import type {
   ModelSummaryCheck,
   SmsSummaryStore,
   StoredSummary,
+  SummarySaved,
 } from "../ports/conversation-summary.port";
 import type { SummaryWriter } from "../ports/language-model.port";
 import type { Logger } from "../ports/logger.port";
@@ -42,11 +43,13 @@ export interface SummariseDeps {
   model?: ModelSummaryDeps;
 }
 
-export type SummariseResult = "created" | "exists" | "missing";
+export type SummariseResult = SummarySaved | "missing";
 
 /**
- * Writes the deterministic summary of a conversation that has ended. Safe to
- * run again for the same conversation: the summary is created once.
+ * Writes the summary of a call that has ended, from what it has recorded so
+ * far, and again when the message the caller recorded is transcribed (or
+ * could not be): the stored summary moves forward only (messageProgress),
+ * so redelivered or out-of-order events store nothing twice or older.
  */
 export async function summariseEndedConversation(
   input: { businessId: string; conversationId: string },
@@ -59,7 +62,7 @@ export async function summariseEndedConversation(
     return "missing";
   }
   const record = await composeSummary(businessId, conversationId, facts, deps);
-  const result = await deps.summaries.create(businessId, record);
+  const result = await deps.summaries.save(businessId, record);
   logWritten(deps.logger, businessId, record, result);
   return result;
 }
@@ -234,19 +237,44 @@ async function summariseSmsThread(
   return result;
 }
 
+type StoredConversation = Record<string, unknown> | undefined;
+
+function ended(d: StoredConversation): boolean {
+  return d !== undefined && (isSet(d.endedAt) || isSet(d.endStatus));
+}
+
 /**
  * Whether a write to a conversation is the one that ended it: a call's end
  * is recorded once (`endedAt`, or the carrier's `endStatus`). SMS threads do
  * not end this way and are not summarised here.
  */
-export function conversationJustEnded(
-  before: Record<string, unknown> | undefined,
-  after: Record<string, unknown> | undefined,
-): boolean {
+export function conversationJustEnded(before: StoredConversation, after: StoredConversation) {
   if (!after || after.channel === "sms") return false;
-  const ended = (d: Record<string, unknown> | undefined): boolean =>
-    d !== undefined && (isSet(d.endedAt) || isSet(d.endStatus));
   return ended(after) && !ended(before);
+}
+
+/** The recordings whose transcription has landed, as marked on the conversation. */
+function landedRecordings(d: StoredConversation): string[] {
+  const marks = d?.recordedMessages;
+  return marks && typeof marks === "object" ? Object.keys(marks).sort() : [];
+}
+
+/**
+ * Whether a write to an ended call is the mark of a recorded message's
+ * transcription landing (`recordedMessages.{RecordingSid}`, set with the
+ * message's turn): its summary is written again with the words. A mark on a
+ * call not yet ended waits for the end, whose summary reads the words.
+ */
+export function recordedMessageJustLanded(before: StoredConversation, after: StoredConversation) {
+  if (!after || after.channel === "sms" || !ended(after)) return false;
+  const now = landedRecordings(after);
+  const then = new Set(landedRecordings(before));
+  return now.some((sid) => !then.has(sid));
+}
+
+/** Whether a write to a conversation calls for its summary to be written (again). */
+export function summaryDue(before: StoredConversation, after: StoredConversation): boolean {
+  return conversationJustEnded(before, after) || recordedMessageJustLanded(before, after);
 }
 
 function isSet(value: unknown): boolean {

@@ -22,13 +22,22 @@ export interface StoredSummary {
   /** Whether the model's paragraph was kept, and why not. */
   modelCheck?: ModelSummaryCheck;
   createdAt: Date;
+  /** When a later fact (the call's message transcribed) rewrote it. */
+  updatedAt?: Date;
 }
+
+export type SummarySaved = "created" | "updated" | "exists";
 
 export interface ConversationSummaryStore {
   /** What the conversation recorded; null when it is gone or cannot be read. */
   facts(businessId: string, conversationId: string): Promise<ConversationFacts | null>;
-  /** Stores the summary once: "exists" when a redelivered event wrote it already. */
-  create(businessId: string, record: StoredSummary): Promise<"created" | "exists">;
+  /**
+   * Stores the summary in one transaction: "created" when there was none,
+   * "updated" when it replaces one that had got less far with the call's
+   * message (messageProgress; the first createdAt is kept), "exists" when
+   * the stored one is as far on (a redelivered event, or facts read earlier).
+   */
+  save(businessId: string, record: StoredSummary): Promise<SummarySaved>;
 }
 
 /** A text thread whose customer has been quiet long enough for its summary. */

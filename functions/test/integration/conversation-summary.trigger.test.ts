@@ -6,7 +6,8 @@ import functionsTest from "firebase-functions-test";
 import { FirestoreConversationSummaryRepository } from "../../src/adapters/firestore/conversation-summary.repository";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
-import { summariseEndedConversation } from "../../src/app/summarise-conversation";
+import { FirestoreRecordedMessageRepository } from "../../src/adapters/firestore/recorded-message.repository";
+import { composeSummary, summariseEndedConversation } from "../../src/app/summarise-conversation";
 import type { Business } from "../../src/domain/business/business";
 import { initialDialogueState } from "../../src/domain/dialogue/dialogue-state";
 import { conversationSummary } from "../../src/triggers/firestore/conversation-summary.trigger";
@@ -137,6 +138,116 @@ describe("the conversation summary trigger", () => {
       assert.equal(stored?.needsOwner, true);
       assert.equal((stored?.summary as { firstWords: string }).firstWords, "can dave ring me back");
       assert.match(String(stored?.text), /Call back on 0770 090 0333: they asked you to call\./);
+    });
+  });
+
+  describe("when the caller recorded a message", () => {
+    const recordingSid = () => `RE${randomUUID().replace(/-/g, "")}`;
+
+    /** A call that ended with a 14 s message recorded, its transcription still to come. */
+    async function aRecordedCall() {
+      const id = `CA${randomUUID().replace(/-/g, "")}`;
+      const ref = db().doc(paths.conversation(business.id, id));
+      await ref.set(
+        aCallDocument({
+          outcome: "message-taken",
+          state: {
+            ...initialDialogueState("ended"),
+            done: [{ action: "message", reason: "callback", seconds: 14 }],
+          },
+        }),
+      );
+      await db()
+        .doc(paths.callTurn(business.id, id, "0001-0"))
+        .set({ speaker: "caller", text: "can dave ring me back", at: Timestamp.now() });
+      return { id, ref };
+    }
+
+    /** The transcription landing, as the recording callback stores it. */
+    function land(callSid: string, transcript: string | null, sid = recordingSid()) {
+      return new FirestoreRecordedMessageRepository(db()).save({
+        businessId: business.id,
+        callSid,
+        recordingSid: sid,
+        recordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/${sid}`,
+        durationSeconds: 14,
+        transcript,
+        confidence: transcript === null ? null : 0.9,
+        ...(transcript === null ? { transcriptionError: "try later" } : {}),
+        at: new Date(),
+      });
+    }
+
+    it("says a message was left when the call ends, then carries its words once transcribed", async () => {
+      const { id, ref } = await aRecordedCall();
+      await writeAndDeliver(id, () => ref.update({ endedAt: Timestamp.now() }));
+      const first = await summaryOf(id);
+      assert.match(
+        String(first?.text),
+        /Message \(14 s\): not transcribed; listen to the recording\.$/,
+      );
+      assert.equal(first?.needsOwner, true);
+
+      const words = "it's Sue at 4 Elm Road, the kitchen tap is dripping";
+      await writeAndDeliver(id, () => land(id, words), 2);
+      const stored = await summaryOf(id);
+      assert.ok(String(stored?.text).endsWith(`Message (14 s): "${words}"`), String(stored?.text));
+      assert.deepEqual(stored?.summary.message, { seconds: 14, words });
+      assert.equal(stored?.outcome, "message-taken");
+      assert.equal(
+        (stored?.createdAt as Timestamp).toMillis(),
+        (first?.createdAt as Timestamp).toMillis(),
+        "the summary keeps when it was first written",
+      );
+      assert.ok(stored?.updatedAt instanceof Timestamp);
+    });
+
+    it("still says a message was left, not transcribed, when transcription fails", async () => {
+      const { id, ref } = await aRecordedCall();
+      await writeAndDeliver(id, () => ref.update({ endedAt: Timestamp.now() }));
+      await writeAndDeliver(id, () => land(id, null), 2);
+      const stored = await summaryOf(id);
+      assert.deepEqual(stored?.summary.message, { seconds: 14, words: null });
+      assert.match(String(stored?.text), /Message \(14 s\): not transcribed/);
+      assert.equal(stored?.updatedAt, undefined, "nothing new to say: left as it was");
+    });
+
+    it("has the words from the start when they land before the call's end is written", async () => {
+      const { id, ref } = await aRecordedCall();
+      await writeAndDeliver(id, () => land(id, "please ring me about a quote"));
+      assert.equal(await summaryOf(id), undefined, "not summarised before the call ends");
+      await writeAndDeliver(id, () => ref.update({ endStatus: "completed" }));
+      const stored = await summaryOf(id);
+      assert.deepEqual(stored?.summary.message, {
+        seconds: 14,
+        words: "please ring me about a quote",
+      });
+    });
+
+    it("never goes back to a summary without the words, whatever arrives late", async () => {
+      const { id, ref } = await aRecordedCall();
+      await ref.update({ endedAt: Timestamp.now() });
+      const summaries = new FirestoreConversationSummaryRepository(db());
+      const facts = await summaries.facts(business.id, id);
+      assert.ok(facts);
+      await land(id, "the boiler is making a banging noise");
+      const deps = { summaries, clock: new ManualClock(new Date()), logger: new RecordingLogger() };
+      const input = { businessId: business.id, conversationId: id };
+      assert.equal(await summariseEndedConversation(input, deps), "created");
+      // A run that read the call before the words landed, finishing last.
+      const stale = await composeSummary(business.id, id, facts, deps);
+      assert.equal(await summaries.save(business.id, stale), "exists");
+      assert.equal(
+        (await summaryOf(id))?.summary.message.words,
+        "the boiler is making a banging noise",
+      );
+    });
+
+    it("marks nothing when the call is not on record (the voice fallback's)", async () => {
+      const id = `CA${randomUUID().replace(/-/g, "")}`;
+      assert.equal(await land(id, "hello it's Jo"), "saved");
+      assert.equal((await db().doc(paths.conversation(business.id, id)).get()).exists, false);
+      assert.equal(await summaryOf(id), undefined);
     });
   });
 

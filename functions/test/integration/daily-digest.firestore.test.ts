@@ -35,7 +35,7 @@ describe("the daily digest on Firestore", () => {
     business = await createTestTenant();
     const summaries = new FirestoreConversationSummaryRepository(db());
     const write = (id: string, at: string, summary: ConversationSummary) =>
-      summaries.create(business.id, {
+      summaries.save(business.id, {
         conversationId: id,
         channel: "call",
         summary,

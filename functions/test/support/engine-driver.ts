@@ -79,3 +79,11 @@ export function ownerUnavailable(state: DialogueState, ctx: TurnContext): TurnDe
 export function emergencyUnanswered(state: DialogueState, ctx: TurnContext): TurnDecision {
   return step(state, { type: "emergency-unanswered" }, ctx);
 }
+
+export function messageRecorded(
+  state: DialogueState,
+  seconds: number,
+  ctx: TurnContext,
+): TurnDecision {
+  return step(state, { type: "message-recorded", seconds }, ctx);
+}

@@ -5,6 +5,7 @@ import {
   bookingCancelled,
   bookingConfirmed,
   decideTurn,
+  messageRecorded,
   presentOffers,
 } from "../support/engine-driver";
 import type { DialogueState } from "../../src/domain/dialogue/dialogue-state";
@@ -13,6 +14,7 @@ import { availableSlots, spreadOffers } from "../../src/domain/scheduling/availa
 import {
   ConversationFacts,
   ConversationSummary,
+  messageProgress,
   needingOwner,
   renderSummary,
   summariseConversation,
@@ -164,6 +166,47 @@ describe("the deterministic conversation summary", () => {
       assert.equal(summary.outcome, "message-taken");
       assert.equal(summary.needsOwner, true);
       assert.equal(summary.ownerAction, "Call back on 0770 090 0999: they asked you to call.");
+    });
+  });
+
+  describe("when a caller records their message on the call", () => {
+    function recorded(): RecordedCall {
+      const call = new RecordedCall();
+      call.say("can Dave ring me back");
+      call.state = messageRecorded(call.state, 14, call.ctx).state;
+      return call;
+    }
+
+    it("says a message was left, not transcribed, until its words land", () => {
+      const summary = recorded().summary();
+      assert.equal(summary.outcome, "message-taken");
+      assert.deepEqual(summary.message, { seconds: 14, words: null });
+      assert.match(
+        renderSummary(summary),
+        /they asked you to call\. First words: "can Dave ring me back" Message \(14 s\): not transcribed; listen to the recording\.$/,
+      );
+    });
+
+    it("carries the message's words once transcribed, or says none could be made out", () => {
+      const words = "it's Sue, the bathroom tap is dripping, any day next week";
+      const summary = recorded().summary({ recordings: [{ seconds: 14, words }] });
+      assert.deepEqual(summary.message, { seconds: 14, words });
+      assert.ok(renderSummary(summary).endsWith(`Message (14 s): "${words}"`));
+      const silent = recorded().summary({ recordings: [{ seconds: 14, words: "" }] });
+      assert.match(renderSummary(silent), /Message \(14 s\): no words could be made out\.$/);
+    });
+
+    it("moves forward only: no message, then a message without words, then its words", () => {
+      const none = new RecordedCall();
+      none.say("can Dave ring me back");
+      none.say("it's about the quote");
+      const progress = [
+        none.summary(),
+        recorded().summary(),
+        recorded().summary({ recordings: [{ seconds: 14, words: null }] }),
+        recorded().summary({ recordings: [{ seconds: 14, words: "hello" }] }),
+      ].map(messageProgress);
+      assert.deepEqual(progress, [0, 1, 1, 2]);
     });
   });
 

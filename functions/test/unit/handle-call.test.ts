@@ -361,6 +361,7 @@ describe("handling a call", () => {
       assert.deepEqual(caller.conversation().state.done?.at(-1), {
         action: "message",
         reason: "owner-unavailable",
+        seconds: 12,
       });
       // Its words reach the owner with the recording (transcribe-recorded-message), not from here.
       assert.deepEqual(world.outbox.byPurpose("owner-message"), []);

@@ -2,7 +2,12 @@ import type { Firestore } from "firebase-admin/firestore";
 import { FieldPath, FieldValue, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 import type { DialogueState } from "../../domain/dialogue/dialogue-state";
-import type { ConversationFacts, SummaryTurn } from "../../domain/summaries/conversation-summary";
+import {
+  type ConversationFacts,
+  messageProgress,
+  type RecordedMessageFact,
+  type SummaryTurn,
+} from "../../domain/summaries/conversation-summary";
 import { episodeState, type SmsEpisodeStep } from "../../domain/summaries/sms-episode";
 import type {
   ConversationSummaryStore,
@@ -10,8 +15,8 @@ import type {
   SmsEpisode,
   SmsSummaryStore,
   StoredSummary,
+  SummarySaved,
 } from "../../ports/conversation-summary.port";
-import { isAlreadyExists } from "./converters";
 import { paths } from "./paths";
 
 const turnSchema = z.object({
@@ -32,6 +37,19 @@ const storedSchema = z.object({
   outcome: z.string().nullable().optional(),
   turns: z.array(z.unknown()).optional(),
 });
+
+/** The recording on a recorded message's turn, as recorded-message.repository.ts writes it. */
+const recordingSchema = z.object({
+  durationSeconds: z.number().min(0),
+  transcribed: z.boolean(),
+  transcript: z.string().optional(),
+});
+
+/** A stored summary's message, as summaryDocument wrote it. */
+const storedMessageSchema = z
+  .object({ seconds: z.number(), words: z.string().nullable() })
+  .nullable()
+  .catch(null);
 
 /** A text thread's document: what its summary is built from (sms-conversation.repository.ts). */
 const threadSchema = z.object({
@@ -85,6 +103,13 @@ export class FirestoreConversationSummaryRepository
       const turn = turnSchema.safeParse(t);
       return turn.success ? [turn.data] : [];
     });
+    // A recorded message's turn (recorded-message.repository.ts) once its transcription landed.
+    const recordings: RecordedMessageFact[] = rawTurns.flatMap((t) => {
+      const recording = recordingSchema.safeParse((t as { recording?: unknown }).recording);
+      if (!recording.success) return [];
+      const { durationSeconds, transcribed, transcript } = recording.data;
+      return [{ seconds: durationSeconds, words: transcribed ? (transcript ?? "") : null }];
+    });
     return {
       channel: stored.channel,
       callerPhone: stored.callerPhone,
@@ -93,19 +118,31 @@ export class FirestoreConversationSummaryRepository
       turns,
       escalation: stored.escalation ?? undefined,
       outcome: stored.outcome ?? undefined,
+      ...(recordings.length > 0 ? { recordings } : {}),
     };
   }
 
-  async create(businessId: string, record: StoredSummary): Promise<"created" | "exists"> {
-    try {
-      await this.db
-        .doc(paths.conversationSummary(businessId, record.conversationId))
-        .create(summaryDocument(record));
-      return "created";
-    } catch (error) {
-      if (isAlreadyExists(error)) return "exists";
-      throw error;
-    }
+  async save(businessId: string, record: StoredSummary): Promise<SummarySaved> {
+    const ref = this.db.doc(paths.conversationSummary(businessId, record.conversationId));
+    return this.db.runTransaction(async (tx) => {
+      const stored = await tx.get(ref);
+      if (!stored.exists) {
+        tx.create(ref, summaryDocument(record));
+        return "created";
+      }
+      const before = messageProgress({
+        message: storedMessageSchema.parse(stored.get("summary.message")),
+      });
+      if (messageProgress(record.summary) <= before) return "exists";
+      const createdAt: unknown = stored.get("createdAt");
+      tx.set(ref, {
+        ...summaryDocument(record),
+        createdAt:
+          createdAt instanceof Timestamp ? createdAt : Timestamp.fromDate(record.createdAt),
+        updatedAt: Timestamp.fromDate(record.updatedAt ?? record.createdAt),
+      });
+      return "updated";
+    });
   }
 
   /** One collection-group query on summaryDueAt (its index is in firestore.indexes.json). */

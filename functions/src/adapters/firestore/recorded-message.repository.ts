@@ -6,7 +6,6 @@ import type {
   RecordedMessageStore,
 } from "../../ports/recorded-message.port";
 import { turnFields } from "./call-writer";
-import { isAlreadyExists } from "./converters";
 import { paths } from "./paths";
 import type { TranscriptRetention } from "../../ports/retention.port";
 
@@ -19,6 +18,8 @@ export function recordingTurnKey(recordingSid: string): string {
  * A message a caller left is one more turn of the call's transcript (speaker
  * "caller"), created once under a key made from the recording, so a retried
  * callback finds it there and the summary and the dashboard read it with the rest.
+ * In the same transaction the call's conversation is marked
+ * (`recordedMessages.{RecordingSid}`), so its summary is written again with the words.
  */
 export class FirestoreRecordedMessageRepository implements RecordedMessageStore {
   constructor(
@@ -42,8 +43,12 @@ export class FirestoreRecordedMessageRepository implements RecordedMessageStore 
       },
       days,
     );
-    try {
-      await this.db.doc(paths.callTurn(message.businessId, message.callSid, key)).create({
+    const turnRef = this.db.doc(paths.callTurn(message.businessId, message.callSid, key));
+    const callRef = this.db.doc(paths.conversation(message.businessId, message.callSid));
+    return this.db.runTransaction(async (tx) => {
+      const [turn, call] = await Promise.all([tx.get(turnRef), tx.get(callRef)]);
+      if (turn.exists) return "exists";
+      tx.create(turnRef, {
         ...fields,
         recording: {
           sid: message.recordingSid,
@@ -56,11 +61,17 @@ export class FirestoreRecordedMessageRepository implements RecordedMessageStore 
           ...(message.attempts !== undefined ? { attempts: message.attempts } : {}),
         },
       });
+      // The mark the summary trigger writes the call's summary again on, with the words.
+      if (call.exists) {
+        tx.update(callRef, {
+          [`recordedMessages.${message.recordingSid}`]: {
+            transcribed: message.transcript !== null,
+            at: Timestamp.fromDate(message.at),
+          },
+        });
+      }
       return "saved";
-    } catch (error) {
-      if (isAlreadyExists(error)) return "exists";
-      throw error;
-    }
+    });
   }
 
   async find(

@@ -652,6 +652,7 @@ function messageRecorded(state: DialogueState, seconds: number, ctx: TurnContext
       type: "message-recorded",
       say: [spoken.messagePassedOn(wording(ctx), callbackNumber(state, ctx))],
       reason: state.messageReason ?? "callback",
+      seconds,
     },
     null,
   );

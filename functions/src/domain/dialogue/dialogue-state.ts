@@ -53,6 +53,8 @@ export interface DoneAction {
   /** The job in the owner's words: the service, and the problem as the caller put it. */
   job?: string;
   reason?: MessageReason;
+  /** A message recorded on a call: its length; its words come later, transcribed. */
+  seconds?: number;
 }
 
 /** A safety question waiting for its answer. */
@@ -243,6 +245,7 @@ export const dialogueStateSchema = z.object({
         appointmentId: z.string().optional(),
         job: z.string().optional(),
         reason: z.enum(MESSAGE_REASONS).optional(),
+        seconds: z.number().int().min(0).optional(),
       }),
     )
     .optional(),

@@ -130,7 +130,7 @@ export type TurnOutcome =
    * The caller recorded their message on a call: say and end. The owner's
    * alert comes with the recording's transcript (app/transcribe-recorded-message.ts).
    */
-  | { type: "message-recorded"; say: string[]; reason: MessageReason }
+  | { type: "message-recorded"; say: string[]; reason: MessageReason; seconds: number }
   /** List the caller's upcoming visits: answer visits-found. */
   | { type: "find-upcoming"; lookup: VisitLookup }
   /** Answer cancelled. */
@@ -157,9 +157,11 @@ export function decision(
   intent: Intent | null,
 ): TurnDecision {
   const recorded =
-    outcome.type === "leave-message" || outcome.type === "message-recorded"
+    outcome.type === "leave-message"
       ? withDone(state, { action: "message", reason: outcome.reason })
-      : state;
+      : outcome.type === "message-recorded"
+        ? withDone(state, { action: "message", reason: outcome.reason, seconds: outcome.seconds })
+        : state;
   return { state: recorded, outcome, intent, emergency: null };
 }
 

@@ -40,6 +40,24 @@ export interface ConversationFacts {
   escalation?: { reason: "emergency" | "human"; acceptedLeg?: number };
   /** The stored end of the call, e.g. "emergency-unanswered". */
   outcome?: string;
+  /** Messages recorded on the call whose transcription has landed, words or none. */
+  recordings?: readonly RecordedMessageFact[];
+}
+
+/** A message a caller recorded, as its transcription left it. */
+export interface RecordedMessageFact {
+  seconds: number;
+  /** Null when it could not be transcribed. */
+  words: string | null;
+}
+
+/**
+ * The message a caller recorded on the call: its words once transcribed;
+ * null words until then, or when transcription failed or never came.
+ */
+export interface MessageSummary {
+  seconds: number;
+  words: string | null;
 }
 
 export interface ConversationSummary {
@@ -56,6 +74,8 @@ export interface ConversationSummary {
   needsOwner: boolean;
   /** The caller's first words, verbatim. */
   firstWords: string | null;
+  /** The message recorded on a call; null when none was (absent in older summaries). */
+  message?: MessageSummary | null;
 }
 
 const OUTCOME_WORDS: Record<SummaryOutcome, string> = {
@@ -179,6 +199,25 @@ function urgencyOf(facts: ConversationFacts): Urgency {
   return "normal";
 }
 
+/** The call's recorded message: its transcription once landed, else what the engine heard. */
+function messageOf(facts: ConversationFacts, done: readonly DoneAction[]): MessageSummary | null {
+  const landed = facts.recordings?.at(-1);
+  if (landed) return { seconds: landed.seconds, words: landed.words };
+  const recorded = [...done].reverse().find((d) => d.action === "message" && (d.seconds ?? 0) > 0);
+  return recorded?.seconds ? { seconds: recorded.seconds, words: null } : null;
+}
+
+/**
+ * How far a summary has got with the call's message: 0 no message, 1 a
+ * message without words (not transcribed yet, or never), 2 its words. A
+ * stored summary is replaced only by one that has got further, so facts
+ * read before the message landed never overwrite those read after.
+ */
+export function messageProgress(summary: Pick<ConversationSummary, "message">): number {
+  if (!summary.message) return 0;
+  return summary.message.words === null ? 1 : 2;
+}
+
 export function summariseConversation(facts: ConversationFacts): ConversationSummary {
   const done = facts.state.done ?? [];
   const job = jobOf(facts, done);
@@ -193,7 +232,15 @@ export function summariseConversation(facts: ConversationFacts): ConversationSum
     urgency: urgencyOf(facts),
     ...nextStep(outcome, facts, done, job),
     firstWords: first ? first.text.trim() : null,
+    message: messageOf(facts, done),
   };
+}
+
+function messageWords(message: MessageSummary): string {
+  const heading = `Message (${message.seconds} s):`;
+  if (message.words === null) return `${heading} not transcribed; listen to the recording.`;
+  const words = message.words.trim();
+  return words ? `${heading} "${words}"` : `${heading} no words could be made out.`;
 }
 
 /** One paragraph for the dashboard and the owner's digest. */
@@ -211,6 +258,7 @@ export function renderSummary(
     summary.urgency === "normal" ? "" : `Urgency: ${summary.urgency}.`,
     `Next: ${summary.ownerAction}`,
     summary.firstWords ? `First words: "${summary.firstWords}"` : "",
+    summary.message ? messageWords(summary.message) : "",
   ];
   return parts.filter((p) => p !== "").join(" ");
 }

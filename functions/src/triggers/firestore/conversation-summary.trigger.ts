@@ -1,16 +1,14 @@
 import { onDocumentWritten } from "firebase-functions/v2/firestore";
-import {
-  conversationJustEnded,
-  summariseEndedConversation,
-} from "../../app/summarise-conversation";
+import { summariseEndedConversation, summaryDue } from "../../app/summarise-conversation";
 import { anthropicApiKey, REGION } from "../../params";
 import { summaryDeps } from "../../summary.bootstrap";
 
 /**
  * Writes a conversation's summary when the call ends
  * (businesses/{businessId}/conversationSummaries/{conversationId}): the
- * deterministic one, and Claude's paragraph beside it when a key is set.
- * retry: true is safe: the summary is created once, so a redelivered event stores nothing twice.
+ * deterministic one, and Claude's paragraph beside it when a key is set;
+ * and again when the message the caller recorded has been transcribed.
+ * retry: true is safe: the summary only moves forward, so a redelivered event stores nothing twice.
  * Text threads are summarised when idle, by smsSummarySweep.
  */
 export const conversationSummary = onDocumentWritten(
@@ -23,7 +21,7 @@ export const conversationSummary = onDocumentWritten(
   async (event) => {
     const before = event.data?.before.data();
     const after = event.data?.after.data();
-    if (!conversationJustEnded(before, after)) return;
+    if (!summaryDue(before, after)) return;
     const { businessId, conversationId } = event.params;
     await summariseEndedConversation({ businessId, conversationId }, summaryDeps());
   },
