@@ -89,6 +89,14 @@ const EMERGENCIES: readonly Case[] = [
   ["carbon monoxide alarm going off", "carbon-monoxide"],
   ["C.O. alarm's beeping", "carbon-monoxide"],
   ["the co detector went off and we all have headaches", "carbon-monoxide"],
+  // Back again, compared with the past; a tenant's, a parent's
+  ["it's burst again like last winter", "burst-pipe"],
+  ["the ceiling's dripping again like it did in march", "water-through-ceiling"],
+  ["my tenant's just rung the pipe under her sink has burst", "burst-pipe"],
+  ["the neighbours have a leak and it's coming through our ceiling", "water-through-ceiling"],
+  // Said calmly, or felt rather than smelt
+  ["there's quite a lot of water coming from under the boiler and it hasn't stopped", "burst-pipe"],
+  ["we keep getting headaches when the boiler's on", "carbon-monoxide"],
 ];
 
 const NOT_EMERGENCIES: readonly string[] = [
@@ -115,6 +123,10 @@ const NOT_EMERGENCIES: readonly string[] = [
   "how do I fix a burst pipe",
   "how much is a burst pipe repair",
   "last year I had a burst pipe",
+  "my friend's kitchen flooded last night, anyway I need a quote for a tap",
+  "on the telly last night a house flooded and it made me think I need my stopcock checked",
+  "my neighbour's had a burst pipe, she's sorting it herself",
+  "the noise from the boiler is giving me a headache",
   "you fixed our burst pipe a few years ago",
   "my tap is dripping",
   "the sink is blocked",

@@ -103,6 +103,21 @@ describe("key terms as a speech recogniser mishears them", () => {
       assert.equal(nearMissOf("gap"), null);
     });
 
+    it("hears a key term with a letter doubled or undoubled, however short", () => {
+      assert.equal(nearMissOf("gass"), "gas");
+      assert.equal(nearMissOf("smel"), "smell");
+      assert.equal(nearMissOf("goes"), null);
+    });
+
+    it("hears the same consonants in the same places with the vowels misheard, and -id for -ed", () => {
+      assert.equal(nearMissOf("berstid"), "burst");
+      assert.equal(nearMissOf("fludded"), "flooded");
+      assert.equal(nearMissOf("floodid"), "flooded");
+      for (const word of ["folded", "filled", "spring", "purring", "peering"]) {
+        assert.equal(nearMissOf(word), null, word);
+      }
+    });
+
     it("hears a spelling further off that sounds exactly the same, for terms checked against a word list", () => {
       assert.equal(nearMissOf("seeling"), "ceiling");
       assert.equal(nearMissOf("cealing"), "ceiling");

@@ -102,7 +102,17 @@ export const EMERGENCY_VOCABULARY = {
   /** Big stores of water whose leak can empty a tank into the house. */
   waterStores: String.raw`(?:boiler|cylinder|tank|water tank|cold water tank|water heater|immersion(?: heater| tank)?|header tank|radiator)`,
   /** How badly: "leaking like mad", "pouring", "sodden". */
-  intensity: String.raw`(?:like (?:mad|crazy|hell|a tap|a river|a sieve|nobody's business|billy ?o)|badly|(?:really|so|quite|very|pretty) bad|bad|heavily|everywhere|all over(?: the place| the floor)?|loads|a lot|lots|so much|too much|massively|non ?stop|fast|faster than|so quick(?:ly)?|really quick(?:ly)?|soaked|sodden|drenched|swimming|something (?:terrible|awful|chronic)|won't stop|will not stop|not stopping|can't stop it|won't turn off)`,
+  intensity: String.raw`(?:like (?:mad|crazy|hell|a tap|a river|a sieve|nobody's business|billy ?o)|badly|(?:really|so|quite|very|pretty) bad|bad|heavily|everywhere|all over(?: the place| the floor)?|loads|a lot|lots|so much|too much|massively|non ?stop|fast|faster than|so quick(?:ly)?|really quick(?:ly)?|soaked|sodden|drenched|swimming|something (?:terrible|awful|chronic)|won't stop|will not stop|not stopping|can't stop it|won't turn off|not slowing(?: down)?|hasn't stopped)`,
+  /** Water that keeps on coming, said calmly: "it hasn't stopped", "not slowing down", "by the minute". */
+  persisting: String.raw`(?:has(?:n't| not) stopped|not stopped|(?:is |it's |'s )?not (?:stopping|slowing(?: down)?|easing(?: off| up)?|letting up)|isn't (?:stopping|slowing(?: down)?|easing(?: off| up)?|letting up)|won't (?:stop|let up|slow down|ease off)|keeps? (?:on )?coming|getting (?:worse|faster|heavier|bigger|deeper)|worse and worse|bigger and bigger|by the (?:minute|second)|every (?:minute|second))`,
+  /** A calm word for a lot of water: "quite a lot of water", "a fair bit of water". */
+  amount: String.raw`(?:quite a lot|quite a bit|a fair bit|a fair amount|a good bit|a lot|a load|loads|lots|so much|too much|plenty|masses|tons|gallons|buckets(?:ful)?|a bucketful|a river|a stream|a steady stream)`,
+  /** Feeling what carbon monoxide does: "headaches", "dizzy", "my head's pounding". */
+  coSymptom: String.raw`(?:(?<!(?:right|real|such a|total|absolute|bit of a) )headaches?|(?:head|heads)(?:'s| is| are)? (?:pounding|banging|thumping|splitting|spinning|killing (?:me|us))|dizzy|dizziness|drowsy|drowsiness|nause(?:a|ous|ated)|light ?headed|(?:feel|feels|feeling|felt|we're|i'm|he's|she's|they're|all|been|getting|get) (?:really |so |very |a bit |all )?(?:sick(?! of)|ill|faint|dizzy|drowsy|sleepy|woozy|groggy|poorly)|being sick|throwing up|vomiting|passed out|fainted|blacked out|short of breath|breathless)`,
+  /** A burning gas appliance. */
+  gasAppliance: String.raw`(?:boiler|gas fire|fire|heater|cooker|hob|oven|flue|gas)`,
+  /** What an appliance burning badly looks like: yellow flames, soot. */
+  coSign: String.raw`(?:(?:yellow|orange|lazy|floppy) flames?|flames? (?:is |are |'s |has gone |have gone |gone |burning |looks? )?(?:all )?(?:yellow|orange)|soot|sooty|black (?:marks|stains?|smudges|soot))`,
   /** Water that is not clean: coming back up a drain, it is sewage. */
   dirty: String.raw`(?:dirty|brown|black|smelly|foul|waste|mucky|manky|minging|murky|grey|poo|poop|filthy|stinking|stinky|sewer|horrible|disgusting|nasty|sludgy|scummy)`,
   /** A verb of water escaping, on its own ("it's gushing out"). */
@@ -183,6 +193,21 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern: String.raw`\b(?:alarm|detector) (?:for|says|saying|showing|detecting) carbon monoxide\b`,
         examples: ["the alarm for carbon monoxide won't stop"],
+      },
+      {
+        pattern:
+          // Feeling ill with a gas appliance burning, in either order; never "the boiler's noise gives me a headache".
+          String.raw`^(?!.*\b(?:noise|noisy|banging|racket|bill|cost|price|stress|hassle|gives? (?:me|us)|giving (?:me|us))\b).*?(?:` +
+          String.raw`\b${V.coSymptom}\b(?: [a-z']+){0,8}? (?:when|whenever|since|every time|each time|while|after|from|near|round|by|because of|with)(?: [a-z']+){0,3}? ${V.gasAppliance}\b|` +
+          String.raw`\b${V.coSymptom}\b(?: [a-z']+){0,4}? and (?:the |our |my )?${V.gasAppliance}(?:'s| is| has| have)? (?:been |is )?(?:on|running|going|lit|burning|fired up)\b|` +
+          String.raw`\b${V.gasAppliance}(?:'s| is| has| have)? (?:[a-z']+ ){0,3}?(?:on|running|lit|burning|fired up)\b(?: [a-z']+){0,6}? ${V.coSymptom}\b|` +
+          String.raw`\b${V.coSign}\b(?: [a-z']+){0,10}? ${V.coSymptom}\b|\b${V.coSymptom}\b(?: [a-z']+){0,10}? ${V.coSign}\b)`,
+        examples: [
+          "we've all got headaches and the boiler's been on all day",
+          "we keep getting headaches when the boiler's on and feel dizzy",
+          "the boiler flame is yellow and we feel sick",
+          "there's soot round the boiler and my head's pounding",
+        ],
       },
       {
         pattern: String.raw`\bcarbon monoxide (?:leak|leaking|poisoning|escaping|coming|in the|in my|in our|in here)\b`,
@@ -490,7 +515,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|gushing|pissing|spewing|spraying|dumping|pumping|chucking|water|coming out|overflowing|overflowed|spilling|running over)\b (?:[a-z0-9']+ ){0,4}?${V.intensity}|` +
+          String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|gushing|pissing|spewing|spraying|dumping|pumping|chucking|water|coming out|overflowing|overflowed|spilling|running over)\b (?:[a-z0-9']+ ){0,6}?${V.intensity}|` +
           String.raw`\b(?:leak|leaks|water) (?:coming |pouring |running )?(?:from|out of) (?:the |my |our )?${V.waterStores}\b (?:[a-z0-9']+ ){0,6}?${V.intensity}|` +
           String.raw`\btaps? (?:is |'s |has |have |are )?(?:stuck|jammed) (?:on|open)\b|\btaps? (?:won't|will not|wont) (?:turn|switch|shut) off\b`,
         examples: [
@@ -505,7 +530,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b(?:coming|running|pumping|flowing|pissing|spewing|piling) out (?:[a-z0-9']+ ){0,2}?(?:loads|a lot|lots|so much|too much|everywhere|all over|really fast|so fast|non ?stop)\b(?! (?:[a-z]+er|more|less|of)\b)|` +
-          String.raw`\b(?:leak|leaking|leaks|pouring|gushing|pissing|coming out|pouring out)\b (?:[a-z0-9']+ ){0,3}?(?:everywhere|all over the (?:place|floor|house|kitchen|bathroom)|like mad|like crazy|like hell|like a tap|like a river|like a sieve|heavily|massively|non ?stop|so fast|really fast|too fast|faster than)\b|` +
+          String.raw`\b(?:leak|leaking|leaks|pouring|gushing|pissing|coming out|pouring out)\b (?:[a-z0-9']+ ){0,3}?(?:everywhere|all over the (?:place|floor|house|kitchen|bathroom)|like mad|like crazy|like hell|like a tap|like a river|like a sieve|heavily|massively|non ?stop|so fast|really fast|too fast|faster than|(?:really |so |very )?badly|really bad|so bad)\b|` +
           String.raw`\b(?:massive|huge|big|major|serious|terrible|enormous|bad) leak\b|` +
           String.raw`\b(?:loads|lots|tons|gallons|buckets|masses) of water (?:coming|pouring|pumping|pissing|gushing|everywhere|all over)\b|` +
           String.raw`\blike a (?:fountain|waterfall|geyser|fire hose|hose pipe|hose|sieve|torrent)\b|\ba torrent of water\b`,
@@ -514,6 +539,28 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "there's a massive leak from the boiler",
           "there's loads of water coming out of the boiler",
           "it's like a fountain under the sink",
+        ],
+      },
+      {
+        pattern:
+          // Said calmly: how much, or that it keeps on coming.
+          String.raw`\b${V.amount} of water (?:[a-z']+ ){0,3}?(?:coming|pouring|running|leaking|going|spreading|pumping|gushing|pissing|flowing|spilling|streaming|everywhere|all over)\b|` +
+          String.raw`\b(?:water|leak|it)(?:'s| is| has| was)? (?:[a-z']+ ){0,3}?(?:coming|pouring|leaking|pumping|flowing|spreading|gushing|pissing|streaming|spilling|seeping|running out)\b(?: [a-z0-9']+){0,10}? ${V.persisting}\b|` +
+          String.raw`\b(?:puddle|pool|leak|water|wet patch|it)(?:'s| is| are)? (?:[a-z']+ ){0,5}?getting (?:bigger|worse|deeper|wider|faster|heavier) (?:and (?:bigger|worse|deeper|wider|faster|heavier)|by the (?:minute|second)|every (?:minute|second)|(?:really |so )?(?:fast|quickly|quick))\b`,
+        examples: [
+          "there's quite a lot of water coming from under the boiler and it hasn't stopped",
+          "there's a fair bit of water coming out from under the sink and it's not slowing down",
+          "the puddle is getting bigger by the minute",
+        ],
+      },
+      {
+        pattern:
+          // Buckets and towels that cannot keep up.
+          String.raw`\b(?:emptying|emptied|wringing out|gone through|been through|changing|swapping) (?:[a-z']+ ){0,3}?(?:buckets|bowls|towels|bucket after bucket)\b|` +
+          String.raw`\b(?:buckets?|bowls?)(?:'s| is| are| has| have)? (?:[a-z']+ ){0,2}?(?:filled|filling|full|overflowing) (?:[a-z']+ ){0,3}?(?:twice|again|already|in (?:minutes|no time|seconds)|every (?:few )?(?:minutes?|hours?))\b`,
+        examples: [
+          "we've been emptying buckets all night from the leak in the loft",
+          "the bucket's filled up twice already from the leak under the boiler",
         ],
       },
     ],
@@ -570,6 +617,16 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern: String.raw`\b(?:sink|bath|basin|shower(?: tray)?|washing machine|dishwasher)(?:'s| is| has)? (?:[a-z]+ )?(?:overflowing|overflowed|spilling over|running over)\b(?! (?:pipe|hole))`,
         examples: ["the sink's overflowing because the tap's stuck on", "the bath has overflowed"],
       },
+      {
+        pattern:
+          String.raw`\b(?:water|leak|puddle|wet patch|the wet)(?:'s| is| has)? (?:[a-z']+ ){0,6}?(?:spreading|spread|creeping|seeping|flowing|running|pooling) (?:out )?(?:across|into|through|under|along|onto|over) (?:the |my |our )?(?:[a-z]+ )?(?:rooms?|floor|floors|carpets?|hall|hallway|landing|kitchen|lounge|living room|dining room|front room|bedroom|house|flat|downstairs|next room|other room)\b|` +
+          String.raw`\b(?:running|spilling|pouring|coming|flowing|going|gushing|overflowing|pissing) (?:out )?over the (?:top|sides?|edge|rim)\b`,
+        examples: [
+          "the water's spreading into the living room",
+          "the leak's spreading across the floor really fast",
+          "the toilet cistern won't stop filling and it's running over the top",
+        ],
+      },
     ],
   },
   {
@@ -603,7 +660,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\bnothing(?:'s| is)? (?:(?:coming|comes|came|running) )?(?:out )?(?:of|from|when) ` +
+          String.raw`\b(?:nothing|not a drop|not a dribble|not a sausage|zero)(?:'s| is)? (?:at all )?(?:(?:coming|comes|came|running) )?(?:out )?(?:of|from|when) ` +
           String.raw`(?:the |my |any |our |i )?(?:kitchen |bathroom |cold |turn (?:on )?the )?taps?\b`,
         examples: ["nothing's coming out of the taps", "nothing comes out when i turn the tap"],
       },
@@ -686,7 +743,7 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
     reason: "an alarm is sounding but the caller did not say which",
     cues: [
       {
-        pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)? (?:[a-z']+ ){0,3}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going)\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
+        pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)?(?! clock| on (?:my|the|his|her) phone) (?:[a-z']+ ){0,8}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going)\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
         examples: ["an alarm is going off in the hall", "there's a detector beeping by the boiler"],
       },
     ],
@@ -794,6 +851,13 @@ export const EMERGENCY_CONTEXT_RULES = {
     "keep",
     "cope",
     "believe",
+    // "it hasn't stopped", "it's not slowing down": still going, not denied.
+    "stopped",
+    "slowing",
+    "slowed",
+    "easing",
+    "eased",
+    "letting",
   ],
   /** "no" followed by these is an interjection ("no, the pipe has burst"), not a denial. */
   interjectionNoNextWords: [
@@ -868,9 +932,20 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:previously|in the past|used to|once had)\b`,
     String.raw`\b(?:in|back in|during) (?:january|february|march|april|may|june|july|august|september|october|november|december)\b`,
   ],
-  /** ...unless it is happening again now: "we had a burst pipe last year and it's burst again". */
+  /**
+   * ...unless it is happening again now: "we had a burst pipe last year and it's burst again",
+   * "the smell's back", but not "how do we stop it happening again".
+   */
   recentMarkers: [
-    String.raw`\b(?:again|now|still|right now|at the moment|currently|today|tonight|this (?:morning|afternoon|evening))\b(?<!\b(?:happen|happens|happening|that) again)`,
+    String.raw`\b(?:again|now|still|right now|at the moment|currently|today|tonight|this (?:morning|afternoon|evening))\b(?<!\b(?:stop|stops|prevent|avoid|never|not|doesn't|don't|won't|make sure) (?:it |that |this |them )?(?:from )?(?:happen|happens|happening) again)(?<!\bthat again)`,
+    String.raw`\b(?:is|are|it's|'s|has|have|come|came|coming) back\b(?! (?:to (?:normal|fix|check|do|finish|sort|look)|on\b|out\b|and (?:fix|sort|finish|check)))`,
+  ],
+  /**
+   * The past named only to compare ("burst again like last winter", "same as last year",
+   * "like it did in March"): the problem is now, so it does not make the clause history.
+   */
+  comparisonMarkers: [
+    String.raw`\b(?:just |exactly )?(?:like|same as|as|the same way as|worse than) (?:it did |it was |we had |we had it |what happened |happened |the (?:one|time|leak|burst|flood) (?:we had )?)?(?:back )?(?:in )?(?:last (?:year|month|week|winter|summer|spring|autumn|time|christmas)|(?:a )?(?:years?|months?|weeks?|few (?:years|months|weeks)) ago|(?:january|february|march|april|may|june|july|august|september|october|november|december)|before)\b`,
   ],
   /**
    * A problem the caller says is over: "my neighbour fixed the burst pipe",
@@ -909,6 +984,26 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:tyres?|tires?|balloons?|soap bubbles|bubble wrap|pond|ponds|blisters?|bin bags?|river|banks|appendix|ear ?drums?|bubble bath|into tears|laughing)\b`,
     String.raw`\b(?:flooded|flooding|swamped)(?: out)? with (?:work|calls|orders|jobs|emails|requests|enquiries|people)\b`,
   ],
+  /**
+   * Someone else's problem, or one seen on television: "my friend's kitchen flooded", "my
+   * neighbour's had a burst pipe", "on the telly a house flooded", "watching a programme and
+   * their ceiling came down". A tenant's, a parent's or the caller's own premises are not here.
+   */
+  otherPartyMarkers: [
+    String.raw`\b(?:friend|mate|pal|colleague|workmate|neighbou?r)(?:s'|'s|s)?(?:'s| (?:has|had|have|got|house|flat|place|home|kitchen|bathroom|ceiling|loft|cellar|pipes?|boiler|toilet|tank))\b`,
+    String.raw`\bon (?:the )?(?:telly|tv|television|news|radio|internet|youtube|facebook|tiktok)\b|\b(?:programme|documentary|tv show|telly show|episode|soap|movie)\b|\bwatching\b(?: [a-z']+){1,6}? (?:and|where|when) (?:their|this|these|some)\b`,
+  ],
+  /**
+   * ...unless it reaches the caller ("it's coming through our ceiling", "into ours") or the
+   * caller is the one who has it, in the words just before the match ("and we've got no water").
+   */
+  ownPlaceMarkers: [
+    String.raw`\b(?:into|through|onto|on to|in to|to|under|down|from|over|in) (?:(?:to|into) )?(?:ours|mine|us|our|my)\b(?! (?:friend|friends|friend's|mate|mate's|pal|neighbou?r|neighbou?rs|neighbou?r's)\b)|\b(?:ours|mine)\b`,
+  ],
+  /** How many words before a match say whose problem it is. */
+  ownerWindowWords: 3,
+  /** The caller or their household, said just before a match. */
+  ownerWords: ["i", "i've", "i'm", "i'd", "we", "we've", "we're", "we'd", "us", "our", "my", "me"],
   /** Someone else's problem told to ask about one's own: "my neighbour had a burst pipe, can you check mine". */
   elsewhereMarkers: [
     String.raw`\b(?:check|look at|inspect|test|lag|protect) (?:mine|ours|my own|our own)\b|\bsame (?:thing )?(?:doesn't|does not|won't|will not) happen to (?:me|us)\b`,

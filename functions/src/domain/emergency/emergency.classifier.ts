@@ -73,6 +73,12 @@ const SERVICE_QUESTION = anyOf(C.serviceQuestionMarkers);
 const SPECIFIC_REFERENCE = anyOf(C.specificReferenceMarkers);
 const HISTORIC = anyOf(C.historicMarkers);
 const RECENT = anyOf(C.recentMarkers);
+const COMPARISON = new RegExp(C.comparisonMarkers.join("|"), "g");
+const OTHER_PARTY = anyOf(C.otherPartyMarkers);
+/** "friend's" in "my friend's kitchen": the "my" is the friend's, not the caller's place. */
+const OTHER_PARTY_WORD = /^(?:friend|mate|pal|colleague|workmate|neighbou?r)(?:s|'s|s')?$/;
+const OWN_PLACE = anyOf(C.ownPlaceMarkers);
+const OWNER_WORDS = new Set<string>(C.ownerWords);
 const RESOLVED = new RegExp(`(?:${C.resolvedMarkers.join("|")})${C.resolvedRunOn}`, "g");
 const STILL = anyOf(C.stillMarkers);
 const NOT_PLUMBING = anyOf(C.notPlumbingMarkers);
@@ -140,6 +146,22 @@ function isResolved(clauses: readonly string[], index: number): boolean {
 }
 
 /**
+ * Whether the clause tells of a friend's, a neighbour's or a programme's trouble rather than the
+ * caller's: an other party named, nothing reaching the caller's own place, and no word for the
+ * caller or their household just before the match ("my" in "my friend's" does not count).
+ */
+function isSomeoneElses(clause: string, beforeTokens: readonly string[]): boolean {
+  if (!OTHER_PARTY.test(clause) || OWN_PLACE.test(clause)) return false;
+  const from = Math.max(0, beforeTokens.length - C.ownerWindowWords);
+  for (let i = from; i < beforeTokens.length; i++) {
+    const next = beforeTokens[i + 1];
+    const ownersParty = next !== undefined && OTHER_PARTY_WORD.test(next);
+    if (OWNER_WORDS.has(beforeTokens[i]) && !ownersParty) return false;
+  }
+  return true;
+}
+
+/**
  * Whether a phrase found in a clause is a live report, rather than a denial
  * ("there's no gas smell"), a hypothetical ("what should I do if a pipe
  * bursts"), a question about the business ("do you deal with burst pipes?"),
@@ -168,7 +190,8 @@ function isLiveReport(
   if (CONDITIONAL.test(before) && !UNCERTAIN_IF.test(before)) return false;
   if (MODAL.test(clause.slice(Math.max(0, start - 30), end))) return false;
   if (SERVICE_QUESTION.test(clause) && !SPECIFIC_REFERENCE.test(clause)) return false;
-  if (HISTORIC.test(clause) && !RECENT.test(clause)) return false;
+  if (HISTORIC.test(clause.replace(COMPARISON, " ")) && !RECENT.test(clause)) return false;
+  if (isSomeoneElses(clause, beforeTokens)) return false;
   if (NOT_PLUMBING.test(clause)) return false;
   if (ELSEWHERE.test(clause)) return false;
   if (DEVICE_FAULT.test(clause)) return false;

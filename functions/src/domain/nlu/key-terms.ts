@@ -12,7 +12,10 @@ import { distance } from "fastest-levenshtein";
  * 2. homophones that are real words too, only in a context that makes them
  *    the key term ("the sealing is dripping" but not "sealing the bath");
  * 3. near-misses: a word that sounds like a key term (same sound key) and is
- *    at most one edit away from it ("cancell", "reshedule", "floding").
+ *    at most one edit away from it ("cancell", "reshedule", "floding"); a key
+ *    term with a letter doubled or undoubled ("gass", "smel"); and, for terms
+ *    open to near misses, a word with the same consonants in the same places
+ *    and only its vowels heard differently ("berstid", "fludded", "floodid").
  */
 
 export interface KeyTerm {
@@ -101,7 +104,8 @@ export const KEY_TERMS: readonly KeyTerm[] = [
     fuzzy: true,
     phonetic: true,
   },
-  { canonical: "gas", family: ["gass", "gasses"] },
+  { canonical: "gas", family: ["gasses"] },
+  { canonical: "smell" },
   {
     canonical: "cancel",
     family: [
@@ -194,6 +198,23 @@ const PROTECTED = new Set([
   "counsel",
   "slander",
   "slender",
+  // Same consonants in the same places as a key term (checked against the same list).
+  "bursa",
+  "consoled",
+  "counselled",
+  "lucking",
+  "pairing",
+  "parring",
+  "parrying",
+  "peering",
+  "pureeing",
+  "purring",
+  "sallying",
+  "soloing",
+  "sullying",
+  "sprang",
+  "spring",
+  "sprung",
 ]);
 
 /**
@@ -299,8 +320,37 @@ function soundsAlike(a: string, b: string): boolean {
   return a === b || oneLetterMore(a, b) || oneLetterMore(b, a);
 }
 
+/** A word with every doubled letter said once: "gass" and "gas", "smel" and "smell". */
+const undoubled = (word: string): string => word.replace(/([a-z])\1+/g, "$1");
+
+/**
+ * The consonants of a word in their places, each run of vowels one mark, doubled
+ * consonants once: "berstid", "bursted" and "burstid" share one, and so do "fludded"
+ * and "flooded", while "folded" (a vowel before the l) does not.
+ */
+export function vowelSkeleton(word: string): string {
+  return word
+    .toLowerCase()
+    .replace(/[^a-z]/g, "")
+    .replace(/ph/g, "f")
+    .replace(/ck/g, "k")
+    .replace(/c(?=[eiy])/g, "s")
+    .replace(/[cq]/g, "k")
+    .replace(/z/g, "s")
+    .replace(/[aeiouy]+/g, "V")
+    .replace(/([^V])\1+/g, "$1");
+}
+
+const SINGLE_WORD_TERMS = KEY_TERMS.map((t) => t.canonical).filter((c) => !c.includes(" "));
+const UNDOUBLED = new Map(SINGLE_WORD_TERMS.map((c) => [undoubled(c), c]));
+const SKELETONS = new Map(
+  KEY_TERMS.filter((t) => t.fuzzy === true).map((t) => [vowelSkeleton(t.canonical), t.canonical]),
+);
+
 function nearMissOfStem(word: string): string | null {
   const key = soundKey(word);
+  const sameConsonants = SKELETONS.get(vowelSkeleton(word));
+  if (sameConsonants !== undefined) return sameConsonants;
   for (const term of FUZZY) {
     const edits = distance(word, term.canonical);
     if (edits <= 1 && soundsAlike(key, term.key)) return term.canonical;
@@ -324,9 +374,14 @@ function nearMissOfStem(word: string): string | null {
  * put on a misheard word ("birsted") are heard through.
  */
 export function nearMissOf(word: string): string | null {
-  if (word.length < 5 || CANONICAL_WORDS.has(word) || PROTECTED.has(word)) return null;
+  if (CANONICAL_WORDS.has(word) || PROTECTED.has(word)) return null;
+  const doubled = UNDOUBLED.get(undoubled(word));
+  if (doubled !== undefined) return doubled;
+  if (word.length < 5) return null;
   const direct = nearMissOfStem(word);
   if (direct !== null) return direct;
+  // A recogniser writes a past tense as it hears it: "berstid", "floodid".
+  if (/[^e]id$/.test(word)) return nearMissOf(`${word.slice(0, -2)}ed`);
   if (word.endsWith("in")) {
     const withG = `${word}g`;
     if (CANONICAL_WORDS.has(withG)) return withG;
