@@ -118,4 +118,39 @@ describe("intent classifier", () => {
       assert.equal(classifyUtterance("do you deal with burst pipes?").intent, "question");
     });
   });
+
+  describe("when the words are ones the rules were not written with", () => {
+    const cases: readonly [string, Intent][] = [
+      ["you've got me down for the ninth but that's no good any more", "reschedule"],
+      ["ah cannae dae the morra can we make it the day efter", "reschedule"],
+      ["i'd like to re jewel my appointment please", "reschedule"],
+      ["divvent bother comin pet it's aal sorted", "cancel"],
+      ["don't come out the insurance are sending their own plumber", "cancel"],
+      ["we've found another plumber thanks", "cancel"],
+      ["is this a robot i want a human", "human"],
+      ["could he telephone me back", "callback"],
+      ["is that the plumbers", "greeting"],
+      ["sorry you're really quiet", "repeat"],
+      ["is there a guarantee on the work", "question"],
+      ["ballpark figure for a new combi", "question"],
+      ["hi i'm calling from an energy company about your business rates", "unknown"],
+      ["hello is that the vets", "unknown"],
+      ["do you sell paint", "unknown"],
+    ];
+    for (const [text, intent] of cases) {
+      it(`reads "${text}" as ${intent}`, () => {
+        assert.equal(classifyUtterance(text, { ownerName: "Dave" }).intent, intent);
+      });
+    }
+
+    it("keeps the hard negatives of those kinds apart", () => {
+      assert.equal(classifyUtterance("do you sell boiler parts").intent, "question");
+      assert.equal(
+        classifyUtterance("i'm calling from the flat above about a leak").intent,
+        "book",
+      );
+      assert.equal(classifyUtterance("we're cancelling the boiler service").intent, "cancel");
+      assert.equal(classifyUtterance("leave it running while you come round").intent, "book");
+    });
+  });
 });

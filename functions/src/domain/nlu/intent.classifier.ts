@@ -4,6 +4,7 @@ import {
   SafetyCheck,
 } from "../emergency/emergency.classifier";
 import { EMERGENCY_CONTEXT_RULES } from "../emergency/emergency-rules";
+import { standardiseEverydayWords } from "./everyday-spellings";
 import { canonicaliseKeyTerms } from "./key-terms";
 import { PROBLEM_WORDS } from "./plumbing-vocabulary";
 import { normaliseUtterance } from "./text-normaliser";
@@ -45,23 +46,44 @@ const TIME_WORD = String.raw`(?:${DAY}|morning|afternoon|evening|lunchtime|later
 const BOOKING = String.raw`(?:appointment|booking|visit|slot|job|service|plumber|engineer|callout|call out|quote visit)`;
 
 /** Greetings with nothing else: the caller is checking someone is there. */
+/** Businesses a wrong number is meant for: "hello, is that the vets?". */
+const OTHER_BUSINESS = String.raw`(?:vets?|veterinary|doctors?|surgery|gp|dentists?|dental|chemist|pharmacy|hospital|school|college|nursery|taxis?|cabs?|takeaway|chinese|indian|pizza|chippy|chip shop|kebab|restaurant|pub|hotel|bank|hairdressers?|salon|barbers?|garage|mechanics?|tyres?|car (?:wash|hire)|estate agents?|solicitors?|police|council|library|church|gym|florists?|bakery|butchers?|cinema|electricians?|roofers?|builders?|glaziers?|locksmiths?|carpet|removals?|dry cleaners?|launderette|post office|bookies|betting shop)`;
+
+const HELLO = String.raw`(?:hi|hello|hiya|hey|hey up|ey up|eyup|alright|ello|hallo|hullo|howdy|wotcha|watcha|now then|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|how are you)`;
 const GREETING = re(
-  String.raw`^(?:(?:yeah|yes|oh|er|erm|um)\s+)*(?:hi|hello|hiya|hey|hey up|alright|ello|good (?:morning|afternoon|evening)|morning|afternoon|evening)(?:\s+(?:hi|hello|hiya|hey|there|yeah|yes|oh|er|um|again|mate|love|good (?:morning|afternoon|evening)|morning|afternoon|evening|to you))*\s*(?:(?:is (?:that|this)|am i through to) .{1,40}|can you hear me|who'?s this|who is this|who am i speaking to|anyone there|is anyone there|(?:are )?you (?:alright|ok|okay)|how are you(?: doing| today)?|how you doing|how's it going)?\??$`,
+  String.raw`^(?:(?:yeah|yes|oh|er|erm|um|ah)\s+)*${HELLO}(?:\s+(?:${HELLO}|there|yeah|yes|oh|er|um|again|mate|love|pet|duck|me duck|my lover|my love|hun|darling|sir|madam|to you|then))*\s*(?:(?:is (?:that|this)|am i through to) (?!(?:the |a |an )?[a-z' ]{0,30}\b${OTHER_BUSINESS}\b).{1,40}|can you hear me|who'?s this|who is this|who am i speaking to|anyone there|is anyone there|(?:are )?you (?:alright|ok|okay)|how are you(?: doing| today)?|how you doing|how's it going)?\??$`,
 );
+/**
+ * "Is that the plumbers?", "am I through to the heating people?": checking who answered, with or
+ * without a hello first. The business is named by a trade word, never by anything else.
+ */
+const WHO_ANSWERED = re(
+  String.raw`^(?:(?:yeah|yes|oh|er|erm|um|hi|hello|hiya|sorry)\s+)*(?:is (?:that|this)|am i (?:through to|speaking to|talking to)|have i (?:got|reached|come through to)|are you) (?:the |a |an )?[a-z' ]{0,30}\b(?:plumb\w*|heating|gas (?:people|engineers?|company)|boiler (?:people|company|man|men)|drainage|company|firm|office|business|people|lot|ltd|limited)(?: (?:yeah|then|please|there|is it|love|mate))*$`,
+);
+
 /** "What?", "pardon": say the last thing again, it is not a failed turn. */
 const REPEAT = [
   re(
     String.raw`^(?:(?:er|um|oh|ay|eh|ah|sorry)\s+)*(?:sorry|eh|what|pardon|you what|come again|huh|what(?:'s| was| is) (?:that|it)(?: you (?:just )?said| again)?)(?:\s+(?:sorry|eh|what|pardon|love|mate|me|again|please|then))*\??$`,
   ),
   re(
-    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b|\b(?:line|signal|reception)(?:'s| is) (?:bad|terrible|awful|rubbish|poor|crackly)\b|\b(?:speak|talk) (?:up|louder|more slowly|slower)\b`,
+    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b|\b(?:line|signal|reception)(?:'s| is) (?:bad|terrible|awful|rubbish|poor|crackly)\b|\b(?:speak|talk) (?:up|louder|more slowly|slower)\b|\b(?:you're|you are|you sound|it's|the line's|you've gone) (?:really |very |a bit |so |all )?(?:quiet|faint|muffled|crackly|robotic|echoey|distorted)\b|\b(?:i )?(?:can't|cannot|could not|couldn't) hear (?:you|a thing|anything|what you said)\b`,
   ),
 ];
+
+/** Who a caller may ask for instead of the machine: a role or anyone real. */
+const PERSON_ROLE = String.raw`(?:human(?: being)?|person|people|someone|somebody|anyone|anybody|owner|manager|boss|gaffer|guvnor|governor|plumbers?|engineers?|member of staff|staff|receptionist|operator|agent|representative|man|woman|lady|guy|bloke|lads?|him|her|office)`;
 
 /** "I want a human": the caller must always be able to get out of the machine. */
 const HUMAN = [
   re(
-    String.raw`\b(?:speak|talk|chat|put me through|transfer me|connect me|through|have a word|pass me|put me) (?:to|with|over to) (?:a |an |the |your |someone |somebody |one of (?:the|your) )?(?:real |actual |live )?(?:human|person|people|someone|somebody|owner|manager|boss|plumber|engineer|member of staff|staff|receptionist|operator|agent|representative|man|woman|guy|bloke|him|her)\b`,
+    String.raw`\b(?:want|need|like|prefer|rather|after|get me|give me|find me|fetch|put me on to|put me onto|put me on with) (?:to (?:speak|talk) (?:to|with) )?(?:a |an |the |your |one of (?:the|your) )?(?:real |actual |live |proper )?(?:human(?: being)?|person|owner|manager|boss|gaffer|guvnor|governor|receptionist|operator|member of staff)\b(?! (?:to (?:come|fix|look|check|do|sort|service)|round|out|that can fix|who can fix|for (?:the|a|my) (?:job|boiler|leak|tap|toilet)))`,
+  ),
+  re(
+    String.raw`\b(?:pass|put|hand) me (?:over |across |through )?(?:to|on to|onto) (?:a |an |the |your |one of (?:the|your) )?(?:real |actual |live )?${PERSON_ROLE}\b|\bone of (?:the|your) (?:plumbers|engineers|lads|team|staff) (?:on the phone|on the line)\b`,
+  ),
+  re(
+    String.raw`\b(?:speak|talk|chat|put me through|transfer me|connect me|through|have a word|pass me|put me) (?:to|with|over to) (?:a |an |the |your |someone |somebody |one of (?:the|your) )?(?:real |actual |live )?${PERSON_ROLE}\b`,
   ),
   re(String.raw`\b(?:real|actual|live|proper) (?:person|human|people|someone)\b|\bsomeone real\b`),
   re(
@@ -83,7 +105,11 @@ const HUMAN = [
 
 /** A named person: the owner's own name is known; "speak to Sarah" names anyone. */
 function asksForNamedPerson(text: string, ownerName: string | undefined): boolean {
-  if (/\b(?:speak|talk) (?:to|with) (?!you\b|them\b|it\b|the (?:machine|robot))[a-z]+\b/.test(text))
+  if (
+    /\b(?:(?:speak|talk|chat|have a word) (?:to|with)|(?:put|pass|hand|transfer|connect) me (?:on |over |through |across )?(?:to|onto|with)) (?!you\b|them\b|it\b|the (?:machine|robot)\b|(?:a|the|my|your) (?:new|different|later|earlier|other) )[a-z]+\b/.test(
+      text,
+    )
+  )
     return true;
   // "is the owner around": a role.
   if (
@@ -109,10 +135,13 @@ function asksForNamedPerson(text: string, ownerName: string | undefined): boolea
 /** "Ring me back", "take a message": the caller wants a call later, not a transfer now. */
 const CALLBACK = [
   re(
-    String.raw`\b(?:ring|call|phone|bell|buzz|text) (?:me|us) (?:back|later|tomorrow|when|on|after|about|this|tonight|in|at)\b|\b(?:ring|call|phone|bell) (?:me|us)$`,
+    String.raw`\b(?:ring|call|phone|telephone|bell|buzz|text|contact|get in touch with) (?:me|us)(?: again| back again)? (?:back|later|tomorrow|when|on|after|about|this|tonight|in|at|another time|some other time)\b|\b(?:ring|call|phone|telephone|bell) (?:me|us)(?: again)?$`,
   ),
   re(String.raw`\b(?:give|gimme) (?:me|us) a (?:ring|call|bell|buzz|phone)\b`),
-  re(String.raw`\bcall ?backs?\b|\bring ?back\b|\b(?:ring|call|phone)(?:ed|s)? (?:me |us )?back\b`),
+  // "call back" as a recogniser may write it: "cool back", "col back", "caught back".
+  re(
+    String.raw`\b(?:call|cool|col|coal|caul|cal|core|caw) ?backs?\b|\bring ?back\b|\b(?:ring|call|phone|telephone)(?:ed|s)? (?:me |us |him |her )?back\b`,
+  ),
   re(
     String.raw`\bget back to (?:me|us)\b|\bwait (?:for|on) (?:a |your |the )?(?:call|ring|phone call|call back)\b`,
   ),
@@ -125,7 +154,7 @@ const CANCEL = [
     String.raw`\b(?:don't|do not|no longer|won't|will not|not) (?:need|want|require) (?:you|the (?:plumber|visit|appointment|booking|engineer|service)|anyone|someone|somebody|an engineer|it|the job|that)(?: to come)?(?: (?:out|round))?(?: (?:any ?more|after all|now))?\b`,
   ),
   re(
-    String.raw`\b(?:won't|will not|wont|not) be needing\b|\b(?:no longer|not|isn't|is not|aren't) (?:needed|required)\b`,
+    String.raw`\b(?:won't|will not|wont|not) be needing\b|\b(?:not|no longer) (?:needing|wanting) (?:it|you|them|the [a-z]+|anyone|anybody|someone|somebody|that|him|her)\b|\b(?:no longer|not|isn't|is not|aren't) (?:needed|required)\b`,
   ),
   re(
     String.raw`\bcall (?:it|that|the (?:visit|appointment|booking|job)|off)\b(?: [a-z']+){0,3}? ?off\b|\bcall off\b`,
@@ -144,9 +173,18 @@ const CANCEL = [
     String.raw`\b(?:you |they |he |anyone |someone )?(?:don't|do not|won't|will not|no longer) need to (?:come|send|bother|pop|call|visit|attend|turn up)\b`,
   ),
   re(
-    String.raw`\b(?:don't|do not) have to come\b|\b(?:take|strike|cross) (?:me|us|it|that|[a-z]+day) off\b`,
+    String.raw`\b(?:don't|do not) have to come\b|\b(?:take|strike|cross|rub|scrub) (?:me|us|it|that|[a-z]+day|(?:my|our|the) (?:name|names|booking|appointment|visit|slot|job)) (?:off|out)\b`,
   ),
   re(String.raw`\bknock (?:it|the [a-z]+|that) on the head\b`),
+  re(String.raw`\b(?:scrap|ditch|bin|drop|call off) (?:${DAY})(?:'s)?\b`),
+  // "don't come out, the insurance are sending their own": told not to come, then why.
+  re(
+    String.raw`\b(?:don't|do not|no need to) (?:come|send (?:anyone|someone|somebody|the [a-z]+))(?: (?:out|round|over))?(?: of)? (?=(?:the|we|we've|we're|i|i've|i'm|it|it's|my|our|they|they're|he|she|as|because|cos|coz|since|thanks|thank you|sorry|after all)\b)`,
+  ),
+  // Someone else is sending or doing it: "the insurance are sending their own plumber".
+  re(
+    String.raw`\b(?:insurance|insurers|landlord|council|housing association|housing|letting agents?|agents?|managing agents?|builders?|warranty company|they|he|she)(?:'s| are| is| have| has)? (?:sending|getting|bringing|using|arranged|arranging|organised|organising|booked|booking) (?:their own|his own|her own|someone|somebody|another|a different|one of their)\b`,
+  ),
   re(
     String.raw`\b(?:forget about|never mind|scratch) (?:the |my |our |that |this |[a-z]+day's |tomorrow's |today's )?(?:[a-z']+ )?(?:${BOOKING}|${DAY})\b|\bforget (?:${DAY})\b`,
   ),
@@ -155,11 +193,25 @@ const CANCEL = [
     String.raw`\bgive it a miss\b|\b(?:won't|will not|not)(?: to)? (?:be )?go(?:ing)? ahead\b|\bhold off\b|\bleave it (?:for now|then)\b`,
   ),
   re(String.raw`\b(?:sorted|fixed) it (?:myself|ourselves)\b`),
+  re(
+    String.raw`^(?:(?:oh|well|actually|just|no|er|um|look|right) )*forget (?:it|about it|the whole thing)\b|\b(?:we've|i've|we have|i have|we've already|i've already|already) (?:had|got) it (?:done|fixed|sorted|seen to)\b`,
+  ),
+  // "We'll leave it, thanks", "let's leave it there"; never "leave it running" or "leave it with you".
+  re(
+    String.raw`\b(?:we'll|i'll|we will|i will|let's|just|we'd better|i'd better|better|we can|i think we'll|think we'll) leave it\b(?! (?:with|to|running|on|off|open|dripping|till|until|for (?:you|now and)))`,
+  ),
+  // Someone else is doing the job: "we've found another plumber", "got someone else coming".
+  re(
+    String.raw`\b(?:found|got|getting|using|going with|gone with|went with|booked|have) (?:someone|somebody|another|a different|a local|our own|my own)(?: else)?(?: (?:plumber|engineer|company|firm|bloke|guy|man|lad|one))?(?: (?:in|coming|to come|to do it|to sort it|instead|now|already|round|out))+\b|\b(?:found|got|gone with|going with|went with) (?:another|a different|a cheaper) (?:plumber|engineer|company|firm|quote)\b`,
+  ),
+  re(
+    String.raw`\b(?:don't|do not) (?:worry|bother) about (?:it|that|coming|sending|the (?:visit|appointment|booking|job))\b`,
+  ),
 ];
 
 const RESCHEDULE = [
   re(
-    String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:push|put|knock|move)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
+    String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:push|put|knock|move|bump|shunt)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ ){0,2}?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
   ),
   re(
     String.raw`\b(?:move|moving|change|changing|switch|switching|swap|swapping|shift|shifting|rearrange|rearranging) (?:my|the|our|that|this|your|[a-z]+day's|tomorrow's|today's|next week's|the [a-z]+day) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
@@ -169,19 +221,33 @@ const RESCHEDULE = [
   ),
   re(String.raw`\bchange (?:the |my )?(?:time|date|day)\b`),
   re(
-    String.raw`\b(?:move|change|shift|switch|swap|put|make) (?:it|that|this|the [a-z]+|${DAY})(?: [a-z']+){0,2}? (?:to|till|until|for) (?:the |a )?(?:following |next |other )?(?:${TIME_WORD})\b`,
+    String.raw`\b(?:move|change|shift|switch|swap|put|make|push|bump|shunt|knock) (?:it|that|this|the [a-z]+|${DAY})(?: [a-z']+){0,2}? (?:to|till|until|for) (?:the |a )?(?:following |next |other )?(?:${TIME_WORD})\b`,
   ),
   re(String.raw`\bchange it\b.*\b(?:time|day|date)\b|\b(?:time|day|date)\b.*\bchange it\b`),
   re(String.raw`\bmake it (?:the |a )?(?:${TIME_WORD})\b`),
   re(String.raw`\bswap to\b|\bshift it\b|\bmove it\b`),
   re(
-    String.raw`\b(?:can't|cannot|can not|won't be able to|unable to|won't|will not) (?:make|do|be (?:in|there|home|at home|around|about|available|free)) (?:it|that|on |monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|the appointment|then|that time|that day|the morning|the afternoon)`,
+    String.raw`\b(?:swap|change|switch|move|rearrange|shuffle) (?:the )?(?:days|dates|times|slots|round the (?:day|date|time))\b`,
+  ),
+  re(
+    String.raw`\b(?:can't|cannot|can not|won't be able to|unable to|won't|will not|(?:i'm|we're|i am|we are) not going to|(?:i'm|we're|i am|we are) not|not going to) (?:make|do|be (?:in|there|home|at home|around|about|available|free)|(?:in|there|home|at home|around|about|available|free)) (?:it|that|on |monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|the appointment|then|that time|that day|the morning|the afternoon)`,
   ),
   re(String.raw`\b(?:another|a different|a later|an earlier|a new) (?:day|time|date|slot)\b`),
   re(String.raw`\ba (?:day|week|couple of days|few days|bit|hour) (?:earlier|later)\b`),
+  re(
+    String.raw`\b(?:come|be here|be there|get here|arrive|turn up|do it|make it) (?:a (?:bit|little|lot|tad) |any |much |an hour |a day |a week )?(?:earlier|later|sooner) (?:than|in|on|that|this|next)\b`,
+  ),
+  // A re- verb the recogniser split or misheard, before the booking: "re jewel my appointment".
+  re(
+    String.raw`(?<![a-z'])re (?!(?:the|a|an|my|your|our|it|that|this|about|regarding)\b)[a-z]+ (?:my|the|our|this|that|your|it|[a-z]+day's|tomorrow's|today's)(?: [a-z]+)? (?:appointment|booking|visit|slot|service|call ?out)\b`,
+  ),
+  // "is there anything later", "any chance of something earlier than the twentieth".
+  re(
+    String.raw`\b(?:anything|something|any (?:slots?|times?|days?|dates?|appointments?)|a slot|a time|a day) (?:a (?:bit|little) |any )?(?:earlier|later|sooner)\b`,
+  ),
   re(String.raw`\binstead\b`),
   re(
-    String.raw`\b(?:${DAY}|slot|time|appointment|booking|date|visit)\b.*\b(?:doesn't|does not|won't|will not|no longer|isn't going to|not going to) (?:work|suit)\b`,
+    String.raw`\b(?:${DAY}|slot|time|appointment|booking|date|visit)\b.*\b(?:(?:doesn't|does not|won't|will not|no longer|isn't going to|not going to) (?:work|suit)|(?:isn't|is not|not|no) (?:any )?(?:good|great|convenient|ideal|possible)(?: for (?:me|us))? (?:any ?more|now|after all)|(?:is|'s) no good)\b`,
   ),
   re(String.raw`\brather than (?:the )?(?:${TIME_WORD})\b`),
   re(
@@ -195,8 +261,30 @@ const RESCHEDULE = [
 const INSTEAD_WITH_TIME = re(
   String.raw`\b${TIME_WORD}\b(?:.*\binstead\b)|\binstead\b.*\b${TIME_WORD}\b|\binstead of\b.*\b(?:${TIME_WORD})\b`,
 );
+/**
+ * A booking the caller already has, named any way: "you've got me down for the ninth", "I'm booked
+ * in for Wednesday", "the day you gave me", "you're coming tomorrow".
+ */
+const BOOKED_ALREADY = re(
+  String.raw`\b(?:(?:you've|you have|you) got (?:me|us|my [a-z]+|our [a-z]+) (?:down|booked|in|pencilled in|coming)|(?:i'm|i am|we're|we are|i've been|we've been|i was|we were) (?:booked|down|pencilled in)|booked (?:in|for|to)|(?:you're|you are|he's|he is|she's|they're|the [a-z]+'s|the [a-z]+ is) (?:booked|due|coming|meant to be coming|supposed to be coming)|(?:my|our|the) (?:appointment|booking|visit|slot)|(?:the )?(?:day|date|time|slot) (?:you|they|i was|we were) (?:gave|given|offered|booked|put)|(?:the )?(?:day|date|time) (?:we|i) (?:agreed|arranged|booked|picked))\b`,
+);
+/**
+ * What makes a booking the caller has need another time: "that's no good any more", "something's
+ * come up", "can it be Saturday", "I won't be in". Only with a booking named, and only when nothing
+ * cancels it outright.
+ */
+const NEEDS_ANOTHER_TIME = re(
+  String.raw`\b(?:no good|not good|isn't (?:good|great|convenient|ideal)|not (?:great|convenient|ideal)|(?:doesn't|does not|don't|won't|will not) (?:suit|work)|not (?:suitable|possible)|something(?:'s| has) (?:come|cropped) up|(?:can't|cannot|can not|won't be able to|couldn't) (?:do|make|manage)|(?:won't|will not|wont|not going to|not gonna) be (?:in|there|home|around|about|available|free)|i'll be (?:away|at work|out|working|on holiday)|(?:pick|find|sort|get|choose|have) (?:a |another |a different |a new )?(?:new |other |different |another )?(?:one|day|time|date|slot)|can (?:it|we|you|he|she|they) (?:be|do|make it|come|go for)(?: (?:on|at|in|for|the))? (?:${TIME_WORD})|(?:a |the )?(?:week|day) after)\b`,
+);
+
 /** "Cancel, not move it": a refused reschedule is not a reschedule. */
 const NOT_RESCHEDULE = re(String.raw`\bnot (?:move|moving|reschedule|rebook|change)\b`);
+
+/** Things a plumber sells or fits; asking whether they sell anything else is not for us. */
+const PLUMBING_GOODS = String.raw`(?:parts?|spares?|plumbing|boilers?|taps?|radiators?|valves?|pipes?|pipework|fittings?|toilets?|cisterns?|showers?|baths?|sinks?|basins?|cylinders?|thermostats?|pumps?|washers?|filters?|softeners?|heaters?|stopcocks?|bathrooms?|kitchens?|heating|gas)`;
+const SELLS = String.raw`\bdo (?:you|your [a-z]+)(?: (?:lot|guys|also|ever|still))? (?:supply|sell|stock|hire|hire out|rent|rent out|deliver)\b`;
+/** "Do you sell paint": asked of the wrong shop. */
+const OFF_TOPIC_GOODS = re(String.raw`${SELLS}(?!.*\b${PLUMBING_GOODS}\b)`);
 
 /** Questions about the business, answered from its profile rather than by booking. */
 const QUESTION = [
@@ -207,7 +295,7 @@ const QUESTION = [
     String.raw`\bhow much\b|\bwhat (?:do|would|does) (?:you|it) (?:charge|cost)\b|\b(?:price|prices|pricing|cost|costs|rates?|call ?out (?:fee|charge)|charges?|fees?|vat|bill|cheapest)\b`,
   ),
   re(
-    String.raw`\bdo (?:you|ya|your (?:company|business|firm|team|lads|engineers|plumbers))(?: (?:lot|guys|lads|also|ever|still|even|normally|usually))? (?:cover|serve|work in|work around|come to|come out to|come out as far as|come out|go to|go out to|travel to|work|do|deal with|fix|offer|take|accept|have|provide|install|fit|repair|replace|service|give|charge|unblock|clear|clean|descale|flush|sort|supply|sell|test)\b`,
+    String.raw`\bdo (?:you|ya|your (?:company|business|firm|team|lads|engineers|plumbers))(?: (?:lot|guys|lads|also|ever|still|even|normally|usually))? (?:cover|serve|work in|work around|come to|come out to|come out as far as|come out|go to|go out to|travel to|work|do|deal with|fix|offer|take|accept|have|provide|install|fit|repair|replace|service|give|charge|unblock|clear|clean|descale|flush|sort|test)\b|\b${SELLS} (?=.*\b${PLUMBING_GOODS}\b)`,
   ),
   re(
     String.raw`\b(?:are|is) (?:your|the) (?:[a-z]+ )?(?:engineers?|plumbers?|lads|guys|staff|team|fitters?|men|people|workers|company|firm|business)(?: all)? (?:gas safe|registered|qualified|insured|certified|accredited|vetted|dbs checked|trained|licensed|local)\b`,
@@ -227,6 +315,27 @@ const QUESTION = [
     String.raw`\byou (?:don't|do not|wouldn't|won't|can't) (?:do|cover|fix|offer|deal with|come out to|go to|work on|take)\b.*\b(?:do|would|will|can) you\b`,
   ),
   re(String.raw`\b(?:invoice|receipt)\b`),
+  re(
+    String.raw`\b(?:guarantee|guarantees|guaranteed|warranty|warranties|insured|insurance cover|public liability|references|reviews|checkatrade|trustmark|which trusted)\b`,
+  ),
+  // Asked as a statement, the question mark lost: "you are working on Sunday please".
+  re(
+    String.raw`^(?:so )?(?:you are|you're|you do|you lot are|you guys are) (?:working|open|about|around|doing (?:call ?outs|jobs|work)|out|on call) (?:on |at |over |in |during |this |the )*(?:${DAY}|weekends?|bank holidays?|christmas|nights?|evenings?|late|holidays?)\b`,
+  ),
+  re(
+    String.raw`\b(?:want|like|need|wanting|trying|ringing|calling|phoning) to (?:pay|settle)\b|\bpay (?:the|my|your|an|our) (?:bill|invoice|balance)\b`,
+  ),
+  // Price asked roughly: "ballpark figure for a new combi", "roughly what would it cost".
+  re(
+    String.raw`\b(?:ball ?park|roughly|rough (?:idea|price|figure|estimate|cost|guess)|idea of (?:the )?(?:cost|price|prices)|what sort of (?:money|figure|price)|what kind of (?:money|figure|price))\b`,
+  ),
+  // Whether they do a kind of work, asked indirectly: "I was wondering if you do underfloor heating".
+  re(
+    String.raw`\b(?:if|whether) (?:you|you lot|you guys|your (?:company|firm|lads|engineers|plumbers)) (?:do|cover|offer|fit|install|work|go|come out|take|accept|charge|are|have|deal with|repair|service)\b`,
+  ),
+  re(
+    String.raw`\b(?:would|will|do) you (?:lot |guys )?(?:do|take on|touch|bother with|come out for) (?:a |an )?(?:small|little|tiny|quick|minor|big|odd|that sort of|this sort of|that kind of|this kind of|those|them|jobs?)\b`,
+  ),
 ];
 
 /** An explicit request to book, or for someone to come out. */
@@ -283,6 +392,14 @@ const ABOUT_US = re(
   String.raw`\b(?:you|your|yours|u|ya|i|i'm|my|we|we're|our|us|me|it|its|it's|this|that|plumb\w*|gas|water|heating|boiler|appointment|booking|slot|visit|engineer|service|price|cost|charge|quote|open|hours)\b`,
 );
 
+/**
+ * A call selling something to the business, or for someone else: "I'm calling from an energy
+ * company about your business rates", "are you interested in advertising", "wrong number".
+ */
+const NOT_A_CUSTOMER = re(
+  String.raw`\b(?:(?:i'm|i am|we're|we are|this is [a-z]+) (?:calling|ringing|phoning) (?:from|on behalf of) (?!(?:the )?(?:flat|house|property|address|number|[0-9]))|(?:are|would) you (?:be )?interested in|(?:have|has) your (?:business|company|firm) (?:considered|thought about)|advertis(?:e|ing|ement)|(?:business|energy|electricity|utility|merchant|card) (?:rates|supplier|bills?|services|processing|fees)|(?:your|the) (?:website|google (?:listing|reviews?|ranking)|seo|search ranking|online presence)|(?:wrong|wrang) number|(?:had|been in) an accident (?:that|which) (?:wasn't|was not) your fault|entitled to (?:compensation|a refund|a grant))\b`,
+);
+
 /** What a fixed problem leaves behind is a job: "a damp patch from an old leak that's dried out". */
 const AFTERMATH = re(String.raw`\b(?:damp|stains?|patch|damage|damaged|marks?|mould|mold)\b`);
 
@@ -333,21 +450,29 @@ export function classifyUtterance(
   );
   if (emergency !== null) return { intent: "emergency", emergency, safetyCheck: null };
 
-  const text = canonicaliseKeyTerms(normaliseUtterance(utterance))
+  const everyday = standardiseEverydayWords(normaliseUtterance(utterance));
+  const text = canonicaliseKeyTerms(everyday)
     .replace(/[.,;:!]+/g, " ")
     .replace(/\s+/g, " ")
     .trim();
   if (!looksLikeLanguage(text)) return { intent: "unknown", emergency: null, safetyCheck };
   const bare = text.replace(/\?/g, "").trim();
+  // Greetings are read before key terms are put right ("hi there is this..." keeps its "there is").
+  const said = everyday
+    .replace(/[.,;:!?]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 
   const intent = ((): Intent => {
-    if (GREETING.test(bare)) return "greeting";
+    if (GREETING.test(said) || WHO_ANSWERED.test(said)) return "greeting";
     if (anyMatch(REPEAT, bare)) return "repeat";
     if (anyMatch(CALLBACK, bare)) return "callback";
     if (anyMatch(HUMAN, bare) || asksForNamedPerson(bare, options.ownerName)) return "human";
     const cancel = anyMatch(CANCEL, text);
     if (wantsReschedule(text)) return "reschedule";
     if (cancel) return "cancel";
+    if (BOOKED_ALREADY.test(text) && NEEDS_ANOTHER_TIME.test(text)) return "reschedule";
+    if (NOT_A_CUSTOMER.test(text) || OFF_TOPIC_GOODS.test(text)) return "unknown";
     const asksQuestion = anyMatch(QUESTION, text.replace(MONEY_WORD_NAME, " "));
     const requestsBooking = anyMatch(BOOK_REQUEST, text);
     if (ADVICE_QUESTION.test(bare) && !requestsBooking) return "question";
