@@ -133,7 +133,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     safetyAdvice: GAS_ADVICE,
     phrases: [
       {
-        pattern: String.raw`\bsmel(?:l|ls|ling|ly|t|led) (?:of |like )?(?:a |some )?(?:gas|rotten eggs?)\b`,
+        pattern: String.raw`\bsmel(?:l|ls|ling|ly|t|led) (?:of |like )?(?:a |some )?gas\b`,
         examples: [
           "I can smell gas",
           "I think I can smell gas",
@@ -143,6 +143,17 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "it smells like rotten eggs in here",
           "i smelt gas when i came in and it's still there",
           "i can smell gass in the hall",
+        ],
+      },
+      {
+        pattern:
+          // The smell gas is given: rotten eggs, sulphur; never drains, bins or hot water that smells.
+          String.raw`^(?!.*\b(?:drains?|sewers?|toilet|bins?|fridge|food|water|taps?|shower|sink|plug ?hole|sandwich|dog|cat|fart)\b).*?(?:` +
+          String.raw`\b(?:smell|smells|smelling|smelt|whiff|stink|stinks|pong|niff|odour|reek|reeks)\b(?: [a-z']+){0,8}? (?:(?:rotten|bad|off) eggs?|eggy|sulphur|sulphury)\b|` +
+          String.raw`\b(?:(?:rotten|bad|off) eggs?|eggy|sulphur|sulphury)(?: [a-z']+){0,6}? (?:smell|smells|stink|pong|whiff|odour|niff)\b)`,
+        examples: [
+          "there's a smell by the boiler it's like rotten eggs really horrible",
+          "um there's a funny eggy smell round the boiler",
         ],
       },
       {
@@ -178,7 +189,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern:
-          String.raw`\b(?:carbon monoxide|co2?|c o) (?:alarm|detector|monitor|sensor|thing|box)(?:s|'s)? ${WIDE_GAP}` +
+          String.raw`\b(?:carbon monoxide|co2?|c o) (?:alarm|detector|monitor|sensor|thing|thingy|thingie|unit|tester|reader|box)(?:s|'s)? ${LONG_GAP}` +
           String.raw`(?:going off|gone off|went off|goes off|go off|keeps going|beeping|beeps|bleeping|sounding|ringing|screaming|screeching|alarming|triggered|flashing red|going (?:mental|crazy|mad|nuts|berserk|haywire)|going(?! (?:to|for|out|up|down)\b))`,
         examples: [
           "the CO alarm is going off",
@@ -201,8 +212,12 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           String.raw`\b${V.coSymptom}\b(?: [a-z']+){0,8}? (?:when|whenever|since|every time|each time|while|after|from|near|round|by|because of|with)(?: [a-z']+){0,3}? ${V.gasAppliance}\b|` +
           String.raw`\b${V.coSymptom}\b(?: [a-z']+){0,4}? and (?:the |our |my )?${V.gasAppliance}(?:'s| is| has| have)? (?:been |is )?(?:on|running|going|lit|burning|fired up)\b|` +
           String.raw`\b${V.gasAppliance}(?:'s| is| has| have)? (?:[a-z']+ ){0,3}?(?:on|running|lit|burning|fired up)\b(?: [a-z']+){0,6}? ${V.coSymptom}\b|` +
-          String.raw`\b${V.coSign}\b(?: [a-z']+){0,10}? ${V.coSymptom}\b|\b${V.coSymptom}\b(?: [a-z']+){0,10}? ${V.coSign}\b)`,
+          String.raw`\b${V.coSign}\b(?: [a-z']+){0,10}? ${V.coSymptom}\b|\b${V.coSymptom}\b(?: [a-z']+){0,10}? ${V.coSign}\b|` +
+          String.raw`\b(?:${V.coSymptom}|${V.coSign})\b(?: [a-z']+){0,10}? (?:alarm|detector|sensor)|\b(?:alarm|detector|sensor)\b(?: [a-z']+){0,10}? (?:${V.coSymptom}|${V.coSign})\b|` +
+          String.raw`\b(?:alarm|detector|sensor|monitor|thing|box)(?:'s)? (?:with |that says |saying |marked |for )(?:co|carbon monoxide)\b(?: [a-z']+){0,4}? (?:is |'s |keeps )?(?:going off|gone off|went off|beeping|bleeping|sounding|going|flashing))`,
         examples: [
+          "my dad's got a gas fire and he's all drowsy and the little alarm's flashing red",
+          "the alarm with co on it is going and the flame on the boiler's gone yellow",
           "we've all got headaches and the boiler's been on all day",
           "we keep getting headaches when the boiler's on and feel dizzy",
           "the boiler flame is yellow and we feel sick",
@@ -230,7 +245,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b${V.waterMoving}(?:'s)? (?:[a-z0-9']+ ){0,7}?(?:onto|on to|into|in to|over|down|on|in|behind|near|through|around|round|under|across|from|out of|inside|by|at|towards|to|above|beside|next to|alongside) ` +
-          String.raw`(?:the |my |our |a |all |some )?(?:(?:back|front|side|top|bottom|base|inside|underneath|edge|middle|corner|panel) of (?:the |my |our |a )?)?(?:(?!(?:the|a|an|to|and|fix|fit|replace|change|move|check|install|put|new|get|have|look)\b)[a-z']+ ){0,2}?${V.electrics}\b`,
+          String.raw`(?:the |my |our |a |all |some )?(?:(?:back|front|side|top|bottom|base|inside|underneath|edge|middle|corner|panel) of (?:the |my |our |a )?)?(?:(?:[a-z']+ ){1,2}(?:and|or) (?:the |my |our |a )?)?(?:(?!(?:the|a|an|to|and|fix|fit|replace|change|move|check|install|put|new|get|have|look)\b)[a-z']+ ){0,2}?${V.electrics}\b`,
         examples: [
           "water's dripping onto the fuse box",
           "there's water running down the wall into the socket",
@@ -261,7 +276,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:water|leak|leaking|dripping)\b.*\b(?:sparking|sparks|fused|shorted|short circuited|tripped|tripping|blown|blew|flickering|flickered|trip switch (?:keeps|has|'s) (?:going|gone|flipping|flicking|clicking))\b|` +
+          String.raw`\b(?:water|leak|leaking|dripping)\b.*\b(?:sparking|sparks|fused|shorted|short circuited|tripped|tripping|blown|blew|flickering|flickered|trip switch (?:keeps|has|'s) (?:going|gone|flipping|flicking|clicking)|(?:electrics?|electricity|power|lights)(?:'s| has| have| is| are)? (?:just |all )?(?:gone off|gone out|cut out|cutting out|gone|died|keeps? (?:going off|tripping|cutting out)))\b|` +
           String.raw`\b(?:sparking|sparks|fused|shorted|tripped|tripping|blown|blew|flickering|flickered|trip switch (?:keeps|has|'s) (?:going|gone|flipping|flicking|clicking))\b.*\b(?:water|leak|leaking|dripping)\b`,
         examples: [
           "there's water by the plug and it's sparking",
@@ -325,7 +340,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           String.raw`(?:coming|came|backing|backed|bubbling|rising|everywhere|all over|pouring|spilling|overflowing|flooding|going)\b` +
           // Discoloured water from the taps is the supply, not sewage.
           String.raw`(?! (?:[a-z]+ )?(?:out of|from|through) (?:the |my |our |all the )?(?:[a-z]+ )?(?:taps?|kettle|mains|supply|shower ?head)\b)|` +
-          String.raw`\b(?:filling|filled|fills|full|backing up|backed up|overflowing) (?:back )?(?:up )?(?:with|of) ${V.dirty}(?: (?:and )?${V.dirty})* water\b`,
+          String.raw`\b(?:filling|filled|fills|full|backing|backed|overflowing|bubbling|coming|gurgling|rising|spilling|covered|swimming|flooded|flooding) (?:back )?(?:up )?(?:with|of|in) ${V.dirty}(?: (?:and )?${V.dirty})* water\b`,
         examples: [
           "dirty water is coming back up the toilet",
           "brown water is coming up",
@@ -375,7 +390,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bceilings?(?:'s)? (?:[a-z0-9']+ ){0,8}?` +
-          String.raw`(?:dripping|leaking|collapsing|collapsed|caving in|caved in|coming down|come down|falling in|falling down|bulging|bulge|bulges|sagging|soaked|soggy|sodden|drip|drips|pouring|gushing|giving way|full of water|about to (?:collapse|come down|give way|go|cave in))\b`,
+          String.raw`(?:dripping|leaking|collapsing|collapsed|caving in|caved in|coming down|come down|falling in|falling down|bulging|bulge|bulges|sagging|soaked|soggy|sodden|drip|drips|pouring|gushing|giving way|full of water|about to (?:collapse|come down|give way|go|cave in)|(?:a |massive |big |huge )?(?:bubble|blister|bulge|belly) of water|bubbling|blistering|bowing|bowed|bellying|hanging down|drooping|wet through|(?:with |got )?water (?:in|inside) it|water (?:running|pouring|dripping|coming|streaming) off it|(?:starting|going|gonna|about) to (?:split|sag|give|go|burst|collapse|come down|fall in))\b`,
         examples: [
           "the ceiling is dripping",
           "my bathroom ceiling's leaking",
@@ -398,7 +413,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b(?:leak|leaking|drip|dripping|water|coming|pouring|running|seeping) (?:[a-z']+ ){0,5}?(?:in|from|through|into|out of) (?:the |my |our |a )?(?:[a-z]+ )?ceiling\b`,
+        pattern: String.raw`\b(?:leak|leaking|drip|dripping|water|coming|pouring|running|seeping) (?:[a-z']+ ){0,5}?(?:in|from|through|into|out of) (?:(?:the|my|our|a|her|his|their|your|me|[a-z]+'s) )?(?:[a-z']+ ){0,2}?ceiling\b`,
         examples: [
           "there's a leak in the ceiling",
           "water dripping out of a crack in the ceiling",
@@ -415,7 +430,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern:
-          String.raw`\b(?:burst(?:ed)?|bust(?:ed)?|split) (?:water |mains |supply |copper |heating |central heating |hot water |cold water |plastic |waste )?` +
+          String.raw`\b(?:burst(?:ed|er)?|bust(?:ed)?|split) (?:water |mains |supply |copper |heating |central heating |hot water |cold water |plastic |waste )?` +
           String.raw`(?:pipes?|mains?|hoses?|tanks?|cylinders?|radiators?)\b|\ba (?:burst|split) in the (?:pipe|main|mains|tank|cylinder)\b|` +
           String.raw`\b(?:something|summat)(?:'s| has| is)? (?:just )?(?:burst|bust|split|exploded|blown|gone bang|come apart)\b`,
         examples: [
@@ -469,7 +484,9 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`(?<!\b(?:rain|gutters?|guttering|drainpipe|down ?pipe)(?:'s| is| are| was)? )\b${V.escaping} (?:(?:all|right|straight) )?(?:out|up|down|in|through|from|everywhere|all over|water|and (?:gushing|pouring|spraying))\b(?! (?:with )?rain)|` +
-          String.raw`\b(?:it|water|that)(?:'s| is| was)? (?:just |absolutely |literally |really |still |now |keeps |keeps on )*${V.escaping}(?: (?:again|now|still|in here|badly))*$`,
+          String.raw`\b(?:it|water|that)(?:'s| is| was)? (?:just |absolutely |literally |really |still |now |keeps |keeps on )*${V.escaping}(?: (?:again|now|still|in here|badly))*$|` +
+          // The strongest verbs need nothing after them: "it's gushing i've put a towel on it".
+          String.raw`\b(?:it|water|that)(?:'s| is| was| keeps)? (?:just |absolutely |literally |really |still |now |on )*(?:gushing|spraying|spurting|pissing|spewing|jetting|squirting)\b(?! (?:noise|sound)\b)`,
         examples: [
           "it's gushing everywhere",
           "something's split and it's pouring",
@@ -516,8 +533,9 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|gushing|pissing|spewing|spraying|dumping|pumping|chucking|water|coming out|overflowing|overflowed|spilling|running over)\b (?:[a-z0-9']+ ){0,6}?${V.intensity}|` +
-          String.raw`\b(?:leak|leaks|water) (?:coming |pouring |running )?(?:from|out of) (?:the |my |our )?${V.waterStores}\b (?:[a-z0-9']+ ){0,6}?${V.intensity}|` +
-          String.raw`\btaps? (?:is |'s |has |have |are )?(?:stuck|jammed) (?:on|open)\b|\btaps? (?:won't|will not|wont) (?:turn|switch|shut) off\b`,
+          String.raw`\b(?:leak|leaks|water)(?:'s| is)? (?:coming |pouring |running |gushing |pumping )?(?:from|out of) (?:the |my |our )?(?:[a-z]+ )?${V.waterStores}\b (?:[a-z0-9']+ ){0,6}?${V.intensity}|` +
+          String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:gushing|spraying|spurting|pissing|spewing|jetting|squirting)\b|` +
+          String.raw`\btaps? (?:is |'s |has |have |are )?(?:stuck|jammed) (?:on|open)\b|\btaps? (?:won't|will not|wont) (?:turn|switch|shut) off\b(?! (?:properly|fully|all the way|completely|right)\b)`,
         examples: [
           "the tank's leaking like mad, the carpet's sodden",
           "there's a leak from the cylinder and the landing carpet's soaked",
@@ -545,7 +563,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           // Said calmly: how much, or that it keeps on coming.
           String.raw`\b${V.amount} of water (?:[a-z']+ ){0,3}?(?:coming|pouring|running|leaking|going|spreading|pumping|gushing|pissing|flowing|spilling|streaming|everywhere|all over)\b|` +
-          String.raw`\b(?:water|leak|it)(?:'s| is| has| was)? (?:[a-z']+ ){0,3}?(?:coming|pouring|leaking|pumping|flowing|spreading|gushing|pissing|streaming|spilling|seeping|running out)\b(?: [a-z0-9']+){0,10}? ${V.persisting}\b|` +
+          String.raw`\b(?:water|leak|it)(?:'s| is| has| was)? (?:[a-z']+ ){0,3}?(?:coming|comes|come|pouring|leaking|pumping|flowing|spreading|gushing|pissing|streaming|spilling|seeping|running out)\b(?: [a-z0-9']+){0,10}? (?:${V.persisting}|(?:very|so|really|too|super) (?:fast|quick(?:ly)?)|faster than)\b|` +
           String.raw`\b(?:puddle|pool|leak|water|wet patch|it)(?:'s| is| are)? (?:[a-z']+ ){0,5}?getting (?:bigger|worse|deeper|wider|faster|heavier) (?:and (?:bigger|worse|deeper|wider|faster|heavier)|by the (?:minute|second)|every (?:minute|second)|(?:really |so )?(?:fast|quickly|quick))\b`,
         examples: [
           "there's quite a lot of water coming from under the boiler and it hasn't stopped",
@@ -556,7 +574,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           // Buckets and towels that cannot keep up.
-          String.raw`\b(?:emptying|emptied|wringing out|gone through|been through|changing|swapping) (?:[a-z']+ ){0,3}?(?:buckets|bowls|towels|bucket after bucket)\b|` +
+          String.raw`\b(?:emptying|emptied|wringing out|gone through|been through|changing|swapping) (?:[a-z']+ ){0,3}?(?:buckets|bowls|towels|bucket after bucket)\b|\b(?:bail|bailing|bailed|scoop|scooping|mop|mopping)(?: [a-z']+){0,3}? (?:with|into) (?:buckets|a bucket|bowls|pans)\b|` +
           String.raw`\b(?:buckets?|bowls?)(?:'s| is| are| has| have)? (?:[a-z']+ ){0,2}?(?:filled|filling|full|overflowing) (?:[a-z']+ ){0,3}?(?:twice|again|already|in (?:minutes|no time|seconds)|every (?:few )?(?:minutes?|hours?))\b`,
         examples: [
           "we've been emptying buckets all night from the leak in the loft",
@@ -619,11 +637,15 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:water|leak|puddle|wet patch|the wet)(?:'s| is| has)? (?:[a-z']+ ){0,6}?(?:spreading|spread|creeping|seeping|flowing|running|pooling) (?:out )?(?:across|into|through|under|along|onto|over) (?:the |my |our )?(?:[a-z]+ )?(?:rooms?|floor|floors|carpets?|hall|hallway|landing|kitchen|lounge|living room|dining room|front room|bedroom|house|flat|downstairs|next room|other room)\b|` +
+          String.raw`(?:\b(?:water|leak|puddle|wet patch|the wet)|(?<=\b(?:water|leak|leaking|flood|flooding|wet)\b.*)\bit)(?:'s| is| has)? (?:[a-z']+ ){0,6}?(?:spreading|spread|creeping|seeping|flowing|running|pooling|going|coming) (?:out )?(?:right )?(?:across|into|through|under|along|onto|over) (?:the |my |our )?(?:[a-z]+ )?(?:rooms?|floor|floors|carpets?|hall|hallway|landing|kitchen|lounge|living room|dining room|front room|bedroom|house|flat|downstairs|next room|other room|seating area|shop floor|restaurant|office)\b|` +
+          String.raw`\b(?:floors?|carpets?|rugs?|lino|laminate)(?:'s| is| are)? (?:[a-z]+ ){0,2}?(?:swimming|squelching|squelchy|awash|sodden|soaked through|a lake|like a lake|an inch deep)\b|` +
+          String.raw`\bwater (?:in|through(?:out)?|across|all over|over) (?:every|each|all the|all of the|the whole|the entire) (?:room|rooms|floor|house|flat|downstairs|ground floor|place)\b|` +
+          String.raw`\b(?:cellar|basement|kitchen|room|house|garage|hall|hallway|flat|bathroom|utility|shop|cafe|office|downstairs|ground floor)(?:'s| is| has| are)? (?:[a-z]+ )?(?:full of|filling with|filled with|half full of) water\b|` +
+          String.raw`\b(?:water|it)(?:'s| is)? (?:[a-z']+ ){0,2}?(?:coming|bubbling|welling|seeping|rising|pushing) up (?:through|from|out of|between) (?:the )?(?:floor|floorboards|ground|tiles|concrete|skirting)\b|` +
           String.raw`\b(?:running|spilling|pouring|coming|flowing|going|gushing|overflowing|pissing) (?:out )?over the (?:top|sides?|edge|rim)\b`,
         examples: [
           "the water's spreading into the living room",
-          "the leak's spreading across the floor really fast",
+          "water's coming up through the floor and it's spreading out into the kitchen",
           "the toilet cistern won't stop filling and it's running over the top",
         ],
       },
@@ -743,7 +765,7 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
     reason: "an alarm is sounding but the caller did not say which",
     cues: [
       {
-        pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)?(?! clock| on (?:my|the|his|her) phone) (?:[a-z']+ ){0,8}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going)\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
+        pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)?(?! clock| on (?:my|the|his|her) phone) (?:[a-z']+ ){0,8}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going|flashing(?: red)?)\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
         examples: ["an alarm is going off in the hall", "there's a detector beeping by the boiler"],
       },
     ],
@@ -859,6 +881,13 @@ export const EMERGENCY_CONTEXT_RULES = {
     "eased",
     "letting",
   ],
+  /** A negation before one of these words does not reach past it: "they aren't in and water's pouring". */
+  negationStopWords: ["and", "so", "because", "cos", "then"],
+  /**
+   * "no heat, I'm eighty four": a "no" names one thing, and a new subject after it starts a new
+   * statement. (Not after "don't" or "not": "I don't think it's burst" stays a denial.)
+   */
+  noStopWords: ["i'm", "i've", "we're", "we've", "she's", "he's", "they're", "my", "our", "me"],
   /** "no" followed by these is an interjection ("no, the pipe has burst"), not a denial. */
   interjectionNoNextWords: [
     "the",
@@ -963,7 +992,7 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:everything|all|it)(?:'s| is) (?:fine|ok|okay|good|sorted|dry|back to normal) (?:again|now)\b|\bturned out (?:to be )?(?:nothing|fine|ok|okay|(?:just |only )?the (?:hob|cooker|oven|bins?|drains?))\b`,
     String.raw`\b(?:smell|leak|drip|flood|flooding)(?:'s| has| is)? (?:all |now |completely )?(?:gone|disappeared|cleared|stopped)(?: away)?\b`,
     String.raw`\b(?:husband|wife|partner|neighbou?r|dad|son|brother|landlord|plumber|engineer|roofer|friend|mate|he|she|they|we|i)(?:'s| has| have| had)? (?:already |just |since |now )?(?:fixed|sorted|repaired|mended|unblocked|capped|sealed|soldered)\b`,
-    String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried|dried out) now\b|\bit's (?:fine|over|all fine)\b|\bdried (?:out|up)\b`,
+    String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried|dried out) now\b|\bit's (?:fine|over|all fine)\b(?! (?:the|my|our|a|everything|everywhere|all|into|onto|to)\b)|\bdried (?:out|up)\b`,
     String.raw`\bno longer (?:leaking|dripping|flooding|coming|pouring|smell)\b|\b(?:stopped|stopped leaking|stopped dripping) now\b|\band it's stopped\b`,
     String.raw`\b(?:engineer|plumber|gas man|gas board|water board|water company|roofer)(?:'s| has) (?:been|come|fixed|sorted)\b`,
     String.raw`\b(?:said|says|told us|told me) (?:it was|it's|it is|everything's|everything is|everything was) (?:fine|ok|okay|safe|all right|nothing)\b`,
@@ -981,7 +1010,7 @@ export const EMERGENCY_CONTEXT_RULES = {
   ],
   /** Things that burst or flood that are not plumbing: "my tyre's burst", "flooded with work". */
   notPlumbingMarkers: [
-    String.raw`\b(?:tyres?|tires?|balloons?|soap bubbles|bubble wrap|pond|ponds|blisters?|bin bags?|river|banks|appendix|ear ?drums?|bubble bath|into tears|laughing)\b`,
+    String.raw`\b(?:tyres?|tires?|(?<!\blike (?:a |an )?(?:[a-z]+ )?)balloons?|soap bubbles|bubble wrap|pond|ponds|blisters?|bin bags?|river|banks|appendix|ear ?drums?|bubble bath|into tears|laughing)\b`,
     String.raw`\b(?:flooded|flooding|swamped)(?: out)? with (?:work|calls|orders|jobs|emails|requests|enquiries|people)\b`,
   ],
   /**
@@ -990,7 +1019,7 @@ export const EMERGENCY_CONTEXT_RULES = {
    * their ceiling came down". A tenant's, a parent's or the caller's own premises are not here.
    */
   otherPartyMarkers: [
-    String.raw`\b(?:friend|mate|pal|colleague|workmate|neighbou?r)(?:s'|'s|s)?(?:'s| (?:has|had|have|got|house|flat|place|home|kitchen|bathroom|ceiling|loft|cellar|pipes?|boiler|toilet|tank))\b`,
+    String.raw`\b(?:my|our|a|his|her|their|the|me|your)(?: best| old| good| work)? (?:friend|mate|pal|colleague|workmate|neighbou?r)(?:s'|'s|s)?(?: (?:has|had|have|got|just had)\b|(?:'s|s'|s)? (?:[a-z]+ )?(?:house|flat|place|home|kitchen|bathroom|ceiling|loft|cellar|basement|garage|pipes?|boiler|toilet|tank|shop|office|bungalow|cottage)\b)`,
     String.raw`\bon (?:the )?(?:telly|tv|television|news|radio|internet|youtube|facebook|tiktok)\b|\b(?:programme|documentary|tv show|telly show|episode|soap|movie)\b|\bwatching\b(?: [a-z']+){1,6}? (?:and|where|when) (?:their|this|these|some)\b`,
   ],
   /**
@@ -1004,8 +1033,12 @@ export const EMERGENCY_CONTEXT_RULES = {
   ownerWindowWords: 3,
   /** The caller or their household, said just before a match. */
   ownerWords: ["i", "i've", "i'm", "i'd", "we", "we've", "we're", "we'd", "us", "our", "my", "me"],
-  /** Someone else's problem told to ask about one's own: "my neighbour had a burst pipe, can you check mine". */
+  /**
+   * Someone else's problem told to ask about one's own: "my neighbour had a burst pipe, can you check
+   * mine"; a burst in the street given as the reason to move a visit.
+   */
   elsewhereMarkers: [
+    String.raw`\b(?:in|on|down|up) (?:our|the) (?:street|road|lane|close|avenue)\b.*\b(?:(?:road|it)(?:'s| is| has been)? (?:shut|closed|dug up|blocked)|roadworks|instead|another day|a different day|(?:move|moving|change|changing|reschedule|rearrange|postpone|push back|put off|cancel)\b)`,
     String.raw`\b(?:check|look at|inspect|test|lag|protect) (?:mine|ours|my own|our own)\b|\bsame (?:thing )?(?:doesn't|does not|won't|will not) happen to (?:me|us)\b`,
   ],
   /** An alarm chirping for a battery is a fault to fix, not carbon monoxide. */

@@ -122,9 +122,27 @@ function isNegation(word: string, next: string | undefined): boolean {
   return true;
 }
 
-function hasNegation(tokens: readonly string[], from: number, to: number): boolean {
+const NEGATION_STOPS = new Set<string>(C.negationStopWords);
+const NO_STOPS = new Set<string>(C.noStopWords);
+
+/**
+ * Whether a negation in tokens[from, to) reaches the match starting at `matchStart`: one
+ * before the match is cut off by a joining word in between ("the people upstairs aren't
+ * in and water's pouring through").
+ */
+function hasNegation(
+  tokens: readonly string[],
+  from: number,
+  to: number,
+  matchStart: number,
+): boolean {
   for (let i = Math.max(0, from); i < to; i++) {
-    if (isNegation(tokens[i], tokens[i + 1])) return true;
+    if (!isNegation(tokens[i], tokens[i + 1])) continue;
+    const between = tokens.slice(i + 1, matchStart);
+    if (i < matchStart && between.some((w) => NEGATION_STOPS.has(w))) continue;
+    const upToMatch = tokens.slice(i + 1, matchStart + 1);
+    if (tokens[i] === "no" && i < matchStart && upToMatch.some((w) => NO_STOPS.has(w))) continue;
+    return true;
   }
   return false;
 }
@@ -185,7 +203,7 @@ function isLiveReport(
   const tokens = [...beforeTokens, ...matchTokens];
   const windowStart = beforeTokens.length - C.negationWindowWords;
   const negationEnd = negativeByNature ? beforeTokens.length : tokens.length;
-  if (hasNegation(tokens, windowStart, negationEnd)) return false;
+  if (hasNegation(tokens, windowStart, negationEnd, beforeTokens.length)) return false;
 
   if (CONDITIONAL.test(before) && !UNCERTAIN_IF.test(before)) return false;
   if (MODAL.test(clause.slice(Math.max(0, start - 30), end))) return false;

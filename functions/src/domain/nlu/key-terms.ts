@@ -70,7 +70,19 @@ export const KEY_TERMS: readonly KeyTerm[] = [
     family: ["poring", "pawing", "powering out", "pourin", "pooring", "paring", "pooing"],
     fuzzy: true,
   },
-  { canonical: "burst", family: ["bursted", "berst", "burts"], fuzzy: true },
+  {
+    canonical: "burst",
+    family: ["bursted", "berst", "burts"],
+    homophones: [
+      {
+        words: ["first"],
+        // "the pipe in her kitchen's first", "the pipe has first"; never "first thing" or "the first floor".
+        when: String.raw`\b(?:pipes?|mains?|tanks?|cylinders?|radiators?|hoses?|joints?)\b(?: [a-z']+){0,4}?(?:'s| has| have| had| just) _\b(?! (?:time|floor|thing|things|one|of|aid|class|place|job|visit|appointment|available|slot|fix|on)\b)`,
+      },
+    ],
+    fuzzy: true,
+  },
+  { canonical: "flood", fuzzy: true },
   { canonical: "flooding", family: ["fludding"], fuzzy: true },
   { canonical: "flooded", family: ["fluded"], fuzzy: true },
   { canonical: "leaking", family: ["leeking", "leakin", "leacking"], fuzzy: true },
@@ -97,7 +109,49 @@ export const KEY_TERMS: readonly KeyTerm[] = [
     canonical: "stopcock",
     family: ["stop cock", "stop tap", "stoptap", "stop valve", "stopcocks"],
   },
-  { canonical: "boiler", family: ["boilers", "boyler", "bowler", "combi", "combi boiler"] },
+  {
+    canonical: "boiler",
+    family: ["boilers", "boyler", "bowler", "combi", "combi boiler"],
+    homophones: [
+      {
+        words: ["boil her", "boil a", "boy la", "boil la"],
+        // "the boil her's dead", "boil her won't fire"; never "boil a kettle".
+        when: String.raw`(?:\b(?:the|my|our|me|her|his|their) _|^_)(?=(?:'s| is| has| won't| keeps| isn't| doesn't| broke| stopped| packed| died| dead| leaking)\b)`,
+      },
+    ],
+  },
+  { canonical: "electric", family: ["lectric", "lecktric", "elektric"] },
+  { canonical: "electricity", family: ["lecky", "leccy", "lekky", "lecci"] },
+  {
+    canonical: "carbon",
+    homophones: [
+      {
+        words: ["car bun", "car bon", "car born", "carbun", "carbin", "car been"],
+        // "the car bun monoxide alarm"; only before monoxide.
+        when: String.raw`_ monoxide\b`,
+      },
+    ],
+  },
+  {
+    canonical: "co",
+    homophones: [
+      {
+        words: ["see oh", "sea oh", "cee oh", "c oh", "see o"],
+        // "see oh alarm going off"; only before an alarm.
+        when: String.raw`_ (?:alarm|detector|monitor|sensor|thing|box|reader)\b`,
+      },
+    ],
+  },
+  // Words the rules are written with, heard with the g dropped ("drippin", "comin").
+  { canonical: "dripping" },
+  { canonical: "coming" },
+  { canonical: "running" },
+  { canonical: "spreading" },
+  { canonical: "seeping" },
+  { canonical: "bubbling" },
+  { canonical: "smelling" },
+  { canonical: "beeping" },
+  { canonical: "collapsing" },
   {
     canonical: "monoxide",
     family: ["monoxyde", "mono oxide", "monoxid"],
@@ -215,6 +269,12 @@ const PROTECTED = new Set([
   "sprang",
   "spring",
   "sprung",
+  "coo",
+  "fled",
+  "flied",
+  "flayed",
+  "floyd",
+  "fluid",
 ]);
 
 /**
@@ -377,7 +437,8 @@ export function nearMissOf(word: string): string | null {
   if (CANONICAL_WORDS.has(word) || PROTECTED.has(word)) return null;
   const doubled = UNDOUBLED.get(undoubled(word));
   if (doubled !== undefined) return doubled;
-  if (word.length < 5) return null;
+  if (word.length === 4) return SKELETONS.get(vowelSkeleton(word)) ?? null;
+  if (word.length < 4) return null;
   const direct = nearMissOfStem(word);
   if (direct !== null) return direct;
   // A recogniser writes a past tense as it hears it: "berstid", "floodid".
