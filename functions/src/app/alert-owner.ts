@@ -64,14 +64,18 @@ export function ownerAlertDelivery(
   };
 }
 
-/** A non-emergency alert to the owner, queued now or held past quiet hours (ownerAlertDelivery). */
+/**
+ * A non-emergency alert to the owner, queued now or held past quiet hours
+ * (ownerAlertDelivery); with `canWait` false, queued now whatever the hour.
+ */
 export async function alertOwner(
   business: Business,
   alert: OwnerAlert,
   now: Date,
   deps: AlertOwnerDeps,
+  canWait = true,
 ): Promise<{ outcome: string; dueAt: Date }> {
-  const delivery = ownerAlertDelivery(business, alert, now, Boolean(deps.scheduled));
+  const delivery = ownerAlertDelivery(business, alert, now, canWait && Boolean(deps.scheduled));
   if ("scheduled" in delivery) {
     if (!deps.scheduled) throw new Error("an alert to hold needs the scheduled-SMS queue");
     return { outcome: await deps.scheduled.schedule(delivery.scheduled), dueAt: delivery.dueAt };

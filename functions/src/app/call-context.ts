@@ -59,6 +59,8 @@ export const LOST_CALL: CallInstruction = { kind: "hang-up", say: [spoken.lostCa
 /** What a channel decides for itself while the interpreter works. */
 export interface ChannelPolicy {
   channel: Channel;
+  /** The customer opted out of texts: the owner's emergency alert says to call, never text. */
+  optedOut?: boolean;
   /** The owner's copy of a message the caller leaves. */
   ownerMessage(message: string, reason: MessageReason, state: DialogueState): Promise<string>;
   /** Outbox ids, deterministic so a retried webhook queues each text once. */

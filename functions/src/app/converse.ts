@@ -193,7 +193,9 @@ function stripTurnWrites(writes: CallWrites): CallWrites {
 
 /**
  * Commits the turn. An emergency transfer goes ahead even when the commit
- * fails: ringing the owner matters more than the record of the call.
+ * fails: ringing the owner matters more than the record of the call. A text
+ * has no transfer: its owner alert is in the commit, so the failure stands and
+ * the text is handled afresh (a redelivery, or the customer trying again).
  */
 async function commitTurn(
   writes: CallWrites,
@@ -203,7 +205,8 @@ async function commitTurn(
   try {
     return await run.deps.writer.commit(writes);
   } catch (error) {
-    if (!settled.conversation.emergency || settled.reply.kind !== "connect") throw error;
+    const transfer = settled.conversation.emergency && settled.reply.kind === "connect";
+    if (!transfer || run.channel.channel === "sms") throw error;
     run.deps.logger.error("call.emergency-not-saved", {
       businessId: run.business.id,
       callSid: run.conversation.id,
@@ -468,6 +471,7 @@ function alertOwnerOfEmergency(
       address: state.draft.address ?? customer?.address,
       words: state.emergency?.words ?? emergency.matched,
       channel: run.channel.channel === "sms" ? "sms" : "call",
+      ...(run.channel.optedOut ? { optedOut: true } : {}),
     }),
     purpose: "owner-emergency-alert",
     relatedId: run.channel.ids.related,

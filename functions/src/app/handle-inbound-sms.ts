@@ -283,13 +283,48 @@ async function respond(sms: Inbound, deps: InboundSmsDeps): Promise<InboundAnswe
     default:
       break;
   }
-  if (optedOut) {
-    // We may not text them; the owner can still call.
-    await forwardToOwner(sms, customer, deps);
-    return { reply: null, outcome: "forwarded-opted-out" };
-  }
+  if (optedOut) return fromOptedOut(sms, customer, deps);
   const pending = isLive(thread?.pending ?? null, now) ? (thread?.pending ?? null) : null;
   return converseByText(sms, customer?.name ? customer : null, pending, deps);
+}
+
+/**
+ * A text from a customer who opted out. We text them nothing, not even about an
+ * emergency: STOP is honoured (Twilio answers the keywords themselves). The text
+ * still goes through the engine's emergency check first, as every text does: an
+ * emergency alerts the owner at once, whatever the hour, exactly as any other
+ * (the same alert, under the same MessageSid-keyed id), and is recorded on the
+ * conversation. Anything else is forwarded to the owner, to call them; a text with
+ * partial signals (the engine would ask its safety question, which we may not
+ * text) is forwarded at once rather than held for the owner's quiet hours.
+ */
+async function fromOptedOut(
+  sms: Inbound,
+  customer: Customer | null,
+  deps: InboundSmsDeps,
+): Promise<InboundAnswer> {
+  const { business, phone, now } = sms;
+  const known = customer?.name ? customer : null;
+  const ctx: TurnContext = { business, customer: known, callerPhone: phone, now, channel: "sms" };
+  const state = greet(ctx, "texting").state;
+  const words = await callerWords(state, { text: sms.text, confidence: null }, ctx, deps);
+  const first = step(state, words, ctx);
+  if (first.outcome.type !== "escalate-emergency") {
+    const unasked = first.state.stage === "safety-check";
+    await forwardToOwner(sms, customer, deps, unasked);
+    return { reply: null, outcome: "forwarded-opted-out" };
+  }
+  const run = smsRun(sms, known, ctx, state, null, deps, true);
+  const settled = await converse(first, run, (done) => done.writes);
+  const alert = settled.writes.outbox.find((m) => m.id === run.channel.ids.emergencyAlert);
+  if (alert) {
+    sms.turns.push({ at: now, speaker: "owner-forward", text: alert.body, messageId: alert.id });
+  }
+  await deps.sms.recordStep(business.id, phone, sms.message.messageSid, {
+    ...episodeStep(state, settled.decision.state, now),
+    ...(known ? { customerName: known.name } : {}),
+  });
+  return { reply: null, outcome: "emergency-opted-out" };
 }
 
 async function converseByText(
@@ -325,29 +360,8 @@ async function converseByText(
   }
   const carriedOn = stored?.ok === true;
   const state: DialogueState = carriedOn ? stored.state : greet(ctx, "texting").state;
-  const conversation: CallConversation = call ?? {
-    id: ownId,
-    businessId: business.id,
-    channel: "sms",
-    callerPhone: phone,
-    ...(customer ? { customerId: customer.id, customer } : {}),
-    startedAt: now,
-    updatedAt: now,
-    state,
-    turnCount: 0,
-    emergency: false,
-    appointmentIds: [],
-  };
-  const run: RunContext = {
-    business,
-    customer,
-    conversation,
-    ctx,
-    step: call?.turnCount ?? 0,
-    deps,
-    writes: noWrites(business.id, conversation.id),
-    channel: smsChannel(sms, customer, deps),
-  };
+  const run = smsRun(sms, customer, ctx, state, call, deps);
+  const conversation = run.conversation;
   const words = await callerWords(state, { text: sms.text, confidence: null }, ctx, deps);
   const first = step(state, words, ctx);
   const settled = await converse(first, run, (settled) => {
@@ -443,14 +457,56 @@ async function converseByText(
   };
 }
 
+/** One text's run of the engine: a dropped call's conversation carried on, or the customer's own by text. */
+function smsRun(
+  sms: Inbound,
+  customer: Customer | null,
+  ctx: TurnContext,
+  state: DialogueState,
+  call: CallConversation | null,
+  deps: InboundSmsDeps,
+  optedOut = false,
+): RunContext {
+  const { business, phone, now } = sms;
+  const conversation: CallConversation = call ?? {
+    id: smsConversationId(phone),
+    businessId: business.id,
+    channel: "sms",
+    callerPhone: phone,
+    ...(customer ? { customerId: customer.id, customer } : {}),
+    startedAt: now,
+    updatedAt: now,
+    state,
+    turnCount: 0,
+    emergency: false,
+    appointmentIds: [],
+  };
+  return {
+    business,
+    customer,
+    conversation,
+    ctx,
+    step: call?.turnCount ?? 0,
+    deps,
+    writes: noWrites(business.id, conversation.id),
+    channel: smsChannel(sms, customer, deps, optedOut),
+  };
+}
+
 /** How long a finished conversation by text stays open for a last word ("no thanks"). */
 const SMS_FOLLOW_ON_MINUTES = 30;
 
 /** What a text conversation decides for itself while the engine's decisions are carried out. */
-function smsChannel(sms: Inbound, customer: Customer | null, deps: InboundSmsDeps): ChannelPolicy {
+function smsChannel(
+  sms: Inbound,
+  customer: Customer | null,
+  deps: InboundSmsDeps,
+  optedOut: boolean,
+): ChannelPolicy {
   const { business, phone, now } = sms;
   return {
     channel: "sms",
+    ...(optedOut ? { optedOut } : {}),
     ids: {
       ownerMessage: `sms-to-owner-${sms.message.messageSid}`,
       emergencyAlert: `emergency-alert-sms-${sms.message.messageSid}`,
@@ -644,23 +700,31 @@ async function forwardBody(
   });
 }
 
+/** An opted-out customer's text, for the owner to call them about; `now` sends it past quiet hours. */
 async function forwardToOwner(
   sms: Inbound,
   customer: Customer | null,
   deps: InboundSmsDeps,
+  now: boolean,
 ): Promise<void> {
-  await queueOwnerMessage(sms, await forwardBody(sms, customer, deps, true), deps);
+  await queueOwnerMessage(sms, await forwardBody(sms, customer, deps, true), deps, !now);
 }
 
 /** One owner message per inbound text, recorded on the customer's SMS conversation too. */
-async function queueOwnerMessage(sms: Inbound, body: string, deps: InboundSmsDeps): Promise<void> {
+async function queueOwnerMessage(
+  sms: Inbound,
+  body: string,
+  deps: InboundSmsDeps,
+  canWait = true,
+): Promise<void> {
   const id = `sms-to-owner-${sms.message.messageSid}`;
-  // Not an emergency (those are alerted at once above): it waits for the owner's quiet hours to end.
+  // Not an emergency (those are alerted at once): it waits for the owner's quiet hours to end.
   await alertOwner(
     sms.business,
     { outboxId: id, purpose: "owner-message", body, relatedId: sms.message.messageSid },
     sms.now,
     deps,
+    canWait,
   );
   sms.turns.push({ at: sms.now, speaker: "owner-forward", text: body, messageId: id });
 }

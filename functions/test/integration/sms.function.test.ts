@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import { DateTime } from "luxon";
 import { FirestoreAppointmentRepository } from "../../src/adapters/firestore/appointment.repository";
+import { FirestoreBusinessRepository } from "../../src/adapters/firestore/business.repository";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import { paths } from "../../src/adapters/firestore/paths";
 import { FirestoreSmsConversationRepository } from "../../src/adapters/firestore/sms-conversation.repository";
@@ -137,6 +139,75 @@ describe("the sms function, over HTTP, against Firestore", function () {
       const after = await appFirestore().doc(paths.customer(business.id, TOM.phone)).get();
       assert.equal(after.get("smsOptedOut"), false);
       assert.equal(after.get("smsOptedOutAt"), null);
+    });
+  });
+
+  describe("when a customer who opted out texts an emergency in the owner's quiet hours", () => {
+    /** A tenant whose owner is in quiet hours now, on the real clock: two hours either side. */
+    async function quietNow(): Promise<Business> {
+      const business = await createTestTenant({}, [TOM]);
+      const here = DateTime.now().setZone(business.timeZone);
+      const ownerQuietHours = {
+        start: here.minus({ hours: 2 }).toFormat("HH:mm"),
+        end: here.plus({ hours: 2 }).toFormat("HH:mm"),
+      };
+      const quiet = { ...business, notifications: { ...business.notifications, ownerQuietHours } };
+      await new FirestoreBusinessRepository(appFirestore()).save(quiet);
+      return quiet;
+    }
+
+    const heldFor = async (business: Business) =>
+      (await docs(paths.scheduledSms())).filter((d) => d.businessId === business.id);
+
+    it("alerts the owner at once, once however often Twilio delivers it, and texts them nothing", async () => {
+      const business = await quietNow();
+      await send(business, "STOP");
+      const messageSid = newMessageSid();
+      const answers = [
+        await send(business, "water pouring through my ceiling", { messageSid }),
+        ...(await Promise.all(
+          [1, 2, 3].map(() => send(business, "water pouring through my ceiling", { messageSid })),
+        )),
+      ];
+      for (const answer of answers) {
+        assert.equal(answer.reply, null);
+        assert.match(answer.twiml, /<Response\/>/);
+      }
+      const outbox = await docs(paths.outbox(business.id));
+      assert.deepEqual(
+        outbox.map((m) => [m.id, m.purpose, m.to]),
+        [[`emergency-alert-sms-${messageSid}`, "owner-emergency-alert", business.ownerMobile]],
+      );
+      assert.match(String(outbox[0].body), /^EMERGENCY \(Water coming through the ceiling\)/);
+      assert.deepEqual(await heldFor(business), [], "nothing waits for the morning");
+      const inbound = await appFirestore().doc(paths.inboundSms(business.id, messageSid)).get();
+      assert.equal(inbound.get("answer.outcome"), "emergency-opted-out");
+      const conversation = await appFirestore()
+        .doc(paths.smsConversation(business.id, TOM.phone))
+        .get();
+      assert.equal(
+        conversation.get(`episode.${messageSid}.emergency.kind`),
+        "water-through-ceiling",
+      );
+      assert.deepEqual(
+        (await history(business, TOM.phone)).map((t) => t.speaker),
+        ["customer", "customer", "owner-forward"],
+      );
+      const customer = await appFirestore().doc(paths.customer(business.id, TOM.phone)).get();
+      assert.equal(customer.get("smsOptedOut"), true);
+    });
+
+    it("still holds an ordinary text from them for the morning", async () => {
+      const business = await quietNow();
+      await send(business, "STOP");
+      const sent = await send(business, "can you look at my dripping tap next week");
+      assert.equal(sent.reply, null);
+      assert.deepEqual(await docs(paths.outbox(business.id)), []);
+      const held = await heldFor(business);
+      assert.deepEqual(
+        held.map((d) => [d.purpose, d.to]),
+        [["owner-message", business.ownerMobile]],
+      );
     });
   });
 

@@ -7,7 +7,13 @@ import {
 } from "../../src/app/handle-inbound-sms";
 import { followUpMessageId } from "../../src/app/dropped-call-follow-up";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
-import { aCustomer, anAppointment, InMemoryHoldStore } from "../support/call-fixtures";
+import {
+  aCustomer,
+  anAppointment,
+  InMemoryCallWriter,
+  InMemoryHoldStore,
+} from "../support/call-fixtures";
+import { InMemoryScheduledSmsQueue } from "../support/in-memory-scheduled-sms";
 import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
 
 /** Wednesday 25 November 2026, 10:00 in Bristol. */
@@ -352,6 +358,148 @@ describe("a customer's text", () => {
         world.outbox.byPurpose("owner-message")[0].body,
         /opted out of texts: call them/,
       );
+    });
+  });
+
+  describe("when a customer who opted out texts an emergency", () => {
+    /** 22:30 in Bristol: inside the owner's quiet hours, which an ordinary message waits out. */
+    const LATE = new Date("2026-11-25T22:30:00Z");
+    const CEILING = "water pouring through my ceiling";
+
+    /** Tom, opted out by an earlier STOP, in the owner's quiet hours, with held alerts queued. */
+    async function optedOutAtNight(): Promise<SmsWorld & { scheduled: InMemoryScheduledSmsQueue }> {
+      const world = anSmsWorld({ now: LATE, customers: [TOM] });
+      const scheduled = new InMemoryScheduledSmsQueue();
+      world.smsDeps.scheduled = scheduled;
+      await text(world, "STOP");
+      return { ...world, scheduled };
+    }
+
+    const toCustomer = (world: SmsWorld) => world.outbox.messages.filter((m) => m.to === TOM.phone);
+
+    it("alerts the owner at once, whatever the hour, and texts the customer nothing", async () => {
+      const world = await optedOutAtNight();
+      const sid = messageSid();
+      const answer = await text(world, CEILING, TOM.phone, { messageSid: sid });
+      assert.equal(answer.reply, null);
+      assert.equal(answer.outcome, "emergency-opted-out");
+      const [alert] = world.outbox.byPurpose("owner-emergency-alert");
+      assert.ok(alert, "the owner is alerted now, not after the quiet hours");
+      assert.equal(alert.id, `emergency-alert-sms-${sid}`);
+      assert.equal(alert.to, world.business.ownerMobile);
+      assert.equal(alert.relatedId, sid);
+      assert.match(
+        alert.body,
+        /^EMERGENCY \(Water coming through the ceiling\): Tom Okafor \+447700900222/,
+      );
+      assert.match(alert.body, /Texted: "water pouring through my ceiling"/);
+      assert.match(alert.body, /opted out of texts and were sent nothing: call them now\.$/);
+      assert.equal(world.scheduled.items.size, 0, "nothing waits for the morning");
+      assert.deepEqual(toCustomer(world), [], "STOP is honoured");
+      const customer = await world.customers.findByPhone(world.business.id, TOM.phone);
+      assert.equal(customer?.smsOptedOut, true);
+    });
+
+    it("records the emergency on the conversation, for the thread and its summary", async () => {
+      const world = await optedOutAtNight();
+      const sid = messageSid();
+      await text(world, CEILING, TOM.phone, { messageSid: sid });
+      const turns = world.sms.history(world.business.id, TOM.phone);
+      const last = turns.slice(-2);
+      assert.deepEqual(
+        last.map((t) => [t.speaker, t.messageId]),
+        [
+          ["customer", sid],
+          ["owner-forward", `emergency-alert-sms-${sid}`],
+        ],
+      );
+      assert.ok(!turns.some((t) => t.speaker === "receptionist"), "no reply is recorded as sent");
+      const step = world.sms.steps.get(`${world.business.id}/${TOM.phone}`)?.[sid];
+      assert.equal(step?.emergency?.kind, "water-through-ceiling");
+      assert.equal(step?.emergency?.words, CEILING);
+      assert.equal(step?.customerName, "Tom Okafor");
+      assert.ok(
+        world.logger.lines.some((e) => e.event === "call.emergency"),
+        "logged as every emergency is",
+      );
+    });
+
+    it("alerts once when Twilio delivers the same text again", async () => {
+      const world = await optedOutAtNight();
+      const sid = messageSid();
+      const first = await text(world, CEILING, TOM.phone, { messageSid: sid });
+      const enqueued = world.outbox.enqueueCalls;
+      const again = await text(world, CEILING, TOM.phone, { messageSid: sid });
+      assert.equal(again.duplicate, true);
+      assert.equal(again.reply, null);
+      assert.equal(again.outcome, first.outcome);
+      assert.equal(world.outbox.enqueueCalls, enqueued, "the redelivery queues nothing");
+      assert.equal(world.outbox.byPurpose("owner-emergency-alert").length, 1);
+      assert.equal(
+        world.logger.lines.filter((e) => e.event === "call.emergency").length,
+        1,
+        "handled once",
+      );
+    });
+
+    it("leaves the text to be handled afresh when the alert cannot be saved, and the retry alerts", async () => {
+      const world = await optedOutAtNight();
+      const sid = messageSid();
+      const writer = world.smsDeps.writer as InMemoryCallWriter;
+      writer.failWith = new Error("firestore unavailable");
+      await assert.rejects(text(world, CEILING, TOM.phone, { messageSid: sid }), /unavailable/);
+      assert.equal(world.outbox.byPurpose("owner-emergency-alert").length, 0);
+      writer.failWith = null;
+      const retried = await text(world, CEILING, TOM.phone, { messageSid: sid });
+      assert.equal(retried.duplicate, false, "the failed delivery let go of the text");
+      assert.equal(retried.outcome, "emergency-opted-out");
+      assert.equal(world.outbox.byPurpose("owner-emergency-alert").length, 1);
+      assert.deepEqual(toCustomer(world), []);
+    });
+
+    it("still holds an ordinary text for the owner until the quiet hours end, as before", async () => {
+      const world = await optedOutAtNight();
+      const answer = await text(world, "can you come and look at my dripping tap next week");
+      assert.equal(answer.reply, null);
+      assert.equal(answer.outcome, "forwarded-opted-out");
+      assert.equal(world.outbox.byPurpose("owner-emergency-alert").length, 0);
+      assert.equal(world.outbox.byPurpose("owner-message").length, 0);
+      const [held] = [...world.scheduled.items.values()];
+      assert.equal(held?.purpose, "owner-message");
+      assert.equal(held?.dueAt.toISOString(), "2026-11-26T07:00:00.000Z");
+      assert.match(held?.body ?? "", /dripping tap.+opted out of texts: call them/);
+      assert.deepEqual(toCustomer(world), []);
+    });
+
+    it("forwards a text the engine would ask its safety question about at once, asking nothing", async () => {
+      const world = await optedOutAtNight();
+      const answer = await text(world, "I can smell something odd near the boiler");
+      assert.equal(answer.reply, null);
+      assert.equal(answer.outcome, "forwarded-opted-out");
+      assert.equal(world.outbox.byPurpose("owner-emergency-alert").length, 0);
+      const [forward] = world.outbox.byPurpose("owner-message");
+      assert.match(forward?.body ?? "", /smell something odd near the boiler/);
+      assert.equal(world.scheduled.items.size, 0, "not held for the morning");
+      assert.deepEqual(toCustomer(world), []);
+    });
+
+    it("leaves STOP and START as they were: no alert, and START opts back in", async () => {
+      const world = await optedOutAtNight();
+      assert.equal((await text(world, "STOP")).outcome, "opted-out");
+      const back = await text(world, "START");
+      assert.equal(back.outcome, "opted-in");
+      assert.match(back.reply ?? "", /you'll get texts from us again/);
+      assert.equal(world.outbox.byPurpose("owner-emergency-alert").length, 0);
+      assert.equal(world.scheduled.items.size, 0);
+    });
+
+    it("answers an emergency from a customer who opted back in, as any customer's", async () => {
+      const world = await optedOutAtNight();
+      await text(world, "START");
+      const answer = await text(world, CEILING);
+      assert.equal(answer.outcome, "emergency");
+      assert.match(answer.reply ?? "", /sounds like an emergency/);
+      assert.doesNotMatch(world.outbox.byPurpose("owner-emergency-alert")[0].body, /opted out/);
     });
   });
 

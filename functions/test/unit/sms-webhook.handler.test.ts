@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import type { Customer } from "../../src/domain/customers/customer";
 import { handleSmsRequest, SmsConfig } from "../../src/triggers/http/sms-webhook.handler";
-import { aCustomer } from "../support/call-fixtures";
+import { aCustomer, InMemoryCallWriter } from "../support/call-fixtures";
 import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
 
 const BASE = "https://europe-west2-demo-bristol-plumbing.cloudfunctions.net";
@@ -59,6 +59,38 @@ describe("the sms webhook", () => {
       const answer = await handleSmsRequest(signedText(world, "HELP"), config(world));
       assert.match(answer.body, /<Message>.*Bristol Plumbing/s);
       assert.deepEqual(world.outbox.byPurpose("sms-reply"), []);
+    });
+  });
+
+  describe("when handling a text fails", () => {
+    function failing(world: SmsWorld) {
+      (world.smsDeps.writer as InMemoryCallWriter).failWith = new Error("firestore unavailable");
+    }
+
+    it("asks the customer to try again or call", async () => {
+      const world = anSmsWorld({ now: new Date("2026-11-25T10:00:00Z"), customers: [aCustomer()] });
+      failing(world);
+      const answer = await handleSmsRequest(
+        signedText(world, "water pouring through my ceiling"),
+        config(world),
+      );
+      assert.equal(answer.status, 200);
+      assert.match(answer.body, /<Message>Sorry, something went wrong on our side/);
+    });
+
+    it("sends nothing to a customer who opted out of texts", async () => {
+      const world = anSmsWorld({
+        now: new Date("2026-11-25T10:00:00Z"),
+        customers: [aCustomer({ smsOptedOut: true })],
+      });
+      failing(world);
+      const answer = await handleSmsRequest(
+        signedText(world, "water pouring through my ceiling"),
+        config(world),
+      );
+      assert.equal(answer.status, 200);
+      assert.doesNotMatch(answer.body, /<Message>/);
+      assert.deepEqual(world.outbox.messages, []);
     });
   });
 });

@@ -15,13 +15,19 @@ export function emergencyAlertText(details: {
   words: string;
   /** How it reached us: a call is being transferred; a text needs a call back. */
   channel?: "call" | "sms";
+  /** They opted out of texts: we told them nothing, and the owner must call, not text. */
+  optedOut?: boolean;
 }): string {
   const who = [details.callerName, details.callerPhone ?? "withheld number"]
     .filter(Boolean)
     .join(" ");
   const where = details.address ? ` at ${details.address}` : "";
   const next =
-    details.channel === "sms" ? "By text: call them now." : "Transferring the call to you now.";
+    details.channel !== "sms"
+      ? "Transferring the call to you now."
+      : details.optedOut
+        ? "By text; they have opted out of texts and were sent nothing: call them now."
+        : "By text: call them now.";
   const said = details.channel === "sms" ? "Texted" : "Said";
   return `EMERGENCY (${details.label}): ${who}${where}. ${said}: "${clip(details.words, 120)}". ${next}`;
 }

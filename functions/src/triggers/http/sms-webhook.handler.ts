@@ -118,8 +118,27 @@ async function answerSmsRequest(req: SmsHttpRequest, config: SmsConfig): Promise
       messageSid: body.MessageSid,
       error: error instanceof Error ? error.message : String(error),
     });
-    const business = await config.deps.businesses.findByPhoneNumber(body.To).catch(() => null);
-    return xml(renderMessagingTwiml(texted.trouble(business)));
+    return xml(renderMessagingTwiml(await troubleReply(body, config.deps)));
+  }
+}
+
+/**
+ * What a text we failed to handle is answered: "something went wrong, try
+ * again", unless the sender opted out of texts, or we cannot tell, when
+ * nothing (STOP is honoured even when handling fails).
+ */
+async function troubleReply(
+  body: { From: string; To: string },
+  deps: InboundSmsDeps,
+): Promise<string | null> {
+  try {
+    const business = await deps.businesses.findByPhoneNumber(body.To);
+    if (!business) return texted.trouble(null);
+    const from = normalisePhoneNumber(body.From, business.defaultCountry);
+    const customer = from.ok ? await deps.customers.findByPhone(business.id, from.e164) : null;
+    return customer?.smsOptedOut === true ? null : texted.trouble(business);
+  } catch {
+    return null;
   }
 }
 
