@@ -49,6 +49,11 @@ export interface EmergencyRule {
    */
   readonly diminishable?: boolean;
   /**
+   * True when a neighbour's or friend's trouble of this kind is the caller's too: gas and
+   * carbon monoxide travel through walls, so "my neighbour can smell gas" still alarms.
+   */
+  readonly othersTroubleCounts?: boolean;
+  /**
    * Said anywhere in the same utterance, not negated, for the phrases to count: no
    * heating is an emergency only with someone vulnerable in the house.
    */
@@ -130,6 +135,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
   {
     kind: "gas-smell",
     label: "Smell of gas or a gas leak",
+    othersTroubleCounts: true,
     safetyAdvice: GAS_ADVICE,
     phrases: [
       {
@@ -185,6 +191,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
   {
     kind: "carbon-monoxide",
     label: "Carbon monoxide alarm or suspected carbon monoxide",
+    othersTroubleCounts: true,
     safetyAdvice: CO_ADVICE,
     phrases: [
       {
@@ -390,7 +397,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\bceilings?(?:'s)? (?:[a-z0-9']+ ){0,8}?` +
-          String.raw`(?:dripping|leaking|collapsing|collapsed|caving in|caved in|coming down|come down|falling in|falling down|bulging|bulge|bulges|sagging|soaked|soggy|sodden|drip|drips|pouring|gushing|giving way|full of water|about to (?:collapse|come down|give way|go|cave in)|(?:a |massive |big |huge )?(?:bubble|blister|bulge|belly) of water|bubbling|blistering|bowing|bowed|bellying|hanging down|drooping|wet through|(?:with |got )?water (?:in|inside) it|water (?:running|pouring|dripping|coming|streaming) off it|(?:starting|going|gonna|about) to (?:split|sag|give|go|burst|collapse|come down|fall in))\b`,
+          String.raw`(?:dripping|leaking|collapsing|collapsed|caving in|caved in|coming down|come down|falling in|falling down|fallen (?:in|down|through)|fell (?:in|down|through)|(?:is |'s )?(?:all )?on the floor|bulging|bulge|bulges|sagging|soaked|soggy|sodden|drip|drips|pouring|gushing|giving way|full of water|about to (?:collapse|come down|give way|go|cave in)|(?:a |massive |big |huge )?(?:bubble|blister|bulge|belly) of water|bubbling|blistering|bowing|bowed|bellying|hanging down|drooping|wet through|(?:with |got )?water (?:in|inside) it|water (?:running|pouring|dripping|coming|streaming) off it|(?:starting|going|gonna|about) to (?:split|sag|give|go|burst|collapse|come down|fall in))\b`,
         examples: [
           "the ceiling is dripping",
           "my bathroom ceiling's leaking",
@@ -400,6 +407,10 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           "the sealing is dripping really bad",
           "there's a brown stain on the ceiling and now it's dripping",
         ],
+      },
+      {
+        pattern: String.raw`^(?=.*\b(?:water|wet|leak|leaking|dripping|soaking|pouring)\b).*?\b(?:plaster ?board|plaster|ceiling boards?|lath and plaster|artex)(?:'s| has| have| is| are)? (?:[a-z]+ )?(?:come|fallen|falling|coming|fell|dropped|dropping) (?:down|in|through)\b`,
+        examples: ["the plasterboard's come down and water's dripping through"],
       },
       {
         pattern:
@@ -448,7 +459,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           // "the lagging on the pipes has come off" is about the lagging.
           String.raw`(?<!\b(?:lagging|insulation|boxing|cladding|clips?|covers?|brackets?|paint|labels?) (?:on|around|round|from|off) (?:the |my |our )?)` +
           String.raw`\b(?:pipes?|pipework|water mains?|mains|main|tanks?|cylinders?|radiators?|hoses?|joints?|fittings?|valves?|taps?)(?:'s)? ${LONG_GAP}` +
-          String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart|come off|came off|gone(?! (?:green|cold|quiet|off|stiff|rusty|brown|black|white|loose|hard|soft|up|down|through|into|in|out|for|to|noisy|missing|walkabout)\b))\b`,
+          String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart|come off|came off|(?<!\b(?:washers?|seals?|o rings?|cartridges?|handles?|heads?|batter(?:y|ies)|fuses?|lagging)(?:'s| has| have| is)? )gone(?! (?:green|cold|quiet|off|stiff|rusty|brown|black|white|loose|hard|soft|up|down|through|into|in|out|for|to|noisy|missing|walkabout)\b))\b`,
         examples: [
           "the pipe's burst",
           "help my pipe has burst, what do I do",
@@ -497,6 +508,10 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
+        pattern: String.raw`^(?!.*\b(?:rain|raining|gutters?|guttering|condensation|outside|windows?|downpipe|drainpipe)\b).*?\b(?:water|it)(?:'s| is| has)? (?:[a-z']+ ){0,2}?(?:running|pouring|streaming|coming|pissing|cascading|gushing) (?:straight |right )?down (?:the |my |our |all the )?(?:[a-z]+ )?(?:walls?|inside of the walls?)\b`,
+        examples: ["water's running down the walls in the hall"],
+      },
+      {
         pattern:
           String.raw`\b(?:water|it)(?:'s| is| has)? ${GAP}(?:running|pouring|flowing|coming|streaming|spreading|gushing|seeping|going|spilling|leaking) ` +
           String.raw`(?:[a-z']+ ){0,6}?(?:onto|on to|across|all over|along|out onto) (?:the |my |our )?(?:landing|stairs|staircase|hall|hallway)\b`,
@@ -534,7 +549,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|gushing|pissing|spewing|spraying|dumping|pumping|chucking|water|coming out|overflowing|overflowed|spilling|running over)\b (?:[a-z0-9']+ ){0,6}?${V.intensity}|` +
           String.raw`\b(?:leak|leaks|water)(?:'s| is)? (?:coming |pouring |running |gushing |pumping )?(?:from|out of) (?:the |my |our )?(?:[a-z]+ )?${V.waterStores}\b (?:[a-z0-9']+ ){0,6}?${V.intensity}|` +
-          String.raw`\b${V.waterStores}(?:'s)? ${WIDE_GAP}(?:gushing|spraying|spurting|pissing|spewing|jetting|squirting)\b|` +
+          String.raw`\b(?:${V.waterStores}|pipes?|pipework|joints?|fittings?|valves?|taps?|hoses?|cisterns?|toilet)(?:'s)? ${WIDE_GAP}(?:gushing|spraying|spurting|pissing|spewing|jetting|squirting)\b(?! when (?:i|you|we|they) (?:turn|use|switch|run|open)\b)|` +
+          String.raw`\b(?:emptying|draining|spilling|gushing|pouring|dumping|pumping) (?:itself )?(?:out )?(?:onto|all over|across|over) (?:the |my |our )?(?:[a-z]+ )?(?:floor|carpet|floorboards)\b|` +
           String.raw`\btaps? (?:is |'s |has |have |are )?(?:stuck|jammed) (?:on|open)\b|\btaps? (?:won't|will not|wont) (?:turn|switch|shut) off\b(?! (?:properly|fully|all the way|completely|right)\b)`,
         examples: [
           "the tank's leaking like mad, the carpet's sodden",
@@ -563,7 +579,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           // Said calmly: how much, or that it keeps on coming.
           String.raw`\b${V.amount} of water (?:[a-z']+ ){0,3}?(?:coming|pouring|running|leaking|going|spreading|pumping|gushing|pissing|flowing|spilling|streaming|everywhere|all over)\b|` +
-          String.raw`\b(?:water|leak|it)(?:'s| is| has| was)? (?:[a-z']+ ){0,3}?(?:coming|comes|come|pouring|leaking|pumping|flowing|spreading|gushing|pissing|streaming|spilling|seeping|running out)\b(?: [a-z0-9']+){0,10}? (?:${V.persisting}|(?:very|so|really|too|super) (?:fast|quick(?:ly)?)|faster than)\b|` +
+          String.raw`\b(?:water|leak|it)(?:'s| is| has| was)? (?:[a-z']+ ){0,3}?(?:coming|comes|come|pouring|leaking|pumping|flowing|spreading|gushing|pissing|streaming|spilling|seeping|running out)\b(?: [a-z0-9']+){0,10}? (?:${V.persisting}|(?:(?:very|so|really|too|super|quite|pretty|dead|proper) )?(?:fast|quick(?:ly)?)|faster than)\b|` +
           String.raw`\b(?:puddle|pool|leak|water|wet patch|it)(?:'s| is| are)? (?:[a-z']+ ){0,5}?getting (?:bigger|worse|deeper|wider|faster|heavier) (?:and (?:bigger|worse|deeper|wider|faster|heavier)|by the (?:minute|second)|every (?:minute|second)|(?:really |so )?(?:fast|quickly|quick))\b`,
         examples: [
           "there's quite a lot of water coming from under the boiler and it hasn't stopped",
@@ -639,6 +655,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           String.raw`(?:\b(?:water|leak|puddle|wet patch|the wet)|(?<=\b(?:water|leak|leaking|flood|flooding|wet)\b.*)\bit)(?:'s| is| has)? (?:[a-z']+ ){0,6}?(?:spreading|spread|creeping|seeping|flowing|running|pooling|going|coming) (?:out )?(?:right )?(?:across|into|through|under|along|onto|over) (?:the |my |our )?(?:[a-z]+ )?(?:rooms?|floor|floors|carpets?|hall|hallway|landing|kitchen|lounge|living room|dining room|front room|bedroom|house|flat|downstairs|next room|other room|seating area|shop floor|restaurant|office)\b|` +
           String.raw`\b(?:floors?|carpets?|rugs?|lino|laminate)(?:'s| is| are)? (?:[a-z]+ ){0,2}?(?:swimming|squelching|squelchy|awash|sodden|soaked through|a lake|like a lake|an inch deep)\b|` +
+          String.raw`\b(?:floors?|carpets?|lino)(?:'s| is| are)? (?:[a-z']+ ){0,4}?(?:soaking|soaked|soaking wet|wet through|all wet|covered)\b(?: [a-z']+){0,4}? (?:water|it)(?:'s| is)? (?:still )?(?:coming|pouring|running|leaking|pumping)\b|` +
           String.raw`\bwater (?:in|through(?:out)?|across|all over|over) (?:every|each|all the|all of the|the whole|the entire) (?:room|rooms|floor|house|flat|downstairs|ground floor|place)\b|` +
           String.raw`\b(?:cellar|basement|kitchen|room|house|garage|hall|hallway|flat|bathroom|utility|shop|cafe|office|downstairs|ground floor)(?:'s| is| has| are)? (?:[a-z]+ )?(?:full of|filling with|filled with|half full of) water\b|` +
           String.raw`\b(?:water|it)(?:'s| is)? (?:[a-z']+ ){0,2}?(?:coming|bubbling|welling|seeping|rising|pushing) up (?:through|from|out of|between) (?:the )?(?:floor|floorboards|ground|tiles|concrete|skirting)\b|` +
@@ -703,6 +720,15 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["the taps have nothing coming out", "all the taps have run dry"],
       },
       {
+        pattern:
+          String.raw`\btaps?(?:'s)?(?: [a-z']+){0,8}? (?:nothing|not a drop|zero)(?:'s| is)? (?:coming|comes|came|running)(?: out)?\b|` +
+          String.raw`\btaps?(?:'s)?(?: [a-z']+){0,6}? (?:splutter|sputter|cough|spit|spitt|hiss|gurgl)(?:e|es|s|ing|ed)?\b(?: [a-z']+){0,5}? (?:air|nothing)\b`,
+        examples: [
+          "the taps are just spluttering air nothing's coming",
+          "the kitchen tap just coughs and splutters and nothing comes out",
+        ],
+      },
+      {
         pattern: String.raw`\bwater(?: supply)?(?:'s| has| is)? (?:been |just |completely |totally |suddenly )*(?:cut off|gone off|disappeared|stopped (?:working|coming|running))\b|\bwater(?: supply)?(?:'s| has) been off\b|\bwater(?: supply)?(?:'s| is) (?:completely|totally|all) off\b|\bwater supply(?:'s| has| is)? (?:just |suddenly |completely )?stopped\b|\bwater(?: supply)?(?:'s| has)? (?:just |suddenly |completely )stopped\b(?! (?:leaking|dripping|pouring|coming through))`,
         examples: [
           "the water's been cut off",
@@ -722,7 +748,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       "and curtains. If they become unwell with the cold, call 111, or 999 if it is serious.",
     onlyWith: {
       pattern:
-        String.raw`\b(?:elderly|pensioners?|oap|frail|disabled|disability|wheelchair|bed ?bound|house ?bound|vulnerable|poorly|unwell|not (?:very )?well|dementia|alzheimer's|chemo|chemotherapy|oxygen|asthma|asthmatic|copd|bronchitis|breathing problems|lung condition|little (?:boy|girl|one|ones|lad|un)|young (?:kids|children|baby)|heart (?:condition|problems?)|pregnant|newborn|new born|(?:new |little |tiny )?bab(?:y|ies)|infant|toddler|` +
+        String.raw`\b(?:elderly|pensioners?|oap|frail|disabled|disability|wheelchair|bed ?bound|house ?bound|vulnerable|(?:had|having|after|recovering from|just out of|out of) (?:an? |his |her |my )?(?:operation|op|surgery|hospital|stroke|heart attack)|cancer|terminally ill|pneumonia|carers?|in a care|on (?:a )?(?:dialysis|oxygen)|poorly|unwell|not (?:very )?well|dementia|alzheimer's|chemo|chemotherapy|oxygen|asthma|asthmatic|copd|bronchitis|breathing problems|lung condition|little (?:boy|girl|one|ones|lad|un)|young (?:kids|children|baby)|heart (?:condition|problems?)|pregnant|newborn|new born|(?:new |little |tiny )?bab(?:y|ies)|infant|toddler|` +
         String.raw`(?:'s|is|aged|she's|he's|they're|turned|i'm|i am|we're|we are) (?:seventy|eighty|ninety|a hundred|[789]\d)\b|[789]\d (?:years? old|year old)|in (?:her|his|their) (?:seventies|eighties|nineties|70s|80s|90s)|(?:on (?:her|his) own) (?:and|with|at)|nan|nana|gran|granny|grandma|grandad|grandpa|grandparents?)\b`,
       examples: ["my mum's eighty nine", "we've got a newborn", "my dad's disabled"],
     },
@@ -798,6 +824,10 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
       {
         pattern: String.raw`\bwater(?:'s)? (?:[a-z0-9']+ ){0,3}?(?:on|all over|across|over|under|through|in|coming out of|coming from|out of) (?:the |my |our )?(?:[a-z]+ )?(?:floor|floors|carpet|carpets|landing|hallway|hall|stairs|walls?|loft|airing cupboard|boiler|cylinder)\b`,
         examples: ["there's water on the kitchen floor", "water's coming out of the boiler"],
+      },
+      {
+        pattern: String.raw`\bwater(?:'s| is)? (?:[a-z']+ ){0,2}?(?:coming|leaking|pouring|running|seeping) (?:out )?(?:from )?(?:under|behind|beneath|underneath|round|around) (?:the |my |our )?(?:[a-z]+ )?(?:bath|sink|shower|toilet|washing machine|dishwasher|boiler|cylinder|floor|door|units?|cupboard|fridge|radiator)\b`,
+        examples: ["water's coming out from under the bath"],
       },
       {
         pattern: String.raw`\b(?:it's|it is|its) (?:going|coming|running|spreading) (?:everywhere|all over)\b|\b(?:it's|it is|its) (?:all )?over (?:the |my |our )?(?:[a-z]+ )?(?:floor|carpet|landing|hall|place|house)\b`,
@@ -1020,6 +1050,7 @@ export const EMERGENCY_CONTEXT_RULES = {
    */
   otherPartyMarkers: [
     String.raw`\b(?:my|our|a|his|her|their|the|me|your)(?: best| old| good| work)? (?:friend|mate|pal|colleague|workmate|neighbou?r)(?:s'|'s|s)?(?: (?:has|had|have|got|just had)\b|(?:'s|s'|s)? (?:[a-z]+ )?(?:house|flat|place|home|kitchen|bathroom|ceiling|loft|cellar|basement|garage|pipes?|boiler|toilet|tank|shop|office|bungalow|cottage)\b)`,
+    String.raw`\b(?:my|our|a|his|her|their|the|me|your)(?: best| old| good| work)? (?:friend|mate|pal|colleague|workmate|neighbou?r)s? (?:says?|said|told (?:me|us)|reckons?|thinks?|rang|called|texted)(?: (?:me|us))?(?: (?:that|to say))? (?:she|he|they|there's|her|his|their)\b|\bnot (?:mine|ours|in (?:my|our) (?:house|flat|place))\b`,
     String.raw`\bon (?:the )?(?:telly|tv|television|news|radio|internet|youtube|facebook|tiktok)\b|\b(?:programme|documentary|tv show|telly show|episode|soap|movie)\b|\bwatching\b(?: [a-z']+){1,6}? (?:and|where|when) (?:their|this|these|some)\b`,
   ],
   /**
@@ -1027,7 +1058,7 @@ export const EMERGENCY_CONTEXT_RULES = {
    * caller is the one who has it, in the words just before the match ("and we've got no water").
    */
   ownPlaceMarkers: [
-    String.raw`\b(?:into|through|onto|on to|in to|to|under|down|from|over|in) (?:(?:to|into) )?(?:ours|mine|us|our|my)\b(?! (?:friend|friends|friend's|mate|mate's|pal|neighbou?r|neighbou?rs|neighbou?r's)\b)|\b(?:ours|mine)\b`,
+    String.raw`\b(?:into|through|onto|on to|in to|to|under|down|from|over|in|out of) (?:(?:to|into) )?(?:ours|mine|us|our|my)\b(?! (?:friend|friends|friend's|mate|mate's|pal|neighbou?r|neighbou?rs|neighbou?r's)\b)|(?<!\bnot (?:in )?)\b(?:ours|mine)\b`,
   ],
   /** How many words before a match say whose problem it is. */
   ownerWindowWords: 3,

@@ -38,6 +38,7 @@ interface CompiledRule {
   label: string;
   safetyAdvice: string;
   negativeByNature: boolean;
+  othersTroubleCounts: boolean;
   diminishable: boolean;
   patterns: RegExp[];
   onlyWith: RegExp | null;
@@ -49,6 +50,7 @@ const COMPILED_RULES: readonly CompiledRule[] = EMERGENCY_RULES.map((rule) => ({
   label: rule.label,
   safetyAdvice: rule.safetyAdvice,
   negativeByNature: rule.negativeByNature === true,
+  othersTroubleCounts: rule.othersTroubleCounts === true,
   diminishable: rule.diminishable === true,
   patterns: rule.phrases.map((p) => new RegExp(p.pattern, "g")),
   onlyWith: rule.onlyWith ? new RegExp(rule.onlyWith.pattern, "g") : null,
@@ -192,6 +194,7 @@ function isLiveReport(
   start: number,
   end: number,
   negativeByNature: boolean,
+  othersTroubleCounts = false,
 ): boolean {
   const clause = clauses[index];
   const before = clause.slice(0, start);
@@ -209,7 +212,7 @@ function isLiveReport(
   if (MODAL.test(clause.slice(Math.max(0, start - 30), end))) return false;
   if (SERVICE_QUESTION.test(clause) && !SPECIFIC_REFERENCE.test(clause)) return false;
   if (HISTORIC.test(clause.replace(COMPARISON, " ")) && !RECENT.test(clause)) return false;
-  if (isSomeoneElses(clause, beforeTokens)) return false;
+  if (!othersTroubleCounts && isSomeoneElses(clause, beforeTokens)) return false;
   if (NOT_PLUMBING.test(clause)) return false;
   if (ELSEWHERE.test(clause)) return false;
   if (DEVICE_FAULT.test(clause)) return false;
@@ -220,6 +223,7 @@ function firstLiveMatch(
   clauses: readonly string[],
   patterns: readonly RegExp[],
   negativeByNature: boolean,
+  othersTroubleCounts = false,
 ): string | null {
   for (let index = 0; index < clauses.length; index++) {
     const clause = clauses[index];
@@ -227,7 +231,8 @@ function firstLiveMatch(
       pattern.lastIndex = 0;
       for (const m of clause.matchAll(pattern)) {
         const start = m.index ?? 0;
-        if (isLiveReport(clauses, index, start, start + m[0].length, negativeByNature)) {
+        const end = start + m[0].length;
+        if (isLiveReport(clauses, index, start, end, negativeByNature, othersTroubleCounts)) {
           return m[0];
         }
       }
@@ -285,7 +290,12 @@ function detectIn(
     if (rule.onlyWith !== null && !saysAnywhere(clauses, rule.onlyWith)) continue;
     // Blanked rather than dropped, so "fixed" two clauses on still finds its clause.
     const live = rule.diminishable ? clauses.map((c) => (isDiminished(c) ? "" : c)) : clauses;
-    const matched = firstLiveMatch(live, rule.patterns, rule.negativeByNature);
+    const matched = firstLiveMatch(
+      live,
+      rule.patterns,
+      rule.negativeByNature,
+      rule.othersTroubleCounts,
+    );
     if (matched !== null) {
       return { kind: rule.kind, label: rule.label, matched, safetyAdvice: rule.safetyAdvice };
     }
