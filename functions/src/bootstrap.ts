@@ -30,6 +30,12 @@ import { FirestoreRecordedMessageRepository } from "./adapters/firestore/recorde
 import { GoogleSpeechToText } from "./adapters/speech/google-speech-to-text";
 import { twilioSenderConfig } from "./adapters/twilio/twilio-credentials";
 import { TwilioRecordingSource } from "./adapters/twilio/twilio-recording.source";
+import { TwilioRecordingRemover } from "./adapters/twilio/twilio-recording.remover";
+import type { TwilioSenderConfig } from "./adapters/twilio/twilio-sms.sender";
+import { FirestoreRecordingDeletionQueue } from "./adapters/firestore/recording-deletion.repository";
+import { FirestoreRetentionStore } from "./adapters/firestore/retention.repository";
+import type { RetentionSweepDeps } from "./app/retention-sweep";
+import type { Firestore } from "firebase-admin/firestore";
 import type { TranscribeDeps } from "./app/transcribe-recorded-message";
 import { BusinessTranscriptRetention } from "./adapters/firestore/transcript-retention";
 import { FirestoreCustomerRecords } from "./adapters/firestore/customer-records.repository";
@@ -144,9 +150,37 @@ export function recordedMessageDeps(): TranscribeDeps {
             fetchWav: () => Promise.reject(new Error("no Twilio credentials to fetch recordings")),
           },
       speech: speechTranscription.value() === "off" ? null : new GoogleSpeechToText(),
+      ...(twilio ? { recordingDeletion: recordingDeletionAt(twilio, db) } : {}),
     };
   }
   return recordedMessageDependencies;
+}
+
+function recordingDeletionAt(
+  twilio: TwilioSenderConfig,
+  db: Firestore,
+): RetentionSweepDeps["recordings"] {
+  return {
+    remover: new TwilioRecordingRemover(twilio),
+    queue: new FirestoreRecordingDeletionQueue(db),
+  };
+}
+
+/** The nightly retention sweep: Firestore, and Twilio for recordings when credentials are set. */
+export function retentionSweepDeps(): RetentionSweepDeps {
+  const db = appFirestore();
+  const twilio = twilioSenderConfig({
+    accountSid: twilioAccountSid.value(),
+    authToken: twilioAuthToken.value(),
+    apiBaseUrl: twilioApiBaseUrl.value(),
+  });
+  return {
+    store: new FirestoreRetentionStore(db),
+    businesses: new FirestoreBusinessRepository(db),
+    clock: systemClock,
+    logger: functionsLoggerAdapter,
+    ...(twilio ? { recordings: recordingDeletionAt(twilio, db) } : {}),
+  };
 }
 
 let callerCounters: FirestoreCallerCounters | undefined;

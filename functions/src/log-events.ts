@@ -75,6 +75,9 @@ export const LOG_EVENTS = {
   "receptionist.degraded":
     "The receptionist noticed it is degraded; outcome says if the owner was told.",
   "receptionist.degraded-report-failed": "Telling the owner of a degradation failed.",
+  "recording.delete-failed":
+    "A caller's recording could not be deleted at Twilio; it stays queued for the next retention sweep.",
+  "recording.deleted": "A caller's recording was deleted at Twilio (result gone: it already was).",
   "retention.business-failed":
     "The retention sweep could not clear one business; retried next night.",
   "retention.swept": "The nightly retention sweep ran (expired and aged documents deleted).",

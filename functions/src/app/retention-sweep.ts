@@ -5,18 +5,23 @@
  * deletes what has expired and is still there, and what was written before
  * transcripts carried `expireAt` (turns and texts as received older than
  * the business keeps them). Summaries, appointments and customers are kept.
+ * Callers' recordings due for deletion at Twilio (not transcribed, after the
+ * business's recordingDays; or a deletion that failed) are deleted there.
  */
 import { defaultRetentionPolicy } from "../domain/privacy/retention";
 import type { BusinessDirectory } from "../ports/business-directory.port";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type { RetentionStore, SweepCounts } from "../ports/retention.port";
+import { deleteDueRecordings, type RecordingDeletionDeps } from "./delete-recordings";
 
 export interface RetentionSweepDeps {
   store: RetentionStore;
   businesses: BusinessDirectory;
   clock: Clock;
   logger: Logger;
+  /** Deletes callers' recordings at Twilio when due; absent without Twilio credentials. */
+  recordings?: Pick<RecordingDeletionDeps, "remover" | "queue">;
 }
 
 const DAY_MS = 86_400_000;
@@ -53,6 +58,14 @@ export async function sweepRetention(
       });
     }
   }
-  deps.logger.info("retention.swept", { expired, aged });
-  return { expired, aged };
+  const recordings = deps.recordings
+    ? await deleteDueRecordings({ ...deps.recordings, clock: deps.clock, logger: deps.logger })
+    : { deleted: 0, failed: 0 };
+  deps.logger.info("retention.swept", {
+    expired,
+    aged,
+    recordingsDeleted: recordings.deleted,
+    recordingsFailed: recordings.failed,
+  });
+  return { expired, aged, recordings };
 }

@@ -1,6 +1,7 @@
 import { speechHintsFor } from "../domain/dialogue/speech-hints";
 import type { Business } from "../domain/business/business";
 import { assessEmergency } from "../domain/emergency/emergency.classifier";
+import { expiryOf } from "../domain/privacy/retention";
 import { recordedMessageText } from "../domain/notifications/owner-texts";
 import { readWav, WavError } from "../domain/speech/wav";
 import { logRecordedMessage, redactPhones } from "../logs";
@@ -16,6 +17,7 @@ import type {
 import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
 import type { SpeechToText, Transcription } from "../ports/speech-to-text.port";
 import { alertOwner, ownerAlertDelivery, type OwnerAlert } from "./alert-owner";
+import { deleteRecording, type RecordingDeletionDeps } from "./delete-recordings";
 import { withDeadline } from "./webhook-deadline";
 
 /** Twilio's recording status callback, already checked. */
@@ -43,6 +45,11 @@ export interface TranscribeDeps {
   transcribeMs?: number;
   /** Pause before the second try, doubled before the third; default 1 s. */
   retryDelayMs?: number;
+  /**
+   * Deletes the recording at Twilio once its words are stored; absent
+   * without Twilio credentials (the recording stays queued for deletion).
+   */
+  recordingDeletion?: Pick<RecordingDeletionDeps, "remover" | "queue">;
 }
 
 export type RecordedOutcome = "saved" | "already-saved" | "nothing-recorded" | "unknown-business";
@@ -57,7 +64,9 @@ export const TRANSCRIBE_ATTEMPTS = 3;
  * again (TRANSCRIBE_ATTEMPTS, within the bound), then the message is stored
  * with the reason and the owner gets the link to listen. A retried callback
  * finds the message stored, transcribes nothing again, and texts once (the
- * alert's id is the recording's).
+ * alert's id is the recording's). Once its words are stored the recording is
+ * deleted at Twilio; one without words is kept for the business's
+ * recordingDays, then deleted by the retention sweep (docs/privacy.md).
  */
 export async function transcribeRecordedMessage(
   recording: RecordingStatus,
@@ -82,6 +91,7 @@ export async function transcribeRecordedMessage(
   let outcome: RecordedOutcome = "already-saved";
   if (!message) {
     const heard = await transcribe(recording, business, deps);
+    const at = deps.clock.now();
     const fresh: RecordedMessage = {
       ...ref,
       recordingSid: recording.recordingSid,
@@ -91,7 +101,11 @@ export async function transcribeRecordedMessage(
       confidence: heard.confidence,
       ...(heard.error ? { transcriptionError: heard.error } : {}),
       attempts: heard.attempts,
-      at: deps.clock.now(),
+      at,
+      // Its words stored, the audio goes at once; otherwise it is kept as long as the business keeps messages.
+      deleteRecordingAt: hasWords(heard.transcript)
+        ? at
+        : expiryOf(at, business.retention.recordingDays),
     };
     const saved = await deps.messages.save(fresh);
     if (saved === "saved") outcome = "saved";
@@ -130,6 +144,13 @@ export async function transcribeRecordedMessage(
   } else {
     await alertOwner(business, alert, now, deps);
   }
+  // Only now, with the words stored and the owner told: the audio is deleted at Twilio.
+  if (deps.recordingDeletion && hasWords(message.transcript)) {
+    await deleteRecording(
+      { ...ref, recordingSid: recording.recordingSid },
+      { ...deps.recordingDeletion, clock: deps.clock, logger: deps.logger },
+    );
+  }
   logRecordedMessage(deps.logger, {
     ...ref,
     outcome,
@@ -139,6 +160,11 @@ export async function transcribeRecordedMessage(
     ...(message.transcriptionError ? { error: message.transcriptionError } : {}),
   });
   return outcome;
+}
+
+/** Whether a transcript holds words: only then may the audio go before its retention ends. */
+function hasWords(transcript: string | null): boolean {
+  return transcript !== null && transcript.trim() !== "";
 }
 
 interface Heard {

@@ -14,6 +14,12 @@ export interface RecordedMessage {
   /** Tries at transcribing it (0 when speech-to-text is off). */
   attempts?: number;
   at: Date;
+  /**
+   * When the audio is to be deleted at the provider, queued with the message
+   * (RecordingDeletionQueue): at once when its words were stored, else after
+   * the business's recordingDays.
+   */
+  deleteRecordingAt?: Date;
 }
 
 /** Who left a message, and why, as the call's conversation has it. */

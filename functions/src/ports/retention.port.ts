@@ -11,6 +11,8 @@ export interface SweepCounts {
   expired: number;
   /** Turns written without `expireAt` and texts as received, older than the business keeps them. */
   aged: number;
+  /** Callers' recordings deleted at Twilio (or found gone), and those that failed (tried next run). */
+  recordings: { deleted: number; failed: number };
 }
 
 /** The stored data the retention sweep reads and deletes. */

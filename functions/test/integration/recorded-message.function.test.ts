@@ -7,6 +7,10 @@ import { GoogleSpeechToText } from "../../src/adapters/speech/google-speech-to-t
 import type { TranscribeDeps } from "../../src/app/transcribe-recorded-message";
 import { recordedMessageDeps } from "../../src/bootstrap";
 import { writeWav } from "../../src/domain/speech/wav";
+import { FirestoreRecordingDeletionQueue } from "../../src/adapters/firestore/recording-deletion.repository";
+import { TwilioRecordingRemover } from "../../src/adapters/twilio/twilio-recording.remover";
+import { fakeAccountSid, TwilioFakeServer } from "../support/twilio-fake.server";
+import type { Timestamp } from "firebase-admin/firestore";
 import { createTestTenant } from "../support/firestore-tenant";
 import { fakeGoogleAuthClient, GoogleSpeechFakeServer } from "../support/google-speech-fake.server";
 import { fetchTransport } from "../../src/tools/simulator/transport";
@@ -19,11 +23,14 @@ const WAV = writeWav({ sampleRateHertz: 8000, pcm: Buffer.alloc(32_000) });
 describe("a message left on a call, recorded and transcribed, against Firestore", function () {
   this.timeout(60_000);
   const speechServer = new GoogleSpeechFakeServer();
+  const accountSid = fakeAccountSid();
+  const twilio = new TwilioFakeServer({ accountSid, authToken: "twilio-api-token" });
   const fetched: string[] = [];
   let server: WebhooksTestServer;
   let speech: GoogleSpeechToText;
 
   before(async () => {
+    const { baseUrl: twilioApi } = await twilio.start();
     const port = await speechServer.start();
     speech = new GoogleSpeechToText({
       timeoutMs: 2_000,
@@ -46,16 +53,26 @@ describe("a message left on a call, recorded and transcribed, against Firestore"
       },
       retryDelayMs: 10,
       transcribeMs: 15_000,
+      // Recordings deleted through the twilio client, at the local Twilio-speaking server.
+      recordingDeletion: {
+        remover: new TwilioRecordingRemover(
+          { accountSid, authToken: "twilio-api-token", apiBaseUrl: twilioApi },
+          { retryDelayMs: 10 },
+        ),
+        queue: new FirestoreRecordingDeletionQueue(appFirestore()),
+      },
     });
     server = await startWebhooksTestServer("test-auth-token", deps);
   });
   after(async () => {
     await server.stop();
     await speechServer.stop();
+    await twilio.stop();
   });
   beforeEach(() => {
     speechServer.requests.splice(0);
     fetched.splice(0);
+    twilio.reset();
   });
 
   async function docs(collectionPath: string) {
@@ -138,7 +155,22 @@ describe("a message left on a call, recorded and transcribed, against Firestore"
       String(alerts[0].body),
       /^Message: \+447700900999 asked you to call back\. Said \(\d+ s\): "it's Sue at 4 Elm Road, the kitchen tap is dripping/,
     );
-    assert.ok(String(alerts[0].body).endsWith(`Listen: ${posted[0].params.RecordingUrl}`));
+    assert.doesNotMatch(String(alerts[0].body), /Listen:/, "its audio is deleted: no link");
+
+    // The words stored, the audio is deleted at Twilio and nothing is left queued.
+    const sid = posted[0].params.RecordingSid;
+    assert.deepEqual(
+      twilio.recordingDeletes().map((r) => r.path),
+      [`/2010-04-01/Accounts/${accountSid}/Recordings/${sid}.json`],
+    );
+    const after = await appFirestore()
+      .doc(paths.callTurn(business.id, callSid, recordingTurnKey(sid)))
+      .get();
+    assert.ok(after.get("recording.deletedAt"), "the turn says its audio is gone");
+    assert.equal(
+      (await appFirestore().doc(paths.recordingDeletion(business.id, sid)).get()).exists,
+      false,
+    );
   });
 
   it("transcribes, stores and texts once when Twilio posts the same recording again", async () => {
@@ -191,6 +223,15 @@ describe("a message left on a call, recorded and transcribed, against Firestore"
       /asked you to call back\. Recorded message \(\d+ s\), not transcribed\. Listen: https:\/\/api\.twilio\.com\//,
     );
     assert.equal(posted.length, 1);
+
+    // Its audio is kept, queued for deletion after the business's recording days.
+    assert.equal(twilio.recordingDeletes().length, 0);
+    const queued = await appFirestore()
+      .doc(paths.recordingDeletion(business.id, posted[0].params.RecordingSid))
+      .get();
+    const deleteAt = (queued.get("deleteAt") as Timestamp).toMillis();
+    const days = (deleteAt - (recorded.at as Timestamp).toMillis()) / 86_400_000;
+    assert.equal(days, business.retention.recordingDays);
   });
 
   it("asks again when nothing is recorded, stores no recording, and asks the owner to call back in the end", async () => {

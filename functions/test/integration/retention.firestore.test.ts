@@ -10,6 +10,9 @@ import {
 } from "../../src/adapters/firestore/recorded-message.repository";
 import { BusinessTranscriptRetention } from "../../src/adapters/firestore/transcript-retention";
 import { sweepRetention } from "../../src/app/retention-sweep";
+import { FirestoreRecordingDeletionQueue } from "../../src/adapters/firestore/recording-deletion.repository";
+import { TwilioRecordingRemover } from "../../src/adapters/twilio/twilio-recording.remover";
+import { fakeAccountSid, TwilioFakeServer } from "../support/twilio-fake.server";
 import { sendInboundSms } from "../../src/tools/sms-simulator";
 import { ManualClock, RecordingLogger } from "../support/call-fixtures";
 import { createTestTenant } from "../support/firestore-tenant";
@@ -166,6 +169,84 @@ describe("retention of transcripts, against Firestore", function () {
       logger,
     });
     assert.equal(await exists(paths.callTurn(b, "CA-new", "0001")), true);
-    assert.deepEqual(again, { expired: 0, aged: 0 });
+    assert.deepEqual(again, { expired: 0, aged: 0, recordings: { deleted: 0, failed: 0 } });
+  });
+
+  describe("callers' recordings at Twilio", () => {
+    const accountSid = fakeAccountSid();
+    const twilio = new TwilioFakeServer({ accountSid, authToken: "twilio-api-token" });
+    let apiBaseUrl = "";
+
+    before(async () => {
+      ({ baseUrl: apiBaseUrl } = await twilio.start());
+    });
+    after(() => twilio.stop());
+    beforeEach(() => twilio.reset());
+
+    it("deletes those due, through the twilio client, and keeps the rest until theirs", async () => {
+      const business = await createTestTenant({
+        retention: { transcriptDays: 30, recordingDays: 7 },
+      });
+      const b = business.id;
+      const now = new Date();
+      const messages = new FirestoreRecordedMessageRepository(db());
+      // Not transcribed, 8 days ago: past the business's 7 recording days. And one from yesterday.
+      const old = twilio.addRecording();
+      const recent = twilio.addRecording();
+      const gone = `RE${"0".repeat(32)}`;
+      for (const [sid, daysAgo] of [
+        [old, 8],
+        [recent, 1],
+        [gone, 9],
+      ] as const) {
+        const at = new Date(now.getTime() - daysAgo * DAY_MS);
+        await messages.save({
+          businessId: b,
+          callSid: `CA-${sid}`,
+          recordingSid: sid,
+          recordingUrl: `${apiBaseUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`,
+          durationSeconds: 9,
+          transcript: null,
+          confidence: null,
+          transcriptionError: "timed out",
+          at,
+          deleteRecordingAt: new Date(at.getTime() + 7 * DAY_MS),
+        });
+      }
+      const logger = new RecordingLogger();
+      const sweep = (authToken = "twilio-api-token") =>
+        sweepRetention({
+          store: new FirestoreRetentionStore(db()),
+          businesses: new FirestoreBusinessRepository(db()),
+          clock: new ManualClock(now),
+          logger,
+          recordings: {
+            remover: new TwilioRecordingRemover(
+              { accountSid, authToken, apiBaseUrl },
+              { retryDelayMs: 5 },
+            ),
+            queue: new FirestoreRecordingDeletionQueue(db()),
+          },
+        });
+
+      // Twilio refusing the sweep: the old recording stays, still due, with the reason.
+      const failed = await sweep("a-token-twilio-refuses");
+      assert.ok(failed.recordings.failed >= 1, JSON.stringify(failed));
+      const queued = async (sid: string) => db().doc(paths.recordingDeletion(b, sid)).get();
+      assert.ok(twilio.recordings().includes(old));
+      assert.equal((await queued(old)).get("attempts"), 1);
+      assert.match(String((await queued(old)).get("lastError")), /Twilio 401/);
+
+      const counts = await sweep();
+      assert.ok(counts.recordings.deleted >= 2, JSON.stringify(counts));
+      assert.deepEqual(twilio.recordings(), [recent], "the recent one kept until its day");
+      for (const sid of [old, gone]) assert.equal((await queued(sid)).exists, false, sid);
+      assert.equal((await queued(recent)).exists, true);
+      const turn = await db()
+        .doc(paths.callTurn(b, `CA-${old}`, recordingTurnKey(old)))
+        .get();
+      assert.ok(turn.get("recording.deletedAt"), "its turn says the audio is gone");
+      assert.ok(logger.lines.some((l) => l.event === "recording.deleted"));
+    });
   });
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 /**
  * A local HTTP server speaking the part of Twilio's REST API the product uses
  * (Messages: create, fetch, list by recipient; IncomingPhoneNumbers: list by
- * number, fetch, update), so the real twilio client can
+ * number, fetch, update; Recordings: delete), so the real twilio client can
  * be pointed at it. It records every request and can fail on demand.
  */
 
@@ -105,6 +105,7 @@ export class TwilioFakeServer {
   readonly requests: RecordedRequest[] = [];
   private readonly messages = new Map<string, FakeMessage>();
   private readonly numbers = new Map<string, FakePhoneNumber>();
+  private readonly recordingSids = new Set<string>();
   private readonly faults: Fault[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: http.Server | undefined;
@@ -187,6 +188,22 @@ export class TwilioFakeServer {
     );
   }
 
+  /** Puts a call recording in the account; a new SID unless one is given. */
+  addRecording(sid = `RE${randomBytes(16).toString("hex")}`): string {
+    this.recordingSids.add(sid);
+    return sid;
+  }
+
+  /** The account's recordings not deleted. */
+  recordings(): string[] {
+    return [...this.recordingSids];
+  }
+
+  /** Requests that tried to delete a recording (answered or not). */
+  recordingDeletes(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === "DELETE" && r.path.includes("/Recordings/"));
+  }
+
   /** Requests that tried to create a message (accepted or not). */
   sendRequests(): RecordedRequest[] {
     return this.requests.filter((r) => r.method === "POST" && r.path.endsWith("/Messages.json"));
@@ -197,6 +214,7 @@ export class TwilioFakeServer {
     this.faults.length = 0;
     this.messages.clear();
     this.numbers.clear();
+    this.recordingSids.clear();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -240,6 +258,13 @@ export class TwilioFakeServer {
     const accountSid = this.options.accountSid;
     if (url.pathname.startsWith(`${API_PREFIX}${accountSid}/IncomingPhoneNumbers`)) {
       return this.routeNumbers(method, url, form);
+    }
+    const recording = url.pathname.match(
+      new RegExp(`^${API_PREFIX}${accountSid}/Recordings/(RE[0-9a-fA-F]{32})\\.json$`),
+    );
+    if (method === "DELETE" && recording) {
+      // Twilio answers 204 with no body, or 404 when there is no such recording (any more).
+      if (this.recordingSids.delete(recording[1])) return { status: 204, body: undefined };
     }
     const base = `${API_PREFIX}${accountSid}/Messages`;
     if (method === "POST" && url.pathname === `${base}.json`) {
@@ -385,6 +410,11 @@ export class TwilioFakeServer {
 
   private json(res: http.ServerResponse, status: number, body: unknown): void {
     if (res.destroyed) return;
+    if (status === 204) {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
   }

@@ -5,6 +5,7 @@ import {
   TRANSCRIBE_ATTEMPTS,
   type TranscribeDeps,
 } from "../../src/app/transcribe-recorded-message";
+import { deleteDueRecordings } from "../../src/app/delete-recordings";
 import { recordedMessageText } from "../../src/domain/notifications/owner-texts";
 import {
   readWav,
@@ -18,6 +19,11 @@ import type {
   RecordedMessage,
   RecordedMessageStore,
 } from "../../src/ports/recorded-message.port";
+import type {
+  RecordingDeletion,
+  RecordingDeletionQueue,
+  RecordingRemover,
+} from "../../src/ports/recording-deletion.port";
 import type { SpeechToText, Transcription } from "../../src/ports/speech-to-text.port";
 import { handleVoiceRecordingRequest } from "../../src/triggers/http/voice-recording.handler";
 import {
@@ -33,13 +39,34 @@ const RECORDING_SID = `RE${"cd".repeat(16)}`;
 const RECORDING_URL = `https://api.twilio.com/2010-04-01/Accounts/AC${"1".repeat(32)}/Recordings/${RECORDING_SID}`;
 const CALLER = "+447700900123";
 
-class InMemoryRecordedMessages implements RecordedMessageStore {
+/** Messages, and the recordings queued for deletion with them (as the Firestore store does). */
+class InMemoryRecordedMessages implements RecordedMessageStore, RecordingDeletionQueue {
   readonly saved = new Map<string, RecordedMessage>();
+  readonly queued = new Map<string, RecordingDeletion & { lastError?: string }>();
   constructor(private readonly callers: Record<string, MessageCaller> = {}) {}
   async save(message: RecordedMessage): Promise<"saved" | "exists"> {
     if (this.saved.has(message.recordingSid)) return "exists";
     this.saved.set(message.recordingSid, structuredClone(message));
+    if (message.deleteRecordingAt) {
+      const { businessId, callSid, recordingSid } = message;
+      this.queued.set(recordingSid, {
+        businessId,
+        callSid,
+        recordingSid,
+        deleteAt: message.deleteRecordingAt,
+      });
+    }
     return "saved";
+  }
+  async dueRecordings(now: Date): Promise<RecordingDeletion[]> {
+    return [...this.queued.values()].filter((q) => q.deleteAt.getTime() <= now.getTime());
+  }
+  async recordingDeleted(deletion: { recordingSid: string }): Promise<void> {
+    this.queued.delete(deletion.recordingSid);
+  }
+  async recordingDeletionFailed(deletion: { recordingSid: string }, error: string) {
+    const queued = this.queued.get(deletion.recordingSid);
+    if (queued) queued.lastError = error;
   }
   async find(_b: string, _c: string, recordingSid: string): Promise<RecordedMessage | null> {
     const found = this.saved.get(recordingSid);
@@ -47,6 +74,18 @@ class InMemoryRecordedMessages implements RecordedMessageStore {
   }
   async callerOf(_businessId: string, callSid: string): Promise<MessageCaller | null> {
     return this.callers[callSid] ?? null;
+  }
+}
+
+/** Twilio's recordings, as far as deleting them goes. */
+class InMemoryRecordings implements RecordingRemover {
+  readonly kept = new Set<string>([RECORDING_SID]);
+  readonly tries: string[] = [];
+  failing = false;
+  async remove(recordingSid: string): Promise<"deleted" | "gone"> {
+    this.tries.push(recordingSid);
+    if (this.failing) throw new Error("Twilio 503 deleting it (try 3): unavailable");
+    return this.kept.delete(recordingSid) ? "deleted" : "gone";
   }
 }
 
@@ -71,7 +110,9 @@ function world(
   });
   const outbox = new InMemoryOutboxQueue();
   const logger = new RecordingLogger();
+  const twilio = new InMemoryRecordings();
   const deps: TranscribeDeps = {
+    recordingDeletion: { remover: twilio, queue: messages },
     businesses: new InMemoryBusinessDirectory(business),
     recordings: { fetchWav: wav },
     speech,
@@ -82,7 +123,7 @@ function world(
     transcribeMs: 200,
     retryDelayMs: 1,
   };
-  return { business, messages, outbox, logger, deps };
+  return { business, messages, outbox, logger, deps, twilio };
 }
 
 const completed = (
@@ -99,7 +140,7 @@ const completed = (
 });
 
 describe("a message a caller left", () => {
-  it("is transcribed, kept on the call's transcript and texted to the owner with the link", async () => {
+  it("is transcribed, kept on the call's transcript and texted to the owner, and its audio deleted at Twilio", async () => {
     const speech = new ScriptedSpeech(async () => ({
       text: "the kitchen tap at 4 elm road is dripping",
       confidence: 0.8,
@@ -117,8 +158,53 @@ describe("a message a caller left", () => {
     assert.equal(text.purpose, "owner-message");
     assert.equal(
       text.body,
-      `Message: Tom Hughes ${CALLER} asked you to call back. Said (14 s): "the kitchen tap at 4 elm road is dripping" Listen: ${RECORDING_URL}`,
+      `Message: Tom Hughes ${CALLER} asked you to call back. Said (14 s): "the kitchen tap at 4 elm road is dripping"`,
     );
+    assert.deepEqual(w.twilio.tries, [RECORDING_SID], "its words stored, the audio goes");
+    assert.equal(w.twilio.kept.size, 0);
+    assert.equal(w.messages.queued.size, 0, "nothing left to delete");
+  });
+
+  it("keeps the audio of a message it could not transcribe, queued for the business's recording days", async () => {
+    for (const speech of [
+      new ScriptedSpeech(() => Promise.reject(new Error("503 Service Unavailable"))),
+      new ScriptedSpeech(async () => ({ text: "  ", confidence: null })),
+    ]) {
+      const w = world(speech);
+      await transcribeRecordedMessage(completed(w.business.id), w.deps);
+      assert.deepEqual(w.twilio.tries, [], "not deleted");
+      const queued = w.messages.queued.get(RECORDING_SID);
+      assert.equal(
+        queued?.deleteAt.toISOString(),
+        new Date(Date.parse("2026-11-25T10:00:00Z") + 30 * 86_400_000).toISOString(),
+        "after the default 30 recording days",
+      );
+      assert.match(w.outbox.messages[0].body, / Listen: https:/, "the owner can still listen");
+    }
+  });
+
+  it("keeps the message and the owner's text when Twilio will not delete the audio, leaving it due for the sweep", async () => {
+    const w = world(new ScriptedSpeech(async () => ({ text: "call me back", confidence: 0.9 })));
+    w.twilio.failing = true;
+    assert.equal(await transcribeRecordedMessage(completed(w.business.id), w.deps), "saved");
+    assert.equal(w.messages.saved.get(RECORDING_SID)?.transcript, "call me back");
+    assert.equal(w.outbox.messages.length, 1);
+    const queued = w.messages.queued.get(RECORDING_SID);
+    assert.equal(queued?.deleteAt.toISOString(), "2026-11-25T10:00:00.000Z", "due at once");
+    assert.match(queued?.lastError ?? "", /Twilio 503/);
+    assert.ok(w.logger.lines.some((l) => l.event === "recording.delete-failed"));
+
+    // The next retention sweep deletes it.
+    w.twilio.failing = false;
+    const swept = await deleteDueRecordings({
+      remover: w.twilio,
+      queue: w.messages,
+      clock: w.deps.clock,
+      logger: w.logger,
+    });
+    assert.deepEqual(swept, { deleted: 1, failed: 0 });
+    assert.equal(w.twilio.kept.size, 0);
+    assert.equal(w.messages.queued.size, 0);
   });
 
   it("is tried again when transcription fails, and kept with the words when a later try works", async () => {
@@ -207,6 +293,9 @@ describe("a message a caller left", () => {
     assert.equal(speech.heard.length, 1);
     assert.equal(w.messages.saved.size, 1);
     assert.equal(w.outbox.messages.length, 1);
+    // The second callback finds the audio gone already: nothing fails.
+    assert.deepEqual(w.twilio.tries, [RECORDING_SID, RECORDING_SID]);
+    assert.ok(!w.logger.lines.some((l) => l.event === "recording.delete-failed"));
   });
 
   it("stores and texts nothing when the caller left no message", async () => {
@@ -229,7 +318,7 @@ describe("a message a caller left", () => {
         durationSeconds: 3,
         recordingUrl: "u",
       }),
-      /^Message: a caller left a message\. Said \(3 s\): "hello" Listen: u$/,
+      /^Message: a caller left a message\. Said \(3 s\): "hello"$/,
     );
   });
 

@@ -26,6 +26,9 @@ export const paths = {
     `businesses/${businessId}/conversations/${conversationId}/turns`,
   callTurn: (businessId: string, callSid: string, key: string) =>
     `businesses/${businessId}/conversations/${callSid}/turns/${key}`,
+  /** A caller's recording still kept at Twilio, by RecordingSid, and when to delete it there. */
+  recordingDeletion: (businessId: string, recordingSid: string) =>
+    `businesses/${businessId}/recordingDeletions/${recordingSid}`,
   /** A conversation's summary, written once when it ends (same id as the conversation). */
   conversationSummaries: (businessId: string) => `businesses/${businessId}/conversationSummaries`,
   conversationSummary: (businessId: string, conversationId: string) =>

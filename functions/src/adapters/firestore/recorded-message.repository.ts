@@ -61,6 +61,14 @@ export class FirestoreRecordedMessageRepository implements RecordedMessageStore 
           ...(message.attempts !== undefined ? { attempts: message.attempts } : {}),
         },
       });
+      // The audio at Twilio is queued for deletion with its message: never one without the other.
+      if (message.deleteRecordingAt) {
+        tx.set(this.db.doc(paths.recordingDeletion(message.businessId, message.recordingSid)), {
+          callSid: message.callSid,
+          recordingSid: message.recordingSid,
+          deleteAt: Timestamp.fromDate(message.deleteRecordingAt),
+        });
+      }
       // The mark the summary trigger writes the call's summary again on, with the words.
       if (call.exists) {
         tx.update(callRef, {

@@ -65,9 +65,10 @@ export function ownerMessageText(details: {
 }
 
 /**
- * A message a caller recorded: who, why, and what they said (or that it could
- * not be made out), with the recording's link. An emergency heard in the
- * words leads, so the owner calls straight back.
+ * A message a caller recorded: who, why, and what they said, or that it could
+ * not be made out, with the recording's link to listen (a recording whose
+ * words were made out is deleted at Twilio once they are stored, so it has
+ * none). An emergency heard in the words leads, so the owner calls straight back.
  */
 export function recordedMessageText(details: {
   reason?: MessageReason;
@@ -85,7 +86,8 @@ export function recordedMessageText(details: {
   const who = [details.callerName, phone].filter(Boolean).join(" ");
   const why = details.reason ? REASON_TEXT[details.reason] : "left a message";
   const seconds = `${details.durationSeconds} s`;
-  const listen = `Listen: ${details.recordingUrl}`;
+  const words = details.transcript?.trim() ?? "";
+  const listen = words ? "" : ` Listen: ${details.recordingUrl}`;
   const said =
     details.transcript === null
       ? `Recorded message (${seconds}), not transcribed.`
@@ -95,7 +97,7 @@ export function recordedMessageText(details: {
   const lead = details.emergencyLabel
     ? `EMERGENCY (${details.emergencyLabel}) in a message: ${who}. Call them now.`
     : `Message: ${who} ${why}.`;
-  return `${lead} ${said} ${listen}`;
+  return `${lead} ${said}${listen}`;
 }
 
 interface VisitRef {
