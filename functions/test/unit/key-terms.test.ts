@@ -118,6 +118,28 @@ describe("key terms as a speech recogniser mishears them", () => {
       }
     });
 
+    it("hears a short key term one letter off with the same sound, but leaves its longer forms", () => {
+      assert.equal(nearMissOf("gaz"), "gas");
+      assert.equal(nearMissOf("leek"), "leak");
+      assert.equal(nearMissOf("pip"), "pipe");
+      for (const word of ["goes", "guess", "lock", "look", "pope", "leaks", "pipes", "leaked"]) {
+        assert.equal(nearMissOf(word), null, word);
+      }
+    });
+
+    it("joins a key term written in two pieces, never a key term and a small word", () => {
+      assert.equal(canonicaliseKeyTerms("the pipe has burs did"), "the pipe has burst");
+      assert.equal(canonicaliseKeyTerms("the toy let is blocked"), "the toilet is blocked");
+      assert.equal(
+        canonicaliseKeyTerms("there's a leak in the ceiling"),
+        "there's a leak in the ceiling",
+      );
+      assert.equal(
+        canonicaliseKeyTerms("you can sell the old boiler"),
+        "you can sell the old boiler",
+      );
+    });
+
     it("hears a spelling further off that sounds exactly the same, for terms checked against a word list", () => {
       assert.equal(nearMissOf("seeling"), "ceiling");
       assert.equal(nearMissOf("cealing"), "ceiling");

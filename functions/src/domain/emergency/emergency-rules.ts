@@ -121,7 +121,7 @@ export const EMERGENCY_VOCABULARY = {
   /** Water that is not clean: coming back up a drain, it is sewage. */
   dirty: String.raw`(?:dirty|brown|black|smelly|foul|waste|mucky|manky|minging|murky|grey|poo|poop|filthy|stinking|stinky|sewer|horrible|disgusting|nasty|sludgy|scummy)`,
   /** A verb of water escaping, on its own ("it's gushing out"). */
-  escaping: String.raw`(?:gushing|pouring|spraying|spurting|pissing|shooting|streaming|spewing|pumping|squirting|jetting|cascading|bubbling|welling)`,
+  escaping: String.raw`(?:lashing(?= out)|belting(?= out)|gushing|pouring|spraying|spurting|pissing|shooting|streaming|spewing|pumping|squirting|jetting|cascading|bubbling|welling)`,
 };
 const V = EMERGENCY_VOCABULARY;
 
@@ -139,7 +139,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     safetyAdvice: GAS_ADVICE,
     phrases: [
       {
-        pattern: String.raw`\bsmel(?:l|ls|ling|ly|t|led) (?:of |like )?(?:a |some )?gas\b`,
+        pattern: String.raw`\bsmel(?:l|ls|ling|ly|t|led) (?:of |like )?(?:a |some |the )?gas\b`,
         examples: [
           "I can smell gas",
           "I think I can smell gas",
@@ -209,7 +209,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b(?:alarm|detector) (?:for|says|saying|showing|detecting) carbon monoxide\b`,
+        pattern: String.raw`\b(?:alarm|detector) (?:for|says|saying|showing|detecting) (?:the )?(?:[a-z]+ )?monoxide\b`,
         examples: ["the alarm for carbon monoxide won't stop"],
       },
       {
@@ -329,7 +329,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b(?:toilet|drains?|sewers?|manholes?|manhole covers?|gull(?:y|ies)|soil pipe|septic tank|cess ?pit|cess ?pool)(?:'s|s)? ${LONG_GAP}` +
-          String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up|(?:coming|comes|came) back up|bubbling up|going over|lifting|lifted|popped|come off|about to (?:go over|overflow))\b|` +
+          String.raw`(?:overflowing|overflowed|flooding|flooded|spilling over|backing up|backed up|(?:coming|comes|came|come) back up|bubbling up|going over|lifting|lifted|popped|come off|about to (?:go over|overflow))\b|` +
           String.raw`\bflush(?:es|ed|ing)? (?:[a-z']+ ){0,6}?(?:comes?|coming|came|bubbles?|bubbling) (?:back up|up (?:out|over|into|through|in the|everywhere|all over))\b`,
         examples: [
           "the toilet's overflowing",
@@ -357,7 +357,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\btoilet(?: water)? (?:[a-z']+ ){0,2}?(?:rising|coming up|going over)\b`,
+        pattern: String.raw`\btoilet(?: water)? (?:[a-z']+ ){0,2}?(?:rising|coming up|come up|came up|going over)\b`,
         examples: ["the toilet water keeps rising"],
       },
       {
@@ -567,7 +567,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           String.raw`\b(?:leak|leaking|leaks|pouring|gushing|pissing|coming out|pouring out)\b (?:[a-z0-9']+ ){0,3}?(?:everywhere|all over the (?:place|floor|house|kitchen|bathroom)|like mad|like crazy|like hell|like a tap|like a river|like a sieve|heavily|massively|non ?stop|so fast|really fast|too fast|faster than|(?:really |so |very )?badly|really bad|so bad)\b|` +
           String.raw`\b(?:massive|huge|big|major|serious|terrible|enormous|bad) leak\b|` +
           String.raw`\b(?:loads|lots|tons|gallons|buckets|masses) of water (?:coming|pouring|pumping|pissing|gushing|everywhere|all over)\b|` +
-          String.raw`\blike a (?:fountain|waterfall|geyser|fire hose|hose pipe|hose|sieve|torrent)\b|\ba torrent of water\b`,
+          String.raw`(?:\blike|\bis|'s|\bwas) a (?:fountain|waterfall|geyser|fire hose|hose pipe|hose|sieve|torrent)\b|\ba torrent of water\b`,
         examples: [
           "it's leaking like mad",
           "there's a massive leak from the boiler",
@@ -639,7 +639,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:filling|filled|filling up) (?:up )?with water\b|\blike a (?:swimming pool|paddling pool|lake|river|pond)\b|` +
+          String.raw`\b(?:filling|filled|filling up) (?:up )?with water\b|(?:\blike|\bis|'s|\bwas) a (?:swimming pool|paddling pool|lake|river|pond)\b|` +
           String.raw`\b(?:cellar|basement|kitchen|room|house|garage|hall|hallway|flat|bathroom|utility)(?:'s| is| has)? (?:[a-z]+ )?(?:filling|filled) up\b`,
         examples: [
           "the cellar is filling up with water",
@@ -748,7 +748,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       "and curtains. If they become unwell with the cold, call 111, or 999 if it is serious.",
     onlyWith: {
       pattern:
-        String.raw`\b(?:elderly|pensioners?|oap|frail|disabled|disability|wheelchair|bed ?bound|house ?bound|vulnerable|(?:had|having|after|recovering from|just out of|out of) (?:an? |his |her |my )?(?:operation|op|surgery|hospital|stroke|heart attack)|cancer|terminally ill|pneumonia|carers?|in a care|on (?:a )?(?:dialysis|oxygen)|poorly|unwell|not (?:very )?well|dementia|alzheimer's|chemo|chemotherapy|oxygen|asthma|asthmatic|copd|bronchitis|breathing problems|lung condition|little (?:boy|girl|one|ones|lad|un)|young (?:kids|children|baby)|heart (?:condition|problems?)|pregnant|newborn|new born|(?:new |little |tiny )?bab(?:y|ies)|infant|toddler|` +
+        String.raw`\b(?:elderly|pensioners?|oap|frail|disabled|disability|wheelchair|bed ?bound|house ?bound|vulnerable|(?:had|having|after|recovering from|just out of|out of) (?:an? |his |her |my )?(?:operation|op|surgery|hospital|stroke|heart attack)|care home|nursing home|residents|hospice|sheltered (?:housing|flats?)|cancer|terminally ill|pneumonia|carers?|in a care|on (?:a )?(?:dialysis|oxygen)|poorly|unwell|not (?:very )?well|dementia|alzheimer's|chemo|chemotherapy|oxygen|asthma|asthmatic|copd|bronchitis|breathing problems|lung condition|little (?:boy|girl|one|ones|lad|un)|young (?:kids|children|baby)|heart (?:condition|problems?)|pregnant|newborn|new born|(?:new |little |tiny )?bab(?:y|ies)|infant|toddler|` +
         String.raw`(?:'s|is|aged|she's|he's|they're|turned|i'm|i am|we're|we are) (?:seventy|eighty|ninety|a hundred|[789]\d)\b|[789]\d (?:years? old|year old)|in (?:her|his|their) (?:seventies|eighties|nineties|70s|80s|90s)|(?:on (?:her|his) own) (?:and|with|at)|nan|nana|gran|granny|grandma|grandad|grandpa|grandparents?)\b`,
       examples: ["my mum's eighty nine", "we've got a newborn", "my dad's disabled"],
     },
@@ -791,7 +791,7 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
     reason: "an alarm is sounding but the caller did not say which",
     cues: [
       {
-        pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)?(?! clock| on (?:my|the|his|her) phone) (?:[a-z']+ ){0,8}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going|flashing(?: red)?)\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
+        pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)?(?! clock| on (?:my|the|his|her) phone) (?:[a-z']+ ){0,8}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going|flashing(?: red)?|making (?:a |that |this |an? (?:awful|horrible|funny|loud) )?(?:noise|sound|racket|din))\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
         examples: ["an alarm is going off in the hall", "there's a detector beeping by the boiler"],
       },
     ],

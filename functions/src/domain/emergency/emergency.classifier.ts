@@ -1,3 +1,4 @@
+import { standardiseEverydayWords } from "../nlu/everyday-spellings";
 import { canonicaliseKeyTerms } from "../nlu/key-terms";
 import { escapeRegex, normaliseUtterance, splitClauses } from "../nlu/text-normaliser";
 import {
@@ -272,9 +273,13 @@ function joinFragments(clauses: readonly string[]): string[] {
   return joined;
 }
 
-/** Normalised clauses with key terms in their canonical spelling ("sealing" -> ceiling). */
+/**
+ * Normalised clauses, everyday words in standard English ("oot" -> out) and key terms in their
+ * canonical spelling ("sealing" -> ceiling), read the same way as the intent rules read them.
+ */
 function clausesOf(utterance: string): string[] {
-  return joinFragments(splitClauses(canonicaliseKeyTerms(normaliseUtterance(utterance))));
+  const everyday = standardiseEverydayWords(normaliseUtterance(utterance));
+  return joinFragments(splitClauses(canonicaliseKeyTerms(everyday)));
 }
 
 /** Whether the utterance says, in any clause and not negated, what the rule also needs. */

@@ -31,6 +31,9 @@ const EVERYDAY: Readonly<Record<string, readonly string[]>> = {
   my: ["me"],
   nothing: ["nowt", "naething"],
   something: ["summat"],
+  out: ["oot"],
+  down: ["doon"],
+  over: ["ower", "owa"],
   "how are you": ["ow bist", "how bist", "ow be ee", "how be ee", "how are ya", "how are ye"],
 };
 
@@ -70,7 +73,7 @@ const ONLY_WHEN: Readonly<Record<string, RegExp>> = {
   me: /\bme (?:appointment|booking|visit|boiler|toilet|tap|taps|sink|radiator|radiators|shower|bath|pipe|pipes|heating|husband|wife|number|name|address)\b/,
   u: /\b(?:can|could|will|would|do|are|did|thank|see) u\b/,
   ye: /\b(?:can|could|will|would|do|are|did|thank|see) ye\b/,
-  aw: /\baw (?:sorted|done|fixed|fine|good|ok|okay)\b/,
+  aw: /\baw (?:sorted|done|fixed|fine|good|ok|okay|ower|over)\b/,
 };
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

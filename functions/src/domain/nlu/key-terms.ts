@@ -37,6 +37,11 @@ export interface KeyTerm {
    * a British English word list.
    */
   readonly phonetic?: boolean;
+  /**
+   * A short term (three or four letters) heard with one letter off and the same sound
+   * ("gaz", "leek", "pip"); its longer forms (leaks, pipes) are left as they are.
+   */
+  readonly shortFuzzy?: boolean;
 }
 
 const DET = String.raw`(?:the|my|our|a|kitchen|bathroom|hall|hallway|landing|lounge|bedroom|living room|whole|their|his|her|your)`;
@@ -158,8 +163,11 @@ export const KEY_TERMS: readonly KeyTerm[] = [
     fuzzy: true,
     phonetic: true,
   },
-  { canonical: "gas", family: ["gasses"] },
+  { canonical: "gas", family: ["gasses"], shortFuzzy: true },
   { canonical: "smell" },
+  { canonical: "water", fuzzy: true },
+  { canonical: "pipe", shortFuzzy: true },
+  { canonical: "leak", shortFuzzy: true },
   {
     canonical: "cancel",
     family: [
@@ -270,6 +278,17 @@ const PROTECTED = new Set([
   "spring",
   "sprung",
   "coo",
+  "gus",
+  "gags",
+  "gays",
+  "pope",
+  "pie",
+  "walter",
+  "wader",
+  "waiter",
+  "waster",
+  "wetter",
+  "wittier",
   "fled",
   "flied",
   "flayed",
@@ -365,6 +384,7 @@ for (const term of KEY_TERMS) {
 // Longer phrases first, so "hot water cylinder" wins over "hot water tank" style overlaps.
 MULTI_WORD.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
 const CANONICAL_WORDS = new Set(KEY_TERMS.map((t) => t.canonical));
+const FUZZY_WORDS = new Set(FUZZY.map((t) => t.canonical));
 
 /** Whether one sound key is the other with a single letter added (never swapped). */
 function oneLetterMore(longer: string, shorter: string): boolean {
@@ -403,8 +423,12 @@ export function vowelSkeleton(word: string): string {
 
 const SINGLE_WORD_TERMS = KEY_TERMS.map((t) => t.canonical).filter((c) => !c.includes(" "));
 const UNDOUBLED = new Map(SINGLE_WORD_TERMS.map((c) => [undoubled(c), c]));
+/** Only for terms of five letters or more: a short word's consonants say too little ("lock", "leak"). */
 const SKELETONS = new Map(
-  KEY_TERMS.filter((t) => t.fuzzy === true).map((t) => [vowelSkeleton(t.canonical), t.canonical]),
+  KEY_TERMS.filter((t) => t.fuzzy === true && t.canonical.length >= 5).map((t) => [
+    vowelSkeleton(t.canonical),
+    t.canonical,
+  ]),
 );
 
 function nearMissOfStem(word: string): string | null {
@@ -427,6 +451,68 @@ function nearMissOfStem(word: string): string | null {
 }
 
 /**
+ * A short word is a near miss only on the strongest evidence: the same consonants in the
+ * same places ("flud" for flood), or the same sound and one letter off ("gaz", "leek", "pip").
+ */
+function shortNearMiss(word: string): string | null {
+  if (word.length < 3) return null;
+  if (word.length >= 4) {
+    const sameConsonants = SKELETONS.get(vowelSkeleton(word));
+    if (sameConsonants !== undefined) return sameConsonants;
+  }
+  const key = soundKey(word);
+  for (const term of SHORT_FUZZY) {
+    if (term.key === key && distance(word, term.canonical) === 1) return term.canonical;
+  }
+  return null;
+}
+
+const SHORT_FUZZY = KEY_TERMS.filter((t) => t.shortFuzzy === true || t.fuzzy === true)
+  .filter((t) => t.canonical.length <= 5)
+  .map((t) => ({ canonical: t.canonical, key: soundKey(t.canonical) }));
+
+/** Small words never joined to a neighbour to make a key term ("leak in" is not leaking). */
+const NEVER_JOINED = new Set(
+  "a an the in on at it its it's to of and or up out off is as by for me my we us he she be so no i our your has have was not this that there".split(
+    " ",
+  ),
+);
+/**
+ * Key terms a recogniser may write in two pieces ("burs did", "toy let", "flood ing"); never
+ * the words of a booking, where "can sell" needs its context (above).
+ */
+const PIECE_TERMS = new Set(
+  KEY_TERMS.map((t) => t.canonical).filter(
+    (c) =>
+      !c.includes(" ") &&
+      !["cancel", "reschedule", "appointment", "through", "there's"].includes(c),
+  ),
+);
+
+/** Joins two neighbouring words that together are a near miss of a key term. */
+function joinPieces(text: string): string {
+  const tokens = text.split(" ");
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const a = tokens[i];
+    const b = tokens[i + 1];
+    if (b !== undefined && /^[a-z]+$/.test(a) && /^[a-z]+$/.test(b)) {
+      const both = !NEVER_JOINED.has(a) && !NEVER_JOINED.has(b);
+      const alone = CANONICAL_WORDS.has(a) || CANONICAL_WORDS.has(b) || FAMILY.has(a);
+      const joined = `${a}${b}`;
+      const target = both && !alone ? (FAMILY.get(joined) ?? nearMissOf(joined)) : null;
+      if (target !== null && PIECE_TERMS.has(target)) {
+        out.push(target);
+        i++;
+        continue;
+      }
+    }
+    out.push(a);
+  }
+  return out.join(" ");
+}
+
+/**
  * The key term a single word stands for, by near-miss matching; null when none.
  * A near miss is one edit from the key term and sounds the same, or has lost or
  * gained one consonant ("burse" for burst), never a consonant swapped for
@@ -437,8 +523,7 @@ export function nearMissOf(word: string): string | null {
   if (CANONICAL_WORDS.has(word) || PROTECTED.has(word)) return null;
   const doubled = UNDOUBLED.get(undoubled(word));
   if (doubled !== undefined) return doubled;
-  if (word.length === 4) return SKELETONS.get(vowelSkeleton(word)) ?? null;
-  if (word.length < 4) return null;
+  if (word.length < 5) return shortNearMiss(word);
   const direct = nearMissOfStem(word);
   if (direct !== null) return direct;
   // A recogniser writes a past tense as it hears it: "berstid", "floodid".
@@ -451,7 +536,7 @@ export function nearMissOf(word: string): string | null {
   if (word.endsWith("ed") && word.length >= 6) {
     const stem = word.slice(0, -2);
     if (PROTECTED.has(stem)) return null;
-    const near = CANONICAL_WORDS.has(stem) ? stem : nearMissOfStem(stem);
+    const near = FUZZY_WORDS.has(stem) ? stem : nearMissOfStem(stem);
     // Only a base form takes a past tense: "birsted" is burst, "flooded" stays itself.
     if (near !== null && !/(?:ing|ed)$/.test(near)) return near;
   }
@@ -469,6 +554,7 @@ export function canonicaliseKeyTerms(normalised: string): string {
   for (const { pattern, phrase, canonical } of MULTI_WORD_HOMOPHONES) {
     text = text.replace(pattern, (m: string) => m.replace(phrase, canonical));
   }
+  text = joinPieces(text);
   const original = text;
   return text.replace(/[a-z']+/g, (token: string, offset: number) => {
     // "loo's blocked": the key term is the word before the 's.
