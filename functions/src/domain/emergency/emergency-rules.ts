@@ -179,6 +179,17 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
+        pattern:
+          String.raw`\b(?:hob|cooker|oven|gas ring|ring|burner|gas fire|gas)(?:'s| has| was| is)? (?:been )?(?:left )?(?:on|turned on) (?:without|with no|and not|but not|not) (?:lighting|lit|being lit|a flame|igniting|ignited)\b|` +
+          String.raw`\bgas (?:pipe|main|supply|line|meter|pipework)s?(?:'s| has| have| is| was)? (?:[a-z']+ ){0,4}?(?:hit|drilled|cut|severed|broken|snapped|damaged|knocked|cracked|split|burst|bust|hissing|leaking|come off|pulled off)\b|` +
+          String.raw`\b(?:drilled|nailed|screwed|cut|dug|hit|knocked|severed|caught|put a nail) (?:into |through |in )?(?:a |the |our |my )?gas (?:pipe|main|line|supply)\b`,
+        examples: [
+          "i think the hob's been left on without lighting and there's a smell",
+          "the builders have drilled through a gas pipe",
+          "the gas pipe to the cooker's been knocked and it's hissing",
+        ],
+      },
+      {
         pattern: String.raw`\bgas (?:leak|leaking|escape|escaping|hissing)s?\b|\bleak(?:ing|s)? (?:of )?gas\b|\bgas(?:'s| is) (?:leaking|escaping|hissing|coming out)\b`,
         examples: [
           "I think we've got a gas leak",
@@ -619,7 +630,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         examples: ["there's water everywhere", "water all over the floor"],
       },
       {
-        pattern: String.raw`\b(?:inches|an inch|ankle deep|centimetres|cm) (?:deep )?(?:of )?water\b|\bunder ?water\b|\b(?:ankle|knee|shin) deep\b|\bup to (?:my|our|your|the|his|her) (?:ankles|knees|shins)\b`,
+        pattern: String.raw`\b(?:inches|an inch|ankle deep|centimetres|cm) (?:deep )?(?:of )?water\b|(?<!\b(?:garden|lawn|patio|road|street|field|drive|driveway|park|allotment)(?:'s| is| was)? )\bunder ?water\b(?! (?:from|because of|with|after) (?:the )?(?:rain|storm|downpour))|\b(?:ankle|knee|shin) deep\b|\bup to (?:my|our|your|the|his|her) (?:ankles|knees|shins|skirting(?: boards?)?|doorstep|door step|bottom step|first step)\b`,
         examples: [
           "there's inches of water on the floor",
           "the cellar is under water",
@@ -689,8 +700,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
-          String.raw`\b(?:haven't|have not|don't have|do not have|hasn't|has not|ain't|without|not got|lost(?: all)?(?: our| my| the)?) ` +
-          String.raw`(?:got |had )?(?:any )?(?:running |mains |tap )?water\b(?! (?:pressure|damage|leak|on the|softener))`,
+          String.raw`\b(?:haven't|have not|don't have|do not have|hasn't|has not|ain't|without|not got|not had|lost(?: all)?(?: our| my| the)?) ` +
+          String.raw`(?:got |had )?(?:any |a drop of |a drop o )?(?:running |mains |tap )?water\b(?! (?:pressure|damage|leak|on the|softener))`,
         examples: [
           "we haven't got any water",
           "we've been without water since this morning",
@@ -729,7 +740,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\bwater(?: supply)?(?:'s| has| is)? (?:been |just |completely |totally |suddenly )*(?:cut off|gone off|disappeared|stopped (?:working|coming|running))\b|\bwater(?: supply)?(?:'s| has) been off\b|\bwater(?: supply)?(?:'s| is) (?:completely|totally|all) off\b|\bwater supply(?:'s| has| is)? (?:just |suddenly |completely )?stopped\b|\bwater(?: supply)?(?:'s| has)? (?:just |suddenly |completely )stopped\b(?! (?:leaking|dripping|pouring|coming through))`,
+        pattern: String.raw`\b(?:water (?:board|company)|they|the council)(?:'s| has| have)? (?:just |gone and )?cut (?:us|me|our water|the water|my water) off\b|\bcut (?:our|the|my) water off\b|\bwater(?: supply)?(?:'s| has| is)? (?:been |just |completely |totally |suddenly )*(?:cut off|gone off|disappeared|stopped (?:working|coming|running))\b|\bwater(?: supply)?(?:'s| has) been off\b|\bwater(?: supply)?(?:'s| is) (?:completely|totally|all) off\b|\bwater supply(?:'s| has| is)? (?:just |suddenly |completely )?stopped\b|\bwater(?: supply)?(?:'s| has)? (?:just |suddenly |completely )stopped\b(?! (?:leaking|dripping|pouring|coming through))`,
         examples: [
           "the water's been cut off",
           "our water supply has gone off",
@@ -749,7 +760,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     onlyWith: {
       pattern:
         String.raw`\b(?:elderly|pensioners?|oap|frail|disabled|disability|wheelchair|bed ?bound|house ?bound|vulnerable|(?:had|having|after|recovering from|just out of|out of) (?:an? |his |her |my )?(?:operation|op|surgery|hospital|stroke|heart attack)|care home|nursing home|residents|hospice|sheltered (?:housing|flats?)|cancer|terminally ill|pneumonia|carers?|in a care|on (?:a )?(?:dialysis|oxygen)|poorly|unwell|not (?:very )?well|dementia|alzheimer's|chemo|chemotherapy|oxygen|asthma|asthmatic|copd|bronchitis|breathing problems|lung condition|little (?:boy|girl|one|ones|lad|un)|young (?:kids|children|baby)|heart (?:condition|problems?)|pregnant|newborn|new born|(?:new |little |tiny )?bab(?:y|ies)|infant|toddler|` +
-        String.raw`(?:'s|is|aged|she's|he's|they're|turned|i'm|i am|we're|we are) (?:seventy|eighty|ninety|a hundred|[789]\d)\b|[789]\d (?:years? old|year old)|in (?:her|his|their) (?:seventies|eighties|nineties|70s|80s|90s)|(?:on (?:her|his) own) (?:and|with|at)|nan|nana|gran|granny|grandma|grandad|grandpa|grandparents?)\b`,
+        String.raw`(?:'s|is|aged|she's|he's|they're|turned|i'm|i am|we're|we are) (?:seventy|eighty|ninety|a hundred|[789]\d)\b|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen) (?:months?|weeks?|days?) old|(?:one|two|three|1|2|3) year old|[789]\d (?:years? old|year old)|in (?:her|his|their) (?:seventies|eighties|nineties|70s|80s|90s)|(?:on (?:her|his) own) (?:and|with|at)|nan|nana|gran|granny|grandma|grandad|grandpa|grandparents?)\b`,
       examples: ["my mum's eighty nine", "we've got a newborn", "my dad's disabled"],
     },
     phrases: [
@@ -903,6 +914,10 @@ export const EMERGENCY_CONTEXT_RULES = {
     "keep",
     "cope",
     "believe",
+    // "left on without lighting": the gas is on, unlit.
+    "lighting",
+    "lit",
+    "igniting",
     // "it hasn't stopped", "it's not slowing down": still going, not denied.
     "stopped",
     "slowing",
