@@ -107,7 +107,7 @@ export const EMERGENCY_VOCABULARY = {
   /** Big stores of water whose leak can empty a tank into the house. */
   waterStores: String.raw`(?:boiler|cylinder|tank|water tank|cold water tank|water heater|immersion(?: heater| tank)?|header tank|radiator)`,
   /** How badly: "leaking like mad", "pouring", "sodden". */
-  intensity: String.raw`(?:like (?:mad|crazy|hell|a tap|a river|a sieve|nobody's business|billy ?o)|badly|(?:really|so|quite|very|pretty) bad|bad|heavily|everywhere|all over(?: the place| the floor)?|loads|a lot|lots|so much|too much|massively|non ?stop|fast|faster than|so quick(?:ly)?|really quick(?:ly)?|soaked|sodden|drenched|swimming|something (?:terrible|awful|chronic)|won't stop|will not stop|not stopping|can't stop it|won't turn off|not slowing(?: down)?|hasn't stopped)`,
+  intensity: String.raw`(?:like (?:mad|crazy|hell|a tap|a river|a sieve|nobody's business|billy ?o)|badly|(?:really|so|quite|very|pretty) bad|bad|heavily|everywhere|all over(?: the place| the floor)?|loads|a lot|lots|so much|too much|massively|non ?stop|fast|faster than|so quick(?:ly)?|really quick(?:ly)?|soaked|sodden|drenched|swimming|something (?:terrible|awful|chronic)|won't stop|will not stop|not stopping|can't stop it|won't turn off|not slowing(?: down)?|hasn't stopped|by the minute|every minute|worse and worse|bigger and bigger)`,
   /** Water that keeps on coming, said calmly: "it hasn't stopped", "not slowing down", "by the minute". */
   persisting: String.raw`(?:has(?:n't| not) stopped|not stopped|(?:is |it's |'s )?not (?:stopping|slowing(?: down)?|easing(?: off| up)?|letting up)|isn't (?:stopping|slowing(?: down)?|easing(?: off| up)?|letting up)|won't (?:stop|let up|slow down|ease off)|keeps? (?:on )?coming|getting (?:worse|faster|heavier|bigger|deeper)|worse and worse|bigger and bigger|by the (?:minute|second)|every (?:minute|second))`,
   /** A calm word for a lot of water: "quite a lot of water", "a fair bit of water". */
@@ -182,10 +182,12 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           String.raw`\b(?:hob|cooker|oven|gas ring|ring|burner|gas fire|gas)(?:'s| has| was| is)? (?:been )?(?:left )?(?:on|turned on) (?:without|with no|and not|but not|not) (?:lighting|lit|being lit|a flame|igniting|ignited)\b|` +
           String.raw`\bgas (?:pipe|main|supply|line|meter|pipework)s?(?:'s| has| have| is| was)? (?:[a-z']+ ){0,4}?(?:hit|drilled|cut|severed|broken|snapped|damaged|knocked|cracked|split|burst|bust|hissing|leaking|come off|pulled off)\b|` +
-          String.raw`\b(?:drilled|nailed|screwed|cut|dug|hit|knocked|severed|caught|put a nail) (?:into |through |in )?(?:a |the |our |my )?gas (?:pipe|main|line|supply)\b`,
+          String.raw`\b(?:drilled|nailed|screwed|cut|dug|hit|knocked|severed|caught|put a nail) (?:into |through |in )?(?:a |the |our |my )?gas (?:pipe|main|line|supply)\b|` +
+          String.raw`\bgas\b(?: [a-z']+){0,8}? (?:can |could )?(?:still )?(?:smell|smelling) it\b`,
         examples: [
           "i think the hob's been left on without lighting and there's a smell",
           "the builders have drilled through a gas pipe",
+          "i've already rung the gas emergency line and i can still smell it",
           "the gas pipe to the cooker's been knocked and it's hissing",
         ],
       },
@@ -600,6 +602,22 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       },
       {
         pattern:
+          // A pipe out of sight: heard, with the wet showing.
+          String.raw`\b(?:hear|hearing|heard)(?: [a-z']+){0,3}? (?:hissing|rushing|gushing|spraying|running water|water (?:running|rushing|gushing|spraying|pouring)|rushing water|water)\b(?: [a-z']+){0,8}? (?:wet|soaking|soaked|sodden|puddle|damp patch|(?:water|it)(?:'s| is)? (?:coming|pouring|running|seeping))\b|` +
+          String.raw`\b(?:rushing|gushing|hissing|running) (?:water )?(?:noise|sound)\b(?: [a-z']+){0,8}? (?:wet|soaking|soaked|sodden|puddle|damp patch)\b|` +
+          // Someone holding it in.
+          String.raw`\b(?:holding|gripping|pressing|clamping) (?:the |a |my |this )?(?:pipe|joint|valve|fitting|hose|radiator valve|tap)s? (?:together|on|in place|shut|closed|with (?:my|his|her|our) hands?)\b|` +
+          String.raw`\b(?:my|his|her|a|our) (?:hand|thumb|finger)s? (?:over|on|against|in) (?:the )?(?:end of the )?(?:pipe|joint|valve|hole|leak)\b|` +
+          // Turned off, and still coming.
+          String.raw`(?<=\b(?:stopcock|turned (?:it|the water|everything|the mains) off|turned off)\b(?: [a-z']+){0,8}? )(?:it's |it is |water's |water is |the water's |it )?(?:still|keeps) (?:coming|pouring|running|going|leaking|gushing|spraying|pissing|flowing)\b`,
+        examples: [
+          "i can hear hissing behind the kitchen units and the floor's wet",
+          "i'm holding the pipe together with my hand please send someone",
+          "i've turned the stop tap off and it's still coming out",
+        ],
+      },
+      {
+        pattern:
           // Buckets and towels that cannot keep up.
           String.raw`\b(?:emptying|emptied|wringing out|gone through|been through|changing|swapping) (?:[a-z']+ ){0,3}?(?:buckets|bowls|towels|bucket after bucket)\b|\b(?:bail|bailing|bailed|scoop|scooping|mop|mopping)(?: [a-z']+){0,3}? (?:with|into) (?:buckets|a bucket|bowls|pans)\b|` +
           String.raw`\b(?:buckets?|bowls?)(?:'s| is| are| has| have)? (?:[a-z']+ ){0,2}?(?:filled|filling|full|overflowing) (?:[a-z']+ ){0,3}?(?:twice|again|already|in (?:minutes|no time|seconds)|every (?:few )?(?:minutes?|hours?))\b`,
@@ -626,7 +644,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\bwater(?:'s)? ${GAP}(?:everywhere|all over the (?:floor|house|kitchen|bathroom|place|carpet|flat))\b`,
+        pattern: String.raw`\bwater(?:'s)? ${GAP}(?:everywhere|(?:all|right) (?:over|across) the (?:whole )?(?:floor|house|kitchen|bathroom|place|carpet|flat|hall|hallway|landing|lounge|room|utility|cellar|basement|downstairs))\b|\bstanding water (?:in|on|all over|across) (?:the |my |our )?(?:[a-z]+ )?(?:kitchen|house|flat|floor|hall|hallway|lounge|room|bathroom|utility|cellar|basement|garage|landing|downstairs)\b`,
         examples: ["there's water everywhere", "water all over the floor"],
       },
       {
@@ -767,8 +785,8 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
       {
         pattern:
           String.raw`\b(?:no|without|not got any|haven't got any|haven't got|lost (?:all )?(?:the |our |her |his )?)(?: central)? (?:heating|heat|hot water|warmth)\b|` +
-          String.raw`\b(?:heating|central heating|boiler|heat|radiators are|all the radiators)(?:'s| has| have| is| are)? (?:[a-z']+ ){0,3}?` +
-          String.raw`(?:packed (?:in|up)|died|dead|broken(?! (?:thermostat|valve|tap))|broke|gone off|been off|off|stopped working|not working|isn't working|won't (?:come on|fire|start|work|light|turn on)|given up|conked out|failed|stone cold|cold|freezing)\b`,
+          String.raw`\b(?:heating|central heating|boiler|heat|radiators are|all the radiators)(?:'s| has| have| is| are)? (?:[a-z']+ ){0,5}?` +
+          String.raw`(?:(?:showing|flashing|displaying|on|says|come up with|gone into) (?:an? |the )?(?:error|fault|lockout|lock out|red light|[ef] ?\d+)(?: code)?|packed (?:in|up)|died|dead|broken(?! (?:thermostat|valve|tap))|broke|gone off|been off|off|stopped working|not working|isn't working|won't (?:come on|fire|start|work|light|turn on)|given up|conked out|failed|stone cold|cold|freezing)\b`,
         examples: [
           "my mum's eighty nine and the boiler's packed in and it's freezing in her house",
           "we've got a newborn and there's no heating or hot water",
@@ -929,10 +947,23 @@ export const EMERGENCY_CONTEXT_RULES = {
   /** A negation before one of these words does not reach past it: "they aren't in and water's pouring". */
   negationStopWords: ["and", "so", "because", "cos", "then"],
   /**
-   * "no heat, I'm eighty four": a "no" names one thing, and a new subject after it starts a new
-   * statement. (Not after "don't" or "not": "I don't think it's burst" stays a denial.)
+   * "no heat, I'm eighty four", "the stop tap does nothing, it's still running": a "no" or
+   * "nothing" names one thing, and a new subject after it starts a new statement. (Not after
+   * "don't" or "not": "I don't think it's burst" stays a denial.)
    */
-  noStopWords: ["i'm", "i've", "we're", "we've", "she's", "he's", "they're", "my", "our", "me"],
+  noStopWords: [
+    "it's",
+    "i'm",
+    "i've",
+    "we're",
+    "we've",
+    "she's",
+    "he's",
+    "they're",
+    "my",
+    "our",
+    "me",
+  ],
   /** "no" followed by these is an interjection ("no, the pipe has burst"), not a denial. */
   interjectionNoNextWords: [
     "the",

@@ -144,7 +144,8 @@ function hasNegation(
     const between = tokens.slice(i + 1, matchStart);
     if (i < matchStart && between.some((w) => NEGATION_STOPS.has(w))) continue;
     const upToMatch = tokens.slice(i + 1, matchStart + 1);
-    if (tokens[i] === "no" && i < matchStart && upToMatch.some((w) => NO_STOPS.has(w))) continue;
+    const namesOne = tokens[i] === "no" || tokens[i] === "nothing";
+    if (namesOne && i < matchStart && upToMatch.some((w) => NO_STOPS.has(w))) continue;
     return true;
   }
   return false;
