@@ -61,13 +61,18 @@ const WHO_ANSWERED = re(
   String.raw`^(?:(?:yeah|yes|oh|er|erm|um|hi|hello|hiya|sorry)\s+)*(?:is (?:that|this)|am i (?:through to|speaking to|talking to)|have i (?:got|reached|come through to)|are you) (?:the |a |an )?[a-z' ]{0,30}\b(?:plumb\w*|heating|gas (?:people|engineers?|company)|boiler (?:people|company|man|men)|drainage|company|firm|office|business|people|lot|ltd|limited)(?: (?:yeah|then|please|there|is it|love|mate))*$`,
 );
 
+/** "Is anyone there?", "hello, are you there?": checking the line, nothing more. */
+const ANYONE_THERE = re(
+  String.raw`^(?:(?:hello|hi|hiya|oh|er|um|yeah|sorry)\s+)*(?:is |are )?(?:any ?one|any ?body|some ?one|some ?body|you|you still) (?:there|still there|on the line|about|listening)$`,
+);
+
 /** "What?", "pardon": say the last thing again, it is not a failed turn. */
 const REPEAT = [
   re(
     String.raw`^(?:(?:er|um|oh|ay|eh|ah|sorry)\s+)*(?:sorry|eh|what|pardon|you what|come again|huh|what(?:'s| was| is) (?:that|it)(?: you (?:just )?said| again)?)(?:\s+(?:sorry|eh|what|pardon|love|mate|me|again|please|then))*\??$`,
   ),
   re(
-    String.raw`\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b|\b(?:line|signal|reception)(?:'s| is) (?:bad|terrible|awful|rubbish|poor|crackly)\b|\b(?:speak|talk) (?:up|louder|more slowly|slower)\b|\b(?:you're|you are|you sound|it's|the line's|you've gone) (?:really |very |a bit |so |all )?(?:quiet|faint|muffled|crackly|robotic|echoey|distorted)\b|\b(?:i )?(?:can't|cannot|could not|couldn't) hear (?:you|a thing|anything|what you said)\b`,
+    String.raw`\b(?:didn't|did not|couldn't|could not|can't|cannot|never|don't) (?:quite |really |properly |fully )?(?:catch|hear|understand|get|follow) (?:that|you|it|what you said|a word|any of that|the last bit|all of that)\b|\b(?:missed|lost) (?:that|you|the last bit|what you said|the end of that)\b|\b(?:the )?line (?:went|is|was|'s gone|has gone|'s|is going) (?:funny|weird|dead|crackly|fuzzy|quiet|bad|all funny)\b|\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b|\b(?:line|signal|reception)(?:'s| is) (?:bad|terrible|awful|rubbish|poor|crackly)\b|\b(?:speak|talk) (?:up|louder|more slowly|slower)\b|\b(?:you're|you are|you sound|it's|the line's|you've gone) (?:really |very |a bit |so |all )?(?:quiet|faint|muffled|crackly|robotic|echoey|distorted)\b|\b(?:i )?(?:can't|cannot|could not|couldn't) hear (?:you|a thing|anything|what you said)\b`,
   ),
 ];
 
@@ -89,7 +94,10 @@ const HUMAN = [
   re(
     String.raw`\bget hold of (?:someone|somebody|a person|a human|the owner|the boss|anyone|anybody|the office)\b`,
   ),
-  re(String.raw`\b(?:operator|agent|representative|human being|customer service)\b`),
+  // "Operator!"; but a letting agent or an estate agent is a caller, not a request.
+  re(
+    String.raw`\b(?:operator|human being|customer services?)\b|^(?:an? |the )?(?:agent|representative)(?: please)?$`,
+  ),
   re(
     String.raw`\bis there (?:a |an )?(?:real |actual |live |proper )?(?:human|person|man|woman|lady|bloke)\b|\b(?:human|person|people|man|woman|someone|somebody|anyone|anybody)(?: (?:there|here|in))? (?:i|we) (?:can|could) (?:talk|speak|chat)\b`,
   ),
@@ -128,7 +136,7 @@ function asksForNamedPerson(text: string, ownerName: string | undefined): boolea
   const name = ownerName?.trim().toLowerCase().split(/\s+/)[0];
   if (!name || !/^[a-z]+$/.test(name)) return false;
   return new RegExp(
-    String.raw`^(?:is |can i (?:speak|talk) to |could (?:you|i) get |get |can (?:i|you) get |is that |put |pass me to |can i have )${name}\b|\b${name} (?:there|about|around|in|available|please)\b|\b(?:with|to|for) ${name}(?: please| for me)?$|\bget ${name} for me\b|\bget hold of ${name}\b`,
+    String.raw`^is ${name}\b(?! (?:coming|going|doing|sending|bringing|booked|due|still coming|able|ok|okay|qualified|gas safe|insured|the one|gonna|going to|definitely|actually)\b)|^(?:can i (?:speak|talk) to |could (?:you|i) get |get |can (?:i|you) get |is that |put |pass me to |can i have )${name}\b|\b${name} (?:there|about|around|in|available|please)\b|\b(?:with|to|for) ${name}(?: please| for me)?$|\bget ${name} for me\b|\bget hold of ${name}\b|\b(?:i want|i need|i'd like|i'm after|looking for|after|put) ${name}(?: (?:please|on|on the phone|to the phone))?$`,
   ).test(text);
 }
 
@@ -137,7 +145,12 @@ const CALLBACK = [
   re(
     String.raw`\b(?:ring|call|phone|telephone|bell|buzz|text|contact|get in touch with) (?:me|us)(?: again| back again)? (?:back|later|tomorrow|when|on|after|about|this|tonight|in|at|another time|some other time)\b|\b(?:ring|call|phone|telephone|bell) (?:me|us)(?: again)?$`,
   ),
-  re(String.raw`\b(?:give|gimme) (?:me|us) a (?:ring|call|bell|buzz|phone)\b`),
+  re(
+    String.raw`\b(?:give|gimme|drop|send|fire) (?:me|us) (?:a |an )?(?:quick )?(?:ring|call|bell|buzz|phone|shout|text|line|message|email|tinkle)\b`,
+  ),
+  re(
+    String.raw`\b(?:get|have|ask|tell) (?:someone|somebody|him|her|them|the [a-z]+|one of (?:the|your) [a-z]+|[a-z]+) to (?:contact|ring|call|phone|text|bell|get back to|get in touch with|give me a [a-z]+) (?:me|us)\b|\b(?:contact|get in touch with) (?:me|us) (?:later|tomorrow|when|on|after|about|please|this|tonight|in|at|back)\b`,
+  ),
   // "call back" as a recogniser may write it: "cool back", "col back", "caught back".
   re(
     String.raw`\b(?:call|cool|col|coal|caul|cal|core|caw) ?backs?\b|\bring ?back\b|\b(?:ring|call|phone|telephone)(?:ed|s)? (?:me |us |him |her )?back\b`,
@@ -214,7 +227,7 @@ const RESCHEDULE = [
     String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:push|put|knock|move|bump|shunt)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ ){0,2}?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
   ),
   re(
-    String.raw`\b(?:move|moving|change|changing|switch|switching|swap|swapping|shift|shifting|rearrange|rearranging) (?:my|the|our|that|this|your|[a-z]+day's|tomorrow's|today's|next week's|the [a-z]+day) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
+    String.raw`\b(?:move|moving|change|changing|switch|switching|swap|swapping|shift|shifting|rearrange|rearranging) (?:my|the|our|that|this|your|[a-z]+'s|next week's|the [a-z]+day|the [a-z]+'s) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
   ),
   re(
     String.raw`\b(?:move|change|shift|switch|swap) (?:it|that|this|the (?:appointment|booking|visit|slot|job|service|day|time|date))\b(?: [a-z']+){0,5}? (?:to|till|until|for|on) (?:the |a )?(?:${DAY})\b`,
@@ -277,6 +290,15 @@ const NEEDS_ANOTHER_TIME = re(
   String.raw`\b(?:no good|not good|isn't (?:good|great|convenient|ideal)|not (?:great|convenient|ideal)|(?:doesn't|does not|don't|won't|will not) (?:suit|work)|not (?:suitable|possible)|something(?:'s| has) (?:come|cropped) up|(?:can't|cannot|can not|won't be able to|couldn't) (?:do|make|manage)|(?:won't|will not|wont|not going to|not gonna) be (?:in|there|home|around|about|available|free)|i'll be (?:away|at work|out|working|on holiday)|(?:pick|find|sort|get|choose|have) (?:a |another |a different |a new )?(?:new |other |different |another )?(?:one|day|time|date|slot)|can (?:it|we|you|he|she|they) (?:be|do|make it|come|go for)(?: (?:on|at|in|for|the))? (?:${TIME_WORD})|(?:a |the )?(?:week|day) after)\b`,
 );
 
+/** The caller cannot be there: "I'll be away that week", "I'm working Thursday now". */
+const AWAY = re(
+  String.raw`\b(?:i'll|we'll|i will|we will|i'm going to|we're going to|i am going to) be (?:away|at work|working|out|on holiday|in hospital|abroad|out of the country)\b|\b(?:i'm|we're|i am|we are) (?:away|on holiday|working|at work|in hospital) (?:that|this|next|on|the|then|now)\b|\b(?:can't|cannot|won't|will not) be (?:in|there|home|around|about)\b`,
+);
+/** ...and asks for another time: "can we go the week after", "could you do Thursday". */
+const ANOTHER_TIME = re(
+  String.raw`\b(?:can|could|would) (?:we|you|it|he|she|they|the [a-z]+) (?:go|do|make it|be|come|have it|switch|swap)(?: (?:on|at|in|for|the|a|it|a bit))* (?:${TIME_WORD}|week after|day after)\b|\b(?:the|a) (?:week|day) after\b|\b(?:another|a different|a later|an earlier) (?:week|day|time|date)\b`,
+);
+
 /** "Cancel, not move it": a refused reschedule is not a reschedule. */
 const NOT_RESCHEDULE = re(String.raw`\bnot (?:move|moving|reschedule|rebook|change)\b`);
 
@@ -315,6 +337,14 @@ const QUESTION = [
     String.raw`\byou (?:don't|do not|wouldn't|won't|can't) (?:do|cover|fix|offer|deal with|come out to|go to|work on|take)\b.*\b(?:do|would|will|can) you\b`,
   ),
   re(String.raw`\b(?:invoice|receipt)\b`),
+  // About a visit already booked: "is Dave coming tomorrow", "is the plumber still due today".
+  re(
+    String.raw`^(?:(?:so|and|er|um|oh|hi|hello) )*(?:is|are|will) (?:[a-z]+|the [a-z]+|your [a-z]+|someone|anyone|you|they) (?:still |definitely |actually )?(?:coming|due|booked|on (?:his|her|their|the) way|running late|be (?:here|coming|long))\b`,
+  ),
+  // Whether something is safe to do meanwhile: "can we leave it running overnight".
+  re(
+    String.raw`^(?:(?:so|and|er|um|oh) )*(?:can|could|should|is it ok to|is it okay to|is it safe to|am i ok to) (?:i|we)? ?(?:still )?(?:leave|use|run|keep|turn|switch|flush|drink|shower|bath|have a (?:bath|shower))\b(?!.*\b(?:message|note|key|keys)\b)`,
+  ),
   re(
     String.raw`\b(?:guarantee|guarantees|guaranteed|warranty|warranties|insured|insurance cover|public liability|references|reviews|checkatrade|trustmark|which trusted)\b`,
   ),
@@ -397,7 +427,7 @@ const ABOUT_US = re(
  * company about your business rates", "are you interested in advertising", "wrong number".
  */
 const NOT_A_CUSTOMER = re(
-  String.raw`\b(?:(?:i'm|i am|we're|we are|this is [a-z]+) (?:calling|ringing|phoning) (?:from|on behalf of) (?!(?:the )?(?:flat|house|property|address|number|[0-9]))|(?:are|would) you (?:be )?interested in|(?:have|has) your (?:business|company|firm) (?:considered|thought about)|advertis(?:e|ing|ement)|(?:business|energy|electricity|utility|merchant|card) (?:rates|supplier|bills?|services|processing|fees)|(?:your|the) (?:website|google (?:listing|reviews?|ranking)|seo|search ranking|online presence)|(?:wrong|wrang) number|(?:had|been in) an accident (?:that|which) (?:wasn't|was not) your fault|entitled to (?:compensation|a refund|a grant))\b`,
+  String.raw`\b(?:(?:i'm|i am|we're|we are|this is [a-z]+) (?:calling|ringing|phoning) (?:from|on behalf of) (?!(?:the )?(?:flat|house|property|address|number|[0-9]))|(?:are|would) you (?:be )?interested in|(?:have|has) your (?:business|company|firm) (?:considered|thought about)|advertis(?:e|ing|ement)|(?:business|energy|electricity|utility|merchant|card) (?:rates|supplier|bills?|services|processing|fees)|(?:your|the) (?:website|google (?:listing|reviews?|ranking)|seo|search ranking|online presence)|(?:wrong|wrang) number|(?:are|is) (?:you|your [a-z]+)(?: (?:lot|guys|lads))? (?:hiring|recruiting|taking on (?:staff|apprentices|anyone|people|lads|trainees))|(?:any|got any|have you got any) (?:vacancies|jobs going|work going|apprenticeships?)|(?:a|an) (?:job|apprenticeship|placement|work experience) (?:as|with you|for me|for my (?:son|daughter))|looking for (?:work|a job|an apprenticeship)|(?:pressed|dialled|rang|called) the wrong (?:button|number)|(?:had|been in) an accident (?:that|which) (?:wasn't|was not) your fault|entitled to (?:compensation|a refund|a grant))\b`,
 );
 
 /** What a fixed problem leaves behind is a job: "a damp patch from an old leak that's dried out". */
@@ -424,6 +454,21 @@ function looksLikeLanguage(text: string): boolean {
   const tokens = text.split(/[^a-z']+/).filter((w) => w.length > 0);
   const wordish = tokens.filter((w) => VOWEL.test(w) && w.length <= 15);
   return wordish.length * 2 >= tokens.length;
+}
+
+/** Symptoms that fit anything, and things no plumber fixes: "my cat's stuck up a tree". */
+const ANY_SYMPTOM = re(
+  String.raw`\b(?:broken|broke|bust|cracked|stuck|not working|stopped working|isn't working|noise|noisy|banging|knock|knocking|frozen|freeze|won't (?:work|start|turn|stop))\b`,
+);
+const NOT_PLUMBING_THING = re(
+  String.raw`\b(?:cats?|dogs?|kittens?|pets?|cars?|vans?|bikes?|phones?|mobiles?|telly|tv|television|laptops?|computers?|printers?|legs?|arms?|ankles?|wrists?|back|fingers?|trees?|lifts?|gates?|garage doors?|locks?|keys?|windows?|fences?|wi ?fi|internet|broadband)\b`,
+);
+/** The problem is with something else: nothing but a symptom that fits anything, said of it. */
+function somethingElseBroken(text: string): boolean {
+  return (
+    NOT_PLUMBING_THING.test(text) &&
+    !PROBLEM_WORDS.test(text.replace(new RegExp(ANY_SYMPTOM.source, "g"), " "))
+  );
 }
 
 function wantsReschedule(text: string): boolean {
@@ -464,7 +509,8 @@ export function classifyUtterance(
     .trim();
 
   const intent = ((): Intent => {
-    if (GREETING.test(said) || WHO_ANSWERED.test(said)) return "greeting";
+    if (GREETING.test(said) || WHO_ANSWERED.test(said) || ANYONE_THERE.test(said))
+      return "greeting";
     if (anyMatch(REPEAT, bare)) return "repeat";
     if (anyMatch(CALLBACK, bare)) return "callback";
     if (anyMatch(HUMAN, bare) || asksForNamedPerson(bare, options.ownerName)) return "human";
@@ -472,6 +518,8 @@ export function classifyUtterance(
     if (wantsReschedule(text)) return "reschedule";
     if (cancel) return "cancel";
     if (BOOKED_ALREADY.test(text) && NEEDS_ANOTHER_TIME.test(text)) return "reschedule";
+    if (AWAY.test(text) && ANOTHER_TIME.test(text) && !anyMatch(BOOK_REQUEST, text))
+      return "reschedule";
     if (NOT_A_CUSTOMER.test(text) || OFF_TOPIC_GOODS.test(text)) return "unknown";
     const asksQuestion = anyMatch(QUESTION, text.replace(MONEY_WORD_NAME, " "));
     const requestsBooking = anyMatch(BOOK_REQUEST, text);
@@ -481,7 +529,7 @@ export function classifyUtterance(
     if (ALARM.test(text) && DEVICE_FAULT.test(text) && !RESOLVED_ONLY.test(text)) return "question";
     if (RESOLVED_ONLY.test(text) && !AFTERMATH.test(text)) return "unknown";
     // A described, non-emergency problem is a job to book.
-    if (PROBLEM_WORDS.test(text)) return "book";
+    if (PROBLEM_WORDS.test(text) && !somethingElseBroken(text)) return "book";
     if ((QUESTION_OPENER.test(text) || text.endsWith("?")) && ABOUT_US.test(text))
       return "question";
     return "unknown";
