@@ -7,7 +7,7 @@ import { EMERGENCY_CONTEXT_RULES } from "../emergency/emergency-rules";
 import { standardiseEverydayWords } from "./everyday-spellings";
 import { canonicaliseKeyTerms } from "./key-terms";
 import { PROBLEM_WORDS } from "./plumbing-vocabulary";
-import { normaliseUtterance } from "./text-normaliser";
+import { normaliseUtterance, splitClauses } from "./text-normaliser";
 
 export const INTENTS = [
   "book",
@@ -167,6 +167,9 @@ const CANCEL = [
     String.raw`\b(?:don't|do not|no longer|won't|will not|not) (?:need|want|require) (?:you|the (?:plumber|visit|appointment|booking|engineer|service)|anyone|someone|somebody|an engineer|it|the job|that)(?: to come)?(?: (?:out|round))?(?: (?:any ?more|after all|now))?\b`,
   ),
   re(
+    String.raw`\b(?:don't|do not|no longer|won't|will not|not) (?:need|want|require)(?:ing)? (?:the|your|a|an|that|this|my|our) [a-z]+(?: [a-z]+)? (?:any ?more|after all|no more)\b`,
+  ),
+  re(
     String.raw`\b(?:won't|will not|wont|not) be needing\b|\b(?:not|no longer) (?:needing|wanting) (?:it|you|them|the [a-z]+|anyone|anybody|someone|somebody|that|him|her)\b|\b(?:no longer|not|isn't|is not|aren't) (?:needed|required)\b`,
   ),
   re(
@@ -180,7 +183,7 @@ const CANCEL = [
     String.raw`\b(?:don't|do not|no need to) (?:come|send (?:anyone|someone|somebody|the [a-z]+))(?: (?:out|round|over))?(?: (?:${DAY}|any ?more|now|after all|then))*(?: (?:please|thanks|thank you|mate|love))?$`,
   ),
   re(
-    String.raw`\bno need (?:to come|for (?:the|a|you|anyone|someone)|for anyone|now|any ?more|to send|to bother)\b`,
+    String.raw`\bno need (?:to come|for (?:the|a|you|anyone|someone)|for anyone|now|any ?more|to send|to bother)\b|\b(?:so|then|there's|there is) no need\b|\bno need(?: (?:thanks|thank you|cheers|ta|mate|love|then))*$`,
   ),
   re(
     String.raw`\b(?:you |they |he |anyone |someone )?(?:don't|do not|won't|will not|no longer) need to (?:come|send|bother|pop|call|visit|attend|turn up)\b`,
@@ -279,7 +282,7 @@ const INSTEAD_WITH_TIME = re(
  * in for Wednesday", "the day you gave me", "you're coming tomorrow".
  */
 const BOOKED_ALREADY = re(
-  String.raw`\b(?:(?:you've|you have|you) got (?:me|us|my [a-z]+|our [a-z]+) (?:down|booked|in|pencilled in|coming)|(?:i'm|i am|we're|we are|i've been|we've been|i was|we were) (?:booked|down|pencilled in)|booked (?:in|for|to)|(?:you're|you are|he's|he is|she's|they're|the [a-z]+'s|the [a-z]+ is) (?:booked|due|coming|meant to be coming|supposed to be coming)|(?:my|our|the) (?:appointment|booking|visit|slot)|(?:the )?(?:day|date|time|slot) (?:you|they|i was|we were) (?:gave|given|offered|booked|put)|(?:the )?(?:day|date|time) (?:we|i) (?:agreed|arranged|booked|picked))\b`,
+  String.raw`\b(?:(?:you've|you have|you) got (?:me|us|my [a-z]+|our [a-z]+) (?:down|booked|in|pencilled in|coming)|(?:i|we) (?:booked|arranged|made|had booked|have booked|'ve booked)(?: in)? (?:a|an|the|my|our|you|someone|him)\b|(?:i'm|i am|we're|we are|i've been|we've been|i was|we were) (?:booked|down|pencilled in)|booked (?:in|for|to)|(?:you're|you are|he's|he is|she's|they're|the [a-z]+'s|the [a-z]+ is) (?:booked|due|coming|meant to be coming|supposed to be coming)|(?:my|our|the) (?:appointment|booking|visit|slot)|(?:the )?(?:day|date|time|slot) (?:you|they|i was|we were) (?:gave|given|offered|booked|put)|(?:the )?(?:day|date|time) (?:we|i) (?:agreed|arranged|booked|picked))\b`,
 );
 /**
  * What makes a booking the caller has need another time: "that's no good any more", "something's
@@ -287,7 +290,7 @@ const BOOKED_ALREADY = re(
  * cancels it outright.
  */
 const NEEDS_ANOTHER_TIME = re(
-  String.raw`\b(?:no good|not good|isn't (?:good|great|convenient|ideal)|not (?:great|convenient|ideal)|(?:doesn't|does not|don't|won't|will not) (?:suit|work)|not (?:suitable|possible)|something(?:'s| has) (?:come|cropped) up|(?:can't|cannot|can not|won't be able to|couldn't) (?:do|make|manage)|(?:won't|will not|wont|not going to|not gonna) be (?:in|there|home|around|about|available|free)|i'll be (?:away|at work|out|working|on holiday)|(?:pick|find|sort|get|choose|have) (?:a |another |a different |a new )?(?:new |other |different |another )?(?:one|day|time|date|slot)|can (?:it|we|you|he|she|they) (?:be|do|make it|come|go for)(?: (?:on|at|in|for|the))? (?:${TIME_WORD})|(?:a |the )?(?:week|day) after)\b`,
+  String.raw`\b(?:(?:i'm|we're|i am|we are|i'll be|we'll be) (?:working|at work|away|out|busy|on holiday) (?:now|then|that day|that week|after all)|(?:have you got|do you have|got) (?:a|an|any|another|anything on a?) (?:${TIME_WORD})|(?:we|i) (?:need|want|'d prefer|would prefer|'d rather|would rather|need it|want it)(?: it)? (?:on |for )?(?:the )?(?:${DAY})|no good|not good|isn't (?:good|great|convenient|ideal)|not (?:great|convenient|ideal)|(?:doesn't|does not|don't|won't|will not) (?:suit|work)|not (?:suitable|possible)|something(?:'s| has) (?:come|cropped) up|(?:can't|cannot|can not|won't be able to|couldn't) (?:do|make|manage)|(?:won't|will not|wont|not going to|not gonna) be (?:in|there|home|around|about|available|free)|i'll be (?:away|at work|out|working|on holiday)|(?:pick|find|sort|get|choose|have) (?:a |another |a different |a new )?(?:new |other |different |another )?(?:one|day|time|date|slot)|can (?:it|we|you|he|she|they) (?:be|do|make it|come|go for)(?: (?:on|at|in|for|the))? (?:${TIME_WORD})|(?:a |the )?(?:week|day) after)\b`,
 );
 
 /** The caller cannot be there: "I'll be away that week", "I'm working Thursday now". */
@@ -337,6 +340,9 @@ const QUESTION = [
     String.raw`\byou (?:don't|do not|wouldn't|won't|can't) (?:do|cover|fix|offer|deal with|come out to|go to|work on|take)\b.*\b(?:do|would|will|can) you\b`,
   ),
   re(String.raw`\b(?:invoice|receipt)\b`),
+  re(
+    String.raw`\bwhat(?:'s| is) the difference\b|\bdifference between\b|\bwhat (?:does|do|would) (?:a|an|the|your) [a-z ]{1,30}? (?:involve|include|cover|entail|mean)\b`,
+  ),
   // About a visit already booked: "is Dave coming tomorrow", "is the plumber still due today".
   re(
     String.raw`^(?:(?:so|and|er|um|oh|hi|hello) )*(?:is|are|will) (?:[a-z]+|the [a-z]+|your [a-z]+|someone|anyone|you|they) (?:still |definitely |actually )?(?:coming|due|booked|on (?:his|her|their|the) way|running late|be (?:here|coming|long))\b`,
@@ -370,6 +376,10 @@ const QUESTION = [
 
 /** An explicit request to book, or for someone to come out. */
 const BOOK_REQUEST = [
+  // "I want a quote to move the radiator": a quote is a visit to book.
+  re(
+    String.raw`\b(?:after|want|need|like|get|looking for|send me|give me|do me) (?:a |an |some )?(?:quote|quotes|estimate|quotation) (?:for|on|to)\b`,
+  ),
   re(String.raw`\b(?:book|booking|appointment|make an appointment|arrange a visit)\b`),
   re(
     String.raw`\b(?:have you got|do you have|got) (?:anything|any (?:slots?|space|availability|time|appointments?)|a slot|space)\b|\bwhen(?:'s| is) (?:your|the) (?:next|first|earliest) (?:free |available )?(?:slot|appointment|availability|time)\b`,
@@ -463,11 +473,27 @@ const ANY_SYMPTOM = re(
 const NOT_PLUMBING_THING = re(
   String.raw`\b(?:cats?|dogs?|kittens?|pets?|cars?|vans?|bikes?|phones?|mobiles?|telly|tv|television|laptops?|computers?|printers?|legs?|arms?|ankles?|wrists?|back|fingers?|trees?|lifts?|gates?|garage doors?|locks?|keys?|windows?|fences?|wi ?fi|internet|broadband)\b`,
 );
+/** Water where it is meant to be, and why: "the bath's full because I'm running it for the kids". */
+const ORDINARY_USE = re(
+  String.raw`\b(?:because|cos|coz|as|since) (?:i'm|we're|i am|we are|i was|we were|i've been|we've been|the kids are|the kids were|she's|he's|they're|my [a-z]+(?:'s| is| was)) (?:running|filling|using|doing|having|washing|emptying|draining) (?:it|them|a bath|a shower|the bath|the washing up|the dishes|the washing|a wash)\b`,
+);
+
 /** The problem is with something else: nothing but a symptom that fits anything, said of it. */
 function somethingElseBroken(text: string): boolean {
   return (
     NOT_PLUMBING_THING.test(text) &&
     !PROBLEM_WORDS.test(text.replace(new RegExp(ANY_SYMPTOM.source, "g"), " "))
+  );
+}
+
+/**
+ * A described, non-emergency problem is a job to book: a clause with a problem word, unless it is
+ * about something no plumber fixes or only says why water is where it is meant to be.
+ */
+function describesJob(text: string): boolean {
+  if (somethingElseBroken(text)) return false;
+  return splitClauses(text).some(
+    (clause) => PROBLEM_WORDS.test(clause) && !ORDINARY_USE.test(clause),
   );
 }
 
@@ -529,7 +555,7 @@ export function classifyUtterance(
     if (ALARM.test(text) && DEVICE_FAULT.test(text) && !RESOLVED_ONLY.test(text)) return "question";
     if (RESOLVED_ONLY.test(text) && !AFTERMATH.test(text)) return "unknown";
     // A described, non-emergency problem is a job to book.
-    if (PROBLEM_WORDS.test(text) && !somethingElseBroken(text)) return "book";
+    if (describesJob(text)) return "book";
     if ((QUESTION_OPENER.test(text) || text.endsWith("?")) && ABOUT_US.test(text))
       return "question";
     return "unknown";
