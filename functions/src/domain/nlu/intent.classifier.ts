@@ -340,6 +340,10 @@ const QUESTION = [
     String.raw`\byou (?:don't|do not|wouldn't|won't|can't) (?:do|cover|fix|offer|deal with|come out to|go to|work on|take)\b.*\b(?:do|would|will|can) you\b`,
   ),
   re(String.raw`\b(?:invoice|receipt)\b`),
+  // Passing the business on: "my friend wants your number".
+  re(
+    String.raw`\b(?:want|wants|need|needs|like|have|get|give (?:me|her|him|them)|pass on|send (?:me|her|him|them)) (?:your|the) (?:phone )?(?:number|details|contact details|email|email address|website|card)\b`,
+  ),
   re(
     String.raw`\bwhat(?:'s| is) the difference\b|\bdifference between\b|\bwhat (?:does|do|would) (?:a|an|the|your) [a-z ]{1,30}? (?:involve|include|cover|entail|mean)\b`,
   ),
@@ -400,7 +404,7 @@ const BOOK_REQUEST = [
     String.raw`\b(?:can|could|would) (?:you|someone|somebody) (?:please )?(?:fix|repair|unblock|look at|check|service|sort out|replace|install|fit|take a look|have a look|reseal)\b`,
   ),
   re(
-    String.raw`\b(?:need|want|like|get) (?:the |my |our |a |an |it |them |some )?(?:[a-z]+ ){0,3}?(?:looked at|checked|fixed|replaced|seen to|sorted|serviced|fitted|fitting|doing|done|moved|redone|lagged|insulated|installed|refitted|re fitted|resealed|re sealed|replumbed|re plumbed|re done|camera'd|cctv'd|surveyed|jetted|rodded|cleaned|descaled|flushed|power flushed|tested|inspected|unblocked|bled)\b`,
+    String.raw`\b(?:need|want|like|get) (?:the |my |our |a |an |it |them |some )?(?:[a-z]+ ){0,3}?(?:looked at|checked|fixed|replaced|seen to|sorted|serviced|fitted|fitting|doing|done|moved|redone|lagged|insulated|installed|refitted|re fitted|resealed|re sealed|replumbed|re plumbed|re done|re ?[a-z]{3,}ed|plastered|tiled|boxed in|piped|rerouted|camera'd|cctv'd|surveyed|jetted|rodded|cleaned|descaled|flushed|power flushed|tested|inspected|unblocked|bled)\b`,
   ),
 ];
 
@@ -473,6 +477,26 @@ const ANY_SYMPTOM = re(
 const NOT_PLUMBING_THING = re(
   String.raw`\b(?:cats?|dogs?|kittens?|pets?|cars?|vans?|bikes?|phones?|mobiles?|telly|tv|television|laptops?|computers?|printers?|legs?|arms?|ankles?|wrists?|back|fingers?|trees?|lifts?|gates?|garage doors?|locks?|keys?|windows?|fences?|wi ?fi|internet|broadband)\b`,
 );
+/**
+ * Work for another trade: "can you fit an outside light and move a socket". Every thing the caller
+ * asks to have fitted, moved or fixed is electrical or building work, and no plumbing is named.
+ */
+const WORK_ON =
+  /\b(?:fit|fitting|put|putting|install|installing|move|moving|replace|replacing|add|adding|wire|wiring|change|changing|fix|fixing|repair|repairing|sort)(?: in| up| out)? (?:(?:a|an|the|some|new|my|our|outside|extra|another|double|couple of|few|two|three) )*([a-z]+)/g;
+const OTHER_TRADE_THING = re(
+  String.raw`^(?:sockets?|lights?|lighting|light fittings?|switch(?:es)?|plugs?|wiring|fuses?|fuse box|consumer units?|electrics|spotlights?|downlights?|chandeliers?|roof|roofs|slates?|gutters?|windows?|doors?|locks?|carpets?|shelves|shelf|fence|fences|walls?|plaster|plasterboard|floorboards?|cupboards?|worktops?|aerials?|satellite|dish|telly|tv|doorbell|alarms?|cctv)$`,
+);
+function otherTradeWork(text: string): boolean {
+  const things = [...text.matchAll(WORK_ON)].map((m) => m[1] ?? "");
+  return (
+    things.length > 0 &&
+    things.every((thing) => OTHER_TRADE_THING.test(thing)) &&
+    !PROBLEM_WORDS.test(
+      text.replace(/\b(?:by|near|next to|under|over|above|beside|in) the [a-z]+\b/g, " "),
+    )
+  );
+}
+
 /** Water where it is meant to be, and why: "the bath's full because I'm running it for the kids". */
 const ORDINARY_USE = re(
   String.raw`\b(?:because|cos|coz|as|since) (?:i'm|we're|i am|we are|i was|we were|i've been|we've been|the kids are|the kids were|she's|he's|they're|my [a-z]+(?:'s| is| was)) (?:running|filling|using|doing|having|washing|emptying|draining) (?:it|them|a bath|a shower|the bath|the washing up|the dishes|the washing|a wash)\b`,
@@ -546,7 +570,8 @@ export function classifyUtterance(
     if (BOOKED_ALREADY.test(text) && NEEDS_ANOTHER_TIME.test(text)) return "reschedule";
     if (AWAY.test(text) && ANOTHER_TIME.test(text) && !anyMatch(BOOK_REQUEST, text))
       return "reschedule";
-    if (NOT_A_CUSTOMER.test(text) || OFF_TOPIC_GOODS.test(text)) return "unknown";
+    if (NOT_A_CUSTOMER.test(text) || OFF_TOPIC_GOODS.test(text) || otherTradeWork(text))
+      return "unknown";
     const asksQuestion = anyMatch(QUESTION, text.replace(MONEY_WORD_NAME, " "));
     const requestsBooking = anyMatch(BOOK_REQUEST, text);
     if (ADVICE_QUESTION.test(bare) && !requestsBooking) return "question";

@@ -120,13 +120,8 @@ export const KEY_TERMS: readonly KeyTerm[] = [
     homophones: [
       {
         words: ["boil her", "boil a", "boy la", "boil la"],
-        // "the boil her's dead", "boil her won't fire"; never "boil a kettle".
-        when: String.raw`(?:\b(?:the|my|our|me|her|his|their) _|^_)(?=(?:'s| is| has| won't| keeps| isn't| doesn't| broke| stopped| packed| died| dead| leaking)\b)`,
-      },
-      {
-        words: ["boil her", "boy la", "boil la"],
-        // "a boil her service", "my boil her pressure": the job or part named after it.
-        when: String.raw`\b(?:a|the|my|our|me|new) _(?= (?:service|servicing|pressure|engineer|repair|breakdown|fitted|installed|check|man|replaced|replacement|upgrade|quote)\b)`,
+        // "the boil her's dead", "boil her won't fire", "a boil her service"; never "boil a kettle".
+        when: String.raw`(?:\b(?:the|my|our|me|her|his|their) _|^_)(?=(?:'s| is| has| won't| keeps| isn't| doesn't| broke| stopped| packed| died| dead| leaking)\b)|\b(?:a|the|my|our|me|new) _(?= (?:service|servicing|pressure|engineer|repair|breakdown|fitted|installed|check|man|replaced|replacement|upgrade|quote)\b)`,
       },
     ],
   },
