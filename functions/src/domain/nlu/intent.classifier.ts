@@ -404,7 +404,7 @@ const BOOK_REQUEST = [
     String.raw`\b(?:can|could|would) (?:you|someone|somebody) (?:please )?(?:fix|repair|unblock|look at|check|service|sort out|replace|install|fit|take a look|have a look|reseal)\b`,
   ),
   re(
-    String.raw`\b(?:need|want|like|get) (?:the |my |our |a |an |it |them |some )?(?:[a-z]+ ){0,3}?(?:looked at|checked|fixed|replaced|seen to|sorted|serviced|fitted|fitting|doing|done|moved|redone|lagged|insulated|installed|refitted|re fitted|resealed|re sealed|replumbed|re plumbed|re done|re ?[a-z]{3,}ed|plastered|tiled|boxed in|piped|rerouted|camera'd|cctv'd|surveyed|jetted|rodded|cleaned|descaled|flushed|power flushed|tested|inspected|unblocked|bled)\b`,
+    String.raw`\b(?:need|want|like|get) (?:the |my |our |a |an |it |them |some )?(?:[a-z]+ ){0,6}?(?:looked at|checked|fixed|replaced|seen to|sorted|serviced|fitted|fitting|doing|done|moved|redone|lagged|insulated|installed|refitted|re fitted|resealed|re sealed|replumbed|re plumbed|re done|re ?[a-z]{3,}ed|emptied|pumped out|cleared out|cleaned out|drained|taken out|ripped out|removed|taken away|capped off|disconnected|connected|plumbed in|hooked up|plastered|tiled|boxed in|piped|rerouted|camera'd|cctv'd|surveyed|jetted|rodded|cleaned|descaled|flushed|power flushed|tested|inspected|unblocked|bled)\b`,
   ),
 ];
 
