@@ -437,7 +437,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b(?:leak|leaking|drip|dripping|water|coming|pouring|running|seeping) (?:[a-z']+ ){0,5}?(?:in|from|through|into|out of) (?:(?:the|my|our|a|her|his|their|your|me|[a-z]+'s) )?(?:[a-z']+ ){0,2}?ceiling\b`,
+        pattern: String.raw`\b(?:leak|leaking|drip|dripping|water|coming|pouring|running|seeping|overflowing|spilling|getting|going) (?:[a-z']+ ){0,5}?(?:in|from|through|into|out of) (?:(?:the|my|our|a|her|his|their|your|me|[a-z]+'s) )?(?:[a-z']+ ){0,2}?ceiling\b`,
         examples: [
           "there's a leak in the ceiling",
           "water dripping out of a crack in the ceiling",
@@ -592,7 +592,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         pattern:
           // Said calmly: how much, or that it keeps on coming.
           String.raw`\b${V.amount} of water (?:[a-z']+ ){0,3}?(?:coming|pouring|running|leaking|going|spreading|pumping|gushing|pissing|flowing|spilling|streaming|everywhere|all over)\b|` +
-          String.raw`\b(?:water|leak|it)(?:'s| is| has| was)? (?:[a-z']+ ){0,3}?(?:coming|comes|come|pouring|leaking|pumping|flowing|spreading|gushing|pissing|streaming|spilling|seeping|running out)\b(?: [a-z0-9']+){0,10}? (?:${V.persisting}|(?:(?:very|so|really|too|super|quite|pretty|dead|proper) )?(?:fast|quick(?:ly)?)|faster than)\b|` +
+          String.raw`\b(?:water|leak|it)(?:'s| is| has| was)? (?:[a-z']+ ){0,3}?(?:coming|comes|come|pouring|leaking|pumping|flowing|spreading|gushing|pissing|streaming|spilling|seeping|running out)\b(?: [a-z0-9']+){0,10}? (?:${V.persisting}|(?:(?:very|so|really|too|super|quite|pretty|dead|proper) )?(?:fast|quick(?:ly)?)|faster than|all over the (?:place|floor|house|kitchen|bathroom|shop))\b|` +
           String.raw`\b(?:puddle|pool|leak|water|wet patch|it)(?:'s| is| are)? (?:[a-z']+ ){0,5}?getting (?:bigger|worse|deeper|wider|faster|heavier) (?:and (?:bigger|worse|deeper|wider|faster|heavier)|by the (?:minute|second)|every (?:minute|second)|(?:really |so )?(?:fast|quickly|quick))\b`,
         examples: [
           "there's quite a lot of water coming from under the boiler and it hasn't stopped",
@@ -644,7 +644,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\bwater(?:'s)? ${GAP}(?:everywhere|(?:all|right) (?:over|across) the (?:whole )?(?:floor|house|kitchen|bathroom|place|carpet|flat|hall|hallway|landing|lounge|room|utility|cellar|basement|downstairs))\b|\bstanding water (?:in|on|all over|across) (?:the |my |our )?(?:[a-z]+ )?(?:kitchen|house|flat|floor|hall|hallway|lounge|room|bathroom|utility|cellar|basement|garage|landing|downstairs)\b`,
+        pattern: String.raw`\bwater(?:'s)? ${GAP}(?:everywhere|(?:all|right) (?:over|across|through) the (?:whole )?(?:floor|house|kitchen|bathroom|place|carpet|flat|hall|hallway|landing|lounge|room|utility|cellar|basement|downstairs))\b|\bstanding water (?:in|on|all over|across) (?:the |my |our )?(?:[a-z]+ )?(?:kitchen|house|flat|floor|hall|hallway|lounge|room|bathroom|utility|cellar|basement|garage|landing|downstairs)\b`,
         examples: ["there's water everywhere", "water all over the floor"],
       },
       {
@@ -820,7 +820,7 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
     reason: "an alarm is sounding but the caller did not say which",
     cues: [
       {
-        pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)?(?! clock| on (?:my|the|his|her) phone) (?:[a-z']+ ){0,8}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going|flashing(?: red)?|making (?:a |that |this |an? (?:awful|horrible|funny|loud) )?(?:noise|sound|racket|din))\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
+        pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)?(?! clock| on (?:my|the|his|her) phone) (?:[a-z']+ ){0,8}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going|flashing(?! (?:a |an )?(?:code|error|fault|number)\b)(?: red)?|making (?:a |that |this |an? (?:awful|horrible|funny|loud) )?(?:noise|sound|racket|din))\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
         examples: ["an alarm is going off in the hall", "there's a detector beeping by the boiler"],
       },
     ],
@@ -853,6 +853,13 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
       {
         pattern: String.raw`\bwater(?:'s)? (?:[a-z0-9']+ ){0,3}?(?:on|all over|across|over|under|through|in|coming out of|coming from|out of) (?:the |my |our )?(?:[a-z]+ )?(?:floor|floors|carpet|carpets|landing|hallway|hall|stairs|walls?|loft|airing cupboard|boiler|cylinder)\b`,
         examples: ["there's water on the kitchen floor", "water's coming out of the boiler"],
+      },
+      {
+        pattern: String.raw`\b(?:emergency|urgent|urgently|asap|help(?! (?:me|us)? ?(?:with|book|arrange|find out))|right now|straight away)\b(?: [a-z']+){0,10}? (?:water|leak|leaking|pipe|flood|flooding)\b|\b(?:water|leak|leaking|pipe)\b(?: [a-z']+){0,10}? (?:emergency|urgent|asap|help|right now|straight away|hurry)\b`,
+        examples: [
+          "it's an emergency there's water in the kitchen",
+          "help there's water coming from somewhere",
+        ],
       },
       {
         pattern: String.raw`\bwater(?:'s| is)? (?:[a-z']+ ){0,2}?(?:coming|leaking|pouring|running|seeping) (?:out )?(?:from )?(?:under|behind|beneath|underneath|round|around) (?:the |my |our )?(?:[a-z]+ )?(?:bath|sink|shower|toilet|washing machine|dishwasher|boiler|cylinder|floor|door|units?|cupboard|fridge|radiator)\b`,
@@ -1031,7 +1038,7 @@ export const EMERGENCY_CONTEXT_RULES = {
    */
   historicMarkers: [
     String.raw`\blast (?:year|month|week|winter|summer|spring|autumn|time|christmas)\b`,
-    String.raw`\b(?:years?|months?|weeks?) ago\b`,
+    String.raw`\b(?:years?|months?|weeks?) ago\b|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|several|\d+) (?:years?|months?|weeks?) back\b`,
     String.raw`\ba (?:while|long time|few (?:years|months|weeks)) (?:ago|back)\b`,
     String.raw`\bback in (?:19|20)\d\d\b`,
     String.raw`\b(?:previously|in the past|used to|once had)\b`,
@@ -1070,6 +1077,7 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:husband|wife|partner|neighbou?r|dad|son|brother|landlord|plumber|engineer|roofer|friend|mate|he|she|they|we|i)(?:'s| has| have| had)? (?:already |just |since |now )?(?:fixed|sorted|repaired|mended|unblocked|capped|sealed|soldered)\b`,
     String.raw`\b(?:fine|ok|okay|all good|back on|back to normal|over|dry|all dry|dried|dried out) now\b|\bit's (?:fine|over|all fine)\b(?! (?:the|my|our|a|everything|everywhere|all|into|onto|to)\b)|\bdried (?:out|up)\b`,
     String.raw`\bno longer (?:leaking|dripping|flooding|coming|pouring|smell)\b|\b(?:stopped|stopped leaking|stopped dripping) now\b|\band it's stopped\b`,
+    String.raw`\b(?:plumber|engineer|someone|he|she|they|my husband|my son|the landlord)(?:'s| is| are)? (?:here|round|on (?:it|site)|already here|with us) (?:now )?(?:fixing|sorting|dealing with|repairing|capping|seeing to) (?:it|that|them)\b|\b(?:being|getting) (?:fixed|sorted|dealt with|repaired) (?:now|as we speak|right now)\b`,
     String.raw`\b(?:engineer|plumber|gas man|gas board|water board|water company|roofer)(?:'s| has) (?:been|come|fixed|sorted)\b`,
     String.raw`\b(?:said|says|told us|told me) (?:it was|it's|it is|everything's|everything is|everything was) (?:fine|ok|okay|safe|all right|nothing)\b`,
   ],
