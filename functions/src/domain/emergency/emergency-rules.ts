@@ -472,7 +472,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           // "the lagging on the pipes has come off" is about the lagging.
           String.raw`(?<!\b(?:lagging|insulation|boxing|cladding|clips?|covers?|brackets?|paint|labels?) (?:on|around|round|from|off) (?:the |my |our )?)` +
           String.raw`\b(?:pipes?|pipework|water mains?|mains|main|tanks?|cylinders?|radiators?|hoses?|joints?|fittings?|valves?|taps?)(?:'s)? ${LONG_GAP}` +
-          String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart|come off|came off|(?<!\b(?:washers?|seals?|o rings?|cartridges?|handles?|heads?|batter(?:y|ies)|fuses?|lagging)(?:'s| has| have| is)? )gone(?! (?:green|cold|quiet|off|stiff|rusty|brown|black|white|loose|hard|soft|up|down|through|into|in|out|for|to|noisy|missing|walkabout)\b))\b`,
+          String.raw`(?:burst|bursts|bust|busted|exploded|split|blown|blew|snapped|popped|cracked open|come apart|came apart|come off|came off|hanging off|fallen off|come away|came away|pulled off|ripped off|(?<!\b(?:washers?|seals?|o rings?|cartridges?|handles?|heads?|batter(?:y|ies)|fuses?|lagging)(?:'s| has| have| is)? )gone(?! (?:green|cold|quiet|off|stiff|rusty|brown|black|white|loose|hard|soft|up|down|through|into|in|out|for|to|noisy|missing|walkabout)\b))\b`,
         examples: [
           "the pipe's burst",
           "help my pipe has burst, what do I do",
@@ -1011,7 +1011,7 @@ export const EMERGENCY_CONTEXT_RULES = {
   ],
   /** ...unless the "if" follows uncertainty: "I'm not sure if it's a gas leak" is still an emergency. */
   uncertainIfMarkers: [
-    String.raw`\b(?:sure|know|wonder|wondering|check|see|idea|unsure|certain|tell|worried|ask) (?:[a-z']+ )?if\b`,
+    String.raw`\b(?:sure|know|wonder|wondering|check|see|idea|unsure|certain|tell|worried|ask) (?:[a-z']+ )?if\b|\b(?:dangerous|safe|normal|okay|ok|bad|serious) if (?:i|we) (?:can|can still|still) $`,
   ],
   /** A question about what the business does, or how to do something, is not a report. */
   serviceQuestionMarkers: [
