@@ -104,6 +104,9 @@ const HUMAN = [
   re(String.raw`^(?:a )?(?:human|person|someone)(?: please)?$`),
   re(String.raw`\b(?:put me through|transfer me|connect me)\b`),
   re(
+    String.raw`\b(?:get|put|have) (?:the |your |a )?(?:[a-z]+ ){0,2}?(?:himself|herself|owner|boss|plumber|engineer|manager|person|human|someone|somebody|him|her) on the (?:phone|line|blower)\b|\b(?:speak|talk|chat|get|want|need|have a word)(?: to| with)? (?:your |the |a |to )?(?:supervisor|someone senior|team leader|director|whoever (?:does|is in charge|runs|owns))\b`,
+  ),
+  re(
     String.raw`\b(?:not|don't want to talk to|not talking to|hate) (?:a |an |to a )?(?:robot|machine|computer|bot)\b|\bare you a (?:robot|machine|computer|bot)\b`,
   ),
   re(
@@ -121,7 +124,7 @@ function asksForNamedPerson(text: string, ownerName: string | undefined): boolea
     return true;
   // "is the owner around": a role.
   if (
-    /^is (?:the |your )?(?:owner|boss|manager|gaffer|governor|guvnor|plumber|engineer|office) (?:there|about|around|in|available)\b/.test(
+    /^(?:is|put) (?:the |your )?(?:owner|boss|manager|gaffer|governor|guvnor|plumber|engineer|office|main man|top man|head honcho|supervisor|director|person in charge|man in charge) (?:there|about|around|in|available|on)\b/.test(
       text,
     )
   )
@@ -192,6 +195,17 @@ const CANCEL = [
     String.raw`\b(?:don't|do not) have to come\b|\b(?:take|strike|cross|rub|scrub) (?:me|us|it|that|[a-z]+day|(?:my|our|the) (?:name|names|booking|appointment|visit|slot|job)) (?:off|out)\b`,
   ),
   re(String.raw`\bknock (?:it|the [a-z]+|that) on the head\b`),
+  // Taking the booking away in any verb: "remove my booking", "delete my appointment".
+  re(
+    String.raw`\b(?:remove|delete|drop|axe|withdraw|pull|kill|undo|unbook|un book|stand down) (?:my|our|the|this|that|your|[a-z]+'s) (?:[a-z]+ )?(?:booking|appointment|visit|call ?out|slot|job)\b|\bstand (?:the [a-z]+|him|her|them|your [a-z]+) down\b`,
+  ),
+  // Told not to come, or that coming is pointless: "can you not come", "no point you coming out".
+  re(
+    String.raw`\b(?:can you |could you |please |tell (?:the [a-z]+|him|her|them|your [a-z]+|[a-z]+) |ask (?:the [a-z]+|him|her|them|[a-z]+) )not (?:to )?(?:come|bother|turn up|send)\b|\b(?:no point|no use|not worth|no sense)(?: in)? (?:you |him |her |them |the [a-z]+ |anyone |someone )?(?:coming|come|bothering|sending|turning up|making the trip)\b|\b(?:needn't|need not|shouldn't need to) (?:bother|come|send|worry)\b|\bsave (?:yourself|yourselves|him|them) the (?:trip|journey|bother)\b`,
+  ),
+  re(
+    String.raw`\b(?:don't|do not) think (?:we|i)(?:'ll| will)? (?:need|want|require)\b|\bno (?:visit|appointment|booking|plumber|engineer|one|callout|call out|call) (?:is |will be )?(?:needed|required|necessary)\b`,
+  ),
   re(String.raw`\b(?:scrap|ditch|bin|drop|call off) (?:${DAY})(?:'s)?\b`),
   // "don't come out, the insurance are sending their own": told not to come, then why.
   re(
@@ -218,7 +232,7 @@ const CANCEL = [
   ),
   // Someone else is doing the job: "we've found another plumber", "got someone else coming".
   re(
-    String.raw`\b(?:found|got|getting|using|going with|gone with|went with|booked|have) (?:someone|somebody|another|a different|a local|our own|my own)(?: else)?(?: (?:plumber|engineer|company|firm|bloke|guy|man|lad|one))?(?: (?:in|coming|to come|to do it|to sort it|instead|now|already|round|out))+\b|\b(?:found|got|gone with|going with|went with) (?:another|a different|a cheaper) (?:plumber|engineer|company|firm|quote)\b`,
+    String.raw`\b(?:found|got|getting|using|going with|gone with|went with|booked|have) (?:(?:someone|somebody) else|another|a different|a local|our own|my own)(?: (?:plumber|engineer|company|firm|bloke|guy|man|lad|one))?(?: (?:in|coming|to come|to do it|to sort it|instead|now|already|round|out))+\b|\b(?:found|got|gone with|going with|go with|went with) (?:another|a different|a cheaper|someone else|somebody else|other) ?(?:plumber|engineer|company|firm|quote|people|lot)?\b|\b(?:gone|going|went|go|look|looking) elsewhere\b`,
   ),
   re(
     String.raw`\b(?:don't|do not) (?:worry|bother) about (?:it|that|coming|sending|the (?:visit|appointment|booking|job))\b`,
@@ -227,7 +241,7 @@ const CANCEL = [
 
 const RESCHEDULE = [
   re(
-    String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:push|put|knock|move|bump|shunt)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ ){0,2}?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
+    String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:delay|defer)(?:ing)? (?:it|that|this|the [a-z]+|my [a-z]+|our [a-z]+)|hold (?:it|that|the [a-z]+) over|(?:push|move|put) (?:it|that|the [a-z]+) out (?:a|by|to|till|until|another)|(?:move|shuffle|juggle) (?:things|stuff|it|them) (?:around|about|round)|(?:push|put|knock|move|bump|shunt)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ ){0,2}?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
   ),
   re(
     String.raw`\b(?:move|moving|change|changing|switch|switching|swap|swapping|shift|shifting|rearrange|rearranging) (?:my|the|our|that|this|your|[a-z]+'s|next week's|the [a-z]+day|the [a-z]+'s) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
@@ -242,6 +256,7 @@ const RESCHEDULE = [
   re(String.raw`\bchange it\b.*\b(?:time|day|date)\b|\b(?:time|day|date)\b.*\bchange it\b`),
   re(String.raw`\bmake it (?:the |a )?(?:${TIME_WORD})\b`),
   re(String.raw`\bswap to\b|\bshift it\b|\bmove it\b`),
+  re(String.raw`\b(?:change|switch|swap|move) (?:it )?to (?:a |an |the )?(?:${TIME_WORD})\b`),
   re(
     String.raw`\b(?:swap|change|switch|move|rearrange|shuffle) (?:the )?(?:days|dates|times|slots|round the (?:day|date|time))\b`,
   ),
@@ -340,6 +355,9 @@ const QUESTION = [
     String.raw`\byou (?:don't|do not|wouldn't|won't|can't) (?:do|cover|fix|offer|deal with|come out to|go to|work on|take)\b.*\b(?:do|would|will|can) you\b`,
   ),
   re(String.raw`\b(?:invoice|receipt)\b`),
+  re(
+    String.raw`\bwhat(?:'s| is| would be| will be) involved\b|\bare you (?:any good|good|experienced|familiar|ok|okay|alright) (?:with|at|on)\b|\bwho (?:would|will|is|'s|are) (?:be )?(?:coming|doing|turning up|sent)\b`,
+  ),
   // Passing the business on: "my friend wants your number".
   re(
     String.raw`\b(?:want|wants|need|needs|like|have|get|give (?:me|her|him|them)|pass on|send (?:me|her|him|them)) (?:your|the) (?:phone )?(?:number|details|contact details|email|email address|website|card)\b`,
@@ -371,7 +389,7 @@ const QUESTION = [
   ),
   // Whether they do a kind of work, asked indirectly: "I was wondering if you do underfloor heating".
   re(
-    String.raw`\b(?:if|whether) (?:you|you lot|you guys|your (?:company|firm|lads|engineers|plumbers)) (?:do|cover|offer|fit|install|work|go|come out|take|accept|charge|are|have|deal with|repair|service)\b`,
+    String.raw`\b(?:if|whether) (?:you're|you are|you'll be|you lot are|you guys are|you'd|you would) (?:open|working|about|around|available|able|free|on|any good|registered|insured|local|busy)\b|\b(?:if|whether) (?:you|you lot|you guys|your (?:company|firm|lads|engineers|plumbers)) (?:do|cover|offer|fit|install|work|go|come out|take|accept|charge|are|have|deal with|repair|service)\b`,
   ),
   re(
     String.raw`\b(?:would|will|do) you (?:lot |guys )?(?:do|take on|touch|bother with|come out for) (?:a |an )?(?:small|little|tiny|quick|minor|big|odd|that sort of|this sort of|that kind of|this kind of|those|them|jobs?)\b`,
@@ -389,7 +407,7 @@ const BOOK_REQUEST = [
     String.raw`\b(?:have you got|do you have|got) (?:anything|any (?:slots?|space|availability|time|appointments?)|a slot|space)\b|\bwhen(?:'s| is) (?:your|the) (?:next|first|earliest) (?:free |available )?(?:slot|appointment|availability|time)\b`,
   ),
   re(
-    String.raw`\b(?:need|want|looking for|after|get|send|find) (?:a |an |some )?(?:plumber|engineer|heating engineer|gas engineer|tradesman|someone|somebody|quote|estimate|service|repair|visit|callout|call out)\b`,
+    String.raw`\b(?:need|want|looking for|after|get|getting|send|sending|find|finding) (?:a |an |some )?(?:plumber|engineer|heating engineer|gas engineer|tradesman|someone|somebody|quote|estimate|service|repair|visit|callout|call out)\b`,
   ),
   re(
     String.raw`\b(?:someone|somebody|you|a plumber|an engineer) (?:to )?(?:come|pop|call) (?:out|round|over|and|by|to)\b|\bcome (?:out|round|over) and\b|\bcan you come\b`,
@@ -413,7 +431,7 @@ const QUESTION_OPENER = re(
 );
 /** Asking what to do in a situation, not reporting one. */
 const ADVICE_QUESTION = re(
-  String.raw`^(?:what (?:should|do|would|happens|can)|should (?:i|we)|is (?:a|an|it) |if\b)|\bshould (?:i|we)\b|\bwhat (?:do|should|can) (?:i|we) do\b`,
+  String.raw`^(?:what (?:should|do|would|happens|can)|should (?:i|we)|is (?:a|an|it) |if\b|how (?:do|can|should|would) (?:i|we)\b)|\bshould (?:i|we)\b|\bwhat (?:do|should|can) (?:i|we) do\b`,
 );
 
 /**
