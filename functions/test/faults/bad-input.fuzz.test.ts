@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import fc from "fast-check";
+import { z } from "zod";
 import type { Firestore } from "firebase-admin/firestore";
 import functionsTest from "firebase-functions-test";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
@@ -102,7 +103,16 @@ const hostileId = fc.oneof(
 
 const isCallSid = (v: string) => /^CA[0-9a-fA-F]{32}$/.test(v);
 const isMessageSid = (v: string) => /^(SM|MM)[0-9a-fA-F]{32}$/.test(v);
-const length = (min: number, max: number) => (v: string) => v.length >= min && v.length <= max;
+const isRecordingSid = (v: string) => /^RE[0-9a-fA-F]{32}$/.test(v);
+/** A length in range, counted as the handlers' schemas count it. */
+const length = (min: number, max: number) => (v: string) =>
+  z.string().min(min).max(max).safeParse(v).success;
+/** What a URL field accepts (a broken value is one this refuses). */
+const isUrl = (v: string) => z.string().url().max(500).safeParse(v).success;
+/** A whole number in range, read as z.coerce does ("" and " " are 0). */
+const wholeNumber = (max: number) => (v: string) =>
+  Number.isInteger(Number(v)) && Number(v) >= 0 && Number(v) <= max;
+const RECORDING_URL = `https://api.twilio.com/2010-04-01/Accounts/${DEMO_ACCOUNT_SID}/Recordings/RE${"0".repeat(32)}`;
 
 describe("bad input: fuzzed webhook and callable bodies", function () {
   this.timeout(180_000);
@@ -183,6 +193,11 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
     checked: Record<string, (value: string) => boolean>;
     /** Checked fields a body may leave out. */
     optional?: string[];
+    /**
+     * Whether an arbitrary body is well formed after all (a route whose fields are all
+     * optional): then any answer but a 5xx will do, and it still writes nothing.
+     */
+    wellFormed?: (body: Record<string, string>) => boolean;
   }
 
   const callSid = newSid("CA");
@@ -242,6 +257,102 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
       },
     },
     {
+      name: "voice recorded message",
+      path: () => `/voice/recorded?b=${encodeURIComponent(business.id)}&step=2`,
+      valid: () => ({
+        CallSid: callSid,
+        RecordingUrl: RECORDING_URL,
+        RecordingDuration: "12",
+        Digits: "#",
+        AccountSid: DEMO_ACCOUNT_SID,
+      }),
+      checked: {
+        CallSid: isCallSid,
+        RecordingUrl: isUrl,
+        RecordingDuration: wholeNumber(3600),
+        Digits: length(0, 10),
+      },
+      optional: ["RecordingUrl", "RecordingDuration", "Digits"],
+    },
+    {
+      name: "voice whisper accept",
+      path: () => `/voice/whisper-accept?b=${encodeURIComponent(business.id)}&c=${callSid}&leg=0`,
+      valid: () => ({ Digits: "1", AccountSid: DEMO_ACCOUNT_SID }),
+      checked: { Digits: length(0, 10) },
+      optional: ["Digits"],
+      wellFormed: (body) => body.Digits === undefined || body.Digits.length <= 10,
+    },
+    {
+      name: "voice turned away",
+      path: () => `/voice/turned-away?b=${encodeURIComponent(business.id)}&why=limited`,
+      valid: () => ({
+        CallSid: newSid("CA"),
+        From: "+447700900999",
+        SpeechResult: "water pouring through my ceiling",
+        AccountSid: DEMO_ACCOUNT_SID,
+      }),
+      checked: { CallSid: isCallSid, From: length(0, 32), SpeechResult: length(0, 2000) },
+      optional: ["From", "SpeechResult"],
+    },
+    {
+      name: "voice fallback",
+      path: () => "/voiceFallback",
+      valid: () => ({
+        CallSid: newSid("CA"),
+        From: "+447700900999",
+        To: business.phoneNumber,
+        ErrorCode: "11200",
+        AccountSid: DEMO_ACCOUNT_SID,
+      }),
+      checked: {
+        CallSid: isCallSid,
+        From: length(0, 32),
+        To: length(3, 32),
+        ErrorCode: length(0, 10),
+      },
+      optional: ["From", "ErrorCode"],
+    },
+    {
+      name: "voice fallback recorded",
+      path: () => "/voiceFallback/recorded",
+      valid: () => ({
+        CallSid: newSid("CA"),
+        From: "+447700900999",
+        To: business.phoneNumber,
+        RecordingUrl: RECORDING_URL,
+        RecordingDuration: "12",
+        AccountSid: DEMO_ACCOUNT_SID,
+      }),
+      checked: {
+        CallSid: isCallSid,
+        From: length(0, 32),
+        To: length(3, 32),
+        RecordingUrl: isUrl,
+        RecordingDuration: wholeNumber(3600),
+      },
+      optional: ["From", "RecordingUrl", "RecordingDuration"],
+    },
+    {
+      name: "voice recording callback",
+      path: () => `/voiceRecording?b=${encodeURIComponent(business.id)}`,
+      valid: () => ({
+        CallSid: newSid("CA"),
+        RecordingSid: newSid("RE"),
+        RecordingUrl: RECORDING_URL,
+        RecordingStatus: "completed",
+        RecordingDuration: "12",
+        AccountSid: DEMO_ACCOUNT_SID,
+      }),
+      checked: {
+        CallSid: isCallSid,
+        RecordingSid: isRecordingSid,
+        RecordingUrl: isUrl,
+        RecordingStatus: length(1, 32),
+        RecordingDuration: wholeNumber(3600),
+      },
+      optional: ["RecordingDuration"],
+    },
+    {
       name: "sms inbound",
       path: () => "/sms/incoming",
       valid: () => ({
@@ -279,12 +390,65 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
     },
   ];
 
+  /** Posts a webhook unsigned, or signed with another token or for another URL or body. */
+  async function forgedPost(
+    path: string,
+    body: Record<string, string>,
+    how: "unsigned" | "empty" | "other-token" | "other-url" | "other-body",
+  ): Promise<number> {
+    const url = `${server.baseUrl}${path}`;
+    const signature =
+      how === "unsigned"
+        ? null
+        : how === "empty"
+          ? ""
+          : how === "other-token"
+            ? getExpectedTwilioSignature(`${server.authToken}x`, url, body)
+            : how === "other-url"
+              ? getExpectedTwilioSignature(server.authToken, `${url}x`, body)
+              : getExpectedTwilioSignature(server.authToken, url, { ...body, Extra: "1" });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...(signature === null ? {} : { "x-twilio-signature": signature }),
+      },
+      body: new URLSearchParams(body).toString(),
+    });
+    await response.text();
+    return response.status;
+  }
+
   for (const target of webhooks) {
     describe(target.name, () => {
       it("refuses arbitrary signed bodies with a 4xx and writes nothing", async () => {
         await fc.assert(
           fc.asyncProperty(formBody, (body) =>
-            refusedUnchanged(target.name, () => signedPost(target.path(), body)),
+            refusedUnchanged(
+              target.name,
+              () => signedPost(target.path(), body),
+              target.wellFormed?.(body) ? (status) => status < 500 : undefined,
+            ),
+          ),
+          options,
+        );
+      });
+
+      it("refuses unsigned or forged requests, valid bodies or not, with a 4xx and writes nothing", async () => {
+        const how = fc.constantFrom(
+          "unsigned" as const,
+          "empty" as const,
+          "other-token" as const,
+          "other-url" as const,
+          "other-body" as const,
+        );
+        const body = fc.oneof(
+          formBody,
+          fc.constant(null).map(() => target.valid()),
+        );
+        await fc.assert(
+          fc.asyncProperty(body, how, (b, h) =>
+            refusedUnchanged(target.name, () => forgedPost(target.path(), b, h)),
           ),
           options,
         );
@@ -307,16 +471,68 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
         maxKeys: 4,
       });
       await fc.assert(
-        fc.asyncProperty(query, fc.constantFrom("turn", "dial-result", "whisper"), (q, route) => {
-          const search = new URLSearchParams(q).toString();
-          return refusedUnchanged("voice query", () =>
-            signedPost(`/voice/${route}?${search}`, {
-              CallSid: "CA-not-a-call",
+        fc.asyncProperty(
+          query,
+          fc.constantFrom("turn", "recorded", "dial-result", "whisper", "turned-away"),
+          (q, route) => {
+            const search = new URLSearchParams(q).toString();
+            return refusedUnchanged("voice query", () =>
+              signedPost(`/voice/${route}?${search}`, {
+                CallSid: "CA-not-a-call",
+                AccountSid: DEMO_ACCOUNT_SID,
+              }),
+            );
+          },
+        ),
+        options,
+      );
+    });
+
+    it("refuses a whisper answer's arbitrary business, call or leg with a 4xx and writes nothing", async () => {
+      const query = fc.dictionary(fc.constantFrom("b", "c", "leg", "x"), text, { maxKeys: 4 });
+      await fc.assert(
+        fc.asyncProperty(query, (q) =>
+          refusedUnchanged("voice query", () =>
+            signedPost(`/voice/whisper-accept?${new URLSearchParams(q).toString()}`, {
+              Digits: "1",
               AccountSid: DEMO_ACCOUNT_SID,
             }),
-          );
-        }),
+          ),
+        ),
         options,
+      );
+    });
+
+    it("refuses a recording callback's arbitrary business with a 4xx and writes nothing", async () => {
+      const query = fc.dictionary(fc.constantFrom("b", "x"), text, { maxKeys: 2 });
+      await fc.assert(
+        fc.asyncProperty(query, (q) =>
+          refusedUnchanged("voice recording callback", () =>
+            signedPost(`/voiceRecording?${new URLSearchParams(q).toString()}`, {
+              CallSid: newSid("CA"),
+              RecordingSid: newSid("RE"),
+              RecordingUrl: RECORDING_URL,
+              RecordingStatus: "completed",
+              RecordingDuration: "12",
+              AccountSid: DEMO_ACCOUNT_SID,
+            }),
+          ),
+        ),
+        options,
+      );
+    });
+  });
+
+  describe("a transfer accepted for a call we do not know", () => {
+    it("is not a 5xx and writes nothing", async () => {
+      await refusedUnchanged(
+        "voice whisper accept",
+        () =>
+          signedPost(
+            `/voice/whisper-accept?b=${encodeURIComponent(business.id)}&c=${newSid("CA")}&leg=0`,
+            { Digits: "1", AccountSid: DEMO_ACCOUNT_SID },
+          ),
+        (status) => status < 500,
       );
     });
   });
@@ -325,9 +541,12 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
     it("refuses a business or message id that cannot name a document with a 4xx", async () => {
       const route = fc.constantFrom(
         "turn",
+        "recorded",
         "dial-result",
         "whisper",
         "whisper-accept",
+        "turned-away",
+        "recording-callback",
         "status-callback",
       );
       await fc.assert(
@@ -347,11 +566,24 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
               (status) => status < 500,
             );
           }
+          if (r === "recording-callback") {
+            return refusedUnchanged("voice recording callback", () =>
+              signedPost(`/voiceRecording?b=${b}`, {
+                CallSid: callSid,
+                RecordingSid: newSid("RE"),
+                RecordingUrl: RECORDING_URL,
+                RecordingStatus: "completed",
+                RecordingDuration: "12",
+                AccountSid: DEMO_ACCOUNT_SID,
+              }),
+            );
+          }
           return refusedUnchanged("voice query", () =>
-            signedPost(`/voice/${r}?b=${b}&step=1&c=${callSid}&leg=0`, {
+            signedPost(`/voice/${r}?b=${b}&step=1&c=${callSid}&leg=0&why=limited`, {
               CallSid: callSid,
               SpeechResult: "hello",
               DialCallStatus: "no-answer",
+              Digits: "1",
               AccountSid: DEMO_ACCOUNT_SID,
             }),
           );
@@ -371,6 +603,52 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
           refusedUnchanged("calendar OAuth callback", async () => {
             const response = await fetch(
               `${oauthBase}/calendarOAuth/callback?${new URLSearchParams(q).toString()}`,
+            );
+            await response.text();
+            return response.status;
+          }),
+        ),
+        options,
+      );
+    });
+  });
+
+  describe("calendar OAuth owner routes", () => {
+    it("refuse a request without a valid owner's ID token, whatever its query or body, with a 4xx and write nothing", async () => {
+      const route = fc.constantFrom(
+        ["GET", "/start"],
+        ["GET", "/status"],
+        ["POST", "/settings"],
+        ["POST", "/disconnect"],
+      );
+      const query = fc.oneof(
+        fc.dictionary(fc.constantFrom("business", "format", "x"), text, { maxKeys: 3 }),
+        fc.constant(null).map(() => ({ business: business.id })),
+      );
+      // What an HTTP header can carry: printable ASCII.
+      const headerText = text.filter((t) => /^[\x20-\x7e]*$/.test(t));
+      const authorization = fc.option(
+        fc.oneof(
+          headerText,
+          headerText.map((t) => `Bearer ${t}`),
+          fc.constant("Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."),
+        ),
+        { nil: undefined },
+      );
+      const body = fc.dictionary(fc.string({ maxLength: 16 }), fc.jsonValue(), { maxKeys: 4 });
+      await fc.assert(
+        fc.asyncProperty(route, query, authorization, body, ([method, path], q, auth, b) =>
+          refusedUnchanged("calendar OAuth owner routes", async () => {
+            const response = await fetch(
+              `${oauthBase}/calendarOAuth${path}?${new URLSearchParams(q).toString()}`,
+              {
+                method,
+                headers: {
+                  ...(auth === undefined ? {} : { authorization: auth }),
+                  ...(method === "POST" ? { "content-type": "application/json" } : {}),
+                },
+                ...(method === "POST" ? { body: JSON.stringify(b) } : {}),
+              },
             );
             await response.text();
             return response.status;

@@ -5,11 +5,12 @@ import { smsStatusCallback } from "../../src/triggers/http/sms-status.webhook";
 import { sms } from "../../src/triggers/http/sms.webhook";
 import { voice } from "../../src/triggers/http/voice.webhook";
 import { voiceFallback } from "../../src/triggers/http/voice-fallback.webhook";
+import { voiceRecording } from "../../src/triggers/http/voice-recording.webhook";
 import type { TranscribeDeps } from "../../src/app/transcribe-recorded-message";
 import { handleVoiceRecordingRequest } from "../../src/triggers/http/voice-recording.handler";
 
 /**
- * Serves the `voice`, `sms`, `smsStatusCallback` and `voiceFallback` functions over real HTTP on one base URL, as
+ * Serves the `voice`, `sms`, `smsStatusCallback`, `voiceFallback` and `voiceRecording` functions over real HTTP on one base URL, as
  * the Functions runtime mounts them (each sees the path after its name), and
  * points their params at this server: a call and the texts after it share a
  * PUBLIC_WEBHOOK_BASE_URL, as in production.
@@ -23,8 +24,9 @@ export interface WebhooksTestServer {
 export async function startWebhooksTestServer(
   authToken = "test-auth-token",
   /**
-   * With these, `voiceRecording` is served too, by its handler over the given
-   * ports (a speech client pointed at a local server, recordings from a test).
+   * With these, `voiceRecording` is served by its handler over the given ports
+   * (a speech client pointed at a local server, recordings from a test);
+   * without them, the deployed function itself, with its own.
    */
   recordings?: () => TranscribeDeps,
 ): Promise<WebhooksTestServer> {
@@ -44,7 +46,11 @@ export async function startWebhooksTestServer(
       void fn(req as unknown as Args[0], res as unknown as Args[1]);
     });
   }
-  if (recordings) {
+  if (!recordings) {
+    app.use("/voiceRecording", (req, res) => {
+      void voiceRecording(req as unknown as Args[0], res as unknown as Args[1]);
+    });
+  } else {
     app.use("/voiceRecording", (req, res) => {
       void handleVoiceRecordingRequest(
         {

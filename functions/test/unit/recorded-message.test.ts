@@ -386,6 +386,16 @@ describe("the recording callback webhook", () => {
     assert.equal((await post(w, params, "/?b=nobody")).status, 404);
     assert.equal((await post(w, params, "/")).status, 400);
   });
+
+  it("refuses a business id that cannot name a document with 400, looking nothing up", async () => {
+    const w = world(null);
+    for (const b of [".", "..", "a%2Fb", "__x__"]) {
+      const answer = await post(w, params, `/?b=${b}`);
+      assert.equal(answer.status, 400, b);
+      assert.match(answer.body, /plain id/);
+    }
+    assert.equal(w.messages.saved.size, 0);
+  });
 });
 
 describe("WAV audio", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { documentIdSchema } from "../../shared/document-id";
 import {
   transcribeRecordedMessage,
   type TranscribeDeps,
@@ -19,7 +20,8 @@ export interface VoiceRecordingConfig {
   deps: TranscribeDeps;
 }
 
-const query = z.object({ b: z.string().min(1).max(100) });
+/** A business id that names a document: anything else is refused (400), never looked up. */
+const query = z.object({ b: documentIdSchema(100) });
 const body = z.object({
   CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, "CallSid must look like CA + 32 hex digits"),
   RecordingSid: z
