@@ -3,7 +3,6 @@
  * booked jobs (with buffers and travel), the owner's calendar and other
  * callers' holds, then held for them.
  */
-import { DateTime } from "luxon";
 import { serviceFor, TurnDecision } from "../domain/dialogue/conversation-engine";
 import { serviceById } from "../domain/business/business";
 import { areaOf } from "../domain/scheduling/area";
@@ -11,7 +10,6 @@ import { availableSlots, BookedJob, BusyPeriod, Slot } from "../domain/schedulin
 import { activeHoldsOfOthers, holdSpan } from "../domain/scheduling/hold";
 import { byTime, OfferChoice, rankOffers, spreadAmongCallers } from "../domain/scheduling/offers";
 import type { Business, Service } from "../domain/business/business";
-import type { NewOutboxMessage } from "../domain/delivery/outbox-message";
 import type { TimePreference } from "../domain/scheduling/time-preference";
 import type { CalendarBusy } from "../ports/calendar-busy.port";
 import type { HoldChange } from "../ports/call-writes.port";
@@ -55,13 +53,14 @@ export interface FreeTimes {
    * writes); none without a hold store, or when others' holds could not be read.
    */
   holds?: HoldChange;
-  /** Texts to queue with them: the owner told once a day that the calendar was out of reach. */
-  outbox: NewOutboxMessage[];
   /** Whether the owner's calendar busy time was subtracted ("ok"), or why not. */
   calendar: CalendarBusy["status"] | "no-calendar";
 }
 
-export type FreeTimesDeps = Pick<CallDeps, "appointments" | "calendarBusy" | "holds" | "logger">;
+export type FreeTimesDeps = Pick<
+  CallDeps,
+  "appointments" | "calendarBusy" | "holds" | "logger" | "degradation"
+>;
 
 /**
  * The one offers path of every channel: business hours minus booked jobs
@@ -74,10 +73,9 @@ export async function findFreeTimes(
 ): Promise<FreeTimes> {
   const { business, service, now } = request;
   const horizonEnd = new Date(now.getTime() + (business.booking.horizonDays + 1) * 86_400_000);
-  const outbox: NewOutboxMessage[] = [];
   const [appointments, { busy: calendar, status: calendarStatus }, holds] = await Promise.all([
     deps.appointments.listBooked(business.id, now, horizonEnd),
-    calendarBusy(request, horizonEnd, deps, outbox),
+    calendarBusy(request, horizonEnd, deps),
     othersHolds(request, horizonEnd, deps),
   ]);
   const jobs: BookedJob[] = appointments
@@ -98,7 +96,7 @@ export async function findFreeTimes(
     exclude: [...request.declined, ...(request.lost ?? [])],
   });
   if (request.every) {
-    return { choice: { fit: "any", slots: [...free] }, outbox, calendar: calendarStatus };
+    return { choice: { fit: "any", slots: [...free] }, calendar: calendarStatus };
   }
   const ranked = rankOffers(free, {
     count: business.booking.offerCount * (request.contention ? CONTENDED_POOL : 1),
@@ -128,7 +126,6 @@ export async function findFreeTimes(
             at: now,
           },
         }),
-    outbox,
     calendar: calendarStatus,
   };
 }
@@ -158,7 +155,6 @@ export async function findOffers(decision: TurnDecision, run: RunContext): Promi
     run.deps,
   );
   if (found.holds) run.writes.holds = found.holds;
-  run.writes.outbox.push(...found.outbox);
   return found.choice;
 }
 
@@ -173,12 +169,13 @@ export function heldSpans(state: TurnDecision["state"], run: Pick<RunContext, "c
 /**
  * The owner's calendar busy time, or none when it is not connected, fails,
  * or takes longer than CALENDAR_TIMEOUT_MS: the caller never waits on it.
+ * Out of reach, it is reported as the `calendar-unreachable` degradation: the
+ * dashboard's item and the owner's text, once per alert window (report-degradation.ts).
  */
 async function calendarBusy(
   request: FreeTimesRequest,
   to: Date,
   deps: FreeTimesDeps,
-  outbox: NewOutboxMessage[],
 ): Promise<{ busy: BusyPeriod[]; status: FreeTimes["calendar"] }> {
   const { business, now } = request;
   if (!deps.calendarBusy) return { busy: [], status: "no-calendar" };
@@ -203,26 +200,10 @@ async function calendarBusy(
       callSid: request.holder,
       reason: answer.reason,
     });
-    outbox.push(calendarFallbackNote(business, now));
+    // Never throws: telling the owner is best effort, the offers go ahead regardless.
+    await deps.degradation?.report(business.id, "calendar-unreachable", answer.reason);
   }
   return { busy: [], status: answer.status };
-}
-
-/**
- * Tells the owner, once a day, that offers were made without their calendar,
- * so they can check for clashes with personal events.
- */
-function calendarFallbackNote(business: Business, now: Date): NewOutboxMessage {
-  const day = DateTime.fromJSDate(now, { zone: business.timeZone }).toISODate();
-  return {
-    id: `owner-calendar-unavailable-${day}`,
-    businessId: business.id,
-    to: business.ownerMobile,
-    body:
-      `${business.name}: your Google Calendar couldn't be reached, so today's call offers ` +
-      "used only the bookings made here. Check new bookings against your personal events.",
-    purpose: "owner-calendar-unavailable",
-  };
 }
 
 /**

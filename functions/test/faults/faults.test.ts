@@ -487,10 +487,16 @@ describe("faults: what Twilio, Google, the model and Firestore do wrong", functi
       const call = await bookByCall(tenant);
       const found = await effectsOf(tenant);
       assert.match(call.said.join(" "), /booked/);
+      const degraded = (await world.docs(`businesses/${tenant.business.id}/attention`)).filter(
+        (a) => a.kind === "receptionist-degraded" && a.degradation === "calendar-unreachable",
+      );
       report({
         fault: "Calendar freeBusy 503 for the whole call",
-        effect: "offers made without the owner's busy time, owner told once",
-        counts: bookingCounts(found, { "owner-calendar-unavailable": 1 }),
+        effect: "offers made without the owner's busy time, owner told once (dashboard and text)",
+        counts: {
+          ...bookingCounts(found, { "owner-receptionist-degraded": 1 }),
+          "degradation items": [1, degraded.length],
+        },
       });
     });
 

@@ -2,8 +2,12 @@ import { isTerminal, mergeTwilioStatus } from "../../src/domain/delivery/deliver
 import type { SmsFailedAttention } from "../../src/domain/delivery/failure-visibility";
 import type { NewOutboxMessage, OutboxMessage } from "../../src/domain/delivery/outbox-message";
 import type { Customer } from "../../src/domain/customers/customer";
-import type { Degradation } from "../../src/domain/health/degradation";
-import type { AttentionBoard, DegradationReporter } from "../../src/ports/attention.port";
+import type { Degradation, DegradedAttention } from "../../src/domain/health/degradation";
+import type {
+  AttentionBoard,
+  DegradationBoard,
+  DegradationReporter,
+} from "../../src/ports/attention.port";
 import type { SmsConsentStore } from "../../src/ports/sms-consent.port";
 import type { Clock } from "../../src/ports/clock.port";
 import type { LogFields, Logger } from "../../src/ports/logger.port";
@@ -293,6 +297,20 @@ export class InMemoryConsentOnRecipients implements SmsConsentStore {
       createdAt: at,
       updatedAt: at,
     };
+  }
+}
+
+/** The dashboard's degradation items in memory, keyed `{businessId}/{degradation}`. */
+export class InMemoryDegradationBoard implements DegradationBoard {
+  readonly items = new Map<string, DegradedAttention & { acknowledged: boolean }>();
+  writes = 0;
+  async degradation(businessId: string, degradation: Degradation) {
+    const item = this.items.get(`${businessId}/${degradation}`);
+    return item ? { window: item.window } : null;
+  }
+  async raiseDegradation(businessId: string, item: DegradedAttention) {
+    this.writes += 1;
+    this.items.set(`${businessId}/${item.degradation}`, { ...item, acknowledged: false });
   }
 }
 

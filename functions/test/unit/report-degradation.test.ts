@@ -5,7 +5,6 @@ import { secondReading } from "../../src/app/second-reading";
 import {
   alertWindow,
   type Degradation,
-  type DegradedAttention,
   isModelDegraded,
   isSystemicSmsFailure,
 } from "../../src/domain/health/degradation";
@@ -20,25 +19,13 @@ import {
 } from "../support/call-fixtures";
 import {
   InMemoryAttentionBoard,
+  InMemoryDegradationBoard,
   InMemoryOutboxStore,
   InMemoryRecipients,
   ManualClock,
   RecordingLogger,
   ScriptedSmsGateway,
 } from "../support/in-memory-outbox.store";
-
-class InMemoryDegradationBoard implements DegradationBoard {
-  readonly items = new Map<string, DegradedAttention & { acknowledged: boolean }>();
-  writes = 0;
-  async degradation(businessId: string, degradation: Degradation) {
-    const item = this.items.get(`${businessId}/${degradation}`);
-    return item ? { window: item.window } : null;
-  }
-  async raiseDegradation(businessId: string, item: DegradedAttention) {
-    this.writes += 1;
-    this.items.set(`${businessId}/${item.degradation}`, { ...item, acknowledged: false });
-  }
-}
 
 class RecordingReporter implements DegradationReporter {
   readonly reports: { businessId: string; degradation: Degradation; detail?: string }[] = [];

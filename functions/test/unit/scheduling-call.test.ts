@@ -10,7 +10,10 @@ import {
 import type { CallInstruction } from "../../src/domain/dialogue/call-instruction";
 import type { CalendarBusy, CalendarBusySource } from "../../src/ports/calendar-busy.port";
 import type { CallConversation } from "../../src/ports/conversation-store.port";
+import { degradationReporter } from "../../src/app/report-degradation";
+import { ALERT_WINDOW_HOURS } from "../../src/domain/health/degradation";
 import { aCallWorld, CallWorld, InMemoryHoldStore, withHolds } from "../support/call-fixtures";
+import { InMemoryDegradationBoard } from "../support/in-memory-outbox.store";
 
 // Wednesday 25 November 2026, 10:00 in Bristol (GMT).
 const NOW = new Date("2026-11-25T10:00:00Z");
@@ -192,25 +195,96 @@ describe("offering times on a call", () => {
       assert.equal(fallback?.fields.reason, "token revoked");
     });
 
-    it("texts the owner once that day that offers were made without the calendar", async () => {
+    /** A world whose degradations go through the real reporter, onto an in-memory dashboard. */
+    function withDashboard(world: CallWorld): InMemoryDegradationBoard {
+      const board = new InMemoryDegradationBoard();
+      world.deps.degradation = degradationReporter({
+        board,
+        outbox: world.outbox,
+        businesses: world.businesses,
+        clock: world.clock,
+        logger: world.logger,
+      });
+      return board;
+    }
+
+    it("puts the calendar being out of reach on the dashboard and texts the owner, once however many callers", async () => {
       const world = aCallWorld({ now: NOW });
+      const board = withDashboard(world);
       world.deps.calendarBusy = new FakeCalendar(async () => ({
         status: "unavailable",
         reason: "Google 503",
       }));
       await offersFor(world, 1);
       await offersFor(world, 2);
-      const notes = world.outbox.byPurpose("owner-calendar-unavailable");
-      assert.equal(notes.length, 1);
-      assert.equal(notes[0].to, world.business.ownerMobile);
-      assert.match(notes[0].body, /Google Calendar couldn't be reached/);
+      const item = board.items.get(`${world.business.id}/calendar-unreachable`);
+      assert.equal(item?.kind, "receptionist-degraded");
+      assert.equal(item?.title, "Google Calendar unreachable");
+      assert.match(item?.reason ?? "", /\(Google 503\)$/);
+      assert.equal(board.writes, 1, "one item for the outage");
+      const texts = world.outbox.byPurpose("owner-receptionist-degraded");
+      assert.equal(texts.length, 1);
+      assert.equal(texts[0].to, world.business.ownerMobile);
+      assert.match(texts[0].body, /Google Calendar can't be reached/);
+      assert.equal(
+        world.outbox.byPurpose("owner-calendar-unavailable").length,
+        0,
+        "one text, not two",
+      );
     });
 
-    it("texts the owner nothing when no calendar is connected", async () => {
+    it("raises it again in a later alert window while the outage lasts, and not once the calendar answers", async () => {
       const world = aCallWorld({ now: NOW });
+      const board = withDashboard(world);
+      let answer: CalendarBusy = { status: "unavailable", reason: "no answer in 2000 ms" };
+      world.deps.calendarBusy = new FakeCalendar(async () => answer);
+      await offersFor(world, 1);
+      world.clock.advance(ALERT_WINDOW_HOURS * 3_600_000);
+      await offersFor(world, 2);
+      assert.equal(board.writes, 2);
+      assert.equal(world.outbox.byPurpose("owner-receptionist-degraded").length, 2);
+      answer = { status: "ok", busy: [] };
+      world.clock.advance(ALERT_WINDOW_HOURS * 3_600_000);
+      await offersFor(world, 3);
+      assert.equal(board.writes, 2, "a calendar that answers raises nothing");
+      assert.equal(world.outbox.byPurpose("owner-receptionist-degraded").length, 2);
+    });
+
+    it("treats a calendar that never answers as unreachable, for the dashboard too", async function () {
+      this.timeout(CALENDAR_TIMEOUT_MS + 5_000);
+      const world = aCallWorld({ now: NOW });
+      const board = withDashboard(world);
+      world.deps.calendarBusy = new FakeCalendar(() => new Promise<CalendarBusy>(() => undefined));
+      await offersFor(world, 1);
+      assert.match(
+        board.items.get(`${world.business.id}/calendar-unreachable`)?.reason ?? "",
+        /no answer in \d+ ms/,
+      );
+    });
+
+    it("raises nothing and texts the owner nothing when no calendar is connected", async () => {
+      const world = aCallWorld({ now: NOW });
+      const board = withDashboard(world);
       world.deps.calendarBusy = new FakeCalendar(async () => ({ status: "not-connected" }));
       await offersFor(world, 1);
-      assert.equal(world.outbox.byPurpose("owner-calendar-unavailable").length, 0);
+      assert.equal(board.writes, 0);
+      assert.deepEqual(
+        world.outbox.messages.filter((m) => m.to === world.business.ownerMobile),
+        [],
+      );
+    });
+
+    it("still offers times when telling the owner fails", async () => {
+      const world = aCallWorld({ now: NOW });
+      const board = withDashboard(world);
+      board.raiseDegradation = () => Promise.reject(new Error("Firestore unavailable"));
+      world.deps.calendarBusy = new FakeCalendar(async () => ({
+        status: "unavailable",
+        reason: "Google 503",
+      }));
+      const { offers } = await offersFor(world, 1);
+      assert.equal(offers[0], "Wed 13:15");
+      assert.ok(world.logger.lines.some((l) => l.event === "receptionist.degraded-report-failed"));
     });
 
     it("treats a calendar that throws like one that is unavailable", async () => {

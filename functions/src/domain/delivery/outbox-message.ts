@@ -27,6 +27,10 @@ export const OUTBOX_PURPOSES = [
   "owner-sms-failed",
   "owner-calendar-reconnect",
   "owner-calendar-clash",
+  /**
+   * No longer queued (a calendar out of reach during a call is the
+   * `calendar-unreachable` degradation); kept so messages already stored still read.
+   */
   "owner-calendar-unavailable",
   "owner-lost-lead",
   "owner-receptionist-degraded",
