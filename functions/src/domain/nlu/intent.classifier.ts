@@ -422,7 +422,7 @@ const BOOK_REQUEST = [
     String.raw`\b(?:can|could|would) (?:you|someone|somebody) (?:please )?(?:fix|repair|unblock|look at|check|service|sort out|replace|install|fit|take a look|have a look|reseal)\b`,
   ),
   re(
-    String.raw`\b(?:need|want|like|get) (?:the |my |our |a |an |it |them |some )?(?:[a-z]+ ){0,6}?(?:looked at|checked|fixed|replaced|seen to|sorted|serviced|fitted|fitting|doing|done|moved|redone|lagged|insulated|installed|refitted|re fitted|resealed|re sealed|replumbed|re plumbed|re done|re ?[a-z]{3,}ed|emptied|pumped out|cleared out|cleaned out|drained|taken out|ripped out|removed|taken away|capped off|disconnected|connected|plumbed in|hooked up|plastered|tiled|boxed in|piped|rerouted|camera'd|cctv'd|surveyed|jetted|rodded|cleaned|descaled|flushed|power flushed|tested|inspected|unblocked|bled)\b`,
+    String.raw`\b(?:need|needs|want|wants|like|get|getting) (?:the |my |our |a |an |it |them |some )?(?:[a-z]+ ){0,6}?(?:looked at|checked|fixed|replaced|seen to|sorted|serviced|fitted|fitting|doing|done|moved|redone|lagged|insulated|installed|refitted|re fitted|resealed|re sealed|replumbed|re plumbed|re done|re ?[a-z]{3,}ed|emptied|pumped out|cleared out|cleaned out|drained|taken out|ripped out|removed|taken away|capped off|disconnected|connected|plumbed in|hooked up|plastered|tiled|boxed in|piped|rerouted|camera'd|cctv'd|surveyed|jetted|rodded|cleaned|descaled|flushed|power flushed|tested|inspected|unblocked|bled)\b`,
   ),
 ];
 
@@ -460,6 +460,22 @@ const ABOUT_US = re(
  */
 const NOT_A_CUSTOMER = re(
   String.raw`\b(?:(?:i'm|i am|we're|we are|this is [a-z]+) (?:calling|ringing|phoning) (?:from|on behalf of) (?!(?:the )?(?:flat|house|property|address|number|[0-9]))|(?:are|would) you (?:be )?interested in|(?:have|has) your (?:business|company|firm) (?:considered|thought about)|advertis(?:e|ing|ement)|(?:business|energy|electricity|utility|merchant|card) (?:rates|supplier|bills?|services|processing|fees)|(?:your|the) (?:website|google (?:listing|reviews?|ranking)|seo|search ranking|online presence)|(?:wrong|wrang) number|(?:are|is) (?:you|your [a-z]+)(?: (?:lot|guys|lads))? (?:hiring|recruiting|taking on (?:staff|apprentices|anyone|people|lads|trainees))|(?:any|got any|have you got any) (?:vacancies|jobs going|work going|apprenticeships?)|(?:a|an) (?:job|apprenticeship|placement|work experience) (?:as|with you|for me|for my (?:son|daughter))|looking for (?:work|a job|an apprenticeship)|(?:pressed|dialled|rang|called) the wrong (?:button|number)|(?:had|been in) an accident (?:that|which) (?:wasn't|was not) your fault|entitled to (?:compensation|a refund|a grant))\b`,
+);
+
+/**
+ * Stopped only because it was turned off or made safe, not mended: "we've turned it off at the
+ * stopcock and it's stopped", "the gas board made it safe and capped the cooker". Still a job.
+ */
+const CONTAINED_ONLY = re(
+  String.raw`\b(?:turned|switched|shut|knocked|isolated) (?:it|the water|the gas|the supply|the mains|everything|the [a-z]+) off\b|\bisolated (?:it|the [a-z]+)\b|\b(?:turned|switched|shut) off (?:at )?the (?:stopcock|mains|water|valve|supply|meter)\b|\b(?:made|making) (?:it|the [a-z]+|everything) safe\b|\bcapped (?:off )?the [a-z]+\b`,
+);
+
+/**
+ * How the water looks or tastes, with nothing broken: "the tap water's a bit cloudy", "the
+ * kettle's full of brown bits". A question about whether it is all right.
+ */
+const WATER_LOOKS_ODD = re(
+  String.raw`^(?!.*\b(?:coming up|backing up|drain|toilet|sewage|leak\w*|drip\w*|burst|pouring)\b)(?=.*\b(?:water|tap|taps|kettle)\b).*\b(?:cloudy|milky|fizzy|bubbly|(?:white|brown|black|little) bits|bits in it|tastes (?:funny|odd|strange|of [a-z]+)|smells (?:of chlorine|of bleach|funny))\b`,
 );
 
 /** What a fixed problem leaves behind is a job: "a damp patch from an old leak that's dried out". */
@@ -596,7 +612,9 @@ export function classifyUtterance(
     if (requestsBooking && !(asksQuestion && QUESTION_OPENER.test(text))) return "book";
     if (asksQuestion) return "question";
     if (ALARM.test(text) && DEVICE_FAULT.test(text) && !RESOLVED_ONLY.test(text)) return "question";
-    if (RESOLVED_ONLY.test(text) && !AFTERMATH.test(text)) return "unknown";
+    if (WATER_LOOKS_ODD.test(text)) return "question";
+    if (RESOLVED_ONLY.test(text) && !AFTERMATH.test(text) && !CONTAINED_ONLY.test(text))
+      return "unknown";
     // A described, non-emergency problem is a job to book.
     if (describesJob(text)) return "book";
     if ((QUESTION_OPENER.test(text) || text.endsWith("?")) && ABOUT_US.test(text))
