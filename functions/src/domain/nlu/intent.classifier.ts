@@ -131,7 +131,7 @@ function asksForNamedPerson(text: string, ownerName: string | undefined): boolea
     return true;
   // "is Sarah there": any one name.
   if (
-    /^is (?!it\b|this\b|that\b|there\b|anyone\b|anybody\b|someone\b|everything\b)[a-z]+ (?:there|about|around|in|available)$/.test(
+    /^(?:(?:hi|hiya|hello|oh|er|um|yeah|morning|afternoon|sorry) )*is (?!it\b|this\b|that\b|there\b|anyone\b|anybody\b|someone\b|somebody\b|everything\b|everyone\b|nothing\b|something\b|water\b|gas\b|he\b|she\b|parking\b|the\b|a\b)[a-z]+ (?:there|about|around|in|available)(?:$| (?:please|it's|this is|i'm|tell him|tell her|mate|love))/.test(
       text,
     )
   )
@@ -244,7 +244,7 @@ const RESCHEDULE = [
     String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:delay|defer)(?:ing)? (?:it|that|this|the [a-z]+|my [a-z]+|our [a-z]+)|hold (?:it|that|the [a-z]+) over|(?:push|move|put) (?:it|that|the [a-z]+) out (?:a|by|to|till|until|another)|(?:move|shuffle|juggle) (?:things|stuff|it|them) (?:around|about|round)|(?:push|put|knock|move|bump|shunt)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ ){0,2}?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
   ),
   re(
-    String.raw`\b(?:move|moving|change|changing|switch|switching|swap|swapping|shift|shifting|rearrange|rearranging) (?:my|the|our|that|this|your|[a-z]+'s|next week's|the [a-z]+day|the [a-z]+'s) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
+    String.raw`\b(?:move|moving|change|changing|switch|switching|swap|swapping|shift|shifting|rearrange|rearranging|alter|altering|amend|amending|adjust|adjusting) (?:my|the|our|that|this|your|[a-z]+'s|next week's|the [a-z]+day|the [a-z]+'s) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
   ),
   re(
     String.raw`\b(?:move|change|shift|switch|swap) (?:it|that|this|the (?:appointment|booking|visit|slot|job|service|day|time|date))\b(?: [a-z']+){0,5}? (?:to|till|until|for|on) (?:the |a )?(?:${DAY})\b`,
@@ -256,6 +256,10 @@ const RESCHEDULE = [
   re(String.raw`\bchange it\b.*\b(?:time|day|date)\b|\b(?:time|day|date)\b.*\bchange it\b`),
   re(String.raw`\bmake it (?:the |a )?(?:${TIME_WORD})\b`),
   re(String.raw`\bswap to\b|\bshift it\b|\bmove it\b`),
+  // Asked in the passive: "can that be moved to the twelfth", "my visit's on Tuesday, can that be changed".
+  re(
+    String.raw`\b(?:can|could|would|may) (?:it|that|this|the [a-z]+|my [a-z]+|our [a-z]+) be (?:moved|changed|switched|swapped|shifted|rearranged|altered|put back|pushed back|brought forward|rescheduled|rebooked|postponed|done (?:on|another|a different|later|earlier))\b`,
+  ),
   re(String.raw`\b(?:change|switch|swap|move) (?:it )?to (?:a |an |the )?(?:${TIME_WORD})\b`),
   re(
     String.raw`\b(?:swap|change|switch|move|rearrange|shuffle) (?:the )?(?:days|dates|times|slots|round the (?:day|date|time))\b`,
@@ -305,7 +309,7 @@ const BOOKED_ALREADY = re(
  * cancels it outright.
  */
 const NEEDS_ANOTHER_TIME = re(
-  String.raw`\b(?:(?:i'm|we're|i am|we are|i'll be|we'll be) (?:working|at work|away|out|busy|on holiday) (?:now|then|that day|that week|after all)|(?:have you got|do you have|got) (?:a|an|any|another|anything on a?) (?:${TIME_WORD})|(?:we|i) (?:need|want|'d prefer|would prefer|'d rather|would rather|need it|want it)(?: it)? (?:on |for )?(?:the )?(?:${DAY})|no good|not good|isn't (?:good|great|convenient|ideal)|not (?:great|convenient|ideal)|(?:doesn't|does not|don't|won't|will not) (?:suit|work)|not (?:suitable|possible)|something(?:'s| has) (?:come|cropped) up|(?:can't|cannot|can not|won't be able to|couldn't) (?:do|make|manage)|(?:won't|will not|wont|not going to|not gonna) be (?:in|there|home|around|about|available|free)|i'll be (?:away|at work|out|working|on holiday)|(?:pick|find|sort|get|choose|have) (?:a |another |a different |a new )?(?:new |other |different |another )?(?:one|day|time|date|slot)|can (?:it|we|you|he|she|they) (?:be|do|make it|come|go for)(?: (?:on|at|in|for|the))? (?:${TIME_WORD})|(?:a |the )?(?:week|day) after)\b`,
+  String.raw`\b(?:(?:is|would|will|could) (?:${TIME_WORD})(?: be)? (?:any good|ok|okay|alright|possible|free|available|better|doable|an option)|(?:i'm|we're|i am|we are|i'll be|we'll be) (?:working|at work|away|out|busy|on holiday) (?:now|then|that day|that week|after all)|(?:have you got|do you have|got) (?:a|an|any|another|anything on a?) (?:${TIME_WORD})|(?:we|i) (?:need|want|'d prefer|would prefer|'d rather|would rather|need it|want it)(?: it)? (?:on |for )?(?:the )?(?:${DAY})|no good|not good|isn't (?:good|great|convenient|ideal)|not (?:great|convenient|ideal)|(?:doesn't|does not|don't|won't|will not) (?:suit|work)|not (?:suitable|possible)|something(?:'s| has) (?:come|cropped) up|(?:can't|cannot|can not|won't be able to|couldn't) (?:do|make|manage)|(?:won't|will not|wont|not going to|not gonna) be (?:in|there|home|around|about|available|free)|i'll be (?:away|at work|out|working|on holiday)|(?:pick|find|sort|get|choose|have) (?:a |another |a different |a new )?(?:new |other |different |another )?(?:one|day|time|date|slot)|can (?:it|we|you|he|she|they) (?:be|do|make it|come|go for)(?: (?:on|at|in|for|the))? (?:${TIME_WORD})|(?:a |the )?(?:week|day) after)\b`,
 );
 
 /** The caller cannot be there: "I'll be away that week", "I'm working Thursday now". */
@@ -332,7 +336,7 @@ const QUESTION = [
     String.raw`\b(?:opening|office|business|working) hours\b|\bwhat time do you (?:open|close|shut|finish|start)\b|\b(?:are|when are|when're) you open\b|\bhow late are you\b`,
   ),
   re(
-    String.raw`\bhow much\b|\bwhat (?:do|would|does) (?:you|it) (?:charge|cost)\b|\b(?:price|prices|pricing|cost|costs|rates?|call ?out (?:fee|charge)|charges?|fees?|vat|bill|cheapest)\b`,
+    String.raw`\bhow much\b|\bwhat (?:do|would|does) (?:you|it) (?:charge|cost)\b|\b(?:price|prices|pricing|cost|costs|rates?|call ?out (?:fee|charge)|charges?|fees?|vat|bill|cheapest|cheaper|dearer|more expensive|less expensive|discounts?|afford)\b`,
   ),
   re(
     String.raw`\bdo (?:you|ya|your (?:company|business|firm|team|lads|engineers|plumbers))(?: (?:lot|guys|lads|also|ever|still|even|normally|usually))? (?:cover|serve|work in|work around|come to|come out to|come out as far as|come out|go to|go out to|travel to|work|do|deal with|fix|offer|take|accept|have|provide|install|fit|repair|replace|service|give|charge|unblock|clear|clean|descale|flush|sort|test)\b|\b${SELLS} (?=.*\b${PLUMBING_GOODS}\b)`,
@@ -459,7 +463,7 @@ const ABOUT_US = re(
  * company about your business rates", "are you interested in advertising", "wrong number".
  */
 const NOT_A_CUSTOMER = re(
-  String.raw`\b(?:(?:i'm|i am|we're|we are|this is [a-z]+) (?:calling|ringing|phoning) (?:from|on behalf of) (?!(?:the )?(?:flat|house|property|address|number|[0-9]))|(?:are|would) you (?:be )?interested in|(?:have|has) your (?:business|company|firm) (?:considered|thought about)|advertis(?:e|ing|ement)|(?:business|energy|electricity|utility|merchant|card) (?:rates|supplier|bills?|services|processing|fees)|(?:your|the) (?:website|google (?:listing|reviews?|ranking)|seo|search ranking|online presence)|(?:wrong|wrang) number|(?:are|is) (?:you|your [a-z]+)(?: (?:lot|guys|lads))? (?:hiring|recruiting|taking on (?:staff|apprentices|anyone|people|lads|trainees))|(?:any|got any|have you got any) (?:vacancies|jobs going|work going|apprenticeships?)|(?:a|an) (?:job|apprenticeship|placement|work experience) (?:as|with you|for me|for my (?:son|daughter))|looking for (?:work|a job|an apprenticeship)|(?:pressed|dialled|rang|called) the wrong (?:button|number)|(?:had|been in) an accident (?:that|which) (?:wasn't|was not) your fault|entitled to (?:compensation|a refund|a grant))\b`,
+  String.raw`\b(?:(?:i'm|i am|we're|we are|this is [a-z]+) (?:calling|ringing|phoning) (?:from|on behalf of) (?!(?:the )?(?:flat|house|property|address|number|[0-9]))|(?:are|would) you (?:be )?interested in|(?:have|has) your (?:business|company|firm) (?:considered|thought about)|advertis(?:e|ing|ement)|(?:business|energy|electricity|utility|merchant|card) (?:rates|supplier|bills?|services|processing|fees)|(?:your|the) (?:website|google (?:listing|reviews?|ranking)|seo|search ranking|online presence)|(?:wrong|wrang) number|(?:i'm|we're|i am|we are) (?:selling|offering|promoting) (?!(?:the|our|my|this|her|his|mum's|dad's) (?:house|flat|home|property|place|bungalow|maisonette)\b|up\b|it\b)|are you the (?:homeowner|home owner|owner of the property|bill payer|decision maker)|(?:trying|meant|meaning) to (?:ring|call|phone) (?:my|the|a) (?!plumber|engineer)[a-z]+|(?:didn't|did not|never) mean to (?:call|ring|phone)|(?:are|is) (?:you|your [a-z]+)(?: (?:lot|guys|lads))? (?:hiring|recruiting|taking on (?:staff|apprentices|anyone|people|lads|trainees))|(?:any|got any|have you got any) (?:vacancies|jobs going|work going|apprenticeships?)|(?:a|an) (?:job|apprenticeship|placement|work experience) (?:as|with you|for me|for my (?:son|daughter))|looking for (?:work|a job|an apprenticeship)|(?:pressed|dialled|rang|called) the wrong (?:button|number)|(?:had|been in) an accident (?:that|which) (?:wasn't|was not) your fault|entitled to (?:compensation|a refund|a grant))\b`,
 );
 
 /**
