@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
+import type { Timestamp } from "firebase-admin/firestore";
 import { CalendarSecrets } from "../../src/adapters/calendar/calendar-secrets";
 import {
   authorizationUrl,
@@ -101,12 +102,23 @@ describe("the calendarOAuth handler over HTTP", () => {
       redirect: "manual",
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
-  const post = (path: string, token: string, body: unknown = {}) =>
-    fetch(`${base}${path}`, {
+  /** A second later each time, so the audit log's entries come in order. */
+  const post = (path: string, token: string, body: unknown = {}) => {
+    clock.advance(1_000);
+    return fetch(`${base}${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
+  };
+
+  /** The business's audit log, oldest first. */
+  async function audit(): Promise<Array<Record<string, unknown>>> {
+    const snapshot = await appFirestore().collection(paths.audit(businessId)).get();
+    return snapshot.docs
+      .map((d) => d.data())
+      .sort((a, b) => (a.at as Timestamp).toMillis() - (b.at as Timestamp).toMillis());
+  }
 
   /** Start -> Google's consent screen (which consents) -> the callback URL Google sends the owner to. */
   async function consent(): Promise<string> {
@@ -168,6 +180,21 @@ describe("the calendarOAuth handler over HTTP", () => {
       assert.match(credentials?.refreshToken ?? "", /^1\/\/refresh-/);
     });
 
+    it("records the connection in the audit log, with who connected and never the token", async () => {
+      await fetch(await consent());
+
+      const entries = await audit();
+      assert.equal(entries.length, 1);
+      const [entry] = entries;
+      assert.equal(entry.action, "connectCalendar");
+      assert.equal(entry.target, "calendar");
+      assert.deepEqual(entry.actor, { uid: `uid-${businessId}`, role: "owner" });
+      assert.equal((entry.at as Timestamp).toMillis(), clock.now().getTime());
+      assert.deepEqual(entry.before, { status: "not-connected" });
+      assert.equal((entry.after as { status: string }).status, "connected");
+      assert.ok(!JSON.stringify(entry).includes("refresh-"), "no token in the audit log");
+    });
+
     it("accepts each link once: a replay is refused", async () => {
       const callback = await consent();
       assert.equal((await fetch(callback)).status, 200);
@@ -177,6 +204,7 @@ describe("the calendarOAuth handler over HTTP", () => {
       assert.equal(replay.status, 400);
       assert.match(await replay.text(), /used already/);
       assert.equal(google.requestsFor("token.code").length, 1);
+      assert.equal((await audit()).length, 1, "the replay records nothing");
     });
 
     it("refuses a missing, forged or expired state before talking to Google", async () => {
@@ -206,6 +234,7 @@ describe("the calendarOAuth handler over HTTP", () => {
       assert.equal(expired.status, 400);
       assert.match(await expired.text(), /expired/);
       assert.equal(google.requestsFor("token.code").length, 0);
+      assert.deepEqual(await audit(), []);
     });
 
     it("answers 502 when Google refuses the code", async () => {
@@ -216,6 +245,7 @@ describe("the calendarOAuth handler over HTTP", () => {
 
       assert.equal(response.status, 502);
       assert.equal((await deps.connections.view(businessId)).status, "not-connected");
+      assert.deepEqual(await audit(), [], "nothing connected, nothing recorded");
     });
   });
 
@@ -252,6 +282,20 @@ describe("the calendarOAuth handler over HTTP", () => {
         busyCalendarIds: [],
       });
       assert.equal(bad.status, 400);
+      const entries = await audit();
+      assert.deepEqual(
+        entries.map((e) => e.action),
+        ["connectCalendar", "updateCalendarSettings"],
+        "the refused change records nothing",
+      );
+      assert.deepEqual(entries[1].before, {
+        busyCalendarIds: ["primary"],
+        eventCalendarId: "primary",
+      });
+      assert.deepEqual(entries[1].after, {
+        busyCalendarIds: ["primary", "family@group.calendar.google.com"],
+        eventCalendarId: "jobs@group.calendar.google.com",
+      });
     });
 
     it("disconnects: revokes the grant at Google and forgets it", async () => {
@@ -267,6 +311,27 @@ describe("the calendarOAuth handler over HTTP", () => {
       assert.equal(google.requestsFor("revoke")[0].query.token, refreshToken);
       const stored = await appFirestore().doc(paths.calendarConnection(businessId)).get();
       assert.equal(stored.exists, false);
+      const entry = (await audit()).at(-1);
+      assert.equal(entry?.action, "disconnectCalendar");
+      assert.equal(entry?.target, "calendar");
+      assert.deepEqual(entry?.actor, { uid: `uid-${businessId}`, role: "owner" });
+      assert.equal((entry?.before as { status: string }).status, "connected");
+      assert.deepEqual(entry?.after, { status: "not-connected", revokedAtGoogle: true });
+      assert.ok(!JSON.stringify(entry).includes(refreshToken), "no token in the audit log");
+    });
+
+    it("records nothing when someone else tries to disconnect, or nothing is connected", async () => {
+      const stranger = tokens.mint("uid-stranger", { businessId: "another", role: "owner" });
+      const staff = tokens.mint("uid-staff", { businessId, role: "staff" });
+      assert.equal((await post(`/disconnect?business=${businessId}`, stranger)).status, 403);
+      assert.equal((await post(`/disconnect?business=${businessId}`, staff)).status, 403);
+      assert.equal((await deps.connections.view(businessId)).status, "connected");
+      assert.equal((await post(`/disconnect?business=${businessId}`, ownerToken)).status, 200);
+      assert.equal((await post(`/disconnect?business=${businessId}`, ownerToken)).status, 200);
+      assert.deepEqual(
+        (await audit()).map((e) => e.action),
+        ["connectCalendar", "disconnectCalendar"],
+      );
     });
 
     it("still forgets the grant when Google cannot be reached to revoke it", async () => {
@@ -276,6 +341,10 @@ describe("the calendarOAuth handler over HTTP", () => {
 
       assert.deepEqual(await response.json(), { status: "not-connected", revokedAtGoogle: false });
       assert.equal((await deps.connections.view(businessId)).status, "not-connected");
+      assert.deepEqual((await audit()).at(-1)?.after, {
+        status: "not-connected",
+        revokedAtGoogle: false,
+      });
     });
   });
 });

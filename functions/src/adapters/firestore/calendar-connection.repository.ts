@@ -6,7 +6,9 @@ import type {
   CalendarSyncQueue,
   CalendarSyncQueueItem,
 } from "../../ports/calendar-sync.port";
+import type { AuditEntry } from "../../ports/dashboard.port";
 import type { CalendarSecrets, EncryptedToken } from "../calendar/calendar-secrets";
+import { auditRef, auditToFirestore } from "./audit-entry";
 import { isAlreadyExists } from "./converters";
 import { paths } from "./paths";
 
@@ -107,16 +109,21 @@ export class FirestoreCalendarConnectionRepository implements CalendarConnection
     };
   }
 
-  /** Stores a fresh grant, keeping the business's calendar settings, and pulls changes at once. */
+  /**
+   * Stores a fresh grant, keeping the business's calendar settings, and pulls
+   * changes at once. `audit` (the owner connecting) is written in the same batch.
+   */
   async saveGrant(
     businessId: string,
     grant: { refreshToken: string; scope: string; uid: string; at: Date },
+    audit?: AuditEntry,
   ): Promise<void> {
     const existing = await this.read(businessId).catch(() => undefined);
     const settings = existing
       ? { busyCalendarIds: existing.busyCalendarIds, eventCalendarId: existing.eventCalendarId }
       : DEFAULT_CALENDAR_SETTINGS;
-    await this.ref(businessId).set({
+    const batch = this.db.batch();
+    batch.set(this.ref(businessId), {
       status: "connected",
       refreshToken: this.secrets().encrypt(grant.refreshToken, businessId),
       scope: grant.scope,
@@ -125,13 +132,22 @@ export class FirestoreCalendarConnectionRepository implements CalendarConnection
       ...settings,
       updatedAt: Timestamp.fromDate(grant.at),
     });
+    if (audit) batch.set(auditRef(this.db, businessId), auditToFirestore(audit));
+    await batch.commit();
     await this.schedulePull(businessId, grant.at);
   }
 
-  async saveSettings(businessId: string, settings: CalendarSettings, at: Date): Promise<boolean> {
+  /** False when nothing is connected; `audit` is written in the same batch as the change. */
+  async saveSettings(
+    businessId: string,
+    settings: CalendarSettings,
+    at: Date,
+    audit?: AuditEntry,
+  ): Promise<boolean> {
     const existing = await this.read(businessId);
     if (!existing) return false;
-    await this.ref(businessId).update({
+    const batch = this.db.batch();
+    batch.update(this.ref(businessId), {
       busyCalendarIds: settings.busyCalendarIds,
       eventCalendarId: settings.eventCalendarId,
       // A sync token belongs to one calendar: another one starts with a full sync.
@@ -140,6 +156,8 @@ export class FirestoreCalendarConnectionRepository implements CalendarConnection
         : {}),
       updatedAt: Timestamp.fromDate(at),
     });
+    if (audit) batch.set(auditRef(this.db, businessId), auditToFirestore(audit));
+    await batch.commit();
     return true;
   }
 
@@ -149,9 +167,13 @@ export class FirestoreCalendarConnectionRepository implements CalendarConnection
     });
   }
 
-  async remove(businessId: string): Promise<void> {
-    await this.ref(businessId).delete();
-    await this.db.doc(paths.calendarPull(businessId)).delete();
+  /** Forgets the grant and its pulls; `audit` (the owner disconnecting) in the same batch. */
+  async remove(businessId: string, audit?: AuditEntry | null): Promise<void> {
+    const batch = this.db.batch();
+    batch.delete(this.ref(businessId));
+    batch.delete(this.db.doc(paths.calendarPull(businessId)));
+    if (audit) batch.set(auditRef(this.db, businessId), auditToFirestore(audit));
+    await batch.commit();
   }
 
   async markNeedsReconnect(

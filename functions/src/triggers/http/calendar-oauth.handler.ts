@@ -12,6 +12,7 @@ import type { AppointmentStore } from "../../ports/appointment-store.port";
 import { documentIdSchema } from "../../shared/document-id";
 import type { CalendarSyncQueue } from "../../ports/calendar-sync.port";
 import type { Clock } from "../../ports/clock.port";
+import type { AuditEntry } from "../../ports/dashboard.port";
 import type { Logger } from "../../ports/logger.port";
 
 /**
@@ -66,12 +67,20 @@ export interface GoogleOAuthFlow {
 export interface ConnectionAdmin {
   view(businessId: string): Promise<CalendarConnectionView>;
   credentials(businessId: string): Promise<CalendarCredentials | undefined>;
+  /** Each change is written with its audit entry (businesses/{b}/audit): both or neither. */
   saveGrant(
     businessId: string,
     grant: { refreshToken: string; scope: string; uid: string; at: Date },
+    audit: AuditEntry,
   ): Promise<void>;
-  saveSettings(businessId: string, settings: CalendarSettings, at: Date): Promise<boolean>;
-  remove(businessId: string): Promise<void>;
+  saveSettings(
+    businessId: string,
+    settings: CalendarSettings,
+    at: Date,
+    audit: AuditEntry,
+  ): Promise<boolean>;
+  /** `audit` null when nothing was connected: nothing changed to record. */
+  remove(businessId: string, audit: AuditEntry | null): Promise<void>;
   claimOAuthState(
     nonce: string,
     claim: { businessId: string; at: Date; expiresAt: Date },
@@ -245,12 +254,15 @@ async function callback(
   if (!tokens.refreshToken) {
     throw new HttpError(502, "Google returned no long-lived grant. Please try connecting again.");
   }
-  await deps.connections.saveGrant(businessId, {
-    refreshToken: tokens.refreshToken,
-    scope: tokens.scope,
-    uid,
-    at: now,
-  });
+  const before = await deps.connections.view(businessId);
+  await deps.connections.saveGrant(
+    businessId,
+    { refreshToken: tokens.refreshToken, scope: tokens.scope, uid, at: now },
+    calendarAudit("connectCalendar", uid, now, auditView(before), {
+      status: "connected",
+      scope: tokens.scope,
+    }),
+  );
   const queued = await backfill(businessId, now, deps);
   deps.logger.info("calendar.connected", { businessId, backfill: queued });
   return page(
@@ -281,9 +293,18 @@ async function settings(
   query: Record<string, string>,
   deps: CalendarOAuthDeps,
 ): Promise<HttpAnswer> {
-  const { businessId } = await requireOwner(req, query, deps);
+  const { businessId, uid } = await requireOwner(req, query, deps);
   const body = parse(calendarSettingsSchema, req.body);
-  const saved = await deps.connections.saveSettings(businessId, body, deps.clock.now());
+  const before = await deps.connections.view(businessId);
+  const now = deps.clock.now();
+  const saved =
+    before.status !== "not-connected" &&
+    (await deps.connections.saveSettings(
+      businessId,
+      body,
+      now,
+      calendarAudit("updateCalendarSettings", uid, now, calendarsOf(before), calendarsOf(body)),
+    ));
   if (!saved) throw new HttpError(409, "Connect Google Calendar before choosing calendars.");
   return json(200, publicView(await deps.connections.view(businessId)));
 }
@@ -293,7 +314,8 @@ async function disconnect(
   query: Record<string, string>,
   deps: CalendarOAuthDeps,
 ): Promise<HttpAnswer> {
-  const { businessId } = await requireOwner(req, query, deps);
+  const { businessId, uid } = await requireOwner(req, query, deps);
+  const before = await deps.connections.view(businessId);
   const credentials = await deps.connections.credentials(businessId).catch(() => undefined);
   let revokedAtGoogle = false;
   if (credentials && deps.oauth) {
@@ -308,9 +330,45 @@ async function disconnect(
       });
     }
   }
-  await deps.connections.remove(businessId);
+  const now = deps.clock.now();
+  await deps.connections.remove(
+    businessId,
+    before.status === "not-connected"
+      ? null
+      : calendarAudit("disconnectCalendar", uid, now, auditView(before), {
+          status: "not-connected",
+          revokedAtGoogle,
+        }),
+  );
   deps.logger.info("calendar.disconnected", { businessId, revokedAtGoogle });
   return json(200, { status: "not-connected", revokedAtGoogle });
+}
+
+/**
+ * The audit entry of an owner's change to their calendar connection, as the
+ * dashboard's callables write theirs: who, what, when, before and after (never a token).
+ */
+function calendarAudit(
+  action: "connectCalendar" | "updateCalendarSettings" | "disconnectCalendar",
+  uid: string,
+  at: Date,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): AuditEntry {
+  return { action, target: "calendar", actor: { uid, role: "owner" }, at, before, after };
+}
+
+/** A connection as its audit entry records it: state, when, and the calendars chosen. */
+function auditView(view: CalendarConnectionView): Record<string, unknown> {
+  return {
+    status: view.status,
+    ...(view.connectedAt ? { connectedAt: view.connectedAt.toISOString() } : {}),
+    ...(view.status === "not-connected" ? {} : calendarsOf(view)),
+  };
+}
+
+function calendarsOf(settings: CalendarSettings): Record<string, unknown> {
+  return { busyCalendarIds: settings.busyCalendarIds, eventCalendarId: settings.eventCalendarId };
 }
 
 function publicView(view: CalendarConnectionView): Record<string, unknown> {
