@@ -6,7 +6,7 @@ import { FirestoreConversationRepository } from "./adapters/firestore/conversati
 import { FirestoreCustomerRepository } from "./adapters/firestore/customer.repository";
 import { appFirestore } from "./adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "./adapters/firestore/outbox.repository";
-import { functionsLoggerAdapter } from "./adapters/logging/functions.logger";
+import { functionsLoggerAdapter } from "./logs";
 import type { CallDeps } from "./app/handle-call";
 import type { InboundSmsDeps } from "./app/handle-inbound-sms";
 import { FirestoreInboundSmsRepository } from "./adapters/firestore/inbound-sms.repository";

@@ -9,7 +9,7 @@ import {
 } from "./adapters/firestore/calendar-connection.repository";
 import { appFirestore } from "./adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "./adapters/firestore/outbox.repository";
-import { functionsLoggerAdapter } from "./adapters/logging/functions.logger";
+import { functionsLoggerAdapter } from "./logs";
 import { type CalendarSweepDeps, reportCalendarGrantRevoked } from "./app/calendar-sweep";
 import {
   calendarTokenKey,

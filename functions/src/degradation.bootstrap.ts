@@ -2,7 +2,7 @@ import type { Firestore } from "firebase-admin/firestore";
 import { FirestoreBusinessRepository } from "./adapters/firestore/business.repository";
 import { FirestoreDegradationBoard } from "./adapters/firestore/degradation.repository";
 import { FirestoreOutboxRepository } from "./adapters/firestore/outbox.repository";
-import { functionsLoggerAdapter } from "./adapters/logging/functions.logger";
+import { functionsLoggerAdapter } from "./logs";
 import { degradationReporter } from "./app/report-degradation";
 import type { DegradationReporter } from "./ports/attention.port";
 import { systemClock } from "./ports/clock.port";

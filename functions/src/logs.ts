@@ -1,4 +1,6 @@
-import type { Logger } from "./ports/logger.port";
+import * as functionsLogger from "firebase-functions/logger";
+import type { LogFields, Logger } from "./ports/logger.port";
+import type { LogEvent } from "./log-events";
 import { maskPhoneNumber } from "./domain/phone/phone-number";
 
 /**
@@ -11,10 +13,61 @@ import { maskPhoneNumber } from "./domain/phone/phone-number";
 /** "+447700900123" -> "+44******0123": enough to tell numbers apart, not to dial them. */
 export const maskPhone = maskPhoneNumber;
 
+/**
+ * What looks like a phone number inside free text: E.164 ("+447700900123",
+ * "+44 7700 900123"), the same without its plus ("447700900123"), and a UK
+ * national number of 10 or 11 digits ("07700 900123", "0117-496-0000"). Not
+ * inside a longer word or number, so ids, SIDs and dates are left alone.
+ */
+const PHONE_LIKE = /(?<![\w+])(?:\+\d(?:[\s-]?\d){6,14}|0\d(?:[\s-]?\d){8,9}|44\d{9,10})(?![\w])/g;
+
 /** Masks anything that looks like a phone number inside free text (e.g. a vendor's error message). */
 export function redactPhones(text: string): string {
-  return text.replace(/\+?\d[\d\s-]{5,}\d/g, (match) => maskPhone(match.replace(/[\s-]/g, "")));
+  return text.replace(PHONE_LIKE, (match) => {
+    const digits = match.replace(/\D/g, "");
+    if (match.startsWith("+")) return maskPhone(`+${digits}`);
+    return maskPhone(digits.startsWith("0") ? `+44${digits.slice(1)}` : `+${digits}`);
+  });
 }
+
+/** Every string field with its phone numbers masked; numbers and flags as they are. */
+function redacted(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    out[key] = typeof value === "string" ? redactPhones(value) : value;
+  }
+  return out;
+}
+
+/**
+ * The one way code outside this file logs: a named event from the catalogue
+ * (log-events.ts, so the compiler refuses a name it does not list), every
+ * string field redacted. Fields name things (ids, outcomes, counts, an error's
+ * message); never speech, transcripts or message bodies.
+ */
+export function logInfo(logger: Logger, event: LogEvent, fields: LogFields = {}): void {
+  logger.info(event, redacted(fields));
+}
+export function logWarn(logger: Logger, event: LogEvent, fields: LogFields = {}): void {
+  logger.warn(event, redacted(fields));
+}
+export function logError(logger: Logger, event: LogEvent, fields: LogFields = {}): void {
+  logger.error(event, redacted(fields));
+}
+
+/** An error's message, for an `error` field (redacted like every field). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// write() keeps the event name as the message; logger.error() would replace it with a stack trace.
+/** The deployed functions' logger: Cloud Logging's structured lines, read by ops/monitoring. */
+export const functionsLoggerAdapter: Logger = {
+  info: (event, fields) => functionsLogger.write({ severity: "INFO", message: event, ...fields }),
+  warn: (event, fields) =>
+    functionsLogger.write({ severity: "WARNING", message: event, ...fields }),
+  error: (event, fields) => functionsLogger.write({ severity: "ERROR", message: event, ...fields }),
+};
 
 interface OutboxLogRef {
   businessId: string;

@@ -2,7 +2,7 @@ import { FirestoreBusinessRepository } from "./adapters/firestore/business.repos
 import { FirestoreConversationSummaryRepository } from "./adapters/firestore/conversation-summary.repository";
 import { appFirestore } from "./adapters/firestore/firestore-client";
 import { ClaudeLanguageModel } from "./adapters/llm/claude-language-model";
-import { functionsLoggerAdapter } from "./adapters/logging/functions.logger";
+import { functionsLoggerAdapter } from "./logs";
 import type { SmsSweepDeps, SummariseDeps } from "./app/summarise-conversation";
 import { degradationReporterOn } from "./degradation.bootstrap";
 import { anthropicApiKey, anthropicBaseUrl } from "./params";

@@ -11,6 +11,7 @@ import type { OutboxQueue } from "../ports/outbox.port";
 import { pool } from "./worker-pool";
 import { pullCalendarChanges, type PullCalendarDeps } from "./pull-calendar-changes";
 import { type CalendarSyncDeps, syncAppointmentNow } from "./sync-appointment-to-calendar";
+import { logError, logInfo, logWarn } from "../logs";
 
 /**
  * The scheduled sweep: retries appointment syncs that are due (after the
@@ -47,7 +48,7 @@ export async function runCalendarSweep(deps: CalendarSweepDeps): Promise<SweepSu
     try {
       const pulled = await pullCalendarChanges(businessId, deps);
       if (pulled.status === "transient") {
-        deps.logger.warn("calendar.pull-deferred", { businessId });
+        logWarn(deps.logger, "calendar.pull-deferred", { businessId });
       }
     } finally {
       // Next sweep either way; a little less than the interval so it is due by then.
@@ -56,9 +57,9 @@ export async function runCalendarSweep(deps: CalendarSweepDeps): Promise<SweepSu
     }
   });
   const failures = syncFailures + pullFailures;
-  if (failures > 0) deps.logger.error("calendar.sweep-failures", { failures });
+  if (failures > 0) logError(deps.logger, "calendar.sweep-failures", { failures });
   // The calendar sync backlog: retries due now, and how long the oldest has waited (docs/slos.md).
-  deps.logger.info("calendar.sweep", {
+  logInfo(deps.logger, "calendar.sweep", {
     retried: due.length,
     pulled: businesses.length,
     failures,
@@ -90,7 +91,7 @@ export async function reportCalendarGrantRevoked(
 ): Promise<void> {
   const now = deps.clock.now();
   const marked = await deps.connections.markNeedsReconnect(businessId, now, reason);
-  deps.logger.warn("calendar.needs-reconnect", {
+  logWarn(deps.logger, "calendar.needs-reconnect", {
     businessId,
     reason,
     firstNotice: marked === "marked",

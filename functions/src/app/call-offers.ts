@@ -14,6 +14,7 @@ import type { TimePreference } from "../domain/scheduling/time-preference";
 import type { CalendarBusy } from "../ports/calendar-busy.port";
 import type { HoldChange } from "../ports/call-writes.port";
 import { CallDeps, RunContext } from "./call-context";
+import { errorText, logWarn } from "../logs";
 
 /** Candidates per offer a caller chooses among after losing offers to simultaneous callers. */
 const CONTENDED_POOL = 4;
@@ -190,12 +191,12 @@ async function calendarBusy(
     .busyBetween(business.id, now, to)
     .catch((error: unknown): CalendarBusy => ({
       status: "unavailable",
-      reason: error instanceof Error ? error.message : String(error),
+      reason: errorText(error),
     }));
   const answer = await Promise.race([asked, timedOut]).finally(() => clearTimeout(timer));
   if (answer.status === "ok") return { busy: answer.busy, status: "ok" };
   if (answer.status === "unavailable") {
-    deps.logger.warn("availability.calendar-fallback", {
+    logWarn(deps.logger, "availability.calendar-fallback", {
       businessId: business.id,
       callSid: request.holder,
       reason: answer.reason,
@@ -221,11 +222,11 @@ async function othersHolds(
     const holds = await deps.holds.listActive(business.id, now, to, now);
     return activeHoldsOfOthers(holds, holder, now);
   } catch (error) {
-    deps.logger.warn("availability.hold-failed", {
+    logWarn(deps.logger, "availability.hold-failed", {
       businessId: business.id,
       callSid: holder,
       action: "list",
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return null;
   }

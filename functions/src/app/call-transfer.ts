@@ -11,6 +11,7 @@ import { ConversationChanges, noWrites } from "../ports/call-writes.port";
 import { spoken } from "../domain/dialogue/wording";
 import { CallAnswer, CallDeps, dialLeg, LOST_CALL, sayOf } from "./call-context";
 import { turnKey } from "./call-turns";
+import { logInfo, logWarn } from "../logs";
 
 /** What the person being rung hears before they accept. */
 export async function whisperToCallee(
@@ -38,7 +39,7 @@ export async function answerWhisper(
     return { business, instruction: { kind: "hang-up", say: [spoken.notAccepted()] } };
   }
   await deps.conversations.markAccepted(input.businessId, input.callSid, input.leg);
-  deps.logger.info("call.transfer-accepted", {
+  logInfo(deps.logger, "call.transfer-accepted", {
     businessId: input.businessId,
     callSid: input.callSid,
     leg: input.leg,
@@ -129,7 +130,7 @@ export async function handleDialResult(
       purpose: "owner-emergency-unanswered",
       relatedId: conversation.id,
     });
-    deps.logger.warn("call.emergency-unanswered", {
+    logWarn(deps.logger, "call.emergency-unanswered", {
       businessId: business.id,
       callSid: conversation.id,
     });

@@ -23,7 +23,7 @@ import {
 import type { Business } from "../domain/business/business";
 import { detectEmergency } from "../domain/emergency/emergency.classifier";
 import { carrierKeywordOf } from "../domain/sms/carrier-keywords";
-import { maskPhone } from "../logs";
+import { errorText, logError, logWarn, maskPhone } from "../logs";
 import type { CallerCounters } from "../ports/caller-gate.port";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
@@ -64,15 +64,15 @@ export async function admit(
     });
     verdict = gateVerdict({ ...arrival, window });
   } catch (error) {
-    deps.logger.error("abuse.gate-failed", {
+    logError(deps.logger, "abuse.gate-failed", {
       businessId: business.id,
       kind,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return { kind: "pass" };
   }
   if (verdict.kind === "pass") return verdict;
-  deps.logger.warn(kind === "call" ? "abuse.call-turned-away" : "abuse.text-turned-away", {
+  logWarn(deps.logger, kind === "call" ? "abuse.call-turned-away" : "abuse.text-turned-away", {
     businessId: business.id,
     from: maskPhone(number),
     why: verdict.kind === "limited" ? "limited" : verdict.reason,
@@ -152,7 +152,7 @@ async function alertIfEmergency(
     purpose: "owner-emergency-alert",
     relatedId,
   });
-  deps.logger.warn("abuse.emergency-from-turned-away", {
+  logWarn(deps.logger, "abuse.emergency-from-turned-away", {
     businessId: business.id,
     relatedId,
     kind: detection.kind,
@@ -180,7 +180,7 @@ export async function recordCallLength(
     now: deps.clock.now(),
   });
   if (screened) {
-    deps.logger.warn("abuse.number-screened", {
+    logWarn(deps.logger, "abuse.number-screened", {
       businessId: business.id,
       from: maskPhone(input.from),
       reason: screened.reason,

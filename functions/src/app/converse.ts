@@ -20,6 +20,7 @@ import { secondReading, wantsSecondReading } from "./second-reading";
 export type { ChannelPolicy } from "./call-context";
 import { findOffers, heldSpans } from "./call-offers";
 import { findUpcomingVisits } from "./change-booking";
+import { errorText, logError, logInfo, logWarn } from "../logs";
 
 /**
  * The one interpreter of the conversation engine, for every channel: it
@@ -64,9 +65,9 @@ export async function callerWords(
     return { ...event, reading: { intent, emergencyKind, slots } };
   } catch (error) {
     // Telling the owner about a failing model failed: the caller still gets the rules' answer.
-    deps.logger.error("model.second-reading-failed", {
+    logError(deps.logger, "model.second-reading-failed", {
       businessId: ctx.business.id,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return event;
   }
@@ -150,7 +151,7 @@ async function afterLostRace(
   attempt: number,
 ): Promise<Settled> {
   const { business, conversation, deps } = run;
-  deps.logger.info(lost === "slot-taken" ? "booking.slot-taken" : "availability.hold-lost", {
+  logInfo(deps.logger, lost === "slot-taken" ? "booking.slot-taken" : "availability.hold-lost", {
     businessId: business.id,
     callSid: conversation.id,
     attempt,
@@ -207,10 +208,10 @@ async function commitTurn(
   } catch (error) {
     const transfer = settled.conversation.emergency && settled.reply.kind === "connect";
     if (!transfer || run.channel.channel === "sms") throw error;
-    run.deps.logger.error("call.emergency-not-saved", {
+    logError(run.deps.logger, "call.emergency-not-saved", {
       businessId: run.business.id,
       callSid: run.conversation.id,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return { outcome: "committed" };
   }
@@ -327,7 +328,7 @@ export async function carryOut(first: TurnDecision, run: RunContext): Promise<Se
           run.channel.cancelReason,
           ctx.now,
         );
-        deps.logger.info("booking.cancelled-by-customer", {
+        logInfo(deps.logger, "booking.cancelled-by-customer", {
           businessId: business.id,
           callSid: conversation.id,
           appointmentId: outcome.appointmentId,
@@ -347,7 +348,7 @@ export async function carryOut(first: TurnDecision, run: RunContext): Promise<Se
           ctx.now,
           run.channel.rescheduleReason,
         );
-        deps.logger.info("booking.rescheduled-by-customer", {
+        logInfo(deps.logger, "booking.rescheduled-by-customer", {
           businessId: business.id,
           callSid: conversation.id,
           appointmentId: outcome.appointmentId,
@@ -381,7 +382,7 @@ export async function carryOut(first: TurnDecision, run: RunContext): Promise<Se
       }
     }
   }
-  deps.logger.error("call.dialogue-did-not-settle", {
+  logError(deps.logger, "call.dialogue-did-not-settle", {
     businessId: business.id,
     callSid: conversation.id,
   });
@@ -476,7 +477,7 @@ function alertOwnerOfEmergency(
     purpose: "owner-emergency-alert",
     relatedId: run.channel.ids.related,
   });
-  deps.logger.warn("call.emergency", {
+  logWarn(deps.logger, "call.emergency", {
     businessId: business.id,
     callSid: conversation.id,
     kind: emergency.kind,

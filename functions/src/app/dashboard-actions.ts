@@ -34,6 +34,7 @@ import type {
 import type { Logger } from "../ports/logger.port";
 import { DashboardAction, EDITABLE_SETTINGS, mayCall, ROLES } from "../shared/access";
 import type { InputProblem } from "../shared/dashboard-contract";
+import { logInfo } from "../logs";
 
 export interface DashboardDeps {
   appointments: AppointmentStore;
@@ -136,7 +137,7 @@ function auditEntry(
 }
 
 function logged(deps: DashboardDeps, actor: DashboardActor, entry: AuditEntry): void {
-  deps.logger.info("dashboard.action", {
+  logInfo(deps.logger, "dashboard.action", {
     businessId: actor.businessId,
     action: entry.action,
     target: entry.target,

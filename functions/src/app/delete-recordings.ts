@@ -1,4 +1,4 @@
-import { redactPhones } from "../logs";
+import { errorText, logInfo, logWarn, redactPhones } from "../logs";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type {
@@ -34,14 +34,11 @@ export async function deleteRecording(
   try {
     const result = await deps.remover.remove(recordingSid);
     await deps.queue.recordingDeleted(deletion, deps.clock.now());
-    deps.logger.info("recording.deleted", { businessId, callSid, recordingSid, result });
+    logInfo(deps.logger, "recording.deleted", { businessId, callSid, recordingSid, result });
     return result;
   } catch (error) {
-    const reason = redactPhones(error instanceof Error ? error.message : String(error)).slice(
-      0,
-      300,
-    );
-    deps.logger.warn("recording.delete-failed", {
+    const reason = redactPhones(errorText(error)).slice(0, 300);
+    logWarn(deps.logger, "recording.delete-failed", {
       businessId,
       callSid,
       recordingSid,

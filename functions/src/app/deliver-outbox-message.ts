@@ -22,6 +22,7 @@ import {
 } from "../domain/delivery/outbox-message";
 import { normalisePhoneNumber } from "../domain/phone/phone-number";
 import {
+  errorText,
   logSmsDeliveryDeferred,
   logSmsFailed,
   logSmsHistoryFailed,
@@ -30,6 +31,7 @@ import {
   logSmsRetryScheduled,
   logSmsSent,
   logSmsSimulated,
+  logWarn,
 } from "../logs";
 import type { AttentionBoard, DegradationReporter } from "../ports/attention.port";
 import { isSystemicSmsFailure } from "../domain/health/degradation";
@@ -406,7 +408,7 @@ async function recordInHistory(
     logSmsHistoryFailed(deps.logger, {
       businessId: message.businessId,
       messageId: message.id,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
   }
 }
@@ -431,7 +433,7 @@ export async function recordCarrierOptOut(
   const to = normalisePhoneNumber(message.to, profile?.defaultCountry ?? DEFAULT_COUNTRY);
   if (!to.ok) return;
   await deps.consent.setSmsOptOut(message.businessId, to.e164, true, deps.clock.now());
-  deps.logger.warn("sms.recipient-opted-out", {
+  logWarn(deps.logger, "sms.recipient-opted-out", {
     businessId: message.businessId,
     messageId: message.id,
     errorCode: OPTED_OUT_CODE,

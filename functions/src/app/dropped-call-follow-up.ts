@@ -11,6 +11,7 @@ import { texted } from "../domain/dialogue/wording";
 import { lostLeadAlertText } from "../domain/notifications/alert-texts";
 import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
 import { alertOwner } from "./alert-owner";
+import { errorText, logError, logInfo } from "../logs";
 
 export interface FollowUpDeps {
   businesses: BusinessDirectory;
@@ -83,17 +84,17 @@ export async function offerToFinishByText(
       relatedId: conversation.id,
     });
     // Delivery adds the text to the SMS conversation (deliver-outbox-message.ts).
-    deps.logger.info("sms.dropped-call-follow-up", {
+    logInfo(deps.logger, "sms.dropped-call-follow-up", {
       businessId: business.id,
       callSid: conversation.id,
       stage: state.stage,
     });
     return "queued";
   } catch (error) {
-    deps.logger.error("sms.dropped-call-follow-up-failed", {
+    logError(deps.logger, "sms.dropped-call-follow-up-failed", {
       businessId: conversation.businessId,
       callSid: conversation.id,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return "not-needed";
   }
@@ -140,10 +141,10 @@ export async function alertOwnerOfLostLead(
       deps,
     );
   } catch (error) {
-    deps.logger.error("call.lost-lead-alert-failed", {
+    logError(deps.logger, "call.lost-lead-alert-failed", {
       businessId: conversation.businessId,
       callSid: conversation.id,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
   }
 }

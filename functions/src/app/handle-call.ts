@@ -19,7 +19,7 @@ import {
 } from "./call-context";
 import { callerWords, ChannelPolicy, converse, Settled } from "./converse";
 import { turnKey } from "./call-turns";
-import { logConversationUnreadable } from "../logs";
+import { logConversationUnreadable, logInfo, logWarn } from "../logs";
 
 export type { CallAnswer, CallDeps, RunContext } from "./call-context";
 export { CALENDAR_TIMEOUT_MS, findOffers } from "./call-offers";
@@ -33,7 +33,7 @@ export async function startCall(
 ): Promise<CallAnswer> {
   const business = await deps.businesses.findByPhoneNumber(input.to);
   if (!business) {
-    deps.logger.warn("call.unknown-number", { callSid: input.callSid });
+    logWarn(deps.logger, "call.unknown-number", { callSid: input.callSid });
     return { business: null, instruction: UNKNOWN_NUMBER };
   }
   const callerPhone = normaliseCaller(input.from, business);
@@ -66,7 +66,7 @@ export async function startCall(
     const existing = await deps.conversations.get(business.id, input.callSid);
     return { business, instruction: existing?.lastAnswer?.instruction ?? instruction };
   }
-  deps.logger.info("call.started", {
+  logInfo(deps.logger, "call.started", {
     businessId: business.id,
     callSid: input.callSid,
     knownCaller: Boolean(customer),
@@ -218,7 +218,7 @@ async function runCallTurn(
     return writes;
   });
   if (settled.booked) {
-    deps.logger.info("booking.created", {
+    logInfo(deps.logger, "booking.created", {
       businessId: business.id,
       callSid: conversation.id,
       appointmentId: settled.booked.id,

@@ -36,7 +36,7 @@ import { alertOwner, ownerAlertDelivery } from "./alert-owner";
 import type { CallDeps, RunContext } from "./call-context";
 import { turnKey } from "./call-turns";
 import { callerWords, ChannelPolicy, converse, Settled } from "./converse";
-import { logConversationUnreadable } from "../logs";
+import { errorText, logConversationUnreadable, logError, logInfo, logWarn } from "../logs";
 
 export interface InboundSmsDeps extends CallDeps {
   consent: SmsConsentStore;
@@ -95,7 +95,7 @@ export async function handleInboundSms(
 ): Promise<InboundSmsResult> {
   const business = await deps.businesses.findByPhoneNumber(input.to);
   if (!business) {
-    deps.logger.warn("sms.unknown-number", { messageSid: input.messageSid });
+    logWarn(deps.logger, "sms.unknown-number", { messageSid: input.messageSid });
     return { business: null, reply: null, outcome: "unknown-number", duplicate: false };
   }
   const sender = normalisePhoneNumber(input.from, business.defaultCountry);
@@ -113,7 +113,10 @@ export async function handleInboundSms(
   };
   const claim = await deps.inbound.claim(message);
   if (claim.status === "duplicate") {
-    deps.logger.info("sms.duplicate", { businessId: business.id, messageSid: input.messageSid });
+    logInfo(deps.logger, "sms.duplicate", {
+      businessId: business.id,
+      messageSid: input.messageSid,
+    });
     if (claim.answer) {
       return replayed(business, phone, claim.answer, deps, claim.messageSid ?? input.messageSid);
     }
@@ -144,15 +147,15 @@ export async function handleInboundSms(
       .release(message, deps.clock.now())
       .catch(() => ({ waiting: false }));
     if (!released.waiting) throw error;
-    deps.logger.error("sms.inbound-failed", {
+    logError(deps.logger, "sms.inbound-failed", {
       businessId: business.id,
       messageSid: input.messageSid,
       handedOver: true,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return { business, reply: null, outcome: "handed-over", duplicate: false };
   }
-  deps.logger.info("sms.handled", {
+  logInfo(deps.logger, "sms.handled", {
     businessId: business.id,
     messageSid: input.messageSid,
     outcome: answer.outcome,
@@ -234,7 +237,7 @@ async function awaitFirstDelivery(
     return replayed(business, phone, progress.answer, deps, messageSid);
   }
   if (progress.state === "released" && takeovers < MAX_TAKEOVERS) {
-    deps.logger.warn("sms.duplicate-took-over", { businessId: business.id, messageSid });
+    logWarn(deps.logger, "sms.duplicate-took-over", { businessId: business.id, messageSid });
     return handleInboundSms(first.input, deps, takeovers + 1);
   }
   return { business, reply: null, outcome: "in-progress", duplicate: true };
@@ -276,7 +279,7 @@ async function respond(sms: Inbound, deps: InboundSmsDeps): Promise<InboundAnswe
       return optOut(sms, customer, reply.word, deps);
     case "opt-in":
       await deps.consent.setSmsOptOut(business.id, phone, false, now);
-      deps.logger.info("sms.opted-in", { businessId: business.id, word: reply.word });
+      logInfo(deps.logger, "sms.opted-in", { businessId: business.id, word: reply.word });
       return { reply: texted.optedIn(business), outcome: "opted-in" };
     case "help":
       return { reply: texted.help(business), outcome: "help" };
@@ -414,7 +417,7 @@ async function converseByText(
     return writes;
   });
   if (settled.booked) {
-    deps.logger.info("booking.created", {
+    logInfo(deps.logger, "booking.created", {
       businessId: business.id,
       callSid: conversation.id,
       appointmentId: settled.booked.id,
@@ -646,7 +649,7 @@ async function optOut(
   const { business, phone, now } = sms;
   await deps.consent.setSmsOptOut(business.id, phone, true, now);
   await deps.sms.setPending(business.id, phone, null, now);
-  deps.logger.info("sms.opted-out", { businessId: business.id, word });
+  logInfo(deps.logger, "sms.opted-out", { businessId: business.id, word });
   if (word === "CANCEL") {
     // Also the word for "cancel my visit". We may not reply, and we do not cancel on a
     // carrier keyword: the owner hears and calls them.

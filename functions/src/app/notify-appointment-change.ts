@@ -26,6 +26,7 @@ import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
 import type { RecipientStatus } from "../ports/recipient-status.port";
 import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
+import { logInfo, logWarn } from "../logs";
 
 export interface NotifyDeps {
   businesses: BusinessDirectory;
@@ -75,7 +76,7 @@ export async function notifyAppointmentChange(
   if (change.kind === "other" || !write.after) return result;
   const business = await deps.businesses.getById(write.businessId);
   if (!business) {
-    deps.logger.warn("notifications.unknown-business", { businessId: write.businessId });
+    logWarn(deps.logger, "notifications.unknown-business", { businessId: write.businessId });
     return result;
   }
   const run: Run = { business, deps, now: deps.clock.now(), actions: result.actions };
@@ -96,7 +97,7 @@ export async function notifyAppointmentChange(
       await onMoved(appointment, change.from, run);
       break;
   }
-  deps.logger.info("notifications.appointment-change", {
+  logInfo(deps.logger, "notifications.appointment-change", {
     businessId: business.id,
     appointmentId: appointment.id,
     change: change.kind,

@@ -18,6 +18,7 @@ import type {
 } from "../ports/privacy.port";
 import { customerReference } from "./customer-reference";
 import { ActionRefused } from "./dashboard-actions";
+import { logInfo } from "../logs";
 
 export interface PrivacyDeps {
   businesses: BusinessDirectory;
@@ -85,7 +86,7 @@ export async function setCallerScreening(
     { status: entry.status, reason: entry.reason },
   );
   await deps.screening.save(actor.businessId, entry, audit);
-  deps.logger.info("dashboard.action", {
+  logInfo(deps.logger, "dashboard.action", {
     businessId: actor.businessId,
     action: "setCallerScreening",
     target: status,
@@ -135,7 +136,7 @@ export async function exportCustomerData(
       countsOf(data),
     ),
   );
-  deps.logger.info("dashboard.action", {
+  logInfo(deps.logger, "dashboard.action", {
     businessId: actor.businessId,
     action: "exportCustomerData",
   });
@@ -173,7 +174,7 @@ export async function deleteCustomerData(
     null,
   );
   const erased = await deps.records.erase(actor.businessId, input.phone, audit, now);
-  deps.logger.info("dashboard.action", {
+  logInfo(deps.logger, "dashboard.action", {
     businessId: actor.businessId,
     action: "deleteCustomerData",
   });

@@ -9,6 +9,7 @@ import type { CalendarChangeFeed, CalendarEventChange } from "../ports/calendar-
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
+import { logInfo, logWarn } from "../logs";
 
 /**
  * Google Calendar -> appointments: what the owner did to our events there.
@@ -59,7 +60,7 @@ export async function pullCalendarChanges(
   // Only after every change is applied: a crash above re-reads them next time.
   await deps.feed.commitChanges(businessId, feed.checkpoint);
   if (applied.moved + applied.cancelled + applied.clash > 0 || feed.fullResync) {
-    deps.logger.info("calendar.changes-pulled", {
+    logInfo(deps.logger, "calendar.changes-pulled", {
       businessId,
       ...applied,
       fullResync: feed.fullResync,
@@ -82,7 +83,7 @@ async function applyChange(
 
   if (change.cancelled) {
     await deps.appointments.cancel(businessId, appointmentId, DELETED_IN_GOOGLE_REASON, now);
-    deps.logger.info("calendar.appointment-cancelled", { businessId, appointmentId });
+    logInfo(deps.logger, "calendar.appointment-cancelled", { businessId, appointmentId });
     return "cancelled";
   }
   if (!change.start || !change.end) return "skipped";
@@ -100,7 +101,7 @@ async function applyChange(
     now,
   );
   if (moved.outcome === "rescheduled") {
-    deps.logger.info("calendar.appointment-moved", { businessId, appointmentId });
+    logInfo(deps.logger, "calendar.appointment-moved", { businessId, appointmentId });
     return "moved";
   }
   if (moved.outcome === "not-found") return "skipped";
@@ -127,6 +128,6 @@ async function applyChange(
       relatedId: appointmentId,
     });
   }
-  deps.logger.warn("calendar.move-clashes", { businessId, appointmentId });
+  logWarn(deps.logger, "calendar.move-clashes", { businessId, appointmentId });
   return "clash";
 }

@@ -12,6 +12,7 @@ import type { BusinessDirectory } from "../ports/business-directory.port";
 import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
+import { errorText, logError, logWarn } from "../logs";
 
 export interface ReportDegradationDeps {
   board: DegradationBoard;
@@ -59,7 +60,7 @@ export async function reportDegradation(
       outcome = "alerted";
     }
   }
-  deps.logger.warn("receptionist.degraded", { businessId, degradation, outcome });
+  logWarn(deps.logger, "receptionist.degraded", { businessId, degradation, outcome });
   return outcome;
 }
 
@@ -70,10 +71,10 @@ export function degradationReporter(deps: ReportDegradationDeps): DegradationRep
       try {
         await reportDegradation({ businessId, degradation, detail }, deps);
       } catch (error) {
-        deps.logger.error("receptionist.degraded-report-failed", {
+        logError(deps.logger, "receptionist.degraded-report-failed", {
           businessId,
           degradation,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorText(error),
         });
       }
     },

@@ -14,6 +14,7 @@ import type { Clock } from "../ports/clock.port";
 import type { Logger } from "../ports/logger.port";
 import type { RetentionStore, SweepCounts } from "../ports/retention.port";
 import { deleteDueRecordings, type RecordingDeletionDeps } from "./delete-recordings";
+import { errorText, logError, logInfo } from "../logs";
 
 export interface RetentionSweepDeps {
   store: RetentionStore;
@@ -52,16 +53,16 @@ export async function sweepRetention(
         : new Date(before.getTime() - CATCH_UP_DAYS * DAY_MS);
       aged += await deps.store.deleteAged(businessId, from, before, AGED_PER_BUSINESS);
     } catch (error) {
-      deps.logger.error("retention.business-failed", {
+      logError(deps.logger, "retention.business-failed", {
         businessId,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorText(error),
       });
     }
   }
   const recordings = deps.recordings
     ? await deleteDueRecordings({ ...deps.recordings, clock: deps.clock, logger: deps.logger })
     : { deleted: 0, failed: 0 };
-  deps.logger.info("retention.swept", {
+  logInfo(deps.logger, "retention.swept", {
     expired,
     aged,
     recordingsDeleted: recordings.deleted,

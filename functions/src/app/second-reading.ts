@@ -9,6 +9,7 @@ import { isModelDegraded } from "../domain/health/degradation";
 import type { DegradationReporter } from "../ports/attention.port";
 import type { LanguageModel } from "../ports/language-model.port";
 import type { Logger } from "../ports/logger.port";
+import { logInfo } from "../logs";
 
 /** A turn this long may carry more than the rules read from it. */
 export const LONG_TURN_WORDS = 25;
@@ -67,7 +68,7 @@ export async function secondReading(
     settings: business.languageModel,
   });
   if (answer.status === "unavailable") {
-    deps.logger.info("model.unavailable", {
+    logInfo(deps.logger, "model.unavailable", {
       businessId: business.id,
       reason: answer.reason,
       latencyMs: answer.latencyMs,
@@ -78,7 +79,7 @@ export async function secondReading(
     return mergeModelReading(rules, null);
   }
   const merged = mergeModelReading(rules, answer.reading);
-  deps.logger.info("model.read", {
+  logInfo(deps.logger, "model.read", {
     businessId: business.id,
     latencyMs: answer.latencyMs,
     added: merged.modelAdded.join(","),

@@ -5,6 +5,7 @@ import type { DigestSource } from "../ports/daily-digest.port";
 import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
 import { pool } from "./worker-pool";
+import { logError, logInfo } from "../logs";
 
 export interface DailyDigestDeps {
   source: DigestSource;
@@ -40,10 +41,10 @@ export async function sendDailyDigests(
     const businessId = businesses[i].id;
     if (s.status === "fulfilled") return { businessId, result: s.value };
     const error = s.reason instanceof Error ? s.reason.message : String(s.reason);
-    deps.logger.error("digest.failed", { businessId, error });
+    logError(deps.logger, "digest.failed", { businessId, error });
     return { businessId, result: { outcome: "failed", error } as DigestOutcome };
   });
-  deps.logger.info("digest.run", {
+  logInfo(deps.logger, "digest.run", {
     businesses: businesses.length,
     queued: results.filter((r) => r.result.outcome === "queued").length,
     failed: results.filter((r) => r.result.outcome === "failed").length,
@@ -69,6 +70,10 @@ async function digestFor(
     body,
     purpose: "owner-daily-digest",
   });
-  deps.logger.info("digest.queued", { businessId: business.id, localDay: due.localDay, outcome });
+  logInfo(deps.logger, "digest.queued", {
+    businessId: business.id,
+    localDay: due.localDay,
+    outcome,
+  });
   return { outcome, localDay: due.localDay, outboxId, body };
 }

@@ -11,6 +11,7 @@ import type { Logger } from "../ports/logger.port";
 import type { OutboxQueue } from "../ports/outbox.port";
 import type { RecipientStatus } from "../ports/recipient-status.port";
 import type { ScheduledSmsQueue } from "../ports/scheduled-sms.port";
+import { logError, logInfo } from "../logs";
 
 export interface SendDueDeps {
   scheduled: ScheduledSmsQueue;
@@ -69,12 +70,12 @@ export async function sendDueSms(deps: SendDueDeps): Promise<DueResult[]> {
     const item = { id, businessId, outboxId, kind, purpose };
     if (outcome.status === "fulfilled") return { item, result: outcome.value };
     const error = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
-    deps.logger.error("scheduled-sms.failed", { businessId, outboxId, error });
+    logError(deps.logger, "scheduled-sms.failed", { businessId, outboxId, error });
     return { item, result: { outcome: "failed", error } };
   });
   // How late the most overdue text was when this run picked it up: reminder punctuality (docs/slos.md).
   const latenessMs = due.reduce((most, d) => Math.max(most, now.getTime() - d.dueAt.getTime()), 0);
-  deps.logger.info("scheduled-sms.run", {
+  logInfo(deps.logger, "scheduled-sms.run", {
     due: due.length,
     latenessMs,
     queued: results.filter((r) => r.result.outcome === "queued").length,

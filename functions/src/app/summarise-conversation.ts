@@ -24,6 +24,7 @@ import type {
 import type { SummaryWriter } from "../ports/language-model.port";
 import type { Logger } from "../ports/logger.port";
 import { pool } from "./worker-pool";
+import { logError, logInfo, logWarn } from "../logs";
 
 /** What a Claude-written paragraph needs: the writer, and the tenant's model settings. */
 export interface ModelSummaryDeps {
@@ -58,7 +59,7 @@ export async function summariseEndedConversation(
   const { businessId, conversationId } = input;
   const facts = await deps.summaries.facts(businessId, conversationId);
   if (!facts) {
-    deps.logger.warn("summary.conversation-unreadable", { businessId, conversationId });
+    logWarn(deps.logger, "summary.conversation-unreadable", { businessId, conversationId });
     return "missing";
   }
   const record = await composeSummary(businessId, conversationId, facts, deps);
@@ -93,17 +94,17 @@ export async function composeSummary(
   const { check, text } = written;
   const fields = { businessId, conversationId, latencyMs: check.latencyMs };
   if (check.status === "accepted") {
-    deps.logger.info("summary.model-accepted", fields);
+    logInfo(deps.logger, "summary.model-accepted", fields);
     return { ...record, modelText: text, modelCheck: check };
   }
   if (check.status === "rejected") {
-    deps.logger.warn("summary.model-rejected", {
+    logWarn(deps.logger, "summary.model-rejected", {
       ...fields,
       problem: check.problem,
       detail: check.detail,
     });
   } else {
-    deps.logger.info("summary.model-unavailable", { ...fields, reason: check.reason });
+    logInfo(deps.logger, "summary.model-unavailable", { ...fields, reason: check.reason });
   }
   return { ...record, modelCheck: check };
 }
@@ -152,7 +153,7 @@ function logWritten(
   record: StoredSummary,
   result: string,
 ): void {
-  logger.info("summary.written", {
+  logInfo(logger, "summary.written", {
     businessId,
     conversationId: record.conversationId,
     channel: record.channel,
@@ -194,14 +195,14 @@ export async function summariseIdleSmsThreads(
   const results = settled.map((s, i) => {
     const thread = due[i];
     if (s.status === "fulfilled") return { thread, result: s.value };
-    deps.logger.error("summary.sms-thread-failed", {
+    logError(deps.logger, "summary.sms-thread-failed", {
       businessId: thread.businessId,
       conversationId: thread.conversationId,
       error: s.reason instanceof Error ? s.reason.message : String(s.reason),
     });
     return { thread, result: "failed" as const };
   });
-  deps.logger.info("summary.sms-sweep", {
+  logInfo(deps.logger, "summary.sms-sweep", {
     due: due.length,
     written: results.filter((r) => r.result === "written").length,
     failed: results.filter((r) => r.result === "failed").length,
@@ -217,7 +218,7 @@ async function summariseSmsThread(
   const { businessId, conversationId } = thread;
   const episode = await deps.threads.smsEpisode(businessId, conversationId);
   if (!episode) {
-    deps.logger.warn("summary.conversation-unreadable", { businessId, conversationId });
+    logWarn(deps.logger, "summary.conversation-unreadable", { businessId, conversationId });
     return "missing";
   }
   if (episode.dueAt === null || episode.dueAt.getTime() > now.getTime()) return "not-due";

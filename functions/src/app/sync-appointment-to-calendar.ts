@@ -29,6 +29,7 @@ import type { Logger } from "../ports/logger.port";
  * `calendar` field and retried, first by the platform, then by the sweep.
  */
 import type { DegradationReporter } from "../ports/attention.port";
+import { logError, logInfo, logWarn } from "../logs";
 
 export interface CalendarSyncDeps {
   appointments: AppointmentStore;
@@ -94,7 +95,7 @@ export async function syncAppointmentNow(
   } else {
     const business = await deps.businesses.getById(ref.businessId);
     if (!business) {
-      deps.logger.error("calendar.sync-failed", { ...ref, reason: "unknown business" });
+      logError(deps.logger, "calendar.sync-failed", { ...ref, reason: "unknown business" });
       return "failed";
     }
     const event = calendarEventFor(current, {
@@ -130,7 +131,7 @@ async function recordResult(
       await annotate({ state: "synced", eventId: result.eventId, attempts, updatedAt: now });
       if (previous?.state === "pending" || previous?.state === "error")
         await deps.queue.remove(ref);
-      deps.logger.info("calendar.synced", { ...ref, eventId: result.eventId, attempts });
+      logInfo(deps.logger, "calendar.synced", { ...ref, eventId: result.eventId, attempts });
       return "synced";
 
     case "not-connected":
@@ -150,7 +151,7 @@ async function recordResult(
         updatedAt: now,
       });
       await deps.queue.remove(ref);
-      deps.logger.error("calendar.sync-failed", { ...ref, attempts, reason: result.reason });
+      logError(deps.logger, "calendar.sync-failed", { ...ref, attempts, reason: result.reason });
       return "failed";
 
     case "transient": {
@@ -163,7 +164,7 @@ async function recordResult(
           updatedAt: now,
         });
         await deps.queue.remove(ref);
-        deps.logger.error("calendar.sync-failed", { ...ref, attempts, reason: result.reason });
+        logError(deps.logger, "calendar.sync-failed", { ...ref, attempts, reason: result.reason });
         await deps.degradation?.report(ref.businessId, "calendar-unreachable", result.reason);
         return "failed";
       }
@@ -177,7 +178,7 @@ async function recordResult(
       // The sweep's copy of the retry, in case the platform's retries run out or never come.
       const dueAt = new Date(now.getTime() + calendarRetryDelayMs(attempts));
       await deps.queue.schedule({ ...ref, attempts, dueAt });
-      deps.logger.warn("calendar.sync-retry", { ...ref, attempts, reason: result.reason });
+      logWarn(deps.logger, "calendar.sync-retry", { ...ref, attempts, reason: result.reason });
       if (options.retryByThrowing && attempts < TRIGGER_RETRY_ATTEMPTS) {
         throw new TransientCalendarSyncError(result.reason);
       }

@@ -1,5 +1,5 @@
 import { spoken } from "../domain/dialogue/wording";
-import { logVoiceFallback, redactPhones } from "../logs";
+import { errorText, logError, logVoiceFallback, logWarn, redactPhones } from "../logs";
 import type { FallbackContact, FallbackDirectory } from "../ports/fallback-directory.port";
 import type { Logger } from "../ports/logger.port";
 import type { SmsGateway } from "../ports/sms-gateway.port";
@@ -114,16 +114,19 @@ async function lookUp(
 ): Promise<FallbackContact | null> {
   const found = await withDeadline(
     deps.directory.contactFor(call.to).catch((error: unknown) => {
-      deps.logger.warn("voice.fallback-lookup-failed", {
+      logWarn(deps.logger, "voice.fallback-lookup-failed", {
         callSid: call.callSid,
-        error: redactPhones(error instanceof Error ? error.message : String(error)),
+        error: redactPhones(errorText(error)),
       });
       return null;
     }),
     deps.lookupMs ?? 2_000,
   );
   if (found === "timeout") {
-    deps.logger.warn("voice.fallback-lookup-failed", { callSid: call.callSid, error: "timeout" });
+    logWarn(deps.logger, "voice.fallback-lookup-failed", {
+      callSid: call.callSid,
+      error: "timeout",
+    });
     return null;
   }
   return found;
@@ -144,10 +147,10 @@ async function alert(
     deps.sms.send({ to, from: call.to, body }).then(
       () => who,
       (error: unknown) => {
-        deps.logger.error("voice.fallback-alert-failed", {
+        logError(deps.logger, "voice.fallback-alert-failed", {
           businessId: contact?.businessId,
           callSid: call.callSid,
-          error: redactPhones(error instanceof Error ? error.message : String(error)),
+          error: redactPhones(errorText(error)),
         });
         return "failed";
       },

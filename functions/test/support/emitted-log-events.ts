@@ -3,9 +3,13 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import { sourceFiles } from "../../src/tools/deploy/index-coverage";
 
+/** logs.ts's named-event functions: logInfo(logger, "event", fields) and its kin. */
+export const LOG_CALLS = /^log(Info|Warn|Error)$/;
+
 /**
  * Every log event name the deployed code can emit, read from its source: the
- * first argument of logger.info/warn/error (both branches of a conditional),
+ * event of logInfo/logWarn/logError(logger, "name", ...) (how code outside
+ * logs.ts logs), the first argument of logger.info/warn/error inside logs.ts (both branches of a conditional),
  * `(...).call(logger, "name", ...)`, and the `event:` field of a line whose
  * message is free text. Local tools are left out: they are not deployed.
  */
@@ -30,7 +34,13 @@ export function emittedLogEvents(srcDir: string): Map<string, string[]> {
       return [];
     };
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      if (
+        ts.isCallExpression(node) &&
+        ts.isIdentifier(node.expression) &&
+        LOG_CALLS.test(node.expression.text)
+      ) {
+        for (const name of literals(node.arguments[1])) add(name, where(node));
+      } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
         const method = node.expression.name.text;
         const target = node.expression.expression.getText(source);
         let args: readonly ts.Expression[] | undefined;

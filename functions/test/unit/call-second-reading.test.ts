@@ -250,13 +250,15 @@ describe("a call turn read a second time by the language model", () => {
     }));
     const failing: DegradationReporter = {
       report: async () => {
-        throw new Error("firestore unavailable");
+        throw new Error("firestore unavailable texting 07700 900123");
       },
     };
     const { world, caller } = await aCall(model, failing);
     const answer = await caller.say("hmm whatever you think is best really");
     assert.equal(answer.kind, "gather");
-    assert.ok(world.logger.lines.some((l) => l.event === "model.second-reading-failed"));
+    const failed = world.logger.lines.find((l) => l.event === "model.second-reading-failed");
+    // The error named the owner's number: logged masked.
+    assert.equal(failed?.fields.error, "firestore unavailable texting +44******0123");
   });
 
   it("books nothing on a prompt injection the model went along with: only an offered, confirmed time is booked", async () => {

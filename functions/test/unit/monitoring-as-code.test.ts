@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import { LOG_EVENTS } from "../../src/logs";
 import { sourceFiles } from "../../src/tools/deploy/index-coverage";
-import { emittedLogEvents } from "../support/emitted-log-events";
+import { emittedLogEvents, LOG_CALLS } from "../support/emitted-log-events";
 
 /**
  * The log events, the log-based metrics and alert policies built on them
@@ -63,13 +63,18 @@ describe("log events", () => {
         true,
       );
       const visit = (node: ts.Node): void => {
+        const viaLogs =
+          ts.isCallExpression(node) &&
+          ts.isIdentifier(node.expression) &&
+          LOG_CALLS.test(node.expression.text);
         if (
           ts.isCallExpression(node) &&
-          ts.isPropertyAccessExpression(node.expression) &&
-          ["info", "warn", "error"].includes(node.expression.name.text) &&
-          /logger$/i.test(node.expression.expression.getText(source))
+          (viaLogs ||
+            (ts.isPropertyAccessExpression(node.expression) &&
+              ["info", "warn", "error"].includes(node.expression.name.text) &&
+              /logger$/i.test(node.expression.expression.getText(source))))
         ) {
-          const fields = node.arguments[1];
+          const fields = node.arguments[viaLogs ? 2 : 1];
           if (fields && ts.isObjectLiteralExpression(fields)) {
             for (const p of fields.properties) {
               const name = p.name?.getText(source) ?? "";

@@ -24,6 +24,7 @@ import {
   type GoogleOAuthConfig,
   newOAuthClient,
 } from "./google-oauth";
+import { logInfo, logWarn } from "../../logs";
 
 /** Where the adapter finds a business's grant; the Firestore connection repository in production. */
 export interface CalendarCredentialSource {
@@ -134,7 +135,10 @@ export class GoogleCalendarAdapter
         return { status: "unavailable", reason: `freebusy failed for ${failedIds.join(", ")}` };
       }
       if (failedIds.length > 0) {
-        this.options.logger.warn("calendar.busy-partial", { businessId, failed: failedIds.length });
+        logWarn(this.options.logger, "calendar.busy-partial", {
+          businessId,
+          failed: failedIds.length,
+        });
       }
       return { status: "ok", busy: busy.sort((a, b) => a.start.getTime() - b.start.getTime()) };
     } catch (error) {
@@ -223,7 +227,7 @@ export class GoogleCalendarAdapter
         const failure = await this.failed(businessId, error);
         if (failure.kind === "gone" && syncToken !== undefined) {
           // Google forgot our place: list everything again (our changes are idempotent).
-          this.options.logger.info("calendar.full-resync", { businessId });
+          logInfo(this.options.logger, "calendar.full-resync", { businessId });
           syncToken = undefined;
           fullResync = true;
           continue;

@@ -6,6 +6,7 @@ import type { ConversationSummary } from "../../domain/summaries/conversation-su
 import type { DigestSource } from "../../ports/daily-digest.port";
 import type { Logger } from "../../ports/logger.port";
 import { paths } from "./paths";
+import { logError } from "../../logs";
 
 /** A digest lists at most this many conversations' worth of reads per business. */
 const MAX_SUMMARIES = 500;
@@ -38,7 +39,7 @@ export class FirestoreDigestSource implements DigestSource {
       const parsed = businessSchema.safeParse({ ...doc.data(), id: doc.id });
       if (parsed.success) return [parsed.data];
       // One tenant's bad settings must not stop the others' digests.
-      this.logger.error("digest.business-unreadable", {
+      logError(this.logger, "digest.business-unreadable", {
         businessId: doc.id,
         field: parsed.error.issues[0]?.path.join(".") ?? "",
       });

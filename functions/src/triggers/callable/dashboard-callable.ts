@@ -6,6 +6,7 @@ import type { DashboardActor } from "../../ports/dashboard.port";
 import type { Logger } from "../../ports/logger.port";
 import type { DashboardAction } from "../../shared/access";
 import { FUNCTION_OPTIONS } from "../../function-options";
+import { errorText, logError } from "../../logs";
 
 type Run<I, R, D = DashboardDeps> = (actor: DashboardActor, input: I, deps: D) => Promise<R>;
 
@@ -45,9 +46,9 @@ export async function runDashboardAction<
     if (error instanceof ActionRefused) {
       throw new HttpsError(error.code, error.message, { problems: error.problems });
     }
-    deps.logger.error("dashboard.action-failed", {
+    logError(deps.logger, "dashboard.action-failed", {
       action,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     throw new HttpsError("internal", "something went wrong; nothing was changed");
   }

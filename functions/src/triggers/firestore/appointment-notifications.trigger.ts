@@ -5,7 +5,7 @@ import { FirestoreBusinessRepository } from "../../adapters/firestore/business.r
 import { appFirestore } from "../../adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
 import { FirestoreScheduledSmsRepository } from "../../adapters/firestore/scheduled-sms.repository";
-import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { errorText, functionsLoggerAdapter } from "../../logs";
 import { notifyAppointmentChange } from "../../app/notify-appointment-change";
 import type { Appointment } from "../../domain/scheduling/appointment";
 import { systemClock } from "../../ports/clock.port";
@@ -23,7 +23,7 @@ export function appointmentFromSnapshot(
     functionsLoggerAdapter.warn("notifications.unreadable-appointment", {
       businessId,
       appointmentId: snapshot.id,
-      issue: error instanceof Error ? error.message : String(error),
+      issue: errorText(error),
     });
     return null;
   }

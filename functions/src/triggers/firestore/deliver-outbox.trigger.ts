@@ -12,7 +12,7 @@ import {
   twilioAuthToken,
 } from "../../params";
 import { systemClock } from "../../ports/clock.port";
-import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { functionsLoggerAdapter } from "../../logs";
 import { FUNCTION_OPTIONS } from "../../function-options";
 import { degradationReporterOn } from "../../degradation.bootstrap";
 import { FirestoreCustomerRepository } from "../../adapters/firestore/customer.repository";

@@ -14,6 +14,7 @@ import type { CalendarSyncQueue } from "../../ports/calendar-sync.port";
 import type { Clock } from "../../ports/clock.port";
 import type { AuditEntry } from "../../ports/dashboard.port";
 import type { Logger } from "../../ports/logger.port";
+import { errorText, logError, logInfo, logWarn } from "../../logs";
 
 /**
  * The owner connects, configures and disconnects Google Calendar:
@@ -148,9 +149,9 @@ export async function handleCalendarOAuthRequest(
     }
   } catch (error) {
     if (error instanceof HttpError) return text(error.status, error.message);
-    deps.logger.error("calendar.oauth-failed", {
+    logError(deps.logger, "calendar.oauth-failed", {
       route: pathname,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return text(500, "Something went wrong; please try again.");
   }
@@ -242,9 +243,9 @@ async function callback(
   try {
     tokens = await deps.google.exchangeCode(oauth, q.code);
   } catch (error) {
-    deps.logger.warn("calendar.code-exchange-failed", {
+    logWarn(deps.logger, "calendar.code-exchange-failed", {
       businessId,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     throw new HttpError(
       502,
@@ -264,7 +265,7 @@ async function callback(
     }),
   );
   const queued = await backfill(businessId, now, deps);
-  deps.logger.info("calendar.connected", { businessId, backfill: queued });
+  logInfo(deps.logger, "calendar.connected", { businessId, backfill: queued });
   return page(
     200,
     "Google Calendar connected",
@@ -324,9 +325,9 @@ async function disconnect(
       revokedAtGoogle = true;
     } catch (error) {
       // Forget it here anyway; the owner can remove access in their Google account too.
-      deps.logger.warn("calendar.revoke-failed", {
+      logWarn(deps.logger, "calendar.revoke-failed", {
         businessId,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorText(error),
       });
     }
   }
@@ -340,7 +341,7 @@ async function disconnect(
           revokedAtGoogle,
         }),
   );
-  deps.logger.info("calendar.disconnected", { businessId, revokedAtGoogle });
+  logInfo(deps.logger, "calendar.disconnected", { businessId, revokedAtGoogle });
   return json(200, { status: "not-connected", revokedAtGoogle });
 }
 

@@ -1,6 +1,7 @@
 import { defaultAbusePolicy, overLimit, RateWindow } from "../../domain/abuse/abuse-policy";
 import type { IpCounter } from "../../ports/caller-gate.port";
 import type { Logger } from "../../ports/logger.port";
+import { errorText, logError, logWarn } from "../../logs";
 
 /**
  * The client's address as Cloud Run saw it. Google's front end appends the
@@ -39,14 +40,14 @@ export async function ipLimited(
       now: input.now,
     });
   } catch (error) {
-    deps.logger.error("abuse.ip-limit-failed", {
+    logError(deps.logger, "abuse.ip-limit-failed", {
       endpoint: input.endpoint,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return null;
   }
   if (!overLimit(count, window)) return null;
-  deps.logger.warn("abuse.ip-limited", { endpoint: input.endpoint, count });
+  logWarn(deps.logger, "abuse.ip-limited", { endpoint: input.endpoint, count });
   const size = window.windowMinutes * 60_000;
   const retryAfter = Math.ceil((size - (input.now.getTime() % size)) / 1000);
   return {

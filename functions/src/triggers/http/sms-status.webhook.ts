@@ -3,7 +3,7 @@ import { appFirestore } from "../../adapters/firestore/firestore-client";
 import { FirestoreCustomerRepository } from "../../adapters/firestore/customer.repository";
 import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
 import { degradationReporterOn } from "../../degradation.bootstrap";
-import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { errorText, functionsLoggerAdapter } from "../../logs";
 import { logSmsStatusFailed } from "../../logs";
 import { publicWebhookBaseUrl, twilioAuthToken } from "../../params";
 import { systemClock } from "../../ports/clock.port";
@@ -47,7 +47,7 @@ export const smsStatusCallback = onRequest(
     } catch (error) {
       // Storage failed: a 500 lets Twilio try this callback again.
       logSmsStatusFailed(functionsLoggerAdapter, {
-        error: error instanceof Error ? error.message : String(error),
+        error: errorText(error),
       });
       res.status(500).type("text/plain").send("Could not record the status.");
     }

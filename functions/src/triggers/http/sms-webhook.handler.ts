@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { logSmsWebhook } from "../../logs";
+import { errorText, logError, logSmsWebhook } from "../../logs";
 import { renderMessagingTwiml } from "../../adapters/twilio/messaging-twiml";
 import { admitText } from "../../app/caller-gate";
 import { handleInboundSms, InboundSmsDeps } from "../../app/handle-inbound-sms";
@@ -108,15 +108,15 @@ async function answerSmsRequest(req: SmsHttpRequest, config: SmsConfig): Promise
     const elapsed = Date.now() - started;
     if (elapsed > (config.deadlineMs ?? DEFAULT_SMS_DEADLINE_MS) && result.reply) {
       // Twilio has stopped waiting for this answer: send the reply as a text of its own.
-      logger.error("sms.late-reply", { messageSid: body.MessageSid, elapsedMs: elapsed });
+      logError(logger, "sms.late-reply", { messageSid: body.MessageSid, elapsedMs: elapsed });
       await sendLateReply(body, result.reply, config.deps);
       return xml(renderMessagingTwiml(null));
     }
     return xml(renderMessagingTwiml(result.reply));
   } catch (error) {
-    logger.error("sms.inbound-failed", {
+    logError(logger, "sms.inbound-failed", {
       messageSid: body.MessageSid,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return xml(renderMessagingTwiml(await troubleReply(body, config.deps)));
   }

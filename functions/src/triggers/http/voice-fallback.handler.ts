@@ -11,6 +11,7 @@ import {
   TwilioHttpRequest,
   xml,
 } from "./twilio-request";
+import { errorText, logError } from "../../logs";
 
 export const FUNCTION_NAME = "voiceFallback";
 
@@ -75,9 +76,9 @@ export async function handleVoiceFallbackRequest(
     );
     return xml(renderVoicemailPrompt(reply.say, null));
   } catch (error) {
-    config.deps.logger.error("voice.fallback-failed", {
+    logError(config.deps.logger, "voice.fallback-failed", {
       callSid: call.callSid,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     return xml(renderVoicemailPrompt([spoken.fallbackFailed(), spoken.fallbackGasAdvice()], null));
   }

@@ -1,7 +1,7 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { appFirestore } from "../../adapters/firestore/firestore-client";
 import { FirestoreFallbackDirectory } from "../../adapters/firestore/fallback-directory";
-import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { functionsLoggerAdapter } from "../../logs";
 import { twilioSenderConfig } from "../../adapters/twilio/twilio-credentials";
 import { TwilioSmsSender } from "../../adapters/twilio/twilio-sms.sender";
 import { FUNCTION_OPTIONS } from "../../function-options";

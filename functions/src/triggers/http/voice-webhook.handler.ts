@@ -18,7 +18,7 @@ import {
   TurnedAwayWhy,
 } from "../../app/caller-gate";
 import { WebhookDeadline } from "../../app/webhook-deadline";
-import { logVoiceTurn } from "../../logs";
+import { errorText, logError, logVoiceTurn } from "../../logs";
 import { SCREENING_REASONS } from "../../domain/abuse/abuse-policy";
 import { turnedAwayCallSay } from "../../domain/abuse/abuse-texts";
 import type { Business } from "../../domain/business/business";
@@ -181,7 +181,7 @@ async function answerVoiceRequest(
       return xml('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
     if (typeof answer === "object" && "twiml" in answer) return xml(answer.twiml);
     if (answer === "timeout") {
-      config.deps.logger.error("voice.deadline-exceeded", {
+      logError(config.deps.logger, "voice.deadline-exceeded", {
         route: pathname,
         callSid: params.CallSid,
       });
@@ -192,10 +192,10 @@ async function answerVoiceRequest(
     return xml(renderAnswer(answer, params.CallSid, query, base));
   } catch (error) {
     if (error instanceof BadRequest) return plain(400, error.message);
-    config.deps.logger.error("voice.failed", {
+    logError(config.deps.logger, "voice.failed", {
       route: pathname,
       callSid: params.CallSid,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
     seen.outcome = "fallback-error";
     return xml(await fallbackTwiml(query.b, config, lookupMs));
@@ -322,9 +322,9 @@ async function route(
             { from: callerNumber(body.From, business), durationSeconds: body.CallDuration },
             gateDeps(config, config.gate),
           ).catch((error: unknown) =>
-            deps.logger.error("abuse.short-call-not-counted", {
+            logError(deps.logger, "abuse.short-call-not-counted", {
               callSid: body.CallSid,
-              error: error instanceof Error ? error.message : String(error),
+              error: errorText(error),
             }),
           );
         }

@@ -2,7 +2,7 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import { FirestoreDigestSource } from "../../adapters/firestore/daily-digest.repository";
 import { appFirestore } from "../../adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
-import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { functionsLoggerAdapter } from "../../logs";
 import { sendDailyDigests } from "../../app/send-daily-digest";
 import { FUNCTION_OPTIONS } from "../../function-options";
 import { systemClock } from "../../ports/clock.port";

@@ -4,7 +4,7 @@ import { FirestoreBusinessRepository } from "../../adapters/firestore/business.r
 import { appFirestore } from "../../adapters/firestore/firestore-client";
 import { FirestoreOutboxRepository } from "../../adapters/firestore/outbox.repository";
 import { FirestoreScheduledSmsRepository } from "../../adapters/firestore/scheduled-sms.repository";
-import { functionsLoggerAdapter } from "../../adapters/logging/functions.logger";
+import { functionsLoggerAdapter } from "../../logs";
 import { sendDueSms as run } from "../../app/send-due-sms";
 import { systemClock } from "../../ports/clock.port";
 import { FUNCTION_OPTIONS } from "../../function-options";
