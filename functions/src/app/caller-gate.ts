@@ -15,11 +15,8 @@ import {
   isBusinessNumber,
   ScreeningReason,
 } from "../domain/abuse/abuse-policy";
-import {
-  emergencyFromTurnedAwaySay,
-  emergencyFromTurnedAwayText,
-  NOT_AN_EMERGENCY_SAY,
-} from "../domain/abuse/abuse-texts";
+import { spoken } from "../domain/dialogue/wording";
+import { emergencyFromTurnedAwayText } from "../domain/notifications/owner-texts";
 import type { Business } from "../domain/business/business";
 import { detectEmergency } from "../domain/emergency/emergency.classifier";
 import { carrierKeywordOf } from "../domain/sms/carrier-keywords";
@@ -120,12 +117,12 @@ export async function answerTurnedAwayCall(
     input.callSid,
     deps,
   );
-  if (!detection) return NOT_AN_EMERGENCY_SAY;
-  return emergencyFromTurnedAwaySay({
-    safetyAdvice: detection.safetyAdvice,
-    ownerName: business.ownerName,
-    callbackPromise: business.emergency.callbackPromise,
-  });
+  if (!detection) return [spoken.turnedAwayNotEmergency()];
+  return [
+    detection.safetyAdvice,
+    spoken.turnedAwayOwnerTexted(business.ownerName, business.emergency.callbackPromise),
+    spoken.dangerCall999Goodbye(),
+  ];
 }
 
 async function alertIfEmergency(

@@ -15,6 +15,7 @@ import { createTestTenant } from "../support/firestore-tenant";
 import { InMemoryOutboxQueue, ManualClock, RecordingLogger } from "../support/call-fixtures";
 import { simulatedCall } from "../support/simulated-call";
 import { startWebhooksTestServer, WebhooksTestServer } from "../support/webhooks-test-server";
+import { spoken } from "../../src/domain/dialogue/wording";
 
 /**
  * Rate limits and screening at the door of the voice and SMS webhooks, over
@@ -138,8 +139,10 @@ describe("the door: rate limits and screening, against Firestore", function () {
         assert.doesNotMatch(said.join(" "), /several calls/);
       }
       const third = await simulatedCall(server, business, ["I just wanted a quote"], { from });
-      assert.match(third.said[0], /several calls from your number/);
-      assert.match(third.said[1], /try again later/);
+      assert.deepEqual(third.said.slice(0, 2), [
+        `${spoken.turnedAway(business.name, "limited")} ${spoken.ifEmergencyTellMe()}`,
+        spoken.turnedAwayNotEmergency(),
+      ]);
       assert.equal(third.transcript.ended, "hangup");
       assert.equal((await docs(paths.outbox(business.id))).length, 0, "no alert without emergency");
 
@@ -184,8 +187,10 @@ describe("the door: rate limits and screening, against Firestore", function () {
       assert.equal(entry.get("shortCalls"), 3);
 
       const { said } = await simulatedCall(server, business, [""], { from });
-      assert.match(said[0], /can't take calls from your number/);
-      assert.match(said[1], /try again later/);
+      assert.deepEqual(said.slice(0, 2), [
+        `${spoken.turnedAway(business.name, "short-calls")} ${spoken.ifEmergencyTellMe()}`,
+        spoken.turnedAwayNotEmergency(),
+      ]);
       const after = await db().doc(paths.screeningEntry(business.id, from)).get();
       assert.equal(after.get("turnedAway"), 1);
     });
@@ -206,7 +211,10 @@ describe("the door: rate limits and screening, against Firestore", function () {
       await db().doc(paths.spamNumber(spam)).set({ source: "test", addedAt: new Date() });
       const business = await tightTenant();
       const screened = await simulatedCall(server, business, ["hello"], { from: spam });
-      assert.match(screened.said[0], /can't take calls from your number/);
+      assert.equal(
+        screened.said[0],
+        `${spoken.turnedAway(business.name, "known-spam")} ${spoken.ifEmergencyTellMe()}`,
+      );
 
       const other = await tightTenant();
       await db()

@@ -6,7 +6,8 @@ import {
   isBusinessNumber,
   windowSlot,
 } from "../../src/domain/abuse/abuse-policy";
-import { emergencyFromTurnedAwayText, turnedAwayCallSay } from "../../src/domain/abuse/abuse-texts";
+import { spoken } from "../../src/domain/dialogue/wording";
+import { emergencyFromTurnedAwayText } from "../../src/domain/notifications/owner-texts";
 import { clientIp } from "../../src/triggers/http/ip-limit";
 
 describe("rate limits and screening rules (abuse-policy.ts)", () => {
@@ -90,10 +91,12 @@ describe("rate limits and screening rules (abuse-policy.ts)", () => {
   });
 
   it("tells a turned-away caller why, and always offers the emergency question", () => {
-    const limited = turnedAwayCallSay("Bristol Plumbing", "limited");
-    assert.match(limited[0], /several calls from your number/);
-    assert.match(limited[1], /emergency/);
-    assert.match(turnedAwayCallSay("Bristol Plumbing", "known-spam")[0], /can't take calls/);
+    const limited = spoken.turnedAway("Bristol Plumbing", "limited");
+    assert.match(limited, /^Thanks for calling Bristol Plumbing\./);
+    assert.match(limited, /several calls from your number/);
+    assert.match(spoken.ifEmergencyTellMe(), /emergency/);
+    assert.notEqual(spoken.turnedAway("Bristol Plumbing", "known-spam"), limited);
+    assert.match(spoken.turnedAway("Bristol Plumbing", "known-spam"), /can't take calls/);
     const text = emergencyFromTurnedAwayText({
       label: "burst pipe",
       callerPhone: "+447700900001",

@@ -15,6 +15,15 @@ import {
   InMemoryCallWriter,
   InMemoryConversationStore,
 } from "../support/call-fixtures";
+import { spoken } from "../../src/domain/dialogue/wording";
+
+/** The sentences a TwiML answer says, as plain text. */
+function saidIn(twiml: string): string[] {
+  const entities: Record<string, string> = { amp: "&", apos: "'", quot: '"', lt: "<", gt: ">" };
+  return [...twiml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) =>
+    m[1].replace(/&(amp|apos|quot|lt|gt);/g, (_, e: string) => entities[e]),
+  );
+}
 
 const BASE = "https://europe-west2-demo-bristol-plumbing.cloudfunctions.net";
 const TOKEN = "test-auth-token-0123456789abcdef";
@@ -369,8 +378,10 @@ describe("the voice webhook", () => {
       const elapsed = Date.now() - started;
       assertTwiml(answer);
       assert.ok(elapsed < 150 + 50, `answered after ${elapsed} ms`);
-      assert.match(answer.body, /having trouble on my side/);
-      assert.match(answer.body, /Please call Bristol Plumbing back in a minute/);
+      assert.deepEqual(saidIn(answer.body), [
+        spoken.troubleOnMySide(),
+        spoken.callBackOrTextOwner(world.business),
+      ]);
       assert.ok(world.logger.lines.some((l) => l.event === "voice.deadline-exceeded"));
     });
 
@@ -384,6 +395,7 @@ describe("the voice webhook", () => {
       const elapsed = Date.now() - started;
       assertTwiml(answer);
       assert.ok(elapsed < 150 + 50, `answered after ${elapsed} ms`);
+      assert.deepEqual(saidIn(answer.body), [spoken.troubleOnMySide(), spoken.callBackInAMinute()]);
       assert.match(answer.body, /0800 111 999/);
       assert.match(answer.body, /<Hangup\/><\/Response>$/);
     });
@@ -407,7 +419,7 @@ describe("the voice webhook", () => {
         }),
         config(world, 150),
       );
-      assert.match(answer.body, /having trouble on my side/);
+      assert.equal(saidIn(answer.body)[0], spoken.troubleOnMySide());
       // The read the turn was waiting for comes back after the answer went.
       slow.reads.open();
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -444,7 +456,7 @@ describe("the voice webhook", () => {
         config(world),
       );
       assertTwiml(answer);
-      assert.match(answer.body, /having trouble on my side/);
+      assert.equal(saidIn(answer.body)[0], spoken.troubleOnMySide());
       assert.match(answer.body, /<Hangup\/><\/Response>$/);
       const failure = world.logger.lines.find((l) => l.event === "voice.failed");
       assert.equal(failure?.fields.error, "DEADLINE_EXCEEDED from Firestore");

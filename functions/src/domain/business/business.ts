@@ -174,10 +174,6 @@ export function defaultService(business: Business): Service {
   return serviceById(business, business.booking.defaultServiceId) ?? business.services[0];
 }
 
-export function greetingFor(business: Business): string {
-  return business.greeting.replaceAll("{business}", business.name);
-}
-
 /**
  * What the tenant schema cannot see field by field: service ids that differ,
  * and a default service and prices that name services which exist. Checked

@@ -1,4 +1,11 @@
 import type { Intent } from "../nlu/intent.classifier";
+import {
+  asksAboutTime,
+  looksLikeAddress,
+  mentionsAddress,
+  mentionsName,
+  wordsBeforeDetails,
+} from "../nlu/answer-recogniser";
 import { extractSlots, parseYesNo } from "../nlu/slot-extractor";
 import { normalisePhoneNumber } from "../phone/phone-number";
 import type { Slot } from "../scheduling/availability";
@@ -168,25 +175,10 @@ export function handleDetail(
   return continueCollecting({ ...state, failedTurns: 0 }, ctx, intent);
 }
 
-/** A bare answer to the address question: a house number or postcode, or a street. */
-function looksLikeAddress(speech: string): boolean {
-  return (
-    /\d/.test(speech) ||
-    /\b(road|street|st|lane|avenue|close|way|drive|place|crescent|terrace|court|gardens|hill|square|grove|park|row|walk|mews|cottage|farm|house|flat)\b/i.test(
-      speech,
-    )
-  );
-}
-
 /** The words before the first comma or digit, when they read as a name (not a postcode's letters). */
 function nameBeforeDetails(speech: string): string | null {
-  if (/(^|\s)[a-z]{1,2}\d/i.test(speech.split(",")[0].trim().split(/\s+/)[0] ?? "")) return null;
-  if (/^[^,\d]*?\b[a-z]{1,2}\d/i.test(speech)) return null;
-  const lead = speech
-    .split(/[,\d]/)[0]
-    .replace(/^(it's|it is|this is|i'm|i am|name's|my name's|my name is)\s+/i, "")
-    .trim();
-  return lead && lead !== speech.trim() && looksLikeName(lead) ? lead : null;
+  const lead = wordsBeforeDetails(speech);
+  return lead && looksLikeName(lead) ? lead : null;
 }
 
 export function handleAddressCheck(
@@ -342,10 +334,7 @@ export function handleAmendment(
   ctx: TurnContext,
 ): TurnDecision {
   const preference = parseTimePreference(speech, ctx.now, ctx.business.timeZone);
-  if (
-    preference ||
-    /\b(time|day|date|earlier|later|another|different|morning|afternoon|week)\b/i.test(speech)
-  ) {
+  if (preference || asksAboutTime(speech)) {
     const declined = state.chosen
       ? [...state.declinedStarts, state.chosen.start]
       : state.declinedStarts;
@@ -368,14 +357,14 @@ export function handleAmendment(
     const next: DialogueState = { ...state, stage: "confirming-booking", failedTurns: 0 };
     return listen(next, [spoken.changedThat(), readBack(next, ctx)], intent, "read-back");
   }
-  if (/\bname\b/i.test(speech)) {
+  if (mentionsName(speech)) {
     return listen(
       { ...state, stage: "collecting", asking: "name", draft: { ...state.draft, name: undefined } },
       [spoken.whichName()],
       intent,
     );
   }
-  if (/\baddress\b/i.test(speech)) {
+  if (mentionsAddress(speech)) {
     return listen(
       {
         ...state,

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import type { Intent } from "../nlu/intent.classifier";
+import { asksForMessage, fullPostcode, namesDay, wantsToStop } from "../nlu/answer-recogniser";
 import { extractSlots, parseOrdinalChoice, parseYesNo } from "../nlu/slot-extractor";
 import type { Appointment } from "../scheduling/appointment";
 import { parseTimePreference } from "../scheduling/time-preference";
@@ -500,11 +501,11 @@ function pickVisit(
     .map((visit, index) => {
       const local = DateTime.fromISO(visit.start, { zone: ctx.business.timeZone });
       const dayDiff = Math.round(local.startOf("day").diff(today, "days").days);
-      const day =
-        text.includes(WEEKDAYS[local.weekday - 1]) ||
-        new RegExp(`\\b${local.day}(?:st|nd|rd|th)?\\b(?!:)`).test(text) ||
-        (dayDiff === 0 && /\btoday\b/.test(text)) ||
-        (dayDiff === 1 && /\btomorrow\b/.test(text));
+      const day = namesDay(text, {
+        weekday: WEEKDAYS[local.weekday - 1],
+        dayOfMonth: local.day,
+        daysFromToday: dayDiff,
+      });
       const service = text.includes(visit.serviceName.toLowerCase());
       const month = text.includes(MONTHS[local.month - 1]);
       return { index, score: (day ? 2 : 0) + (service ? 2 : 0) + (month && day ? 1 : 0) };
@@ -526,25 +527,4 @@ export function toVisit(a: Appointment): UpcomingVisit {
     address: a.address,
     ...(a.confirmation === "requested" ? { confirmationRequested: true } : {}),
   };
-}
-
-/** A full postcode in the caller's words, typed or spelled out ("b s six six d r"). */
-function fullPostcode(speech: string): string | undefined {
-  for (const text of [speech, `postcode ${speech}`]) {
-    const postcode = extractSlots(text, []).postcode;
-    if (postcode && /\s\d[A-Z]{2}$/.test(postcode)) return postcode;
-  }
-  return undefined;
-}
-
-function wantsToStop(speech: string): boolean {
-  return /\b(never ?mind|forget it|doesn't matter|that's all|no thanks|don't worry)\b/i.test(
-    speech,
-  );
-}
-
-function asksForMessage(speech: string): boolean {
-  return /\b(message|call (?:me )?back|ring (?:me )?back|get back to me|speak to|talk to)\b/i.test(
-    speech,
-  );
 }

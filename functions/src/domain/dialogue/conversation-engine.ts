@@ -6,6 +6,16 @@ import {
 } from "../emergency/emergency.classifier";
 import { classifyUtterance, Intent } from "../nlu/intent.classifier";
 import type { RulesReading } from "../nlu/model-reading";
+import {
+  asksForAnotherBooking,
+  asksOpeningHours,
+  asksWhatWeDo,
+  isGreetingOnly,
+  mentionsExistingBooking,
+  saysInstead,
+  saysThatsAll,
+  soundsSafe,
+} from "../nlu/answer-recogniser";
 import { extractSlots, parseYesNo } from "../nlu/slot-extractor";
 import { parseTimePreference } from "../scheduling/time-preference";
 import type { Appointment } from "../scheduling/appointment";
@@ -277,13 +287,9 @@ const BOOKING_STAGES: readonly Stage[] = [
 ];
 
 /** "Actually, can I cancel my booking instead?": about a visit already booked, not this one. */
-const ABOUT_EXISTING_BOOKING =
-  /\b(my (?:booking|appointment|visit)|existing|already booked|the (?:booking|appointment|visit) (?:i|we) (?:have|made|booked))\b/i;
-
 function changesMind(intent: Intent, speech: string): intent is "cancel" | "reschedule" {
-  if (intent === "cancel")
-    return /\binstead\b/i.test(speech) || ABOUT_EXISTING_BOOKING.test(speech);
-  return intent === "reschedule" && ABOUT_EXISTING_BOOKING.test(speech);
+  if (intent === "cancel") return saysInstead(speech) || mentionsExistingBooking(speech);
+  return intent === "reschedule" && mentionsExistingBooking(speech);
 }
 
 /**
@@ -402,28 +408,20 @@ function routeTurn(state: DialogueState, speech: string, ctx: TurnContext): Turn
   }
 }
 
-/** "Hello?" is not a failed turn: callers often greet back before saying why they rang. */
-const GREETING_ONLY =
-  /^(?:(?:yes|yeah|oh|um|er)[,.]? )?(?:hi|hello|hiya|hey|hello there|hi there|good (?:morning|afternoon|evening))[\s,.!?]*$/i;
-
 function handleRequest(
   state: DialogueState,
   speech: string,
   intent: Intent,
   ctx: TurnContext,
 ): TurnDecision {
-  if (
-    state.stage === "anything-else" &&
-    (parseYesNo(speech) === "no" ||
-      /\b(that's all|that is all|nothing else|no thanks)\b/i.test(speech))
-  ) {
+  if (state.stage === "anything-else" && (parseYesNo(speech) === "no" || saysThatsAll(speech))) {
     return decision(
       { ...state, stage: "ended" },
       { type: "hang-up", say: [spoken.goodbye(wording(ctx))] },
       intent,
     );
   }
-  if (intent === "greeting" || GREETING_ONLY.test(speech.trim())) {
+  if (intent === "greeting" || isGreetingOnly(speech)) {
     return listen(state, [spoken.helloBack()], intent);
   }
   const slots = extractSlots(speech, ctx.business.services);
@@ -496,10 +494,6 @@ function reminderVisitFound(
   return textRead(rest, reply.words, upcoming, ctx);
 }
 
-/** Plainly a new job on top of one booked: "can I book another visit", "a separate job". */
-const NEW_BOOKING =
-  /\b(?:another|a second|second|new|separate|different|extra|additional) (?:job|visit|booking|appointment|problem|issue)\b|\bbook (?:another|something else|a new)\b|\bas well as (?:my|the) (?:booking|appointment|visit)\b/i;
-
 /**
  * A text opening a conversation, read with the customer's upcoming visits
  * in hand. With a visit booked, a reply to a reminder acts on it (the one
@@ -524,9 +518,9 @@ function textRead(
     reply.kind === "confirm" || reply.kind === "cancel" || reply.kind === "reschedule"
       ? reply.kind
       : null;
-  const greetingOnly = intent === "greeting" || GREETING_ONLY.test(text.trim());
+  const greetingOnly = intent === "greeting" || isGreetingOnly(text);
   if (upcoming.length > 0) {
-    if (intent === "book" && NEW_BOOKING.test(text)) {
+    if (intent === "book" && asksForAnotherBooking(text)) {
       return startBooking(opening, text, ctx, intent);
     }
     if (replyKind && intent !== "book") {
@@ -612,14 +606,14 @@ function answerQuestion(state: DialogueState, speech: string, ctx: TurnContext):
       "question",
     );
   }
-  if (!fromProfile && /\b(open|opening|hours|close|shut|times?)\b/i.test(speech)) {
+  if (!fromProfile && asksOpeningHours(speech)) {
     return listen(
       withDone(next, { action: "answered", job: "opening hours" }),
       [describeOpeningHours(ctx.business), follow],
       "question",
     );
   }
-  if (/\b(what (jobs|work|services)|what do you do|services)\b/i.test(speech)) {
+  if (asksWhatWeDo(speech)) {
     const names = ctx.business.services.map((s) => s.name.toLowerCase());
     return listen(
       withDone(next, { action: "answered", job: "what we do" }),
@@ -711,10 +705,6 @@ function askSafetyQuestion(
   );
 }
 
-/** Small amounts or a denial in an answer that has no plain yes or no in it. */
-const SAFE_ANSWER =
-  /\b(?:not|isn't|it's not|nothing|only|just a|small|slow|slowly|a bit|little|tiny|drips?|dripping|stopped|under control|turned it off|it's off|fine|ok|okay)\b/i;
-
 function answerSafetyCheck(
   state: DialogueState,
   pending: PendingSafetyCheck,
@@ -730,7 +720,7 @@ function answerSafetyCheck(
     return escalateEmergency(leaveSafetyCheck(state), emergency, words, ctx);
   };
   if (answer === "yes") return confirm();
-  if (answer === "no" || (speech && SAFE_ANSWER.test(speech))) {
+  if (answer === "no" || (speech && soundsSafe(speech))) {
     const resumed: DialogueState = { ...leaveSafetyCheck(state), failedTurns: 0 };
     // Back where the call was, carrying on with what the caller first said.
     const carried =

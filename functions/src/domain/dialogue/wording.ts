@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
-import { Business, greetingFor } from "../business/business";
+import type { ScreeningReason } from "../abuse/abuse-policy";
+import type { Business } from "../business/business";
 import type { EmergencyDetection } from "../emergency/emergency.classifier";
 import { describeSlot, spokenTime } from "../scheduling/availability";
 import { describePreference, TimePreference } from "../scheduling/time-preference";
@@ -56,6 +57,12 @@ const VISIT_ORDINALS = ["the first", "the second", "the third", "the fourth"];
 /** What a caller hears. */
 export const spoken = {
   greeting: (w: WordingContext) => greetingFor(w.business),
+  /** When the voice turn itself failed or took too long (voice-webhook.handler.ts). */
+  troubleOnMySide: () => "Sorry, I'm having trouble on my side.",
+  callBackOrTextOwner: (business: Pick<Business, "name" | "ownerName" | "ownerMobile">) =>
+    `Please call ${business.name} back in a minute, or text ${business.ownerName} on ${business.ownerMobile}.`,
+  callBackInAMinute: () =>
+    `Please call back in a minute. If you smell gas, call ${NATIONAL_GAS_EMERGENCY_NUMBER}.`,
   welcomeBack: (name: string) =>
     `Hello ${firstName(name)}, good to hear from you again. How can I help today?`,
   howCanIHelp: () => "How can I help? You can tell me what's wrong, or ask to book a visit.",
@@ -245,6 +252,19 @@ export const spoken = {
     "Sorry, I've lost track of this call. Please call back and I'll help straight away. Goodbye.",
   lostPlace: () => "Sorry, I've lost my place in our conversation, so let's start again.",
 
+  // A caller over their number's rate limit or screened (caller-gate.ts). Every such call
+  // gets one chance to say what is wrong: the emergency check still runs on it.
+  turnedAway: (businessName: string, why: "limited" | ScreeningReason) =>
+    why === "limited"
+      ? `Thanks for calling ${businessName}. We've had several calls from your number in the last few minutes, so I can't take another one just now.`
+      : `Thanks for calling ${businessName}. I'm sorry, this line can't take calls from your number.`,
+  ifEmergencyTellMe: () => "If this is an emergency, tell me what's happening now.",
+  turnedAwayNotEmergency: () =>
+    "Thank you. Please try again later, or send us a text on this number. Goodbye.",
+  turnedAwayOwnerTexted: (ownerName: string, callbackPromise: string) =>
+    `I've texted ${ownerName} about it now, and they'll call you back ${callbackPromise}.`,
+  dangerCall999Goodbye: () => "If anyone is in danger, call 999. Goodbye.",
+
   // Putting a caller through: what the person rung hears before accepting, and the caller meanwhile.
   whisperEmergency: (who: string, label: string, words: string) =>
     `Emergency call from ${who}: ${label.toLowerCase()}. They said: ${words}. Press 1 to accept.`,
@@ -268,6 +288,28 @@ export const spoken = {
     "Please leave your name, your number and what you need after the tone, then hang up, and we'll call you back.",
   fallbackThanks: () => "Thank you. We'll call you back as soon as we can. Goodbye.",
 };
+
+/** The tenant's own greeting, with its name filled in. */
+export function greetingFor(business: Business): string {
+  return business.greeting.replaceAll("{business}", business.name);
+}
+
+/**
+ * The reminder and change texts a tenant may reword (their notification
+ * settings); these are the words they start from. {business}, {service},
+ * {date}, {time}, {address} and {phone} are filled in when sent
+ * (notification-policy.ts checks and renders them).
+ */
+export const TEXT_TEMPLATES = {
+  reminder:
+    "{business}: reminder, {service} on {date} at {time}, {address}. " +
+    "Reply YES to confirm, 2 to cancel, 3 for a new time.",
+  moved:
+    "{business}: your {service} has moved to {date} at {time}, {address}. " +
+    "Need to change it? Call {phone}.",
+  cancelled:
+    "{business}: your {service} on {date} at {time} is cancelled. " + "To book again call {phone}.",
+} as const;
 
 /** "Thu 26 Nov at 8 am", in the business's time zone. */
 export function shortWhen(start: Date | string, timeZone: string): string {

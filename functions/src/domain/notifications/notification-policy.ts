@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { HELP_KEYWORDS, OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from "../sms/carrier-keywords";
+import { TEXT_TEMPLATES } from "../dialogue/wording";
 import { smsLength } from "./sms-length";
 
 /**
@@ -63,16 +64,8 @@ const templateText = z
       ctx.addIssue({ code: "custom", message: reason });
   });
 
-export const DEFAULT_TEMPLATES: Record<TemplateKind, string> = {
-  reminder:
-    "{business}: reminder, {service} on {date} at {time}, {address}. " +
-    "Reply YES to confirm, 2 to cancel, 3 for a new time.",
-  moved:
-    "{business}: your {service} has moved to {date} at {time}, {address}. " +
-    "Need to change it? Call {phone}.",
-  cancelled:
-    "{business}: your {service} on {date} at {time} is cancelled. " + "To book again call {phone}.",
-};
+/** The words a tenant starts from; their own, once saved, replace them (wording.ts holds them). */
+export const DEFAULT_TEMPLATES: Record<TemplateKind, string> = { ...TEXT_TEMPLATES };
 
 export const notificationPolicySchema = z.object({
   /** Which texts the owner gets. Emergency alerts always go and cannot be switched off. */

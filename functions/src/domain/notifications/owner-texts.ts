@@ -1,3 +1,4 @@
+import type { ScreeningReason } from "../abuse/abuse-policy";
 import type { MessageReason } from "../dialogue/dialogue-state";
 import { shortWhen } from "../dialogue/wording";
 
@@ -155,4 +156,16 @@ export function ownerRescheduleHelpText(details: {
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A limited or screened caller described an emergency (caller-gate.ts). */
+export function emergencyFromTurnedAwayText(details: {
+  label: string;
+  callerPhone: string;
+  why: "limited" | ScreeningReason;
+  words: string;
+}): string {
+  const why =
+    details.why === "limited" ? "rang many times in a few minutes" : "is on your screening list";
+  return `EMERGENCY (${details.label}): ${details.callerPhone}, a number that ${why}, said: "${clip(details.words, 120)}". Call them back now.`;
 }

@@ -20,7 +20,6 @@ import {
 import { WebhookDeadline } from "../../app/webhook-deadline";
 import { errorText, logError, logVoiceTurn } from "../../logs";
 import { SCREENING_REASONS } from "../../domain/abuse/abuse-policy";
-import { turnedAwayCallSay } from "../../domain/abuse/abuse-texts";
 import type { Business } from "../../domain/business/business";
 import { speechHintsFor } from "../../domain/dialogue/speech-hints";
 import { documentIdSchema } from "../../shared/document-id";
@@ -36,6 +35,7 @@ import {
   xml,
 } from "./twilio-request";
 import { recordingCallbackUrl } from "./voice-recording.handler";
+import { spoken } from "../../domain/dialogue/wording";
 
 export type { HttpAnswer } from "./twilio-request";
 export type VoiceHttpRequest = TwilioHttpRequest;
@@ -356,7 +356,11 @@ async function atTheDoor(
   const action = `${base}/turned-away?b=${encodeURIComponent(business.id)}&why=${why}`;
   return {
     twiml: renderTwiml(
-      { kind: "gather", say: turnedAwayCallSay(business.name, why), step: 1 },
+      {
+        kind: "gather",
+        say: [spoken.turnedAway(business.name, why), spoken.ifEmergencyTellMe()],
+        step: 1,
+      },
       { ...unusableUrls(), turn: () => action },
       { hints: [] },
     ),
@@ -439,7 +443,7 @@ async function fallbackTwiml(
   config: VoiceConfig,
   lookupMs: number,
 ): Promise<string> {
-  const apology = "Sorry, I'm having trouble on my side.";
+  const apology = spoken.troubleOnMySide();
   if (businessId) {
     const business = await withDeadline(
       config.deps.businesses.getById(businessId).catch(() => null),
@@ -449,20 +453,14 @@ async function fallbackTwiml(
       return renderTwiml(
         {
           kind: "hang-up",
-          say: [
-            apology,
-            `Please call ${business.name} back in a minute, or text ${business.ownerName} on ${business.ownerMobile}.`,
-          ],
+          say: [apology, spoken.callBackOrTextOwner(business)],
         },
         unusableUrls(),
         { hints: [], voice: business.voice },
       );
     }
   }
-  return renderApology([
-    apology,
-    "Please call back in a minute. If you smell gas, call 0800 111 999.",
-  ]);
+  return renderApology([apology, spoken.callBackInAMinute()]);
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
