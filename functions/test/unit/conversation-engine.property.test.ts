@@ -30,7 +30,9 @@ const TOM = aCustomer({
   phone: "+447700900222",
   address: "3 Gloucester Road, Bristol BS7 8AA",
 });
-const NAMES = ["Sarah Jones", "Sam Patel", "Tom Okafor", "Lucy Fields"];
+const FIRST_NAMES = ["Sarah", "Sam", "Tom", "Lucy", "Priya", "Dave"];
+const LAST_NAMES = ["Jones", "Patel", "Okafor", "Fields", "O'Brien", "Kowalski"];
+const NAMES = FIRST_NAMES.flatMap((f) => LAST_NAMES.map((l) => `${f} ${l}`));
 
 const UTTERANCES: Array<string | null> = [
   null,
@@ -82,6 +84,77 @@ const UTTERANCES: Array<string | null> = [
   "2",
 ];
 
+/** The words a recogniser puts in front of an answer. */
+const FILLERS = ["um", "er", "erm", "yeah", "oh", "right", "so", "well", "sorry", "okay so"];
+/** Mishearings the recogniser makes (docs/understanding.md): the caller meant the first. */
+const SLIPS: Array<[RegExp, string]> = [
+  [/\bceiling\b/, "sealing"],
+  [/\bpouring\b/, "poring"],
+  [/\bburst\b/, "bust"],
+  [/\bboiler\b/, "boyler"],
+  [/\bservice\b/, "servis"],
+  [/\bfriday\b/, "fri day"],
+  [/\bappointment\b/, "a pointment"],
+  [/\bthe first one\b/, "the furst one"],
+];
+const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "tomorrow", "next week"];
+const PARTS_OF_DAY = ["morning", "afternoon", "first thing", "after lunch", "at 9", "at half two"];
+const ADDRESSES = ["12 Oak Road, Bristol BS6 5AB", "22 Park Street, Bristol BS1 5JA"];
+
+const aName = fc.constantFrom(...NAMES);
+const aTime = fc
+  .tuple(fc.constantFrom(...DAYS), fc.constantFrom(...PARTS_OF_DAY))
+  .map(([day, part]) => `${day} ${part}`);
+/** One caller turn: a fixed phrase, or one built from names, times, fillers, slips and fragments. */
+const anUtterance: fc.Arbitrary<string | null> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...UTTERANCES) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      aName,
+      aName.map((n) => `my name is ${n}`),
+      fc.tuple(aName, fc.constantFrom(...ADDRESSES)).map(([n, a]) => `${n}, ${a}`),
+      aTime,
+      aTime.map((t) => `can you do ${t}?`),
+      aTime.map((t) => `yes but ${t} would be better`),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...FILLERS), fc.constantFrom(...UTTERANCES))
+      .map(([filler, said]) => (said ? `${filler}, ${said}` : said)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...SLIPS), fc.constantFrom(...UTTERANCES))
+      .map(([[meant, heard], said]) => said && said.toLowerCase().replace(meant, heard)),
+  },
+  {
+    // The recogniser cut the caller off: the first words only.
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...UTTERANCES), fc.integer({ min: 1, max: 4 }))
+      .map(([said, words]) => said && said.split(" ").slice(0, words).join(" ")),
+  },
+);
+
+/**
+ * Everything a booking needs, the first time offered and a yes: so that
+ * conversations often reach a booking, and the time another caller took.
+ */
+const aBookingRun: fc.Arbitrary<Array<string | null>> = fc.tuple(
+  fc
+    .tuple(aName, fc.constantFrom(...ADDRESSES), fc.constantFrom("", "um, ", "hi, "))
+    .map(
+      ([name, address, lead]) =>
+        `${lead}this is ${name} at ${address}, my kitchen tap keeps dripping`,
+    ),
+  fc.constantFrom("the first one", "1", "yes", "erm, the first one", "yes please"),
+  fc.constantFrom("yes", "yes please", "yeah, yes"),
+);
+
 function tomsVisit(): Appointment {
   return {
     id: "apt-tom",
@@ -104,8 +177,22 @@ function tomsVisit(): Appointment {
 interface Played {
   /** Each caller turn: what was said and every decision it led to. */
   turns: Array<{ said: string | null; before: DialogueState; decisions: TurnDecision[] }>;
-  booked: Array<{ slot: OfferedSlot; offered: OfferedSlot[]; taken: string[] }>;
+  /**
+   * The diary, kept apart from the engine: every time committed, by this
+   * caller (with the appointment id handed to the engine) or by another.
+   */
+  diary: Array<{ start: string; by: "caller" | "other"; appointmentId?: string }>;
+  /** What the engine was offering each time it asked to book, and what it asked for. */
+  bookAsked: Array<{ slot: OfferedSlot; offered: OfferedSlot[] }>;
   ended: boolean;
+}
+
+/** The appointments the engine's state says this conversation booked. */
+function claimedBookings(played: Played): string[] {
+  const last = played.turns.at(-1)?.decisions.at(-1)?.state;
+  return (last?.done ?? [])
+    .filter((a) => a.action === "booked")
+    .map((a) => a.appointmentId ?? "(no id)");
 }
 
 /**
@@ -133,10 +220,11 @@ function play(
       jobs: [],
     }),
   ].slice(0, 200);
-  const taken = new Set<string>();
+  const played: Played = { turns: [], diary: [], bookAsked: [], ended: false };
+  const { diary } = played;
+  const committed = (start: string) => diary.some((b) => b.start === start);
   let visit: Appointment | null = options.known ? tomsVisit() : null;
   let state = greet(ctx).state;
-  const played: Played = { turns: [], booked: [], ended: false };
   let offerRound = 0;
   for (const said of words) {
     const before = state;
@@ -148,7 +236,7 @@ function play(
         offerRound += 1;
         const declined = new Set([...d.state.declinedStarts, ...(d.state.lostStarts ?? [])]);
         const open = free.filter(
-          (s) => !declined.has(s.start.toISOString()) && !taken.has(s.start.toISOString()),
+          (s) => !declined.has(s.start.toISOString()) && !committed(s.start.toISOString()),
         );
         const wished = d.state.preference
           ? open.filter((s) => fitsPreference(s.start, d.state.preference!, BUSINESS.timeZone))
@@ -156,16 +244,18 @@ function play(
         const slots = (wished.length ? wished : open).slice(0, 3);
         // Another caller books one of these times before ours can.
         if (options.takeAt.includes(offerRound) && slots[0])
-          taken.add(slots[0].start.toISOString());
+          diary.push({ start: slots[0].start.toISOString(), by: "other" });
         d = step(d.state, { type: "offers-found", found: slots, preface: o.say }, ctx);
       } else if (o.type === "book") {
+        // The interpreter's commit: one booking a time, the first to commit wins.
         const start = o.slot.start;
-        if (taken.has(start)) {
+        played.bookAsked.push({ slot: o.slot, offered: before.offers });
+        if (committed(start)) {
           d = step(d.state, { type: "slot-taken" }, ctx);
         } else {
-          played.booked.push({ slot: o.slot, offered: before.offers, taken: [...taken] });
-          taken.add(start);
-          d = step(d.state, { type: "booked", appointmentId: `apt-${start}` }, ctx);
+          const appointmentId = `apt-${diary.length + 1}`;
+          diary.push({ start, by: "caller", appointmentId });
+          d = step(d.state, { type: "booked", appointmentId }, ctx);
         }
       } else if (o.type === "find-upcoming") {
         d = step(d.state, { type: "visits-found", appointments: visit ? [visit] : [] }, ctx);
@@ -179,10 +269,10 @@ function play(
         );
       } else if (o.type === "reschedule-appointment") {
         if (!visit) d = step(d.state, { type: "appointment-gone" }, ctx);
-        else if (taken.has(o.slot.start)) d = step(d.state, { type: "move-slot-taken" }, ctx);
+        else if (committed(o.slot.start)) d = step(d.state, { type: "move-slot-taken" }, ctx);
         else {
           visit = { ...visit, start: new Date(o.slot.start), end: new Date(o.slot.end) };
-          taken.add(o.slot.start);
+          diary.push({ start: o.slot.start, by: "caller", appointmentId: visit.id });
           d = step(d.state, { type: "moved", appointment: visit }, ctx);
         }
       } else if (o.type === "confirm-appointment") {
@@ -209,10 +299,15 @@ function play(
 }
 
 const conversations = fc.record({
-  words: fc.array(fc.constantFrom(...UTTERANCES), { minLength: 1, maxLength: 24 }),
+  words: fc
+    .array(fc.oneof({ weight: 5, arbitrary: anUtterance.map((u) => [u]) }, aBookingRun), {
+      minLength: 1,
+      maxLength: 16,
+    })
+    .map((chunks) => chunks.flat().slice(0, 24)),
   known: fc.boolean(),
   channel: fc.constantFrom("voice" as const, "sms" as const),
-  takeAt: fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 3 }),
+  takeAt: fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 3 }),
 });
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 250);
@@ -221,12 +316,23 @@ describe("the conversation engine, for any sequence of caller events", () => {
   it("never books a time that was not offered, or that someone else has taken", () => {
     fc.assert(
       fc.property(conversations, (c) => {
-        for (const booking of play(c.words, c).booked) {
+        const played = play(c.words, c);
+        for (const asked of played.bookAsked) {
           assert.ok(
-            booking.offered.some((o) => o.start === booking.slot.start),
-            `${booking.slot.start} was not among the offers`,
+            asked.offered.some((o) => o.start === asked.slot.start),
+            `${asked.slot.start} was not among the offers`,
           );
-          assert.ok(!booking.taken.includes(booking.slot.start), `${booking.slot.start} was taken`);
+        }
+        // What the engine believes it booked is, in the diary, this caller's and no one else's.
+        for (const id of claimedBookings(played)) {
+          const entry = played.diary.find((b) => b.appointmentId === id && b.by === "caller");
+          assert.ok(entry, `the engine says ${id} is booked; the diary has no such booking`);
+          const holders = played.diary.filter((b) => b.start === entry.start);
+          assert.equal(
+            holders.length,
+            1,
+            `${entry.start} booked twice: ${JSON.stringify(holders)}`,
+          );
         }
       }),
       { numRuns: RUNS },
@@ -294,7 +400,8 @@ describe("the conversation engine, for any sequence of caller events", () => {
             assert.ok(looksLikeName(name), `"${name}" stored as a name`);
             assert.ok(!notNames.includes(name), `"${name}" stored as a name after "${turn.said}"`);
             assert.ok(
-              [...NAMES, TOM.name].includes(name) || nonsense.has(name.toLowerCase()),
+              [...NAMES, ...FIRST_NAMES, TOM.name].includes(name) ||
+                nonsense.has(name.toLowerCase()),
               `"${name}" stored as a name after "${turn.said}"`,
             );
           }

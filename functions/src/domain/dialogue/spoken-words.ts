@@ -29,6 +29,8 @@ const NOT_NAME_WORDS = new Set([
   ...["saturday", "sunday", "week", "am", "pm", "o'clock", "time", "book", "cancel", "can"],
   ...["could", "would", "do", "don't", "i", "i'm", "my", "me", "we", "for", "to", "at", "on"],
   ...["in", "of", "and", "or", "not", "any", "anything", "instead", "actually", "just"],
+  // Hesitations and fillers: "erm, what?" is not Mr Erm.
+  ...["um", "umm", "er", "erm", "uh", "uhm", "hmm", "ah", "oh", "well", "so", "right"],
 ]);
 
 /** "sarah jones." -> "Sarah Jones" */
