@@ -97,6 +97,14 @@ const EMERGENCIES: readonly Case[] = [
   // Said calmly, or felt rather than smelt
   ["there's quite a lot of water coming from under the boiler and it hasn't stopped", "burst-pipe"],
   ["we keep getting headaches when the boiler's on", "carbon-monoxide"],
+  // A negation that does not reach; "mate" said to the receptionist; gas next door
+  [
+    "the people in the flat upstairs aren't in and water's pouring through my ceiling",
+    "water-through-ceiling",
+  ],
+  ["boil her's dead no heat i'm eighty four and it's perishing", "no-heating-vulnerable"],
+  ["alright mate the pipe under the bath's gone and it's pissing everywhere", "burst-pipe"],
+  ["my neighbour says she can smell gas in her flat", "gas-smell"],
 ];
 
 const NOT_EMERGENCIES: readonly string[] = [
@@ -127,6 +135,10 @@ const NOT_EMERGENCIES: readonly string[] = [
   "on the telly last night a house flooded and it made me think I need my stopcock checked",
   "my neighbour's had a burst pipe, she's sorting it herself",
   "the noise from the boiler is giving me a headache",
+  "there was a burst main in our street and the road's shut so can we move the service",
+  "my phone's flooded with spam calls",
+  "the estate agent said the last owners had a flood in the cellar",
+  "the kitchen tap won't turn off properly, it just drips",
   "you fixed our burst pipe a few years ago",
   "my tap is dripping",
   "the sink is blocked",

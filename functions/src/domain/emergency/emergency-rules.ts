@@ -222,7 +222,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b(?:alarm|detector) (?:for|says|saying|showing|detecting) (?:the )?(?:[a-z]+ )?monoxide\b`,
+        pattern: String.raw`\b(?:alarm|detector|monitor|sensor)(?:'s)? (?:[a-z']+ ){0,4}?(?:for|says|saying|showing|detecting|reading) (?:the )?(?:[a-z]+ )?monoxide\b|\b(?:carbon monoxide|co) (?:detected|warning|reading|levels? (?:high|up|rising))\b|\b(?:carbon monoxide|co) (?:alarm|detector|monitor|sensor)(?:'s| is)? (?:reading|showing) (?:a )?(?:high|reading|number|level|[0-9]+)\b`,
         examples: ["the alarm for carbon monoxide won't stop"],
       },
       {
@@ -231,6 +231,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
           String.raw`^(?!.*\b(?:noise|noisy|banging|racket|bill|cost|price|stress|hassle|gives? (?:me|us)|giving (?:me|us))\b).*?(?:` +
           String.raw`\b${V.coSymptom}\b(?: [a-z']+){0,8}? (?:when|whenever|since|every time|each time|while|after|from|near|round|by|because of|with)(?: [a-z']+){0,3}? ${V.gasAppliance}\b|` +
           String.raw`\b${V.coSymptom}\b(?: [a-z']+){0,4}? and (?:the |our |my )?${V.gasAppliance}(?:'s| is| has| have)? (?:been |is )?(?:on|running|going|lit|burning|fired up)\b|` +
+          String.raw`\b${V.gasAppliance}(?:'s| is| has| have)? (?:[a-z']+ ){0,4}?(?:smell|smells|smelling|fumes|smoke|smoking)\b(?: [a-z']+){0,6}? ${V.coSymptom}\b|` +
           String.raw`\b${V.gasAppliance}(?:'s| is| has| have)? (?:[a-z']+ ){0,3}?(?:on|running|lit|burning|fired up)\b(?: [a-z']+){0,6}? ${V.coSymptom}\b|` +
           String.raw`\b${V.coSign}\b(?: [a-z']+){0,10}? ${V.coSymptom}\b|\b${V.coSymptom}\b(?: [a-z']+){0,10}? ${V.coSign}\b|` +
           String.raw`\b(?:${V.coSymptom}|${V.coSign})\b(?: [a-z']+){0,10}? (?:alarm|detector|sensor)|\b(?:alarm|detector|sensor)\b(?: [a-z']+){0,10}? (?:${V.coSymptom}|${V.coSign})\b|` +
@@ -287,12 +288,16 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\b${V.electrics}(?:'s)? (?:[a-z0-9']+ ){0,5}?(?:are |is |have |has |'ve )?(?:wet|soaked|soaking|sopping|full of water|sparking|live and wet|under water|got water|(?:got )?water (?:in|inside|on|coming|dripping|pouring))\b`,
+        pattern: String.raw`\b${V.electrics}(?:'s)? (?:[a-z0-9']+ ){0,5}?(?:are |is |have |has |'ve )?(?:wet|soaked|soaking|sopping|full of water|sparking|live and wet|under water|(?:sitting|standing) in (?:a puddle|water)|got water|(?:got )?water (?:in|inside|on|coming|dripping|pouring))\b`,
         examples: [
           "the electrics are wet",
           "the light in the bathroom is full of water",
           "the electric meter's got water pouring on it",
         ],
+      },
+      {
+        pattern: String.raw`\b(?:water|it|leak|leaking|dripping|pouring)(?:'s| is)? (?:[a-z']+ ){0,4}?(?:onto|on to|all over|over) (?:the |my |our )?(?:fridge|freezer|fridge freezer|cooker|oven|hob|microwave|tumble dryer|dryer|router|computer|heater|kettle|toaster)\b`,
+        examples: ["it's leaking onto the cooker and the cooker's electric"],
       },
       {
         pattern:
@@ -745,7 +750,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
         ],
       },
       {
-        pattern: String.raw`\btaps? ${GAP}(?:nothing|no water) (?:is |'s )?(?:coming|comes|running) out\b|\btaps? (?:have |has |are |is )?(?:run dry|gone dry|dried up)\b`,
+        pattern: String.raw`\btaps? ${GAP}(?:nothing|no water) (?:is |'s )?(?:coming|comes|running) out\b|\btaps? (?:have |has |are |is |'s )?(?:all )?(?:run dry|gone dry|dried up|dry)\b`,
         examples: ["the taps have nothing coming out", "all the taps have run dry"],
       },
       {
@@ -1041,7 +1046,7 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:years?|months?|weeks?) ago\b|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|several|\d+) (?:years?|months?|weeks?) back\b`,
     String.raw`\ba (?:while|long time|few (?:years|months|weeks)) (?:ago|back)\b`,
     String.raw`\bback in (?:19|20)\d\d\b`,
-    String.raw`\b(?:previously|in the past|used to|once had)\b`,
+    String.raw`\b(?:previously|in the past|used to|once had)\b|\b(?:had|was|were|got)\b(?: [a-z']+){0,5}? once\b(?! (?:more|again)\b)`,
     String.raw`\b(?:in|back in|during) (?:january|february|march|april|may|june|july|august|september|october|november|december)\b`,
   ],
   /**
@@ -1095,7 +1100,7 @@ export const EMERGENCY_CONTEXT_RULES = {
   /** Things that burst or flood that are not plumbing: "my tyre's burst", "flooded with work". */
   notPlumbingMarkers: [
     String.raw`\b(?:tyres?|tires?|(?<!\blike (?:a |an )?(?:[a-z]+ )?)balloons?|soap bubbles|bubble wrap|pond|ponds|blisters?|bin bags?|river|banks|appendix|ear ?drums?|bubble bath|into tears|laughing)\b`,
-    String.raw`\b(?:flooded|flooding|swamped)(?: out)? with (?:work|calls|orders|jobs|emails|requests|enquiries|people)\b`,
+    String.raw`\b(?:flooded|flooding|swamped)(?: out)? with (?:[a-z]+ )?(?:work|calls|orders|jobs|emails|requests|enquiries|people|messages|texts|complaints|applications|post|mail|spam|adverts|bookings)\b`,
   ],
   /**
    * Someone else's problem, or one seen on television: "my friend's kitchen flooded", "my
@@ -1105,6 +1110,7 @@ export const EMERGENCY_CONTEXT_RULES = {
   otherPartyMarkers: [
     String.raw`\b(?:my|our|a|his|her|their|the|me|your)(?: best| old| good| work)? (?:friend|mate|pal|colleague|workmate|neighbou?r)(?:s'|'s|s)?(?: (?:has|had|have|got|just had)\b|(?:'s|s'|s)? (?:[a-z]+ )?(?:house|flat|place|home|kitchen|bathroom|ceiling|loft|cellar|basement|garage|pipes?|boiler|toilet|tank|shop|office|bungalow|cottage)\b)`,
     String.raw`\b(?:my|our|a|his|her|their|the|me|your)(?: best| old| good| work)? (?:friend|mate|pal|colleague|workmate|neighbou?r)s? (?:says?|said|told (?:me|us)|reckons?|thinks?|rang|called|texted)(?: (?:me|us))?(?: (?:that|to say))? (?:she|he|they|there's|her|his|their)\b|\bnot (?:mine|ours|in (?:my|our) (?:house|flat|place))\b`,
+    String.raw`\b(?:the )?(?:last|previous|old|former) (?:owners?|tenants?|people|occupants?)\b|\bthe people (?:before us|who lived here)\b`,
     String.raw`\bon (?:the )?(?:telly|tv|television|news|radio|internet|youtube|facebook|tiktok)\b|\b(?:programme|documentary|tv show|telly show|episode|soap|movie)\b|\bwatching\b(?: [a-z']+){1,6}? (?:and|where|when) (?:their|this|these|some)\b`,
   ],
   /**
