@@ -5,26 +5,15 @@ import express from "express";
 import fc from "fast-check";
 import { z } from "zod";
 import type { Firestore } from "firebase-admin/firestore";
-import functionsTest from "firebase-functions-test";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { appFirestore } from "../../src/adapters/firestore/firestore-client";
 import type { Business } from "../../src/domain/business/business";
 import type { DashboardAction } from "../../src/shared/access";
 import { newMessageSid } from "../../src/tools/sms-simulator";
 import { DEMO_ACCOUNT_SID, newSid } from "../../src/tools/simulator/twilio-params";
-import { acknowledgeAttention } from "../../src/triggers/callable/acknowledge-attention.callable";
-import { cancelAppointment } from "../../src/triggers/callable/cancel-appointment.callable";
-import { markJobDone } from "../../src/triggers/callable/mark-job-done.callable";
-import { moveAppointment } from "../../src/triggers/callable/move-appointment.callable";
-import { moveOptions } from "../../src/triggers/callable/move-options.callable";
-import { setConversationHandled } from "../../src/triggers/callable/set-conversation-handled.callable";
-import { updateSettings } from "../../src/triggers/callable/update-settings.callable";
-import { setCallerScreening } from "../../src/triggers/callable/set-caller-screening.callable";
-import { exportCustomerData } from "../../src/triggers/callable/export-customer-data.callable";
-import { deleteCustomerData } from "../../src/triggers/callable/delete-customer-data.callable";
 import { calendarOAuth } from "../../src/triggers/http/calendar-oauth.webhook";
+import { call, ownerOf } from "../support/dashboard-callables";
 import { createTestTenant } from "../support/firestore-tenant";
-import { TEST_PROJECT_ID } from "../support/root-hooks";
 import { startWebhooksTestServer, WebhooksTestServer } from "../support/webhooks-test-server";
 import { suiteGoogle } from "./fault-world";
 
@@ -121,7 +110,6 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
   let oauthBase = "";
   let business: Business;
   let db: Firestore;
-  const fft = functionsTest({ projectId: TEST_PROJECT_ID });
 
   before(async () => {
     console.log(
@@ -144,7 +132,6 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
     db = appFirestore();
   });
   after(async () => {
-    fft.cleanup();
     await new Promise((resolve) => oauthServer.close(resolve));
     await server.stop();
     console.log(
@@ -660,18 +647,6 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
   });
 
   describe("dashboard callables", () => {
-    const callables: Record<DashboardAction, unknown> = {
-      moveOptions: fft.wrap(moveOptions),
-      moveAppointment: fft.wrap(moveAppointment),
-      cancelAppointment: fft.wrap(cancelAppointment),
-      markJobDone: fft.wrap(markJobDone),
-      setConversationHandled: fft.wrap(setConversationHandled),
-      acknowledgeAttention: fft.wrap(acknowledgeAttention),
-      updateSettings: fft.wrap(updateSettings),
-      setCallerScreening: fft.wrap(setCallerScreening),
-      exportCustomerData: fft.wrap(exportCustomerData),
-      deleteCustomerData: fft.wrap(deleteCustomerData),
-    };
     const valid = (action: DashboardAction): Record<string, unknown> => {
       const b = business.id;
       switch (action) {
@@ -720,13 +695,8 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
 
     /** Calls as the business's owner; the HttpsError code it was refused with. */
     async function refusalCode(action: DashboardAction, data: unknown): Promise<number> {
-      const wrapped = callables[action] as (request: unknown) => Promise<unknown>;
-      const auth = {
-        uid: `${business.id}-owner`,
-        token: { businessId: business.id, role: "owner" },
-      };
       try {
-        await wrapped({ data, auth, rawRequest: {}, acceptsStreaming: false });
+        await call(action, data, ownerOf(business));
       } catch (error) {
         const code = String((error as { code?: unknown }).code);
         assert.ok(REFUSALS.includes(code), `${action} failed with "${code}"`);
@@ -743,7 +713,7 @@ describe("bad input: fuzzed webhook and callable bodies", function () {
       fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue(), { maxKeys: 3 }),
     );
 
-    for (const action of Object.keys(callables) as DashboardAction[]) {
+    for (const action of Object.keys(ID_FIELDS) as DashboardAction[]) {
       describe(action, () => {
         it("refuses arbitrary data, with or without its own business id, and writes nothing", async () => {
           const data = fc.oneof(

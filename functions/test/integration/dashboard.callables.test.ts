@@ -1,5 +1,4 @@
 import { strict as assert } from "node:assert";
-import functionsTest from "firebase-functions-test";
 import { DateTime } from "luxon";
 import { FirestoreAppointmentRepository } from "../../src/adapters/firestore/appointment.repository";
 import { FirestoreBusinessRepository } from "../../src/adapters/firestore/business.repository";
@@ -15,77 +14,21 @@ import {
 import type { AuditEntry } from "../../src/ports/dashboard.port";
 import { ACTION_ROLES, DashboardAction } from "../../src/shared/access";
 import { seedAppointmentStart } from "../../src/tools/seed";
-import { acknowledgeAttention } from "../../src/triggers/callable/acknowledge-attention.callable";
-import { cancelAppointment } from "../../src/triggers/callable/cancel-appointment.callable";
-import { markJobDone } from "../../src/triggers/callable/mark-job-done.callable";
-import { moveAppointment } from "../../src/triggers/callable/move-appointment.callable";
-import { moveOptions } from "../../src/triggers/callable/move-options.callable";
-import { setConversationHandled } from "../../src/triggers/callable/set-conversation-handled.callable";
-import { updateSettings } from "../../src/triggers/callable/update-settings.callable";
-import { setCallerScreening } from "../../src/triggers/callable/set-caller-screening.callable";
-import { exportCustomerData } from "../../src/triggers/callable/export-customer-data.callable";
-import { deleteCustomerData } from "../../src/triggers/callable/delete-customer-data.callable";
+import {
+  type Auth,
+  auditOf,
+  call,
+  ownerOf,
+  refusal,
+  staffOf,
+} from "../support/dashboard-callables";
 import { createTestTenant } from "../support/firestore-tenant";
-import { TEST_PROJECT_ID } from "../support/root-hooks";
 
 /**
  * The dashboard's callable functions, run as the platform runs them (wrapped
  * by firebase-functions-test, with the caller's verified token) against
  * Firestore. Every callable is also tried across businesses.
  */
-const fft = functionsTest({ projectId: TEST_PROJECT_ID });
-const CALLABLES = {
-  moveOptions: fft.wrap(moveOptions),
-  moveAppointment: fft.wrap(moveAppointment),
-  cancelAppointment: fft.wrap(cancelAppointment),
-  markJobDone: fft.wrap(markJobDone),
-  setConversationHandled: fft.wrap(setConversationHandled),
-  acknowledgeAttention: fft.wrap(acknowledgeAttention),
-  updateSettings: fft.wrap(updateSettings),
-  setCallerScreening: fft.wrap(setCallerScreening),
-  exportCustomerData: fft.wrap(exportCustomerData),
-  deleteCustomerData: fft.wrap(deleteCustomerData),
-} satisfies Record<DashboardAction, unknown>;
-
-type Auth = { uid: string; token: Record<string, unknown> } | undefined;
-const ownerOf = (b: Business): Auth => ({
-  uid: `${b.id}-owner`,
-  token: { businessId: b.id, role: "owner" },
-});
-const staffOf = (b: Business): Auth => ({
-  uid: `${b.id}-staff`,
-  token: { businessId: b.id, role: "staff" },
-});
-
-async function call(
-  action: DashboardAction,
-  data: unknown,
-  auth: Auth,
-): Promise<Record<string, unknown>> {
-  const wrapped = CALLABLES[action] as unknown as (
-    request: unknown,
-  ) => Promise<Record<string, unknown>>;
-  return wrapped({ data, auth, rawRequest: {}, acceptsStreaming: false });
-}
-
-/** The HttpsError code a refused call answers with (and its problems). */
-async function refusal(
-  action: DashboardAction,
-  data: unknown,
-  auth: Auth,
-): Promise<{ code: string; problems: Array<{ path: string; message: string }> }> {
-  try {
-    await call(action, data, auth);
-  } catch (error) {
-    const e = error as {
-      code?: string;
-      details?: { problems?: Array<{ path: string; message: string }> };
-    };
-    return { code: String(e.code), problems: e.details?.problems ?? [] };
-  }
-  assert.fail(`${action} was not refused`);
-}
-
 const MARGARET = {
   name: "Margaret Holloway",
   phone: "+441179460123",
@@ -125,11 +68,6 @@ async function book(
   const result = await new FirestoreAppointmentRepository(appFirestore()).book(appointment);
   assert.equal(result.outcome, "booked");
   return appointment;
-}
-
-async function auditOf(business: Business) {
-  const snapshot = await appFirestore().collection(paths.audit(business.id)).get();
-  return snapshot.docs.map((d) => d.data());
 }
 
 async function stored(business: Business, id: string): Promise<Appointment | null> {

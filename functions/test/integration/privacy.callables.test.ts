@@ -1,5 +1,4 @@
 import { strict as assert } from "node:assert";
-import functionsTest from "firebase-functions-test";
 import { Timestamp } from "firebase-admin/firestore";
 import { FirestoreAppointmentRepository } from "../../src/adapters/firestore/appointment.repository";
 import { FirestoreCallerCounters } from "../../src/adapters/firestore/caller-gate.repository";
@@ -9,12 +8,9 @@ import { admit } from "../../src/app/caller-gate";
 import type { Business } from "../../src/domain/business/business";
 import { customerReference } from "../../src/app/customer-reference";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
-import { deleteCustomerData } from "../../src/triggers/callable/delete-customer-data.callable";
-import { exportCustomerData } from "../../src/triggers/callable/export-customer-data.callable";
-import { setCallerScreening } from "../../src/triggers/callable/set-caller-screening.callable";
 import { InMemoryOutboxQueue, ManualClock, RecordingLogger } from "../support/call-fixtures";
+import { auditOf, call, ownerOf, refusal, staffOf } from "../support/dashboard-callables";
 import { createTestTenant } from "../support/firestore-tenant";
-import { TEST_PROJECT_ID } from "../support/root-hooks";
 
 /**
  * The owner's screening list and one customer's export and deletion, as the
@@ -22,43 +18,7 @@ import { TEST_PROJECT_ID } from "../support/root-hooks";
  * docs/abuse-protection.md). Cross-business refusals of these callables are
  * in dashboard.callables.test.ts with every other callable.
  */
-const fft = functionsTest({ projectId: TEST_PROJECT_ID });
-const CALLABLES = {
-  setCallerScreening: fft.wrap(setCallerScreening),
-  exportCustomerData: fft.wrap(exportCustomerData),
-  deleteCustomerData: fft.wrap(deleteCustomerData),
-};
-type Name = keyof typeof CALLABLES;
-type Auth = { uid: string; token: Record<string, unknown> } | undefined;
-const ownerOf = (b: Business): Auth => ({
-  uid: `${b.id}-owner`,
-  token: { businessId: b.id, role: "owner" },
-});
-const staffOf = (b: Business): Auth => ({
-  uid: `${b.id}-staff`,
-  token: { businessId: b.id, role: "staff" },
-});
-
-async function call(name: Name, data: unknown, auth: Auth): Promise<Record<string, unknown>> {
-  const wrapped = CALLABLES[name] as unknown as (r: unknown) => Promise<Record<string, unknown>>;
-  return wrapped({ data, auth, rawRequest: {}, acceptsStreaming: false });
-}
-
-async function refusal(name: Name, data: unknown, auth: Auth) {
-  try {
-    await call(name, data, auth);
-  } catch (error) {
-    const e = error as { code?: string; details?: { problems?: Array<{ path: string }> } };
-    return { code: String(e.code), paths: (e.details?.problems ?? []).map((p) => p.path) };
-  }
-  assert.fail(`${name} was not refused`);
-}
-
 const db = () => appFirestore();
-async function auditOf(business: Business) {
-  const snapshot = await db().collection(paths.audit(business.id)).orderBy("at").get();
-  return snapshot.docs.map((d) => d.data());
-}
 
 const JANE = { name: "Jane Marsh", phone: "+447700900501", address: "9 Elm Road, Bristol BS7 8PA" };
 const OTHER = { name: "Omar Hale", phone: "+447700900502", address: "2 Oak Lane, Bristol BS6 5AA" };
@@ -124,14 +84,18 @@ describe("the owner's screening list and customer data callables, against Firest
         { businessId: business.id, number: business.ownerMobile, screened: true },
         ownerOf(business),
       );
-      assert.deepEqual(own, { code: "invalid-argument", paths: ["number"] });
+      assert.equal(own.code, "invalid-argument");
+      assert.deepEqual(
+        own.problems.map((p) => p.path),
+        ["number"],
+      );
       const bad = await refusal(
         "setCallerScreening",
         { businessId: business.id, number: "07700 900511", screened: "yes" },
         ownerOf(business),
       );
       assert.equal(bad.code, "invalid-argument");
-      assert.deepEqual(bad.paths.sort(), ["number", "screened"]);
+      assert.deepEqual(bad.problems.map((p) => p.path).sort(), ["number", "screened"]);
       const staff = await refusal(
         "setCallerScreening",
         { businessId: business.id, number: "+447700900512", screened: true },
@@ -403,7 +367,11 @@ describe("the owner's screening list and customer data callables, against Firest
         { businessId: b, phone: JANE.phone, confirm: "+447700900999" },
         ownerOf(business),
       );
-      assert.deepEqual(unconfirmed, { code: "invalid-argument", paths: ["confirm"] });
+      assert.equal(unconfirmed.code, "invalid-argument");
+      assert.deepEqual(
+        unconfirmed.problems.map((p) => p.path),
+        ["confirm"],
+      );
       const staff = await refusal(
         "deleteCustomerData",
         { businessId: b, phone: JANE.phone, confirm: JANE.phone },

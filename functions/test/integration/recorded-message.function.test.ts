@@ -9,7 +9,7 @@ import { recordedMessageDeps } from "../../src/bootstrap";
 import { writeWav } from "../../src/domain/speech/wav";
 import { FirestoreRecordingDeletionQueue } from "../../src/adapters/firestore/recording-deletion.repository";
 import { TwilioRecordingRemover } from "../../src/adapters/twilio/twilio-recording.remover";
-import { fakeAccountSid, TwilioFakeServer } from "../support/twilio-fake.server";
+import { twilioFakeForSuite } from "../support/twilio-fake.server";
 import type { Timestamp } from "firebase-admin/firestore";
 import { createTestTenant } from "../support/firestore-tenant";
 import { fakeGoogleAuthClient, GoogleSpeechFakeServer } from "../support/google-speech-fake.server";
@@ -23,14 +23,12 @@ const WAV = writeWav({ sampleRateHertz: 8000, pcm: Buffer.alloc(32_000) });
 describe("a message left on a call, recorded and transcribed, against Firestore", function () {
   this.timeout(60_000);
   const speechServer = new GoogleSpeechFakeServer();
-  const accountSid = fakeAccountSid();
-  const twilio = new TwilioFakeServer({ accountSid, authToken: "twilio-api-token" });
+  const { fake: twilio, accountSid, config: twilioApi } = twilioFakeForSuite();
   const fetched: string[] = [];
   let server: WebhooksTestServer;
   let speech: GoogleSpeechToText;
 
   before(async () => {
-    const { baseUrl: twilioApi } = await twilio.start();
     const port = await speechServer.start();
     speech = new GoogleSpeechToText({
       timeoutMs: 2_000,
@@ -55,10 +53,7 @@ describe("a message left on a call, recorded and transcribed, against Firestore"
       transcribeMs: 15_000,
       // Recordings deleted through the twilio client, at the local Twilio-speaking server.
       recordingDeletion: {
-        remover: new TwilioRecordingRemover(
-          { accountSid, authToken: "twilio-api-token", apiBaseUrl: twilioApi },
-          { retryDelayMs: 10 },
-        ),
+        remover: new TwilioRecordingRemover(twilioApi(), { retryDelayMs: 10 }),
         queue: new FirestoreRecordingDeletionQueue(appFirestore()),
       },
     });
@@ -67,12 +62,10 @@ describe("a message left on a call, recorded and transcribed, against Firestore"
   after(async () => {
     await server.stop();
     await speechServer.stop();
-    await twilio.stop();
   });
   beforeEach(() => {
     speechServer.requests.splice(0);
     fetched.splice(0);
-    twilio.reset();
   });
 
   async function docs(collectionPath: string) {

@@ -12,7 +12,7 @@ import { BusinessTranscriptRetention } from "../../src/adapters/firestore/transc
 import { sweepRetention } from "../../src/app/retention-sweep";
 import { FirestoreRecordingDeletionQueue } from "../../src/adapters/firestore/recording-deletion.repository";
 import { TwilioRecordingRemover } from "../../src/adapters/twilio/twilio-recording.remover";
-import { fakeAccountSid, TwilioFakeServer } from "../support/twilio-fake.server";
+import { twilioFakeForSuite } from "../support/twilio-fake.server";
 import { sendInboundSms } from "../../src/tools/sms-simulator";
 import { ManualClock, RecordingLogger } from "../support/call-fixtures";
 import { createTestTenant } from "../support/firestore-tenant";
@@ -173,15 +173,7 @@ describe("retention of transcripts, against Firestore", function () {
   });
 
   describe("callers' recordings at Twilio", () => {
-    const accountSid = fakeAccountSid();
-    const twilio = new TwilioFakeServer({ accountSid, authToken: "twilio-api-token" });
-    let apiBaseUrl = "";
-
-    before(async () => {
-      ({ baseUrl: apiBaseUrl } = await twilio.start());
-    });
-    after(() => twilio.stop());
-    beforeEach(() => twilio.reset());
+    const { fake: twilio, accountSid, config } = twilioFakeForSuite();
 
     it("deletes those due, through the twilio client, and keeps the rest until theirs", async () => {
       const business = await createTestTenant({
@@ -204,7 +196,7 @@ describe("retention of transcripts, against Firestore", function () {
           businessId: b,
           callSid: `CA-${sid}`,
           recordingSid: sid,
-          recordingUrl: `${apiBaseUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`,
+          recordingUrl: `${config().apiBaseUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`,
           durationSeconds: 9,
           transcript: null,
           confidence: null,
@@ -214,17 +206,14 @@ describe("retention of transcripts, against Firestore", function () {
         });
       }
       const logger = new RecordingLogger();
-      const sweep = (authToken = "twilio-api-token") =>
+      const sweep = (authToken = config().authToken) =>
         sweepRetention({
           store: new FirestoreRetentionStore(db()),
           businesses: new FirestoreBusinessRepository(db()),
           clock: new ManualClock(now),
           logger,
           recordings: {
-            remover: new TwilioRecordingRemover(
-              { accountSid, authToken, apiBaseUrl },
-              { retryDelayMs: 5 },
-            ),
+            remover: new TwilioRecordingRemover({ ...config(), authToken }, { retryDelayMs: 5 }),
             queue: new FirestoreRecordingDeletionQueue(db()),
           },
         });

@@ -1,29 +1,15 @@
 import { strict as assert } from "node:assert";
 import { TwilioRecordingRemover } from "../../src/adapters/twilio/twilio-recording.remover";
-import { fakeAccountSid, TwilioFakeServer } from "../support/twilio-fake.server";
-
-const authToken = "test-auth-token-0123456789abcdef";
+import { twilioFakeForSuite } from "../support/twilio-fake.server";
 
 describe("deleting a recording at Twilio, through the twilio client, against a Twilio-speaking server", () => {
-  const accountSid = fakeAccountSid();
-  const fake = new TwilioFakeServer({ accountSid, authToken });
-  let baseUrl = "";
+  const twilio = twilioFakeForSuite();
+  const fake = twilio.fake;
 
-  before(async () => {
-    ({ baseUrl } = await fake.start());
-  });
-  after(() => fake.stop());
-  beforeEach(() => fake.reset());
-
-  function remover(overrides: { authToken?: string; attempts?: number; timeoutMs?: number } = {}) {
+  function remover(overrides: { authToken?: string } = {}) {
     return new TwilioRecordingRemover(
-      {
-        accountSid,
-        authToken: overrides.authToken ?? authToken,
-        apiBaseUrl: baseUrl,
-        timeoutMs: overrides.timeoutMs ?? 2_000,
-      },
-      { attempts: overrides.attempts ?? 3, retryDelayMs: 5 },
+      { ...twilio.config(), ...overrides, timeoutMs: 2_000 },
+      { attempts: 3, retryDelayMs: 5 },
     );
   }
 
@@ -43,7 +29,7 @@ describe("deleting a recording at Twilio, through the twilio client, against a T
     assert.equal(await remover().remove(sid), "deleted");
     assert.deepEqual(fake.recordings(), [other], "that recording only");
     const [request] = fake.recordingDeletes();
-    assert.equal(request.path, `/2010-04-01/Accounts/${accountSid}/Recordings/${sid}.json`);
+    assert.equal(request.path, `/2010-04-01/Accounts/${twilio.accountSid}/Recordings/${sid}.json`);
     assert.equal(request.authorized, true);
   });
 

@@ -5,7 +5,7 @@ import {
   TwilioSmsSender,
 } from "../../src/adapters/twilio/twilio-sms.sender";
 import { SmsSendError } from "../../src/ports/sms-gateway.port";
-import { fakeAccountSid, TwilioFakeServer } from "../support/twilio-fake.server";
+import { twilioFakeForSuite } from "../support/twilio-fake.server";
 
 const authToken = "test-auth-token-0123456789abcdef";
 const sms = {
@@ -25,23 +25,10 @@ async function sendFailure(sender: TwilioSmsSender): Promise<SmsSendError> {
 }
 
 describe("Twilio SMS sender against a Twilio-speaking server", () => {
-  const accountSid = fakeAccountSid();
-  const fake = new TwilioFakeServer({ accountSid, authToken });
-  let baseUrl = "";
-
-  before(async () => {
-    ({ baseUrl } = await fake.start());
-  });
-  after(() => fake.stop());
-  beforeEach(() => fake.reset());
+  const { fake, accountSid, config } = twilioFakeForSuite(authToken);
 
   function sender(overrides: { authToken?: string; timeoutMs?: number } = {}) {
-    return new TwilioSmsSender({
-      accountSid,
-      authToken: overrides.authToken ?? authToken,
-      apiBaseUrl: baseUrl,
-      timeoutMs: overrides.timeoutMs,
-    });
+    return new TwilioSmsSender({ ...config(), ...overrides });
   }
 
   describe("when Twilio accepts the message", () => {
@@ -153,7 +140,7 @@ describe("Twilio SMS sender against a Twilio-speaking server", () => {
     it("the fake answers the client's fetch and list-by-recipient calls", async () => {
       const accepted = await sender().send(sms);
       await sender().send({ ...sms, to: "+447700900999" });
-      const twilio = await createTwilioClient({ accountSid, authToken, apiBaseUrl: baseUrl });
+      const twilio = await createTwilioClient(config());
 
       const fetched = await twilio.messages(accepted.sid).fetch();
       const listed = await twilio.messages.list({ to: sms.to });
@@ -168,18 +155,9 @@ describe("Twilio SMS sender against a Twilio-speaking server", () => {
 });
 
 describe("finding a message at Twilio after a lost answer", () => {
-  const accountSid = fakeAccountSid();
-  const fake = new TwilioFakeServer({ accountSid, authToken });
-  let baseUrl = "";
+  const { fake, accountSid, config } = twilioFakeForSuite(authToken);
 
-  before(async () => {
-    ({ baseUrl } = await fake.start());
-  });
-  after(() => fake.stop());
-  beforeEach(() => fake.reset());
-
-  const sender = (timeoutMs?: number) =>
-    new TwilioSmsSender({ accountSid, authToken, apiBaseUrl: baseUrl, timeoutMs });
+  const sender = (timeoutMs?: number) => new TwilioSmsSender({ ...config(), timeoutMs });
   const since = () => new Date(Date.now() - 60_000);
 
   describe("when Twilio took the message but answered after the client gave up", () => {

@@ -22,19 +22,11 @@ import type { DialogueState } from "../../src/domain/dialogue/dialogue-state";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
 import { availableSlots, spreadOffers } from "../../src/domain/scheduling/availability";
 import { aBusiness, aCustomer, anAppointment } from "../support/call-fixtures";
+import { NOW, TOM, tomsVisit } from "../support/scripted-conversations";
 
-/** Wednesday 25 November 2026, 10:00 in Bristol. */
-const NOW = new Date("2026-11-25T10:00:00Z");
 const OTHER_PHONE = "+447700900555";
 
 const MARGARET = aCustomer();
-const TOM: Customer = aCustomer({
-  id: "+447700900222",
-  name: "Tom Okafor",
-  phone: "+447700900222",
-  address: "3 Gloucester Road, Bristol BS7 8AA",
-  propertyNotes: undefined,
-});
 const DRAIN = anAppointment();
 const BOILER = anAppointment({
   id: "apt-boiler",
@@ -43,14 +35,9 @@ const BOILER = anAppointment({
   start: new Date("2026-11-27T14:00:00Z"),
   end: new Date("2026-11-27T15:30:00Z"),
 });
-const TOMS_VISIT = anAppointment({
+const TOMS_VISIT = tomsVisit({
   id: "apt-tom",
-  customerId: TOM.phone,
-  customerName: TOM.name,
-  customerPhone: TOM.phone,
-  address: TOM.address ?? "",
-  serviceId: "boiler-service",
-  serviceName: "Boiler service",
+  problem: "Kitchen sink slow to drain",
   start: new Date("2026-11-30T09:00:00Z"),
   end: new Date("2026-11-30T10:30:00Z"),
 });

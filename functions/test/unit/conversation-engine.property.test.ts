@@ -14,7 +14,8 @@ import { extractSlots, parseYesNo } from "../../src/domain/nlu/slot-extractor";
 import type { Appointment } from "../../src/domain/scheduling/appointment";
 import { availableSlots, Slot } from "../../src/domain/scheduling/availability";
 import { fitsPreference, parseTimePreference } from "../../src/domain/scheduling/time-preference";
-import { aBusiness, aCustomer } from "../support/call-fixtures";
+import { aBusiness } from "../support/call-fixtures";
+import { NOW, TOM, tomsVisit as sharedTomsVisit } from "../support/scripted-conversations";
 
 /**
  * Properties of the conversation engine for any sequence of caller events,
@@ -23,13 +24,7 @@ import { aBusiness, aCustomer } from "../support/call-fixtures";
  * may take any offered time at any moment.
  */
 
-const NOW = new Date("2026-11-25T10:00:00Z");
 const BUSINESS = aBusiness();
-const TOM = aCustomer({
-  name: "Tom Okafor",
-  phone: "+447700900222",
-  address: "3 Gloucester Road, Bristol BS7 8AA",
-});
 const FIRST_NAMES = ["Sarah", "Sam", "Tom", "Lucy", "Priya", "Dave"];
 const LAST_NAMES = ["Jones", "Patel", "Okafor", "Fields", "O'Brien", "Kowalski"];
 const NAMES = FIRST_NAMES.flatMap((f) => LAST_NAMES.map((l) => `${f} ${l}`));
@@ -156,22 +151,12 @@ const aBookingRun: fc.Arbitrary<Array<string | null>> = fc.tuple(
 );
 
 function tomsVisit(): Appointment {
-  return {
+  return sharedTomsVisit({
     id: "apt-tom",
     businessId: BUSINESS.id,
-    customerId: TOM.phone,
-    customerName: TOM.name,
-    customerPhone: TOM.phone,
-    address: TOM.address ?? "",
-    serviceId: "boiler-service",
-    serviceName: "Boiler service",
     problem: "service",
-    start: new Date("2026-11-26T09:00:00Z"),
-    end: new Date("2026-11-26T10:30:00Z"),
-    status: "booked",
-    source: "seed",
     createdAt: NOW,
-  };
+  });
 }
 
 interface Played {

@@ -1,20 +1,18 @@
 import { strict as assert } from "node:assert";
-import { DateTime } from "luxon";
-import {
-  type CallAnswer,
-  handleCallTurn,
-  handleRecordedMessage,
-  recordCallEnded,
-  startCall,
-} from "../../src/app/handle-call";
-import { handleInboundSms } from "../../src/app/handle-inbound-sms";
-import { greet } from "../../src/domain/dialogue/conversation-engine";
-import type { CallInstruction } from "../../src/domain/dialogue/call-instruction";
 import type { Customer } from "../../src/domain/customers/customer";
-import type { Appointment } from "../../src/domain/scheduling/appointment";
+import { greet } from "../../src/domain/dialogue/conversation-engine";
 import { smsConversationId } from "../../src/domain/sms/sms-thread";
-import { aCustomer, anAppointment } from "../support/call-fixtures";
-import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
+import {
+  aWorld,
+  asCall,
+  NEW_CALLER,
+  NOW,
+  type Outcome,
+  outcomeOf,
+  sameOutcome,
+  textIn,
+  TOM,
+} from "../support/scripted-conversations";
 
 /**
  * Multi-turn scripts played through both renderings of the one conversation
@@ -25,32 +23,7 @@ import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
  * owner told or not, and the conversation left open or closed alike.
  */
 
-/** Wednesday 25 November 2026, 10:00 in Bristol. */
-const NOW = new Date("2026-11-25T10:00:00Z");
-const NEW_CALLER = "+447700900999";
-const TOM = aCustomer({
-  name: "Tom Okafor",
-  phone: "+447700900222",
-  address: "3 Gloucester Road, Bristol BS7 8AA",
-  propertyNotes: undefined,
-});
 const CALL_SID = `CA${"5".repeat(32)}`;
-
-/** Tom's boiler service, Thursday 26 November at 9 am. */
-function tomsVisit(): Appointment {
-  return anAppointment({
-    id: "apt-tom-boiler",
-    customerId: TOM.phone,
-    customerName: TOM.name,
-    customerPhone: TOM.phone,
-    address: TOM.address ?? "",
-    serviceId: "boiler-service",
-    serviceName: "Boiler service",
-    problem: "Annual boiler service",
-    start: new Date("2026-11-26T09:00:00Z"),
-    end: new Date("2026-11-26T10:30:00Z"),
-  });
-}
 
 interface Script {
   name: string;
@@ -61,19 +34,6 @@ interface Script {
   /** The caller hangs up (or stops texting) after the last line. */
   hangUp?: boolean;
   expect: Partial<Outcome>;
-}
-
-interface Outcome {
-  /** "Thu 08:00 dripping-tap Sarah Jones, 22 Park Street, Bristol BS1 5JA" */
-  booked: string[];
-  cancelled: string[];
-  /** "apt-tom-boiler Fri 08:00" */
-  moved: string[];
-  emergency: boolean;
-  /** A message, a question or a transfer for the owner (not an emergency). */
-  ownerTold: boolean;
-  /** Where the conversation stands: a stage, or "closed". */
-  stage: string;
 }
 
 const SARAH =
@@ -386,87 +346,6 @@ const SCRIPTS: Script[] = [
   },
 ];
 
-function local(iso: Date | string): string {
-  return DateTime.fromJSDate(new Date(iso), { zone: "Europe/London" }).toFormat("ccc HH:mm");
-}
-
-function aWorld(script: Script): SmsWorld {
-  const world = anSmsWorld({ now: NOW, customers: script.known ? [TOM] : [] });
-  if (script.known) world.appointments.add(tomsVisit());
-  return world;
-}
-
-function outcomeOf(world: SmsWorld, stage: string): Outcome {
-  const all = [...world.appointments.appointments.values()];
-  const original = tomsVisit();
-  return {
-    booked: all
-      .filter((a) => a.id !== original.id && a.status === "booked")
-      .map((a) => `${local(a.start)} ${a.serviceId} ${a.customerName}, ${a.address}`),
-    cancelled: all.filter((a) => a.status === "cancelled").map((a) => a.id),
-    moved: all
-      .filter(
-        (a) =>
-          a.id === original.id &&
-          a.status === "booked" &&
-          a.start.getTime() !== original.start.getTime(),
-      )
-      .map((a) => `${a.id} ${local(a.start)}`),
-    emergency: world.outbox.byPurpose("owner-emergency-alert").length > 0,
-    ownerTold: world.outbox.byPurpose("owner-message").length > 0,
-    stage,
-  };
-}
-
-/** The script as a call: Twilio's webhooks, answered by the voice use case. */
-async function asCall(script: Script): Promise<{ outcome: Outcome; heard: string[] }> {
-  const world = aWorld(script);
-  const from = script.known ? TOM.phone : NEW_CALLER;
-  await startCall({ callSid: CALL_SID, from, to: world.business.phoneNumber }, world.deps);
-  let step = 1;
-  let transferred = false;
-  // A message is recorded on a call: the line is what the caller says after the tone.
-  let recording = false;
-  let recorded = false;
-  const heard: string[] = [];
-  for (const line of script.lines) {
-    const ids = { businessId: world.business.id, callSid: CALL_SID, step };
-    const answer: CallAnswer = recording
-      ? await handleRecordedMessage({ ...ids, seconds: line ? 10 : 0 }, world.deps)
-      : await handleCallTurn(
-          { ...ids, speech: line, confidence: line === null ? null : 0.9 },
-          world.deps,
-        );
-    if (recording && line) recorded = true;
-    const instruction: CallInstruction = answer.instruction;
-    heard.push(instruction.kind === "whisper" ? instruction.say : instruction.say.join(" "));
-    if (instruction.kind === "dial") transferred = true;
-    if (instruction.kind !== "gather" && instruction.kind !== "record") break;
-    recording = instruction.kind === "record";
-    step = instruction.step;
-  }
-  if (script.hangUp) {
-    await recordCallEnded(
-      { businessId: world.business.id, callSid: CALL_SID, callStatus: "completed" },
-      world.deps,
-    );
-  }
-  const stored = world.conversations.stored(world.business.id, CALL_SID);
-  const stage = ["ended", "transferring"].includes(stored.state.stage)
-    ? "closed"
-    : stored.state.stage;
-  const outcome = outcomeOf(world, stage);
-  // A call is put through to the owner; a text hands them the customer's words.
-  if (transferred && !outcome.emergency) outcome.ownerTold = true;
-  // A recorded message reaches the owner with its words, from the recording's callback.
-  if (recorded) outcome.ownerTold = true;
-  // Hanging up is the call's own end: a lost lead, not something the caller asked for.
-  if (script.hangUp) outcome.ownerTold = world.outbox.byPurpose("owner-message").length > 0;
-  return { outcome, heard };
-}
-
-let sids = 0;
-
 /** The script as texts, in a conversation by text already open (as a web chat opens). */
 async function asTexts(script: Script): Promise<{ outcome: Outcome; read: string[] }> {
   const world = aWorld(script);
@@ -491,17 +370,7 @@ async function asTexts(script: Script): Promise<{ outcome: Outcome; read: string
   );
   const read: string[] = [];
   for (const line of script.lines) {
-    sids += 1;
-    const answer = await handleInboundSms(
-      {
-        messageSid: `SM${String(sids).padStart(32, "0")}`,
-        from: phone,
-        to: world.business.phoneNumber,
-        body: line ?? "",
-        numMedia: 0,
-      },
-      world.smsDeps,
-    );
+    const answer = await textIn(world, phone, line ?? "");
     read.push(answer.reply ?? "");
     if (world.sms.pending.get(`${world.business.id}/${phone}`) == null) break;
   }
@@ -516,7 +385,7 @@ describe("conversation scripts, as a call and as texts", () => {
 
   for (const script of SCRIPTS) {
     it(script.name, async () => {
-      const call = await asCall(script);
+      const call = await asCall(script, CALL_SID);
       const texts = await asTexts(script);
       const transcript = `\ncall: ${call.heard.join("\n  ")}\ntexts: ${texts.read.join("\n  ")}`;
       for (const [key, value] of Object.entries(script.expect)) {
@@ -524,11 +393,7 @@ describe("conversation scripts, as a call and as texts", () => {
         assert.deepEqual(call.outcome[field], value, `call ${field}${transcript}`);
       }
       const comparable = (o: Outcome) => ({
-        booked: o.booked,
-        cancelled: o.cancelled,
-        moved: o.moved,
-        emergency: o.emergency,
-        ownerTold: o.ownerTold,
+        ...sameOutcome(o),
         // After the last line, the call may be over where a text conversation stays open a while.
         closed: o.stage === "closed",
       });

@@ -6,46 +6,17 @@ import {
   SMS_CANCEL_REASON,
 } from "../../src/app/handle-inbound-sms";
 import { followUpMessageId } from "../../src/app/dropped-call-follow-up";
-import type { Appointment } from "../../src/domain/scheduling/appointment";
-import {
-  aCustomer,
-  anAppointment,
-  InMemoryCallWriter,
-  InMemoryHoldStore,
-} from "../support/call-fixtures";
+import { InMemoryCallWriter, InMemoryHoldStore } from "../support/call-fixtures";
 import { InMemoryScheduledSmsQueue } from "../support/in-memory-scheduled-sms";
+import { NOW, TOM, tomsVisit } from "../support/scripted-conversations";
 import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
 
-/** Wednesday 25 November 2026, 10:00 in Bristol. */
-const NOW = new Date("2026-11-25T10:00:00Z");
-const TOM = aCustomer({
-  name: "Tom Okafor",
-  phone: "+447700900222",
-  address: "3 Gloucester Road, Bristol BS7 8AA",
-});
 const STRANGER = "+447700900777";
 
 let sids = 0;
 function messageSid(): string {
   sids += 1;
   return `SM${String(sids).padStart(32, "0")}`;
-}
-
-/** Tom's boiler service, Thursday 26 November at 9 am; with any fields replaced. */
-function tomsVisit(overrides: Partial<Appointment> = {}): Appointment {
-  return anAppointment({
-    id: "appt-tom-thursday",
-    customerId: TOM.phone,
-    customerName: TOM.name,
-    customerPhone: TOM.phone,
-    address: TOM.address ?? "",
-    serviceId: "boiler-service",
-    serviceName: "Boiler service",
-    problem: "Annual boiler service",
-    start: new Date("2026-11-26T09:00:00Z"),
-    end: new Date("2026-11-26T10:30:00Z"),
-    ...overrides,
-  });
 }
 
 function aWorld(): SmsWorld {
@@ -93,7 +64,7 @@ describe("a customer's text", () => {
       );
       const confirmed = await world.appointments.get(world.business.id, "appt-tom-next-week");
       assert.equal(confirmed?.confirmation, "confirmed");
-      const other = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      const other = await world.appointments.get(world.business.id, tomsVisit().id);
       assert.equal(other?.confirmation, undefined);
     });
 
@@ -236,7 +207,7 @@ describe("a customer's text", () => {
       assert.equal(reply.to, TOM.phone);
       assert.match(reply.body, /cancel/i);
       assert.equal(repliesIn(world, [first, second]), 1);
-      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      const stored = await world.appointments.get(world.business.id, tomsVisit().id);
       assert.equal(stored?.status, "cancelled");
 
       // A third delivery later gets no second reply either.
@@ -285,7 +256,7 @@ describe("a customer's text", () => {
         world.appointments.add(tomsVisit());
         const answer = await text(world, reply);
         assert.equal(answer.outcome, "cancelled", reply);
-        const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+        const stored = await world.appointments.get(world.business.id, tomsVisit().id);
         assert.equal(stored?.status, "cancelled");
         assert.equal(stored?.cancelReason, SMS_CANCEL_REASON);
         assert.match(answer.reply ?? "", /is cancelled/);
@@ -352,7 +323,7 @@ describe("a customer's text", () => {
       const answer = await text(world, "NO");
       assert.equal(answer.reply, null);
       assert.equal(answer.outcome, "forwarded-opted-out");
-      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      const stored = await world.appointments.get(world.business.id, tomsVisit().id);
       assert.equal(stored?.status, "booked");
       assert.match(
         world.outbox.byPurpose("owner-message")[0].body,
@@ -513,7 +484,7 @@ describe("a customer's text", () => {
       assert.match(answer.reply ?? "", /you'll get texts from us again/);
       const customer = await world.customers.findByPhone(world.business.id, TOM.phone);
       assert.equal(customer?.smsOptedOut, false);
-      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      const stored = await world.appointments.get(world.business.id, tomsVisit().id);
       assert.equal(stored?.confirmation, "requested");
     });
 
@@ -536,7 +507,7 @@ describe("a customer's text", () => {
       assert.equal(owner.to, world.business.ownerMobile);
       assert.match(owner.body, /Tom Okafor \+447700900222 texted CANCEL/);
       assert.match(owner.body, /boiler service on Thu 26 Nov at 9 am/);
-      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      const stored = await world.appointments.get(world.business.id, tomsVisit().id);
       assert.equal(stored?.status, "booked");
     });
   });
@@ -569,7 +540,7 @@ describe("a customer's text", () => {
 
       const moved = await text(world, "2");
       assert.equal(moved.outcome, "rescheduled");
-      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      const stored = await world.appointments.get(world.business.id, tomsVisit().id);
       assert.equal(stored?.start.toISOString(), offers[1].start);
       assert.equal(stored?.end.getTime() - (stored?.start.getTime() ?? 0), 90 * 60_000);
       assert.match(
@@ -672,7 +643,7 @@ describe("a customer's text", () => {
       const answer = await text(world, "1");
       assert.equal(answer.outcome, "reschedule-offered");
       assert.match(answer.reply ?? "", /that time has just been taken/);
-      const stored = await world.appointments.get(world.business.id, "appt-tom-thursday");
+      const stored = await world.appointments.get(world.business.id, tomsVisit().id);
       assert.equal(stored?.start.toISOString(), "2026-11-26T09:00:00.000Z");
     });
   });

@@ -1,13 +1,18 @@
 import { strict as assert } from "node:assert";
-import { DateTime } from "luxon";
-import { handleCallTurn, startCall } from "../../src/app/handle-call";
-import { handleInboundSms } from "../../src/app/handle-inbound-sms";
-import type { CallInstruction } from "../../src/domain/dialogue/call-instruction";
 import { assessEmergency } from "../../src/domain/emergency/emergency.classifier";
 import { spoken, texted } from "../../src/domain/dialogue/wording";
-import type { Appointment } from "../../src/domain/scheduling/appointment";
-import { aCustomer, anAppointment, InMemoryHoldStore } from "../support/call-fixtures";
-import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
+import { InMemoryHoldStore } from "../support/call-fixtures";
+import {
+  aWorld,
+  asCall,
+  local,
+  NEW_CALLER as STRANGER,
+  type Outcome,
+  outcomeOf,
+  sameOutcome,
+  textIn,
+  TOM,
+} from "../support/scripted-conversations";
 
 /**
  * Conversations a text opens, with nothing in progress: the customer texts
@@ -18,33 +23,7 @@ import { anSmsWorld, SmsWorld } from "../support/sms-fixtures";
  * plainly asks for a new job.
  */
 
-/** Wednesday 25 November 2026, 10:00 in Bristol. */
-const NOW = new Date("2026-11-25T10:00:00Z");
-const STRANGER = "+447700900999";
-const TOM = aCustomer({
-  name: "Tom Okafor",
-  phone: "+447700900222",
-  address: "3 Gloucester Road, Bristol BS7 8AA",
-  propertyNotes: undefined,
-});
 const CALL_SID = `CA${"7".repeat(32)}`;
-
-/** Tom's boiler service, Thursday 26 November at 9 am. */
-function tomsVisit(overrides: Partial<Appointment> = {}): Appointment {
-  return anAppointment({
-    id: "apt-tom-boiler",
-    customerId: TOM.phone,
-    customerName: TOM.name,
-    customerPhone: TOM.phone,
-    address: TOM.address ?? "",
-    serviceId: "boiler-service",
-    serviceName: "Boiler service",
-    problem: "Annual boiler service",
-    start: new Date("2026-11-26T09:00:00Z"),
-    end: new Date("2026-11-26T10:30:00Z"),
-    ...overrides,
-  });
-}
 
 interface Script {
   name: string;
@@ -55,18 +34,6 @@ interface Script {
   /** The same words on a call come to the same bookings, alerts and messages. */
   sameAsCall?: boolean;
   expect: Partial<Outcome>;
-}
-
-interface Outcome {
-  /** "Wed 13:15 boiler-service Sam Patel, 12 Oak Road, Bristol BS6 5AB" */
-  booked: string[];
-  cancelled: string[];
-  moved: string[];
-  emergency: boolean;
-  /** A message or question passed to the owner (not an emergency). */
-  ownerTold: boolean;
-  /** Where the conversation stands after the last text: a stage, or "closed". */
-  stage: string;
 }
 
 const BOILER = "hi can someone come look at my boiler next week, it's making a banging noise";
@@ -204,61 +171,13 @@ const SCRIPTS: Script[] = [
   },
 ];
 
-function local(iso: Date | string): string {
-  return DateTime.fromJSDate(new Date(iso), { zone: "Europe/London" }).toFormat("ccc HH:mm");
-}
-
-function aWorld(script: Pick<Script, "known">): SmsWorld {
-  const world = anSmsWorld({ now: NOW, customers: script.known ? [TOM] : [] });
-  if (script.known) world.appointments.add(tomsVisit());
-  return world;
-}
-
-function outcomeOf(world: SmsWorld, stage: string): Outcome {
-  const all = [...world.appointments.appointments.values()];
-  const original = tomsVisit();
-  return {
-    booked: all
-      .filter((a) => a.id !== original.id && a.status === "booked")
-      .map((a) => `${local(a.start)} ${a.serviceId} ${a.customerName}, ${a.address}`),
-    cancelled: all.filter((a) => a.status === "cancelled").map((a) => a.id),
-    moved: all
-      .filter(
-        (a) =>
-          a.id === original.id &&
-          a.status === "booked" &&
-          a.start.getTime() !== original.start.getTime(),
-      )
-      .map((a) => `${a.id} ${local(a.start)}`),
-    emergency: world.outbox.byPurpose("owner-emergency-alert").length > 0,
-    ownerTold: world.outbox.byPurpose("owner-message").length > 0,
-    stage,
-  };
-}
-
-let sids = 0;
-
-async function text(world: SmsWorld, from: string, body: string) {
-  sids += 1;
-  return handleInboundSms(
-    {
-      messageSid: `SM${String(sids).padStart(32, "7")}`,
-      from,
-      to: world.business.phoneNumber,
-      body,
-      numMedia: 0,
-    },
-    world.smsDeps,
-  );
-}
-
 /** The script as texts to a number with nothing in progress. */
 async function asTexts(script: Script, world = aWorld(script)) {
   const phone = script.known ? TOM.phone : STRANGER;
   const read: string[] = [];
   const outcomes: string[] = [];
   for (const line of script.lines) {
-    const answer = await text(world, phone, line);
+    const answer = await textIn(world, phone, line);
     read.push(answer.reply ?? "(no reply)");
     outcomes.push(answer.outcome);
   }
@@ -266,30 +185,8 @@ async function asTexts(script: Script, world = aWorld(script)) {
   return { outcome: outcomeOf(world, pending?.state.stage ?? "closed"), read, outcomes, world };
 }
 
-/** The same words said on a call, with the numbers of a text said as a caller would. */
-async function asCall(script: Script) {
-  const world = aWorld(script);
-  const from = script.known ? TOM.phone : STRANGER;
-  await startCall({ callSid: CALL_SID, from, to: world.business.phoneNumber }, world.deps);
-  let step = 1;
-  const spokenNumber: Record<string, string> = { "1": "the first one", "2": "the second one" };
-  for (const line of script.lines) {
-    const answer = await handleCallTurn(
-      {
-        businessId: world.business.id,
-        callSid: CALL_SID,
-        step,
-        speech: spokenNumber[line] ?? line,
-        confidence: 0.9,
-      },
-      world.deps,
-    );
-    const instruction: CallInstruction = answer.instruction;
-    if (instruction.kind !== "gather") break;
-    step = instruction.step;
-  }
-  return outcomeOf(world, "");
-}
+/** A text's numbers, as a caller would say them. */
+const SPOKEN_NUMBER: Record<string, string> = { "1": "the first one", "2": "the second one" };
 
 describe("conversations a text opens, with nothing in progress", () => {
   for (const script of SCRIPTS) {
@@ -301,15 +198,13 @@ describe("conversations a text opens, with nothing in progress", () => {
         assert.deepEqual(texts.outcome[field], value, `${field}${transcript}`);
       }
       if (script.sameAsCall) {
-        const call = await asCall(script);
-        const same = (o: Outcome) => ({
-          booked: o.booked,
-          cancelled: o.cancelled,
-          moved: o.moved,
-          emergency: o.emergency,
-          ownerTold: o.ownerTold,
-        });
-        assert.deepEqual(same(texts.outcome), same(call), `the call came to another${transcript}`);
+        const lines = script.lines.map((line) => SPOKEN_NUMBER[line] ?? line);
+        const call = await asCall({ known: script.known, lines }, CALL_SID);
+        assert.deepEqual(
+          sameOutcome(texts.outcome),
+          sameOutcome(call.outcome),
+          `the call came to another${transcript}`,
+        );
       }
     });
   }

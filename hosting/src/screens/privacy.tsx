@@ -49,6 +49,26 @@ function useScreening(): { rows: ScreeningRow[]; error?: string } {
   return state;
 }
 
+/** A labelled phone number field, with an example number to follow unless `example` is false. */
+function NumberField(props: {
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  example?: boolean;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="tel"
+        placeholder={props.example === false ? undefined : "+447700900123"}
+        value={props.value}
+        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+      />
+    </label>
+  );
+}
+
 function download(name: string, content: unknown): void {
   const blob = new Blob([JSON.stringify(content, null, 2)], { type: "application/json" });
   const url = URL.createObjectURL(blob);
@@ -116,15 +136,7 @@ export function Privacy() {
             ))}
           </ul>
         )}
-        <label>
-          Screen a number
-          <input
-            type="tel"
-            placeholder="+447700900123"
-            value={number}
-            onInput={(e) => setNumber((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <NumberField label="Screen a number" value={number} onInput={setNumber} />
         <ActionButton
           action="setCallerScreening"
           done="Screened."
@@ -140,15 +152,7 @@ export function Privacy() {
           their past jobs without their name, number or address; jobs still booked must be cancelled
           first. Both are recorded in the audit log.
         </p>
-        <label>
-          Customer's number
-          <input
-            type="tel"
-            placeholder="+447700900123"
-            value={customer}
-            onInput={(e) => setCustomer((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <NumberField label="Customer's number" value={customer} onInput={setCustomer} />
         <ActionButton
           action="exportCustomerData"
           done="Downloaded."
@@ -159,14 +163,12 @@ export function Privacy() {
         >
           Download their data
         </ActionButton>
-        <label>
-          Type the number again to delete
-          <input
-            type="tel"
-            value={confirm}
-            onInput={(e) => setConfirm((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <NumberField
+          label="Type the number again to delete"
+          value={confirm}
+          onInput={setConfirm}
+          example={false}
+        />
         <ActionButton
           action="deleteCustomerData"
           kind="danger"
