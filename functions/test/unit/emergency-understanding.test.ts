@@ -131,6 +131,67 @@ describe("the safety question when the signals are partial", () => {
     });
   }
 
+  // Partial signals said without the key words: each kind asks its own question.
+  const PARTIAL_IN_OTHER_WORDS: readonly [string, EmergencyKind][] = [
+    ["it's blasting out by the toilet", "burst-pipe"],
+    ["the kitchen floor is all water", "burst-pipe"],
+    ["the wet patch is getting bigger by the door", "burst-pipe"],
+    ["water's trickling along the coving", "burst-pipe"],
+    ["there's a bit of a jet coming out of the joint and it's getting worse", "burst-pipe"],
+    ["the meter cupboard reeks", "gas-smell"],
+    ["the detector in the hall won't shut up it's going mental", "carbon-monoxide"],
+    ["we all feel sick and the flame on the boiler's gone orange", "carbon-monoxide"],
+    ["there's filthy water in the shower tray and it's not ours", "sewage-backup"],
+    ["the loo keeps bringing stuff back up", "sewage-backup"],
+    ["the taps are bone dry all of them", "no-water"],
+    ["the combi's locked out and i'm eight months pregnant", "no-heating-vulnerable"],
+  ];
+  for (const [utterance, kind] of PARTIAL_IN_OTHER_WORDS) {
+    it(`asks the ${kind} question for "${utterance}"`, () => {
+      const { detection, safetyCheck } = assessEmergency(utterance);
+      assert.equal(detection, null);
+      assert.equal(safetyCheck?.kind, kind);
+      assert.equal(safetyCheck?.question, question(kind));
+    });
+  }
+
+  it("asks nothing for those kinds when they are denied, past, a spill of tap water or the rain", () => {
+    for (const utterance of [
+      "the floor isn't wet any more it's all sorted",
+      "the rain's pouring down the wall from the gutter",
+      "brown water's coming out of the cold tap",
+      "the outside tap has stopped working",
+      "should i have a carbon monoxide alarm",
+      "i'm sick of the boiler breaking down",
+      "i've got a headache can you ring me back about the boiler quote",
+      "the boiler's broken can you come and look",
+    ]) {
+      const { detection, safetyCheck } = assessEmergency(utterance);
+      assert.equal(detection, null, utterance);
+      assert.equal(safetyCheck, null, utterance);
+    }
+  });
+
+  it("raises no alarm for an emergency named only as paperwork, a booking, a road or a spill", () => {
+    for (const utterance of [
+      "get me the owner please it's about the burst pipe invoice",
+      "the flood damage survey on the tenth can we move it",
+      "can someone ring me about the flood insurance report",
+      "the dog's knocked his water bowl all over the floor",
+      "i'm ringing about the flooding on the main road",
+      "the lady across the road has had a burst pipe",
+      "we had a burst pipe last winter please lag the loft before it turns cold again",
+    ]) {
+      assert.equal(detectEmergency(utterance), null, utterance);
+    }
+    // ...but the same words with the problem going on now still alarm.
+    assert.equal(
+      detectEmergency("the burst pipe job you did is leaking again and pouring through the ceiling")
+        ?.kind !== undefined,
+      true,
+    );
+  });
+
   it("asks the two questions the receptionist is known for", () => {
     assert.equal(question("burst-pipe"), "Is water coming out right now that you can't stop?");
     assert.equal(question("carbon-monoxide"), "Is a carbon monoxide alarm going off?");

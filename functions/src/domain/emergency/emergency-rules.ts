@@ -713,7 +713,7 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
     phrases: [
       {
         pattern:
-          String.raw`\bno (?:running |mains |cold |tap )?water\b` +
+          String.raw`(?<!\b(?:joint|pipe|fitting|valve|seal|washer)(?: [a-z']+){0,2} )\bno (?:running |mains |cold |tap )?water\b` +
           String.raw`(?! (?:pressure|damage|leak|leaking|dripping|coming through (?:the |my |our )?(?:ceiling|roof|walls?|floor|lights?|loft)|coming in\b|on the|in the (?:ceiling|loft)|or anything|softener|problems?|issues?|troubles?|worries|(?:coming|leaking|dripping|getting|going) (?:(?:from|through|down|onto|under) (?!(?:the |my |our |any )?(?:[a-z]+ )?taps?\b)(?:the|my|our|a|upstairs|above|next door)\b|anywhere|everywhere)))`,
         examples: [
           "no water at all",
@@ -810,11 +810,17 @@ export const EMERGENCY_RULES: readonly EmergencyRule[] = [
  */
 export interface SafetyQuestion {
   /** The emergency a yes means. */
-  readonly kind: Exclude<EmergencyKind, "custom" | "no-water">;
+  readonly kind: Exclude<EmergencyKind, "custom">;
   /** Read to the caller as it is. */
   readonly question: string;
   /** Why we ask, in the owner's words (docs and the dashboard). */
   readonly reason: string;
+  /** Set when the cue itself says what is missing ("no heating", "taps dry"): only a negation before it counts. */
+  readonly negativeByNature?: boolean;
+  /** Set when someone else's trouble reaches the caller: next door's sewage in their toilet. */
+  readonly othersTroubleCounts?: boolean;
+  /** A clause saying this asks nothing: rain down the gutters is not the caller's plumbing. */
+  readonly unless?: EmergencyPhrase;
   readonly cues: readonly EmergencyPhrase[];
 }
 
@@ -828,6 +834,19 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
         pattern: String.raw`\b(?<!(?:smoke|fire|burglar|car|house|intruder|security|door|clock|phone) )(?:alarm|detector|sensor)s?(?:'s)?(?! clock| on (?:my|the|his|her) phone) (?:[a-z']+ ){0,8}?(?:beeping|bleeping|going off|gone off|went off|sounding|ringing|screeching|keeps going|flashing(?! (?:a |an )?(?:code|error|fault|number)\b)(?: red)?|making (?:a |that |this |an? (?:awful|horrible|funny|loud) )?(?:noise|sound|racket|din))\b|\b(?:something|it)(?:'s| is| keeps) (?:beeping|bleeping)\b`,
         examples: ["an alarm is going off in the hall", "there's a detector beeping by the boiler"],
       },
+      {
+        // An alarm said in other words, or heard as other words ("a lamb", "carbon monkey side").
+        pattern: String.raw`\b(?:alarm|detector|sensor|a lamb)s?(?:'s)? (?:[a-z']+ ){0,12}?(?:going mental|going mad|going crazy|going nuts|won't shut up|going continuous|going non ?stop|going and\b|going$)|\b(?:carbon (?:monoxide|monkey ?side|mon oxide)|co)\b (?:[a-z']+ ){0,3}?(?:alarm|a lamb|detector|monitor)s?(?:'s)?(?: [a-z']+){0,3}? (?:going|goes|went|gone)\b|\bcarbon (?:monkey ?side|mon oxide) (?:alarm|a lamb)\b`,
+        examples: [
+          "the detector thing in the hall won't shut up",
+          "carbon monoxide a lamb going off in the kitchen",
+        ],
+      },
+      {
+        // Feeling ill (not "sick of") with a gas appliance on, or a flame burning badly.
+        pattern: String.raw`\b(?:feel|feels|feeling|felt|all|everyone|everybody|kids|we're|we've been|been)(?: [a-z']+){0,2}? (?:sick|dizzy|headaches?|drowsy|sleepy|nauseous|light ?headed|faint)\b(?! of\b)(?: [a-z']+){0,12}? (?:boiler|gas fire|fire|heater|flame|flames|cooker|stove)\b|\b(?:flame|flames)(?:'s| is| are)? (?:gone |burning |going )?(?:orange|yellow)\b`,
+        examples: ["we all feel sick and dizzy and the boiler's making a funny noise"],
+      },
     ],
   },
   {
@@ -839,12 +858,34 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
         pattern: String.raw`\b(?:smell|smells|smelling|smelt|whiff|stink|stinks|odour|pong|fumes)\b (?:[a-z']+ ){0,5}?(?:gas|boiler|cooker|hob|oven|meter|gas fire|fire|heater|eggs?|sulphur)\b|\b(?:boiler|cooker|hob|oven|meter|fire|heater)(?:'s)? (?:[a-z']+ ){0,6}?(?:smells?|smelling|stinks?|giving off)\b|\b(?:hob|cooker|oven|meter|gas pipe|gas fire|gas tap)(?:'s| is)? (?:[a-z']+ ){0,2}?hissing\b`,
         examples: ["there's a funny smell coming from the boiler", "the cooker smells a bit odd"],
       },
+      {
+        // Other words for a smell, and gas heard as "gash" or "guess".
+        pattern: String.raw`\b(?:reeks?|reeking|whiffs|whiffing|pongs?|smells? like)\b (?:[a-z']+ ){0,5}?(?:gas|ring|camping stove|calor|stove|eggs?|sulphur)\b|\b(?:meter|cooker|hob|oven|boiler)(?: cupboard)?(?:'s)? (?:reeks?|reeking|pongs?)\b|\bsmell(?:s|ing)? (?:of )?(?:gash|guess|gaz)\b|\b(?:meter|gas|hob|cooker|boiler)\b(?: [a-z']+){0,15}? smell(?:'s| is)? still (?:there|here|about|around)\b|^(?:the |that )?smell(?:'s| is) still (?:there|here)\b`,
+        examples: ["the meter cupboard reeks", "i can smell gash in the kitchen"],
+      },
+    ],
+  },
+  {
+    kind: "sewage-backup",
+    question: "Is dirty water or sewage coming up into the house right now?",
+    reason: "there is dirty water, or a toilet or drain is bringing things back up",
+    // Sewage from next door's pipes comes up in the caller's own home: "it's not ours".
+    othersTroubleCounts: true,
+    cues: [
+      {
+        pattern: String.raw`\b(?:dirty|filthy|brown|black|mucky|poo|poop|foul|stinking|smelly|sewer|raw) water\b(?!(?:'s| is)? (?:[a-z']+ ){0,3}?(?:out of|from) (?:the |my |our )?(?:[a-z]+ )?taps?\b)|\b(?:sue itch|soo age|sue age|sewerage)\b|\b(?:toilet|loo|wc|drain|drains|bog)(?:'s| is| are| keeps)? (?:[a-z']+ ){0,2}?(?:bringing (?:[a-z']+ ){0,2}?(?:back )?up|coming back up|erupting|spewing|regurgitating|backing up|bubbling up)\b|\bover the rim\b|\bbacking up into\b|\bsmells? like (?:a )?sewer\b`,
+        examples: ["the loo's bringing stuff back up", "there's filthy water in the shower tray"],
+      },
     ],
   },
   {
     kind: "burst-pipe",
     question: "Is water coming out right now that you can't stop?",
     reason: "water with a place or a big source, but no sign of how much",
+    unless: {
+      pattern: String.raw`\b(?:rain|rain's|gutters?|gutter's|guttering|drainpipe|downpipe)\b`,
+      examples: ["the rain's pouring down and the gutter's overflowing"],
+    },
     cues: [
       {
         pattern: String.raw`\b(?:${V.waterStores}|stopcock|main|mains|pipe|pipes)(?:'s)? ${WIDE_GAP}(?:leaking|leaks|pouring|coming out|spraying|running out|gushing|(?:sprung|sprang|got|developed) a leak)\b|\b(?:won't|will not|wont|can't) stop(?:ping)? (?:it )?leaking\b|\b(?:leak|leaking|drip|dripping|water)(?:'s| is)? (?:[a-z']+ ){0,2}?getting (?:worse|bigger|faster|heavier)\b`,
@@ -873,6 +914,67 @@ export const SAFETY_QUESTIONS: readonly SafetyQuestion[] = [
       {
         pattern: String.raw`\b(?:it's|it is|its) (?:going|coming|running|spreading) (?:everywhere|all over)\b|\b(?:it's|it is|its) (?:all )?over (?:the |my |our )?(?:[a-z]+ )?(?:floor|carpet|landing|hall|place|house)\b`,
         examples: ["it's going everywhere"],
+      },
+      {
+        // Water moving hard, however it is said: "blasting out", "dumping water", "going full pelt".
+        pattern: String.raw`\b(?:blasting|gushing|spurting|squirting|spraying|pissing|shooting|fountaining|jetting|pumping|dumping|spewing|pelting|cascading|streaming|oozing|seeping|pouring|lapping|pooling)(?: water)? (?:out|everywhere|all over|down|onto|on to|through|from|along|at|into|under|across)\b|\b(?:dripping|pouring|pumping|dumping|spewing|pissing|gushing|hissing) water\b(?! down the wall)|\bgoing full pelt\b|\b(?:jet|spray|stream|fountain)\b (?:[a-z']+ ){0,2}?(?:coming|shooting) out\b|(?<!\b(?:taps?|overflow|overflow pipe|gutter)(?:'s| is)? )\bdripping (?:onto|on to|through|everywhere|all over|every (?:second|few seconds)|constantly|non ?stop|steady|steadily)\b`,
+        examples: ["it's blasting out by the toilet", "the combi's dumping water out the bottom"],
+      },
+      {
+        // Wet in an amount or a spread: "all wet from the fridge to the door", "the floor's all water".
+        pattern: String.raw`\b(?:all )?wet (?:from|all over|everywhere|right through)\b|\b(?:it's|is|are|'s) all (?:wet|soaked|soaking)\b|\b(?:kitchen|floor|floors|bathroom|hall|hallway|landing|room|carpet|carpets|cellar|basement|lounge|living room|house)(?:'s| is| are)? (?:[a-z']+ ){0,2}?(?:swimming|floating|awash|all water|underwater|under water|covered in water|soaked|sodden|squelching|squelches|flooded)\b|\b(?:it's|is|'s) all (?:it's all )?water\b(?! under the bridge)|\bcovered in water\b|\b(?:a foot|feet|inches|an inch|ankle|knee|(?:\d+|a few|two|three) (?:inches|cm|centimetres|feet))(?: deep)? (?:of )?water\b|\bwater(?:'s| is)? (?:ankle|knee) deep\b`,
+        examples: ["the living room floor's all water", "the cellar's got a foot of water in it"],
+      },
+      {
+        // Wet that spreads, rises or outpaces the caller.
+        pattern: String.raw`\b(?:wet|water|leak|puddle)\b(?: [a-z']+){0,12}? (?:getting (?:wider|bigger|deeper|higher|worse)|(?:keeps |still |it's )?(?:spreading|rising))\b|\bstill (?:covering|coming|pouring|running|gushing|flooding|squirting|spraying)\b|\bfaster than (?:i|we|they) can\b|\b(?:buckets?|bowls?|saucepans?|pans?|towels?)\b(?: [a-z']+){0,15}? (?:filling up|overflowing|soaked through)\b|\braining (?:indoors|inside|in (?:the|my|our) (?:house|hall|hallway|kitchen|bathroom|bedroom|lounge|landing|living room|flat))\b|\bwet\b(?: [a-z']+){0,10}? coming from\b`,
+        examples: [
+          "the wet bit's getting wider",
+          "it's coming out faster than i can empty the bucket",
+        ],
+      },
+      {
+        // Water down a wall or through a ceiling said in other words, a leak with a room, water at the electrics.
+        pattern: String.raw`\bwater(?:'s| is)? (?:[a-z']+ ){0,2}?(?:running|trickling|streaming|pouring|coming) (?:down|along|across|through|thru) (?:the )?(?:inside of the )?(?:wall|walls|coving|ceiling|stairs|window|light|lights)\b|\b(?:ceiling|sealing|plaster|plasterboard|artex)(?:'s| is)? (?:[a-z']+ ){0,2}?(?:bowing|sagging|bulging|coming (?:through|down|in)|dripping|soggy|soaked|falling)\b|\bcoming (?:through|thru) (?:the )?(?:artex|plaster|plasterboard|ceiling|sealing|roof)\b|(?<!\btaps?(?:'s| is| are)? )\bleaking (?:in|into|onto|through|all over|everywhere) (?:the |my |our )?(?:kitchen|bathroom|hall|hallway|landing|lounge|bedroom|living room|cupboard|loft|ceiling|floor|house|flat)\b|\bwater (?:in|on|into|near|round|behind) (?:the |my )?(?:fuse|fuses|consumer unit|sockets?|plugs?|light switch|switch|electrics?|wiring|lights?)\b`,
+        examples: ["water's running down the inside of the wall", "water in the fuse board"],
+      },
+      {
+        // "Burst" heard as "first", "burster", "berst"; "flooding" as "flaw ding"; a plumbing part that won't stop.
+        pattern: String.raw`\bfirst pipe\b|\bpipe(?:'s| has| is)? gone first\b|\b(?:burster|bursed|berst|birst)\b|\bflaw ding\b|\b(?:sink|bath|pipe|pipes|tank|boiler|cylinder|radiator|joint|valve)\b(?: [a-z']+){0,10}? (?:won't|wont|will not) stop\b(?! (?:running|flushing|filling|making|hissing|banging|dripping))`,
+        examples: [
+          "first pipe in the kitchen",
+          "the bit under the sink is burster and it won't stop",
+        ],
+      },
+    ],
+  },
+  {
+    kind: "no-water",
+    question: "Have you got no water at all from any of the taps right now?",
+    reason: "the taps are said to be dry or dead, or no water is heard as other words",
+    negativeByNature: true,
+    cues: [
+      {
+        pattern: String.raw`\b(?:taps|every tap|all (?:the |our )?taps|each tap)(?:'s| are| is| have)? (?:[a-z']+ ){0,2}?(?:dry|bone dry|dead|stopped(?! (?:dripping|leaking|running on)))\b|\bnot a drop (?:at|from|out of) (?:any|the|a|every) taps?\b|\bno (?:wooder|walter|warter|watter|wadder|wata)\b`,
+        examples: ["the taps are dry all of them", "every tap's stopped since lunch"],
+      },
+    ],
+  },
+  {
+    kind: "no-heating-vulnerable",
+    question: "Is anyone at home elderly, unwell or very young, and without heating right now?",
+    reason: "the heating is off and something says someone is at risk from the cold",
+    negativeByNature: true,
+    cues: [
+      {
+        pattern:
+          String.raw`\b(?:heating|central heating|boiler|combi|rads|radiators|heat)(?:'s| has| is| are| keeps)? (?:[a-z']+ ){0,3}?(?:gone|locked out|lockout|cutting out|cuts out|won't relight|not working|isn't working|stopped|packed in|packed up|broken|dead|died|off|all cold|stone cold|cold|not coming on|won't come on)\b` +
+          String.raw`(?: [a-z']+){0,20}? (?:shivering|pregnant|toddler|bab(?:y|ies)|newborn|cystic fibrosis|hospital|pneumonia|elderly|nan|nana|gran|granny|disabled|poorly|unwell|asthma|dementia|cancer|chemo)\b|` +
+          String.raw`\b(?:shivering|pregnant|toddler|bab(?:y|ies)|newborn|cystic fibrosis|hospital|pneumonia|elderly|nan|nana|gran|granny|disabled|poorly|unwell|asthma|dementia|cancer|chemo)(?:'s)?\b(?: [a-z']+){0,20}? (?:heating|central heating|boiler|combi|rads|radiators)(?:'s| has| is| are| keeps)? (?:[a-z']+ ){0,3}?(?:gone|locked out|cutting out|won't relight|not working|isn't working|stopped|packed in|packed up|broken|dead|died|off|cold)\b`,
+        examples: [
+          "the combi's locked out and i'm eight months pregnant",
+          "rads all cold nan's shivering",
+        ],
       },
     ],
   },
@@ -1054,7 +1156,7 @@ export const EMERGENCY_CONTEXT_RULES = {
    * "the smell's back", but not "how do we stop it happening again".
    */
   recentMarkers: [
-    String.raw`\b(?:again|now|still|right now|at the moment|currently|today|tonight|this (?:morning|afternoon|evening))\b(?<!\b(?:stop|stops|prevent|avoid|never|not|doesn't|don't|won't|make sure) (?:it |that |this |them )?(?:from )?(?:happen|happens|happening) again)(?<!\bthat again)`,
+    String.raw`\b(?:again|now|still|right now|at the moment|currently|today|tonight|this (?:morning|afternoon|evening))\b(?<!\b(?:stop|stops|prevent|avoid|never|not|doesn't|don't|won't|make sure) (?:it |that |this |them )?(?:from )?(?:happen|happens|happening) again)(?<!\bthat again)(?<!\b(?:cold|colder|freezing|frosty|icy|snowy|wintry|winter) again)`,
     String.raw`\b(?:is|are|it's|'s|has|have|come|came|coming) back\b(?! (?:to (?:normal|fix|check|do|finish|sort|look)|on\b|out\b|and (?:fix|sort|finish|check)))`,
   ],
   /**
@@ -1101,6 +1203,9 @@ export const EMERGENCY_CONTEXT_RULES = {
   notPlumbingMarkers: [
     String.raw`\b(?:tyres?|tires?|(?<!\blike (?:a |an )?(?:[a-z]+ )?)balloons?|soap bubbles|bubble wrap|pond|ponds|blisters?|bin bags?|river|banks|appendix|ear ?drums?|bubble bath|into tears|laughing)\b`,
     String.raw`\b(?:flooded|flooding|swamped)(?: out)? with (?:[a-z]+ )?(?:work|calls|orders|jobs|emails|requests|enquiries|people|messages|texts|complaints|applications|post|mail|spam|adverts|bookings)\b`,
+    String.raw`\b(?:flood|flooding|flooded)(?: [a-z']+){0,2}? (?:on|in|down|along|across) (?:the )?(?:main |high )?(?:road|roads|street|lane|motorway|underpass|field|fields|park)\b`,
+    // A spill: "the dog's knocked his water bowl all over the floor".
+    String.raw`\b(?:spilt|spilled|knocked|tipped|dropped|kicked)(?: over)? (?:his|her|the|my|a|its|their|our) (?:[a-z]+ )?(?:water bowl|drink|glass|cup|mug|vase|kettle|bowl|paddling pool|bottle)\b`,
   ],
   /**
    * Someone else's problem, or one seen on television: "my friend's kitchen flooded", "my
@@ -1111,6 +1216,9 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:my|our|a|his|her|their|the|me|your)(?: best| old| good| work)? (?:friend|mate|pal|colleague|workmate|neighbou?r)(?:s'|'s|s)?(?: (?:has|had|have|got|just had)\b|(?:'s|s'|s)? (?:[a-z]+ )?(?:house|flat|place|home|kitchen|bathroom|ceiling|loft|cellar|basement|garage|pipes?|boiler|toilet|tank|shop|office|bungalow|cottage)\b)`,
     String.raw`\b(?:my|our|a|his|her|their|the|me|your)(?: best| old| good| work)? (?:friend|mate|pal|colleague|workmate|neighbou?r)s? (?:says?|said|told (?:me|us)|reckons?|thinks?|rang|called|texted)(?: (?:me|us))?(?: (?:that|to say))? (?:she|he|they|there's|her|his|their)\b|\bnot (?:mine|ours|in (?:my|our) (?:house|flat|place))\b`,
     String.raw`\b(?:the )?(?:last|previous|old|former) (?:owners?|tenants?|people|occupants?)\b|\bthe people (?:before us|who lived here)\b`,
+    String.raw`\b(?:lady|man|woman|fella|bloke|couple|family|people|chap|gentleman|guy)(?: [a-z]+)? (?:across the road|over the road|opposite|across the street|over the way|down the road|up the road)\b`,
+    // A relative or friend abroad: "my sister in australia's had her house flooded".
+    String.raw`\b(?:sister|brother|cousin|aunt|auntie|uncle|son|daughter|mum|dad|mother|father|friend|parents|family) (?:in|out in|over in|who lives in|living in) (?:australia|america|the states|canada|spain|france|portugal|new zealand|ireland|germany|dubai|abroad|india|pakistan|poland)\b`,
     String.raw`\bon (?:the )?(?:telly|tv|television|news|radio|internet|youtube|facebook|tiktok)\b|\b(?:programme|documentary|tv show|telly show|episode|soap|movie)\b|\bwatching\b(?: [a-z']+){1,6}? (?:and|where|when) (?:their|this|these|some)\b`,
   ],
   /**
@@ -1131,6 +1239,14 @@ export const EMERGENCY_CONTEXT_RULES = {
   elsewhereMarkers: [
     String.raw`\b(?:in|on|down|up) (?:our|the) (?:street|road|lane|close|avenue)\b.*\b(?:(?:road|it)(?:'s| is| has been)? (?:shut|closed|dug up|blocked)|roadworks|instead|another day|a different day|(?:move|moving|change|changing|reschedule|rearrange|postpone|push back|put off|cancel)\b)`,
     String.raw`\b(?:check|look at|inspect|test|lag|protect) (?:mine|ours|my own|our own)\b|\bsame (?:thing )?(?:doesn't|does not|won't|will not) happen to (?:me|us)\b`,
+  ],
+  /**
+   * The emergency named only as the subject of paperwork or a booking: "the flood damage survey",
+   * "the burst pipe invoice", "the flood job he quoted for", "you were booked for the burst pipe".
+   */
+  paperworkMarkers: [
+    String.raw`\b(?:flood|flooding|burst pipe|burst|leak|gas leak|sewage)(?: damage)? (?:survey|report|insurance|claim|invoice|bill|quote|job|booking|appointment|paperwork|certificate)\b`,
+    String.raw`\b(?:booked|quoted|invoiced|billed|charged) (?:you |us |me |him |her )?(?:in )?(?:for|about) (?:the|my|our|that) |\b(?:you|he|she|they) quoted (?:for|on)\b|\bquoted for$`,
   ],
   /** An alarm chirping for a battery is a fault to fix, not carbon monoxide. */
   deviceFaultMarkers: [

@@ -60,6 +60,9 @@ const COMPILED_RULES: readonly CompiledRule[] = EMERGENCY_RULES.map((rule) => ({
 const COMPILED_QUESTIONS = SAFETY_QUESTIONS.map((q) => ({
   kind: q.kind,
   question: q.question,
+  negativeByNature: q.negativeByNature === true,
+  othersTroubleCounts: q.othersTroubleCounts === true,
+  unless: q.unless ? new RegExp(q.unless.pattern) : null,
   patterns: q.cues.map((c) => new RegExp(c.pattern, "g")),
 }));
 
@@ -87,8 +90,11 @@ const STILL = anyOf(C.stillMarkers);
 const NOT_PLUMBING = anyOf(C.notPlumbingMarkers);
 const ELSEWHERE = anyOf(C.elsewhereMarkers);
 const DEVICE_FAULT = anyOf(C.deviceFaultMarkers);
+const PAPERWORK = anyOf(C.paperworkMarkers);
 const DIMINISHER = anyOf(C.diminishers);
 const INTENSITY = new RegExp(String.raw`\b${EMERGENCY_VOCABULARY.intensity}\b`);
+/** A small amount that is growing still asks: "a bit of a jet ... and it's getting worse". */
+const WORSENING = /\bgetting (?:worse|bigger|faster|heavier|wider|deeper)\b/;
 /** The question a water report in small amounts gets instead of an alarm. */
 const WATER_QUESTION = COMPILED_QUESTIONS.find((q) => q.kind === "burst-pipe");
 
@@ -218,6 +224,7 @@ function isLiveReport(
   if (NOT_PLUMBING.test(clause)) return false;
   if (ELSEWHERE.test(clause)) return false;
   if (DEVICE_FAULT.test(clause)) return false;
+  if (PAPERWORK.test(clause) && !STILL.test(clause)) return false;
   return !isResolved(clauses, index);
 }
 
@@ -323,9 +330,11 @@ function detectIn(
 }
 
 function safetyCheckIn(clauses: readonly string[]): SafetyCheck | null {
-  const live = clauses.filter((c) => !DIMINISHER.test(c));
+  // A small amount asks nothing, unless a word says how bad ("a bit of a jet ... getting worse").
+  const live = clauses.filter((c) => !isDiminished(c) || WORSENING.test(c));
   for (const q of COMPILED_QUESTIONS) {
-    const matched = firstLiveMatch(live, q.patterns, false);
+    const asked = q.unless === null ? live : live.filter((c) => !q.unless?.test(c));
+    const matched = firstLiveMatch(asked, q.patterns, q.negativeByNature, q.othersTroubleCounts);
     if (matched !== null) return { kind: q.kind, question: q.question, matched };
   }
   // A water emergency said in small amounts ("leaking into the ceiling a tiny
