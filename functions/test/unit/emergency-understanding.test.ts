@@ -144,6 +144,7 @@ describe("the safety question when the signals are partial", () => {
     ["there's filthy water in the shower tray and it's not ours", "sewage-backup"],
     ["the loo keeps bringing stuff back up", "sewage-backup"],
     ["the taps are bone dry all of them", "no-water"],
+    ["not the battery one it's the full alarm going continuous", "carbon-monoxide"],
     ["the combi's locked out and i'm eight months pregnant", "no-heating-vulnerable"],
   ];
   for (const [utterance, kind] of PARTIAL_IN_OTHER_WORDS) {

@@ -1248,9 +1248,9 @@ export const EMERGENCY_CONTEXT_RULES = {
     String.raw`\b(?:flood|flooding|burst pipe|burst|leak|gas leak|sewage)(?: damage)? (?:survey|report|insurance|claim|invoice|bill|quote|job|booking|appointment|paperwork|certificate)\b`,
     String.raw`\b(?:booked|quoted|invoiced|billed|charged) (?:you |us |me |him |her )?(?:in )?(?:for|about) (?:the|my|our|that) |\b(?:you|he|she|they) quoted (?:for|on)\b|\bquoted for$`,
   ],
-  /** An alarm chirping for a battery is a fault to fix, not carbon monoxide. */
+  /** An alarm chirping for a battery is a fault to fix, not carbon monoxide ("not the battery one" is no fault). */
   deviceFaultMarkers: [
-    String.raw`\b(?:batter(?:y|ies)|chirp(?:s|ing)?|low battery|needs? (?:a new one|replacing|changing)|expired|end of life)\b`,
+    String.raw`\b(?:(?<!\bnot (?:the |a |my )?)batter(?:y|ies)|chirp(?:s|ing)?|low battery|needs? (?:a new one|replacing|changing)|expired|end of life)\b`,
   ],
   /** Small amounts: these keep a partial signal from becoming a safety question. */
   diminishers: [
