@@ -9,6 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { target, type Target } from "./targets";
 
 const RUNS = 5;
 const INDEX = path.resolve(__dirname, "..", "src", "index.js");
@@ -44,13 +45,18 @@ process.stdout.write(JSON.stringify({ mib: process.memoryUsage().rss / 1048576 }
   return { ms: median(samples.map((s) => s.ms)), mib: median(samples.map((s) => s.mib)) };
 }
 
-export function benchModuleLoad(): string[] {
+export function benchModuleLoad(): { lines: string[]; targets: Target[] } {
   const bare = measure(BARE);
   const product = measure(PRODUCT);
-  return [
+  const targets = [
+    target("module load: time / baseline", product.ms / bare.ms, 1.3, "x"),
+    target("module load: memory / baseline", product.mib / bare.mib, 1.3, "x"),
+  ];
+  const lines = [
     `Module load at a cold start (a fresh process, start to exit, median of ${RUNS}):`,
     `  every function (index.js + admin app)  ${product.ms.toFixed(0)} ms, ${product.mib.toFixed(0)} MiB`,
     `  baseline, same run: firebase-functions + firebase-admin + app  ${bare.ms.toFixed(0)} ms, ${bare.mib.toFixed(0)} MiB`,
     `  ratio ${(product.ms / bare.ms).toFixed(2)}x time, ${(product.mib / bare.mib).toFixed(2)}x memory (target 1.3x)`,
   ];
+  return { lines, targets };
 }

@@ -17,6 +17,7 @@ import { bareReadWrite } from "../src/tools/load/firestore-baseline";
 import { summarise } from "../src/tools/load/latency-stats";
 import { benchAvailability } from "./availability.bench";
 import { benchModuleLoad } from "./module-load.bench";
+import { target, type Target, verdict } from "./targets";
 import { benchUnderstanding } from "./understanding.bench";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
@@ -139,7 +140,7 @@ async function benchBooking(businessId: string): Promise<string[]> {
   ];
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   // No Google metadata server here; without this the auth library probes for one.
   process.env.METADATA_SERVER_DETECTION ??= "none";
   let stop = async (): Promise<void> => undefined;
@@ -211,11 +212,14 @@ async function main(): Promise<void> {
   console.log(
     "  per webhook (round trips and requests: most seen in one webhook; target is p95 / baseline p95):",
   );
+  const targets: Target[] = [];
   byKind.forEach((samples, k) => {
     const s = summarise(samples.map((t) => t.ms));
     const trips = summarise(samples.map((t) => t.trips.roundTrips));
     const requests = summarise(samples.map((t) => t.trips.requests));
     const kind = TURN_KINDS[k];
+    if (kind.target)
+      targets.push(target(`${kind.name}: p95 / baseline p95`, s.p95 / bare.p95, kind.target, "x"));
     console.log(
       `    ${kind.name.padEnd(26)} p50 ${fmt(s.p50).padStart(9)}   p95 ${fmt(s.p95).padStart(9)}` +
         `   ${(s.p95 / bare.p95).toFixed(2)}x (${kind.target ? `target ${kind.target}x` : "no caller waiting"})` +
@@ -223,14 +227,20 @@ async function main(): Promise<void> {
     );
   });
   for (const line of benchAvailability()) console.log(line);
-  for (const line of benchModuleLoad()) console.log(line);
-  for (const line of benchUnderstanding()) console.log(line);
+  for (const bench of [benchModuleLoad(), benchUnderstanding()]) {
+    for (const line of bench.lines) console.log(line);
+    targets.push(...bench.targets);
+  }
   for (const line of await benchBooking(business.id)) console.log(line);
   await stop();
+  const result = verdict(targets);
+  for (const line of result.lines) (result.exitCode ? console.error : console.log)(line);
+  return result.exitCode;
 }
 
+// A missed target fails the run (exit 1), naming it; so does an error.
 main().then(
-  () => process.exit(0),
+  (exitCode) => process.exit(exitCode),
   (error: unknown) => {
     console.error(error);
     process.exit(1);
