@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { callerProfile, loadCaller } from "../../src/tools/load/load-caller";
+import { spoken } from "../../src/domain/dialogue/wording";
 
 const GREETING =
   "Thanks for calling Bristol Plumbing. How can I help? You can tell me what's wrong, or ask to book a visit.";
@@ -56,11 +57,11 @@ describe("the load test's caller", () => {
     const call = loadCaller(callerProfile(0));
     const reply = await hears(
       call,
-      "Sorry, I'm having trouble on my side.",
+      spoken.troubleOnMySide(),
       "Please call Bristol Plumbing back in a minute.",
     );
     assert.equal(reply, null);
-    assert.deepEqual(call.report().failures, ["Sorry, I'm having trouble on my side."]);
+    assert.deepEqual(call.report().failures, [spoken.troubleOnMySide()]);
   });
 
   it("hangs up on a prompt it cannot place, quoting it", async () => {
