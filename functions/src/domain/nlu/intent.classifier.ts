@@ -72,7 +72,7 @@ const REPEAT = [
     String.raw`^(?:(?:er|um|oh|ay|eh|ah|sorry)\s+)*(?:sorry|eh|what|pardon|you what|come again|huh|what(?:'s| was| is) (?:that|it)(?: you (?:just )?said| again)?)(?:\s+(?:sorry|eh|what|pardon|love|mate|me|again|please|then))*\??$`,
   ),
   re(
-    String.raw`\b(?:didn't|did not|couldn't|could not|can't|cannot|never|don't) (?:quite |really |properly |fully )?(?:catch|hear|understand|get|follow) (?:that|you|it|what you said|a word|any of that|the last bit|all of that)\b|\b(?:missed|lost) (?:that|you|the last bit|what you said|the end of that)\b|\b(?:the )?line (?:went|is|was|'s gone|has gone|'s|is going) (?:funny|weird|dead|crackly|fuzzy|quiet|bad|all funny)\b|\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b|\b(?:line|signal|reception)(?:'s| is) (?:bad|terrible|awful|rubbish|poor|crackly)\b|\b(?:speak|talk) (?:up|louder|more slowly|slower)\b|\b(?:you're|you are|you sound|it's|the line's|you've gone) (?:really |very |a bit |so |all )?(?:quiet|faint|muffled|crackly|robotic|echoey|distorted)\b|\b(?:i )?(?:can't|cannot|could not|couldn't) hear (?:you|a thing|anything|what you said)\b`,
+    String.raw`\b(?:didn't|did not|couldn't|could not|can't|cannot|never|don't) (?:quite |really |properly |fully )?(?:catch|hear|understand|get|follow) (?:that|you|it|what you said|a word|any of that|the last bit|all of that)\b|\b(?:missed|lost) (?:that|you|the last bit|what you said|the end of that)\b|\b(?:the )?line (?:went|is|was|'s gone|has gone|'s|is going) (?:funny|weird|dead|crackly|fuzzy|quiet|bad|all funny)\b|\b(?:say|read) (?:that|it|this) (?:again|back)|\brepeat (?:that|it|yourself|the question|what you said)\b|\b(?:didn't|did not|couldn't|could not|can't) (?:catch|hear|understand|get) (?:that|you|it|what you said)\b|\bwhat did you (?:say|just say)\b|\bsay again\b|\b(?:you're|you are|it's|you keep|the line's|the line is) (?:breaking up|cutting out)\b|\b(?:bad|terrible|awful) (?:line|signal|reception)\b|\b(?:line|signal|reception)(?:'s| is) (?:bad|terrible|awful|rubbish|poor|crackly)\b|\b(?:speak|talk) (?:up|louder|more slowly|slower)\b|\b(?:slow down|slower please|too fast|a bit slower)\b|\b(?:you're|you are|you sound|it's|the line's|you've gone) (?:really |very |a bit |so |all )?(?:quiet|faint|muffled|crackly|robotic|echoey|distorted)\b|\b(?:i )?(?:can't|cannot|could not|couldn't) hear (?:you|a thing|anything|what you said)\b`,
   ),
 ];
 
@@ -195,6 +195,10 @@ const CANCEL = [
     String.raw`\b(?:don't|do not) have to come\b|\b(?:take|strike|cross|rub|scrub) (?:me|us|it|that|[a-z]+day|(?:my|our|the) (?:name|names|booking|appointment|visit|slot|job)) (?:off|out)\b`,
   ),
   re(String.raw`\bknock (?:it|the [a-z]+|that) on the head\b`),
+  // "The whole thing's off", "we're pulling out of the job".
+  re(
+    String.raw`\b(?:the whole thing|it all|the job|the visit|the booking|the appointment|the work)(?:'s| is| has been) (?:all |now )?(?:off|cancelled|called off)\b|\bit's all off\b|\bpull(?:ing|ed)? out of (?:the (?:job|booking|work|appointment|visit|quote)|it)\b`,
+  ),
   // Taking the booking away in any verb: "remove my booking", "delete my appointment".
   re(
     String.raw`\b(?:remove|delete|drop|axe|withdraw|pull|kill|undo|unbook|un book|stand down) (?:my|our|the|this|that|your|[a-z]+'s) (?:[a-z]+ )?(?:booking|appointment|visit|call ?out|slot|job)\b|\bstand (?:the [a-z]+|him|her|them|your [a-z]+) down\b`,
@@ -282,7 +286,7 @@ const RESCHEDULE = [
   ),
   re(String.raw`\binstead\b`),
   re(
-    String.raw`\b(?:${DAY}|slot|time|appointment|booking|date|visit)\b.*\b(?:(?:doesn't|does not|won't|will not|no longer|isn't going to|not going to) (?:work|suit)|(?:isn't|is not|not|no) (?:any )?(?:good|great|convenient|ideal|possible)(?: for (?:me|us))? (?:any ?more|now|after all)|(?:is|'s) no good)\b`,
+    String.raw`\b(?:${DAY}|slot|time|appointment|booking|date|visit)\b.*\b(?:(?:doesn't|does not|won't|will not|no longer|isn't going to|not going to) (?:work|suit)|(?:isn't|is not|not|no) (?:any )?(?:good|great|convenient|ideal|possible)(?: for (?:me|us))? (?:any ?more|now|after all)|(?:is|'s) no good|(?:is|'s) (?:looking |a bit |getting |now |going to be |gonna be )*(?:tricky|difficult|awkward|tight|impossible|a problem|a nightmare))\b`,
   ),
   re(String.raw`\brather than (?:the )?(?:${TIME_WORD})\b`),
   re(
@@ -359,6 +363,9 @@ const QUESTION = [
     String.raw`\byou (?:don't|do not|wouldn't|won't|can't) (?:do|cover|fix|offer|deal with|come out to|go to|work on|take)\b.*\b(?:do|would|will|can) you\b`,
   ),
   re(String.raw`\b(?:invoice|receipt)\b`),
+  re(
+    String.raw`^(?:(?:er|erm|um|hi|hello|yeah|ok|okay|right) )*(?:just )?(?:a |one )?(?:quick |small |little )?(?:question|query|quick one)\b|\bdo (?:you|your [a-z]+) (?:need|require|want) (?:access|to get (?:in|into|to)|power|water|the water off|us to be in|someone in|me to be in)\b`,
+  ),
   re(
     String.raw`\bwhat(?:'s| is| would be| will be) involved\b|\bare you (?:any good|good|experienced|familiar|ok|okay|alright) (?:with|at|on)\b|\bwho (?:would|will|is|'s|are) (?:be )?(?:coming|doing|turning up|sent)\b`,
   ),
