@@ -194,7 +194,7 @@ const CANCEL = [
   re(
     String.raw`\b(?:don't|do not) have to come\b|\b(?:take|strike|cross|rub|scrub) (?:me|us|it|that|[a-z]+day|(?:my|our|the) (?:name|names|booking|appointment|visit|slot|job)) (?:off|out)\b`,
   ),
-  re(String.raw`\bknock (?:it|the [a-z]+|that) on the head\b`),
+  re(String.raw`\bknock (?:it|that|the(?: [a-z]+){1,3}) on the head\b`),
   // "The whole thing's off", "we're pulling out of the job".
   re(
     String.raw`\b(?:the whole thing|it all|the job|the visit|the booking|the appointment|the work)(?:'s| is| has been) (?:all |now )?(?:off|cancelled|called off)\b|\bit's all off\b|\bpull(?:ing|ed)? out of (?:the (?:job|booking|work|appointment|visit|quote)|it)\b`,
@@ -245,7 +245,7 @@ const CANCEL = [
 
 const RESCHEDULE = [
   re(
-    String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:delay|defer)(?:ing)? (?:it|that|this|the [a-z]+|my [a-z]+|our [a-z]+)|hold (?:it|that|the [a-z]+) over|(?:push|move|put) (?:it|that|the [a-z]+) out (?:a|by|to|till|until|another)|(?:move|shuffle|juggle) (?:things|stuff|it|them) (?:around|about|round)|(?:push|put|knock|move|bump|shunt)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ ){0,2}?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ )?forward)\b`,
+    String.raw`\b(?:reschedule|re ?book|re ?arrange|postpone|(?:delay|defer)(?:ing)? (?:it|that|this|the [a-z]+|my [a-z]+|our [a-z]+)|hold (?:it|that|the [a-z]+) over|(?:push|move|put) (?:it|that|the [a-z]+) out (?:a|by|to|till|until|another)|(?:move|shuffle|juggle) (?:things|stuff|it|them) (?:around|about|round)|(?:push|put|knock|move|bump|shunt)(?:ing)? (?:(?:it|that|this|me|us|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ ){0,2}?back(?! (?:on|in|together|up|where|of|door|garden|bedroom|wall|pipe)\b)|put (?:it|that|me|us|the [a-z]+|my [a-z]+) off|bring(?:ing)? (?:(?:it|that|this|my|the|our|[a-z]+day's|tomorrow's) )?(?:[a-z]+ ){0,3}?forward)\b`,
   ),
   re(
     String.raw`\b(?:move|moving|change|changing|switch|switching|swap|swapping|shift|shifting|rearrange|rearranging|alter|altering|amend|amending|adjust|adjusting) (?:my|the|our|that|this|your|[a-z]+'s|next week's|the [a-z]+day|the [a-z]+'s) (?:(?:${DAY}|morning|afternoon|evening|boiler|gas|plumbing|plumber's|engineer's) )?(?:appointment|booking|visit|time|date|day|slot|boiler service|service|job)\b|\b(?:move|change|shift|rearrange) (?:[a-z]+day's|tomorrow's|today's)\b`,
@@ -259,7 +259,9 @@ const RESCHEDULE = [
   ),
   re(String.raw`\bchange it\b.*\b(?:time|day|date)\b|\b(?:time|day|date)\b.*\bchange it\b`),
   re(String.raw`\bmake it (?:the |a )?(?:${TIME_WORD})\b`),
-  re(String.raw`\bswap to\b|\bshift it\b|\bmove it\b`),
+  re(
+    String.raw`\bswap to\b|\b(?:shift|move) it\b(?!.*\b(?:meter|radiator|rad|boiler|pipe|pipes|tap|toilet|sink|cylinder|tank|stopcock|valve|socket|thermostat|shower|bath|basin|cooker|hob)\b)(?<!\b(?:meter|radiator|rad|boiler|pipe|pipes|tap|toilet|sink|cylinder|tank|stopcock|valve|socket|thermostat|shower|bath|basin|cooker|hob)\b.*)`,
+  ),
   // Asked in the passive: "can that be moved to the twelfth", "my visit's on Tuesday, can that be changed".
   re(
     String.raw`\b(?:can|could|would|may) (?:it|that|this|the [a-z]+|my [a-z]+|our [a-z]+) be (?:moved|changed|switched|swapped|shifted|rearranged|altered|put back|pushed back|brought forward|rescheduled|rebooked|postponed|done (?:on|another|a different|later|earlier))\b`,
@@ -343,7 +345,7 @@ const QUESTION = [
     String.raw`\bhow much\b|\bwhat (?:do|would|does) (?:you|it) (?:charge|cost)\b|\b(?:price|prices|pricing|cost|costs|rates?|call ?out (?:fee|charge)|charges?|fees?|vat|bill|cheapest|cheaper|dearer|more expensive|less expensive|discounts?|afford)\b`,
   ),
   re(
-    String.raw`\bdo (?:you|ya|your (?:company|business|firm|team|lads|engineers|plumbers))(?: (?:lot|guys|lads|also|ever|still|even|normally|usually))? (?:cover|serve|work in|work around|come to|come out to|come out as far as|come out|go to|go out to|travel to|work|do|deal with|fix|offer|take|accept|have|provide|install|fit|repair|replace|service|give|charge|unblock|clear|clean|descale|flush|sort|test)\b|\b${SELLS} (?=.*\b${PLUMBING_GOODS}\b)`,
+    String.raw`\bdo (?:you|ya|your (?:company|business|firm|team|lads|engineers|plumbers))(?: (?:lot|guys|lads|also|ever|still|even|normally|usually))? (?:cover|serve|work in|work around|come to|come out to|come out as far as|come out|go to|go out to|travel to|work|do|deal with|fix|offer|take|accept|have|provide|install|fit|repair|replace|service|give|charge|unblock|clear|clean|descale|flush|sort|test|check|inspect|email|post|send)\b|\b${SELLS} (?=.*\b${PLUMBING_GOODS}\b)`,
   ),
   re(
     String.raw`\b(?:are|is) (?:your|the) (?:[a-z]+ )?(?:engineers?|plumbers?|lads|guys|staff|team|fitters?|men|people|workers|company|firm|business)(?: all)? (?:gas safe|registered|qualified|insured|certified|accredited|vetted|dbs checked|trained|licensed|local)\b`,
@@ -409,6 +411,10 @@ const QUESTION = [
 
 /** An explicit request to book, or for someone to come out. */
 const BOOK_REQUEST = [
+  // "The gas meter's in a cupboard outside, can you move it": moving a fitting is a job.
+  re(
+    String.raw`\b(?:can|could|would) you (?:move|relocate|reposition|shift) (?:it|them|the [a-z]+|my [a-z]+|our [a-z]+)\b`,
+  ),
   // "I want a quote to move the radiator": a quote is a visit to book.
   re(
     String.raw`\b(?:after|want|need|like|get|looking for|send me|give me|do me) (?:a |an |some )?(?:quote|quotes|estimate|quotation) (?:for|on|to)\b`,
@@ -470,7 +476,7 @@ const ABOUT_US = re(
  * company about your business rates", "are you interested in advertising", "wrong number".
  */
 const NOT_A_CUSTOMER = re(
-  String.raw`\b(?:(?:i'm|i am|we're|we are|this is [a-z]+) (?:calling|ringing|phoning) (?:from|on behalf of) (?!(?:the )?(?:flat|house|property|address|number|[0-9]))|(?:are|would) you (?:be )?interested in|(?:have|has) your (?:business|company|firm) (?:considered|thought about)|advertis(?:e|ing|ement)|(?:business|energy|electricity|utility|merchant|card) (?:rates|supplier|bills?|services|processing|fees)|(?:your|the) (?:website|google (?:listing|reviews?|ranking)|seo|search ranking|online presence)|(?:wrong|wrang) number|(?:i'm|we're|i am|we are) (?:selling|offering|promoting) (?!(?:the|our|my|this|her|his|mum's|dad's) (?:house|flat|home|property|place|bungalow|maisonette)\b|up\b|it\b)|are you the (?:homeowner|home owner|owner of the property|bill payer|decision maker)|(?:trying|meant|meaning) to (?:ring|call|phone) (?:my|the|a) (?!plumber|engineer)[a-z]+|(?:didn't|did not|never) mean to (?:call|ring|phone)|(?:are|is) (?:you|your [a-z]+)(?: (?:lot|guys|lads))? (?:hiring|recruiting|taking on (?:staff|apprentices|anyone|people|lads|trainees))|(?:any|got any|have you got any) (?:vacancies|jobs going|work going|apprenticeships?)|(?:a|an) (?:job|apprenticeship|placement|work experience) (?:as|with you|for me|for my (?:son|daughter))|looking for (?:work|a job|an apprenticeship)|(?:pressed|dialled|rang|called) the wrong (?:button|number)|(?:had|been in) an accident (?:that|which) (?:wasn't|was not) your fault|entitled to (?:compensation|a refund|a grant))\b`,
+  String.raw`^(?:(?:hello|hi|hiya|er|um|sorry) )*is (?:this|that) (?:the )?${OTHER_BUSINESS}\b|\b(?:(?:i'm|i am|we're|we are|this is [a-z]+) (?:calling|ringing|phoning) (?:from|on behalf of) (?!(?:the )?(?:flat|house|property|address|number|[0-9]))|(?:are|would) you (?:be )?interested in|(?:have|has) your (?:business|company|firm) (?:considered|thought about)|advertis(?:e|ing|ement)|(?:business|energy|electricity|utility|merchant|card) (?:rates|supplier|bills?|services|processing|fees)|(?:your|the) (?:website|google (?:listing|reviews?|ranking)|seo|search ranking|online presence)|(?:wrong|wrang) number|(?:i'm|we're|i am|we are) (?:selling|offering|promoting) (?!(?:the|our|my|this|her|his|mum's|dad's) (?:house|flat|home|property|place|bungalow|maisonette)\b|up\b|it\b)|are you the (?:homeowner|home owner|owner of the property|bill payer|decision maker)|(?:trying|meant|meaning) to (?:ring|call|phone) (?:my|the|a) (?!plumber|engineer)[a-z]+|(?:didn't|did not|never) mean to (?:call|ring|phone)|(?:are|is) (?:you|your [a-z]+)(?: (?:lot|guys|lads))? (?:hiring|recruiting|taking on (?:staff|apprentices|anyone|people|lads|trainees))|(?:any|got any|have you got any) (?:vacancies|jobs going|work going|apprenticeships?)|(?:a|an) (?:job|apprenticeship|placement|work experience) (?:as|with you|for me|for my (?:son|daughter))|looking for (?:work|a job|an apprenticeship)|(?:pressed|dialled|rang|called) the wrong (?:button|number)|(?:had|been in) an accident (?:that|which) (?:wasn't|was not) your fault|entitled to (?:compensation|a refund|a grant))\b`,
 );
 
 /**
