@@ -1,3 +1,5 @@
+import { withDeadline } from "../app/webhook-deadline";
+
 /** How long a one-off tool waits for the local stack's Firestore before saying it is not running. */
 export const LOCAL_STACK_DEADLINE_MS = 20_000;
 
@@ -5,17 +7,9 @@ export const LOCAL_STACK_DEADLINE_MS = 20_000;
  * Runs `work` against the local stack, or returns "timeout" after the deadline: a tool
  * started without `npm start` then says so instead of hanging.
  */
-export async function withinLocalStackDeadline<T>(
+export function withinLocalStackDeadline<T>(
   work: Promise<T>,
   ms: number = LOCAL_STACK_DEADLINE_MS,
 ): Promise<T | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withDeadline(work, ms);
 }

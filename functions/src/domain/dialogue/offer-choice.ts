@@ -1,18 +1,9 @@
 import { DateTime } from "luxon";
 import { parseOrdinalChoice, parseYesNo } from "../nlu/slot-extractor";
+import { WEEKDAYS } from "../scheduling/calendar-words";
 import type { OfferedSlot } from "./dialogue-state";
 
 /** Which of the offered times a caller means, by phone or by text. */
-
-const WEEKDAY_NAMES = [
-  "monday",
-  "tuesday",
-  "wednesday",
-  "thursday",
-  "friday",
-  "saturday",
-  "sunday",
-];
 
 /** Which offer the caller means: "the second one", "Thursday", "the 2 o'clock", "yes" to a single offer. */
 export function chooseOffer(
@@ -30,7 +21,7 @@ export function chooseOffer(
     return {
       index,
       day:
-        text.includes(WEEKDAY_NAMES[local.weekday - 1]) ||
+        text.includes(WEEKDAYS[local.weekday - 1]) ||
         (dayDiff === 0 && /\btoday\b/.test(text)) ||
         (dayDiff === 1 && /\btomorrow\b/.test(text)),
       time: mentionsTime(text, local),
